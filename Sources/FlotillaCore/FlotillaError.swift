@@ -1,0 +1,69 @@
+/// An error with a stable machine-readable code, a message a person can act on, and the field
+/// it concerns. The HTTP API renders it as `{"error":{"code","message","field"}}`.
+public struct FlotillaError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Stable codes. Clients match on `code.rawValue`; never rename one.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        case malformedJSON = "malformed_json"
+        case invalidField = "invalid_field"
+        case missingField = "missing_field"
+        case unknownField = "unknown_field"
+        case bodyTooLarge = "body_too_large"
+        case unauthorized
+        case forbidden
+        case notFound = "not_found"
+        case taskNotFound = "task_not_found"
+        case agentNotFound = "agent_not_found"
+        case staleAttempt = "stale_attempt"
+        case invalidState = "invalid_state"
+        case unknownDependency = "unknown_dependency"
+        case dependencyCycle = "dependency_cycle"
+        case duplicateID = "duplicate_id"
+        case notRegistered = "not_registered"
+        case rateLimited = "rate_limited"
+        case storeUnavailable = "store_unavailable"
+        case internalError = "internal_error"
+    }
+
+    public let code: Code
+    public let message: String
+    public let field: String?
+
+    public init(_ code: Code, _ message: String, field: String? = nil) {
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    /// The HTTP status this error maps to at the API edge.
+    public var httpStatus: Int {
+        switch code {
+        case .malformedJSON, .invalidField, .missingField, .unknownField: 400
+        case .unauthorized: 401
+        case .forbidden: 403
+        case .notFound, .taskNotFound, .agentNotFound: 404
+        case .staleAttempt, .invalidState, .duplicateID, .notRegistered: 409
+        case .bodyTooLarge: 413
+        case .unknownDependency, .dependencyCycle: 422
+        case .rateLimited: 429
+        case .storeUnavailable: 503
+        case .internalError: 500
+        }
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+
+    /// The error as a JSON document: `{"error":{"code","message","field"}}`.
+    public var json: JSONValue {
+        var body: [String: JSONValue] = ["code": .string(code.rawValue), "message": .string(message)]
+        body["field"] = field.map { .string($0) } ?? .null
+        return ["error": .object(body)]
+    }
+
+    public static func malformedJSON(_ reason: String) -> FlotillaError {
+        FlotillaError(.malformedJSON, "The body is not valid JSON: \(reason)")
+    }
+
+    public static func taskNotFound(_ id: String) -> FlotillaError {
+        FlotillaError(.taskNotFound, "No task has id '\(id)'.", field: "id")
+    }
+}

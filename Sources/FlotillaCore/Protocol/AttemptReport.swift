@@ -1,0 +1,52 @@
+/// What an agent reports about one attempt: the fencing token plus the report's content.
+public struct AttemptReport: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        case accept
+        case progress(percent: Double?, message: String?)
+        case complete(result: JSONValue)
+        case fail(error: String, retryable: Bool, result: JSONValue?)
+        case release(reason: String?)
+    }
+
+    public var taskID: String
+    public var attempt: Int
+    public var kind: Kind
+
+    public init(taskID: String, attempt: Int, kind: Kind) {
+        self.taskID = taskID
+        self.attempt = attempt
+        self.kind = kind
+    }
+
+    /// Reads a report out of an envelope of type accept, progress, complete, fail or release.
+    public init(envelope: Envelope) throws(FlotillaError) {
+        let payload = envelope.payload
+        guard let taskID = payload["task_id"]?.stringValue else {
+            throw FlotillaError(.missingField, "A \(envelope.type.rawValue) report needs 'payload.task_id' (string).", field: "payload.task_id")
+        }
+        guard let attempt = payload["attempt"]?.intValue else {
+            throw FlotillaError(.missingField, "A \(envelope.type.rawValue) report needs 'payload.attempt' (integer): the attempt it reports on.", field: "payload.attempt")
+        }
+        let kind: Kind
+        switch envelope.type {
+        case .accept:
+            kind = .accept
+        case .progress:
+            let percent = payload["percent"]?.doubleValue
+            if let percent, !(0...100).contains(percent) {
+                throw FlotillaError(.invalidField, "'payload.percent' must be between 0 and 100.", field: "payload.percent")
+            }
+            kind = .progress(percent: percent, message: payload["message"]?.stringValue)
+        case .complete:
+            kind = .complete(result: payload["result"] ?? .object([:]))
+        case .fail:
+            let error = payload["error"]?.stringValue ?? "failed"
+            kind = .fail(error: error, retryable: payload["retryable"]?.boolValue ?? true, result: payload["result"])
+        case .release:
+            kind = .release(reason: payload["reason"]?.stringValue)
+        default:
+            throw FlotillaError(.invalidField, "'\(envelope.type.rawValue)' is not an attempt report.", field: "type")
+        }
+        self.init(taskID: taskID, attempt: Int(attempt), kind: kind)
+    }
+}

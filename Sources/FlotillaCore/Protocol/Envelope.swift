@@ -1,0 +1,69 @@
+/// The one wire envelope (seeds/000), used over WebSocket and MQTT:
+/// `{"id","type","ts","agent_id","role","payload","metadata":{"priority","retry_count","ttl"}}`.
+public struct Envelope: Sendable, Hashable {
+    public var id: String
+    public var type: MessageType
+    public var ts: String
+    public var agentID: String?
+    public var role: String?
+    public var payload: JSONValue
+    public var metadata: JSONValue?
+
+    public init(id: String, type: MessageType, ts: String = Timestamp.iso8601(Timestamp.now()), agentID: String? = nil, role: String? = nil, payload: JSONValue = .object([:]), metadata: JSONValue? = nil) {
+        self.id = id
+        self.type = type
+        self.ts = ts
+        self.agentID = agentID
+        self.role = role
+        self.payload = payload
+        self.metadata = metadata
+    }
+
+    public var json: JSONValue {
+        var out: [String: JSONValue] = [
+            "id": .string(id),
+            "type": .string(type.rawValue),
+            "ts": .string(ts),
+            "payload": payload,
+        ]
+        if let agentID { out["agent_id"] = .string(agentID) }
+        if let role { out["role"] = .string(role) }
+        if let metadata { out["metadata"] = metadata }
+        return .object(out)
+    }
+
+    public var text: String { json.jsonString }
+
+    /// Parses an envelope; any problem is a ``FlotillaError`` naming the field.
+    public init(text: String) throws(FlotillaError) {
+        let json = try JSONValue.parse(text)
+        guard case .object(let object) = json else {
+            throw FlotillaError(.invalidField, "A message must be a JSON object envelope, got \(json.typeName).")
+        }
+        guard let typeName = object["type"]?.stringValue else {
+            throw FlotillaError(.missingField, "The envelope needs a string 'type'.", field: "type")
+        }
+        guard let type = MessageType(rawValue: typeName) else {
+            throw FlotillaError(.invalidField, "Unknown message type '\(typeName)'. Known: \(MessageType.allCases.map(\.rawValue).joined(separator: ", ")).", field: "type")
+        }
+        let payload = object["payload"] ?? .object([:])
+        guard payload.objectValue != nil else {
+            throw FlotillaError(.invalidField, "'payload' must be an object, got \(payload.typeName).", field: "payload")
+        }
+        self.id = object["id"]?.stringValue ?? ""
+        self.type = type
+        self.ts = object["ts"]?.stringValue ?? object["timestamp"]?.stringValue ?? ""
+        self.agentID = object["agent_id"]?.stringValue
+        self.role = object["role"]?.stringValue
+        self.payload = payload
+        self.metadata = object["metadata"]
+    }
+}
+
+/// Every envelope `type` of the agent protocol (documented in docs/protocol.md).
+public enum MessageType: String, Sendable, Hashable, CaseIterable {
+    // agent → hub
+    case register, heartbeat, ready, drain, accept, progress, complete, fail, release, message
+    // hub → agent
+    case registered, assignment, cancel, ack, error
+}

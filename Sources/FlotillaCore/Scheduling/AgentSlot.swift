@@ -1,0 +1,61 @@
+/// The scheduler's view of one agent: who it is, whether it is connected and taking work,
+/// and which tasks it holds.
+public struct AgentSlot: Sendable, Hashable {
+    public var registration: AgentRegistration
+    /// The live connection, nil while offline.
+    public var connection: Int?
+    /// The agent said `ready`.
+    public var accepting: Bool = false
+    public var draining: Bool = false
+    /// Tasks whose current attempt this agent holds.
+    public var held: Set<String> = []
+    /// Held tasks the agent has accepted (running).
+    public var running: Set<String> = []
+    public var connectedAt: Double
+    public var lastSeen: Double
+    /// Latest heartbeat body (uptime, rss, cpu, ...).
+    public var heartbeat: JSONValue?
+    public var completed: Int = 0
+    public var failed: Int = 0
+    /// The state last announced in an event.
+    public var announced: AgentState
+
+    public init(registration: AgentRegistration, connection: Int?, now: Double) {
+        self.registration = registration
+        self.connection = connection
+        self.connectedAt = now
+        self.lastSeen = now
+        self.announced = connection == nil ? .offline : .idle
+    }
+
+    public var state: AgentState {
+        if connection == nil { return .offline }
+        if draining { return .draining }
+        if !running.isEmpty { return .working }
+        if !held.isEmpty { return .assigned }
+        return .idle
+    }
+
+    public var freeSlots: Int { max(0, registration.concurrency - held.count) }
+
+    /// Connected, ready, not draining, with room for one more task.
+    public var canTakeWork: Bool { connection != nil && accepting && !draining && freeSlots > 0 }
+
+    public var record: AgentRecord {
+        AgentRecord(registration: registration, state: state, connectedAt: connectedAt, lastSeen: lastSeen)
+    }
+
+    public var json: JSONValue {
+        guard case .object(var out) = registration.json else { return .null }
+        out["state"] = .string(state.rawValue)
+        out["connected"] = .bool(connection != nil)
+        out["accepting"] = .bool(accepting)
+        out["held"] = .array(held.sorted().map { .string($0) })
+        out["connected_at"] = .string(Timestamp.iso8601(connectedAt))
+        out["last_seen"] = .string(Timestamp.iso8601(lastSeen))
+        out["heartbeat"] = heartbeat ?? .null
+        out["completed"] = .int(Int64(completed))
+        out["failed"] = .int(Int64(failed))
+        return .object(out)
+    }
+}

@@ -1,0 +1,136 @@
+extension Scheduler {
+    /// Registers (or re-registers) an agent on a connection.
+    ///
+    /// Tasks the agent already held stay its own: the `registered` reply lists them so a
+    /// reconnecting agent can keep reporting on them. A previous live connection for the same
+    /// id is superseded; the returned number names it so the hub can close it.
+    public mutating func register(_ registration: AgentRegistration, connection: Int, now: Double) -> (held: [(taskID: String, attempt: Int)], superseded: Int?) {
+        var slot = agents[registration.id] ?? AgentSlot(registration: registration, connection: connection, now: now)
+        let superseded = slot.connection.flatMap { $0 == connection ? nil : $0 }
+        let wasOnline = agents[registration.id]?.connection != nil
+        slot.registration = registration
+        slot.connection = connection
+        slot.accepting = false
+        slot.draining = false
+        slot.connectedAt = now
+        slot.lastSeen = now
+        slot.announced = slot.state
+        agents[registration.id] = slot
+        for taskID in slot.held {
+            tasks[taskID]?.leaseExpiresAt = now + policy.leaseDuration
+        }
+        effects.writes.append(.saveAgent(slot.record))
+        if !wasOnline {
+            emit("agent.online", agentID: registration.id, data: ["registration": registration.json], now: now)
+        }
+        let held = slot.held.sorted().compactMap { id in tasks[id].map { (id, $0.attempt) } }
+        return (held, superseded)
+    }
+
+    /// The agent takes work now. Returns false if it is not registered.
+    public mutating func ready(agentID: String, now: Double) -> Bool {
+        guard agents[agentID]?.connection != nil else { return false }
+        agents[agentID]!.accepting = true
+        agents[agentID]!.draining = false
+        agents[agentID]!.lastSeen = now
+        announce(agentID, now: now)
+        pump(now: now)
+        return true
+    }
+
+    /// The agent takes no new work; it finishes or releases what it holds.
+    public mutating func drain(agentID: String, now: Double) -> Bool {
+        guard agents[agentID]?.connection != nil else { return false }
+        agents[agentID]!.draining = true
+        announce(agentID, now: now)
+        return true
+    }
+
+    /// A heartbeat renews the leases of everything the agent holds.
+    public mutating func heartbeat(agentID: String, body: JSONValue?, now: Double) -> Bool {
+        guard var slot = agents[agentID], slot.connection != nil else { return false }
+        slot.lastSeen = now
+        if let body { slot.heartbeat = body }
+        agents[agentID] = slot
+        for taskID in slot.held { tasks[taskID]?.leaseExpiresAt = now + policy.leaseDuration }
+        return true
+    }
+
+    /// The connection closed. Held attempts keep running until their leases run out.
+    public mutating func disconnect(connection: Int, now: Double) {
+        guard let (id, slot) = agents.first(where: { $0.value.connection == connection }) else { return }
+        var updated = slot
+        updated.connection = nil
+        updated.accepting = false
+        updated.lastSeen = now
+        agents[id] = updated
+        effects.writes.append(.saveAgent(updated.record))
+        emit("agent.offline", agentID: id, data: ["held": .array(updated.held.sorted().map { .string($0) })], now: now)
+        agents[id]!.announced = .offline
+    }
+
+    /// The agent registered on a connection, if any.
+    public func agentID(connection: Int) -> String? {
+        agents.first(where: { $0.value.connection == connection })?.key
+    }
+
+    /// Hands queued work to agents with free slots until one side runs out. One task per agent
+    /// per pass spreads work across agents.
+    public mutating func pump(now: Double) {
+        guard lanes.count > 0 else { return }
+        var candidates = agents.values.filter(\.canTakeWork).map(\.registration.id).sorted()
+        while !candidates.isEmpty, lanes.count > 0 {
+            var stillFree: [String] = []
+            for agentID in candidates {
+                let slot = agents[agentID]!
+                guard let taskID = lanes.popBest(roles: Set(slot.registration.roles), capabilities: Set(slot.registration.capabilities), now: now) else {
+                    continue
+                }
+                assign(taskID, to: agentID, now: now)
+                if agents[agentID]!.canTakeWork { stillFree.append(agentID) }
+            }
+            candidates = stillFree
+        }
+    }
+
+    mutating func assign(_ taskID: String, to agentID: String, now: Double) {
+        guard var task = tasks[taskID], let connection = agents[agentID]?.connection else { return }
+        task.attempt += 1
+        task.agentID = agentID
+        task.startedAt = now
+        task.leaseExpiresAt = now + policy.leaseDuration
+        task.progress = nil
+        task.progressMessage = nil
+        let attempt = AttemptRecord(taskID: taskID, number: task.attempt, agentID: agentID, startedAt: now)
+        attempts[taskID] = attempt
+        effects.writes.append(.saveAttempt(attempt))
+        agents[agentID]!.held.insert(taskID)
+        move(&task, to: .assigned, now: now)
+        announce(agentID, now: now)
+        var taskJSON = task.spec.json
+        if case .object(var object) = taskJSON {
+            object["id"] = .string(taskID)
+            object["attempt"] = .int(Int64(task.attempt))
+            taskJSON = .object(object)
+        }
+        let envelope = Envelope(
+            id: ids.next(now: now),
+            type: .assignment,
+            ts: Timestamp.iso8601(now),
+            agentID: agentID,
+            role: task.spec.role,
+            payload: [
+                "task": taskJSON,
+                "task_id": .string(taskID),
+                "attempt": .int(Int64(task.attempt)),
+                "lease_seconds": .double(policy.leaseDuration),
+            ],
+            metadata: [
+                "priority": .string(task.spec.priority.rawValue),
+                "retry_count": .int(Int64(task.attempt - 1)),
+                "ttl": task.spec.timeoutSeconds.map { .int(Int64($0)) } ?? .null,
+            ]
+        )
+        effects.outbound.append(Outbound(connection: connection, envelope: envelope))
+    }
+}

@@ -1,0 +1,138 @@
+extension Scheduler {
+    /// How a report was taken.
+    public enum ReportOutcome: Sendable, Hashable {
+        case applied
+        /// The same report for the same attempt was already recorded: nothing changed.
+        case duplicate
+    }
+
+    /// Applies an agent's report on one attempt, fenced by `(task id, attempt)`.
+    ///
+    /// Throws `stale_attempt` (409) when the attempt is not the task's current one held by
+    /// this agent, and `task_not_found` when the task is not in flight (the hub then checks
+    /// the store to tell "finished long ago" from "never existed").
+    public mutating func report(_ report: AttemptReport, from agentID: String, now: Double) throws(FlotillaError) -> ReportOutcome {
+        guard var task = tasks[report.taskID] else {
+            if let finished = recentFinished[report.taskID] {
+                if finished.attempt == report.attempt, finished.agentID == agentID, finished.state == .succeeded,
+                    case .complete = report.kind
+                {
+                    return .duplicate
+                }
+                throw FlotillaError(.staleAttempt, "Task \(report.taskID) is already \(finished.state.rawValue); attempt \(report.attempt) is no longer current.", field: "payload.attempt")
+            }
+            throw FlotillaError.taskNotFound(report.taskID)
+        }
+        if task.state == .failed, task.attempt == report.attempt, task.agentID == agentID, case .fail = report.kind {
+            return .duplicate
+        }
+        guard task.attempt == report.attempt, task.agentID == agentID, task.state.isHeld else {
+            throw FlotillaError(
+                .staleAttempt,
+                "Attempt \(report.attempt) of task \(report.taskID) is not current (current attempt \(task.attempt), state \(task.state.rawValue)).",
+                field: "payload.attempt"
+            )
+        }
+        task.leaseExpiresAt = now + policy.leaseDuration
+        switch report.kind {
+        case .accept:
+            guard task.state == .assigned else { return .duplicate }
+            agents[agentID]?.running.insert(task.id)
+            move(&task, to: .running, now: now)
+            announce(agentID, now: now)
+        case .progress(let percent, let message):
+            if task.state == .assigned {
+                agents[agentID]?.running.insert(task.id)
+                move(&task, to: .running, now: now)
+                announce(agentID, now: now)
+            }
+            task.progress = percent ?? task.progress
+            task.progressMessage = message ?? task.progressMessage
+            task.updatedAt = now
+            tasks[task.id] = task
+            effects.writes.append(.updateTask(task))
+            var data: [String: JSONValue] = [:]
+            if let percent { data["percent"] = .double(percent) }
+            if let message { data["message"] = .string(message) }
+            emit("task.progress", task: task, data: data, now: now)
+        case .complete(let result):
+            task.result = result
+            task.error = nil
+            endAttempt(&task, outcome: .succeeded, error: nil, now: now)
+            agents[agentID]?.completed += 1
+            stats.record(latency: now - task.createdAt, at: now)
+            task.finishedAt = now
+            task.leaseExpiresAt = nil
+            move(&task, to: .succeeded, now: now)
+            resolveDependents(of: task.id, succeeded: true, now: now)
+            announce(agentID, now: now)
+            pump(now: now)
+        case .fail(let error, let retryable, let result):
+            if let result { task.result = result }
+            agents[agentID]?.failed += 1
+            failAttempt(&task, outcome: .failed, error: error, retryable: retryable, now: now)
+            announce(agentID, now: now)
+            pump(now: now)
+        case .release(let reason):
+            endAttempt(&task, outcome: .released, error: reason, now: now)
+            // A release is the agent's choice, not a failure: it does not use up an attempt.
+            task.attemptBase += 1
+            task.leaseExpiresAt = nil
+            enqueue(&task, now: now, data: ["released": .bool(true)])
+            announce(agentID, now: now)
+            pump(now: now)
+        }
+        return .applied
+    }
+
+    /// Closes the current attempt and frees the agent's slot.
+    mutating func endAttempt(_ task: inout TaskRecord, outcome: AttemptRecord.Outcome, error: String?, now: Double) {
+        if var attempt = attempts.removeValue(forKey: task.id) {
+            attempt.endedAt = now
+            attempt.outcome = outcome
+            attempt.error = error
+            effects.writes.append(.saveAttempt(attempt))
+        }
+        if let agentID = task.agentID {
+            agents[agentID]?.held.remove(task.id)
+            agents[agentID]?.running.remove(task.id)
+        }
+    }
+
+    /// Ends a held attempt as failed, then retries after backoff or dead-letters the task.
+    mutating func failAttempt(_ task: inout TaskRecord, outcome: AttemptRecord.Outcome, error: String, retryable: Bool, now: Double) {
+        endAttempt(&task, outcome: outcome, error: error, now: now)
+        task.error = error
+        task.leaseExpiresAt = nil
+        if retryable && task.attemptsLeft > 0 {
+            let delay = policy.backoff.delay(afterFailures: task.attempt - task.attemptBase)
+            task.retryAt = now + delay
+            retrying.insert(task.id)
+            move(&task, to: .failed, now: now, data: ["error": .string(error), "outcome": .string(outcome.rawValue), "retry_at": .string(Timestamp.iso8601(now + delay))])
+        } else {
+            task.finishedAt = now
+            task.reason = retryable ? "out of attempts after \(task.attempt - task.attemptBase)" : "failed without retry: \(error)"
+            move(&task, to: .dead, now: now, data: ["error": .string(error), "outcome": .string(outcome.rawValue), "reason": .string(task.reason!)])
+            resolveDependents(of: task.id, succeeded: false, now: now)
+        }
+    }
+
+    /// Unblocks dependents when a dependency succeeded; cancels them (transitively) when it
+    /// ended dead or cancelled.
+    mutating func resolveDependents(of id: String, succeeded: Bool, now: Double) {
+        guard let waiting = dependents.removeValue(forKey: id) else { return }
+        for dependentID in waiting.sorted() {
+            guard var dependent = tasks[dependentID], dependent.state == .blocked else { continue }
+            if succeeded {
+                waitingOn[dependentID]?.remove(id)
+                if waitingOn[dependentID]?.isEmpty ?? true {
+                    waitingOn.removeValue(forKey: dependentID)
+                    enqueue(&dependent, now: now)
+                }
+            } else {
+                let state = recentFinished[id]?.state ?? .dead
+                cancelInMemory(&dependent, reason: "dependency \(id) is \(state.rawValue)", now: now)
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import DequeModule
+
+/// The hub's scheduling state machine: tasks in flight, lanes, agents, leases, dependencies.
+///
+/// It does no I/O. Every operation mutates memory and records what must follow in
+/// ``Effects``: rows to write, events to publish, messages for agents. The hub commits the
+/// writes and only then delivers the rest, so nothing is seen outside before it is durable.
+/// Final tasks leave memory; the store keeps them.
+public struct Scheduler: Sendable {
+    /// What one or more operations require of the outside world.
+    public struct Effects: Sendable {
+        public var writes: [StoreWrite] = []
+        public var events: [EventRecord] = []
+        public var outbound: [Outbound] = []
+        /// Tasks that reached a final state (wakes waiters).
+        public var finished: [TaskRecord] = []
+
+        public init() {}
+        public var isEmpty: Bool { writes.isEmpty && outbound.isEmpty && finished.isEmpty }
+    }
+
+    /// A message for the agent on a given connection, sent after the commit.
+    public struct Outbound: Sendable {
+        public var connection: Int
+        public var envelope: Envelope
+    }
+
+    public var policy: SchedulerPolicy
+    public internal(set) var tasks: [String: TaskRecord] = [:]
+    public internal(set) var agents: [String: AgentSlot] = [:]
+    public internal(set) var lanes: ReadyLanes
+    /// Current attempt of each held task.
+    var attempts: [String: AttemptRecord] = [:]
+    /// blocked task → dependencies not yet succeeded.
+    var waitingOn: [String: Set<String>] = [:]
+    /// dependency → blocked tasks waiting on it.
+    var dependents: [String: Set<String>] = [:]
+    /// Failed tasks waiting for their backoff to end.
+    var retrying: Set<String> = []
+    var idempotency: [String: String] = [:]
+    /// Recently finished tasks: id → (attempt, agent, state), for duplicate reports.
+    var recentFinished: [String: (attempt: Int, agentID: String?, state: TaskState)] = [:]
+    var recentOrder: Deque<String> = []
+    public internal(set) var counts: [TaskState: Int] = [:]
+    public internal(set) var lastSeq: Int64 = 0
+    public internal(set) var stats = CompletionStats()
+    var effects = Effects()
+    let ids: IDGenerator
+    var nextConnection = 0
+
+    public init(policy: SchedulerPolicy = SchedulerPolicy(), ids: IDGenerator = IDGenerator()) {
+        self.policy = policy
+        self.ids = ids
+        self.lanes = ReadyLanes(agingInterval: policy.agingInterval)
+    }
+
+    /// Returns and clears the effects gathered so far.
+    public mutating func takeEffects() -> Effects {
+        defer { effects = Effects() }
+        return effects
+    }
+
+    /// A fresh connection number for a newly opened agent socket.
+    public mutating func openConnection() -> Int {
+        nextConnection += 1
+        return nextConnection
+    }
+
+    // MARK: restart
+
+    /// Rebuilds memory from what the store holds (after a start or a crash).
+    ///
+    /// Held attempts keep their agent and get a fresh lease, so an agent that reconnects in time
+    /// carries on; otherwise the lease runs out and the task retries.
+    public mutating func restore(_ snapshot: StoreSnapshot, now: Double) {
+        lastSeq = snapshot.lastEventSeq
+        counts = snapshot.stateCounts
+        for record in snapshot.agents {
+            var slot = AgentSlot(registration: record.registration, connection: nil, now: record.connectedAt)
+            slot.lastSeen = record.lastSeen
+            agents[record.registration.id] = slot
+        }
+        let sorted = snapshot.activeTasks.sorted { ($0.queuedAt ?? $0.createdAt, $0.id) < ($1.queuedAt ?? $1.createdAt, $1.id) }
+        for var task in sorted {
+            if let key = task.spec.idempotencyKey { idempotency[key] = task.id }
+            switch task.state {
+            case .queued:
+                lanes.push(task.id, lane: LaneKey(spec: task.spec), queuedAt: task.queuedAt ?? task.createdAt)
+            case .blocked:
+                let open = Set(task.spec.dependsOn.filter { dependency in
+                    snapshot.activeTasks.contains { $0.id == dependency }
+                })
+                if open.isEmpty {
+                    task.state = .queued
+                    task.queuedAt = now
+                    lanes.push(task.id, lane: LaneKey(spec: task.spec), queuedAt: now)
+                } else {
+                    waitingOn[task.id] = open
+                    for dependency in open { dependents[dependency, default: []].insert(task.id) }
+                }
+            case .assigned, .running:
+                task.leaseExpiresAt = now + policy.leaseDuration
+                let agentID = task.agentID ?? "unknown"
+                if agents[agentID] == nil {
+                    agents[agentID] = AgentSlot(registration: AgentRegistration(id: agentID, roles: [task.spec.role]), connection: nil, now: now)
+                }
+                agents[agentID]!.held.insert(task.id)
+                if task.state == .running { agents[agentID]!.running.insert(task.id) }
+                attempts[task.id] = AttemptRecord(taskID: task.id, number: task.attempt, agentID: agentID, startedAt: task.startedAt ?? now)
+            case .failed:
+                retrying.insert(task.id)
+            case .succeeded, .dead, .cancelled:
+                continue
+            }
+            tasks[task.id] = task
+        }
+    }
+
+    // MARK: helpers shared by the operations
+
+    mutating func emit(_ type: String, task: TaskRecord? = nil, agentID: String? = nil, data: [String: JSONValue] = [:], now: Double) {
+        lastSeq += 1
+        var body = data
+        if let task {
+            body["state"] = .string(task.state.rawValue)
+            body["type"] = .string(task.spec.type)
+            body["role"] = .string(task.spec.role)
+            body["priority"] = .string(task.spec.priority.rawValue)
+            body["attempt"] = .int(Int64(task.attempt))
+        }
+        let event = EventRecord(seq: lastSeq, type: type, ts: now, taskID: task?.id, agentID: agentID ?? task?.agentID, data: .object(body))
+        effects.events.append(event)
+        effects.writes.append(.appendEvent(event))
+    }
+
+    /// Moves a task to a new state, keeping counts, and records the write and the event.
+    mutating func move(_ task: inout TaskRecord, to state: TaskState, now: Double, data: [String: JSONValue] = [:], insert: Bool = false) {
+        if !insert { counts[task.state, default: 1] -= 1 }
+        counts[state, default: 0] += 1
+        task.state = state
+        task.updatedAt = now
+        effects.writes.append(insert ? .insertTask(task) : .updateTask(task))
+        emit(state.eventType, task: task, data: data, now: now)
+        if state.isFinal {
+            tasks.removeValue(forKey: task.id)
+            remember(task)
+            effects.finished.append(task)
+        } else {
+            tasks[task.id] = task
+        }
+    }
+
+    mutating func remember(_ task: TaskRecord) {
+        if recentFinished[task.id] == nil { recentOrder.append(task.id) }
+        recentFinished[task.id] = (task.attempt, task.agentID, task.state)
+        while recentOrder.count > policy.recentFinishedLimit, let oldest = recentOrder.popFirst() {
+            recentFinished.removeValue(forKey: oldest)
+        }
+    }
+
+    mutating func enqueue(_ task: inout TaskRecord, now: Double, data: [String: JSONValue] = [:], insert: Bool = false) {
+        task.queuedAt = now
+        task.retryAt = nil
+        lanes.push(task.id, lane: LaneKey(spec: task.spec), queuedAt: now)
+        move(&task, to: .queued, now: now, data: data, insert: insert)
+    }
+
+    /// Announces an agent's state when it changed since the last announcement.
+    mutating func announce(_ agentID: String, now: Double) {
+        guard var slot = agents[agentID] else { return }
+        let state = slot.state
+        guard state != slot.announced else { return }
+        let previous = slot.announced
+        slot.announced = state
+        agents[agentID] = slot
+        emit("agent.state_change", agentID: agentID, data: ["from": .string(previous.rawValue), "to": .string(state.rawValue)], now: now)
+    }
+
+    public func agent(_ id: String) -> AgentSlot? { agents[id] }
+    public func task(_ id: String) -> TaskRecord? { tasks[id] }
+
+    /// The current attempt of a held task.
+    public func currentAttempt(_ taskID: String) -> AttemptRecord? { attempts[taskID] }
+
+    public mutating func completionRate(now: Double) -> Double { stats.perSecond(now: now) }
+}
+
+extension Scheduler {
+    /// The task that owns an idempotency key, when this process has seen it.
+    public func taskID(forIdempotencyKey key: String) -> String? { idempotency[key] }
+}

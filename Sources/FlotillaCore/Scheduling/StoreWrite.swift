@@ -1,0 +1,42 @@
+/// One change to persist.
+public enum StoreWrite: Sendable {
+    case insertTask(TaskRecord)
+    case updateTask(TaskRecord)
+    case saveAttempt(AttemptRecord)
+    case appendEvent(EventRecord)
+    case saveAgent(AgentRecord)
+}
+
+/// An agent as persisted: its registration and when it was last seen.
+public struct AgentRecord: Sendable, Hashable {
+    public var registration: AgentRegistration
+    public var state: AgentState
+    public var connectedAt: Double
+    public var lastSeen: Double
+
+    public init(registration: AgentRegistration, state: AgentState, connectedAt: Double, lastSeen: Double) {
+        self.registration = registration
+        self.state = state
+        self.connectedAt = connectedAt
+        self.lastSeen = lastSeen
+    }
+}
+
+
+/// What a hub loads at start.
+public struct StoreSnapshot: Sendable {
+    /// Every task not in a final state.
+    public var activeTasks: [TaskRecord]
+    /// Task count per state, final ones included.
+    public var stateCounts: [TaskState: Int]
+    public var lastEventSeq: Int64
+    public var agents: [AgentRecord]
+
+    public init(activeTasks: [TaskRecord], stateCounts: [TaskState: Int], lastEventSeq: Int64, agents: [AgentRecord]) {
+        self.activeTasks = activeTasks
+        self.stateCounts = stateCounts
+        self.lastEventSeq = lastEventSeq
+        self.agents = agents
+    }
+}
+

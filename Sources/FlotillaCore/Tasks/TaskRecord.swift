@@ -1,0 +1,63 @@
+/// A task as the hub stores it: the submitted spec plus its life so far.
+public struct TaskRecord: Sendable, Hashable {
+    public var id: String
+    public var spec: TaskSpec
+    public var state: TaskState
+    /// The current (or last) attempt number; 0 before the first hand-out.
+    public var attempt: Int
+    /// Attempts numbered above this count against `max_attempts` (raised by a manual retry, so
+    /// attempt numbers, which are fencing tokens, never repeat).
+    public var attemptBase: Int
+    public var agentID: String?
+    public var createdAt: Double
+    public var updatedAt: Double
+    /// When it last entered a lane (FIFO order and aging).
+    public var queuedAt: Double?
+    /// When a failed attempt's backoff ends.
+    public var retryAt: Double?
+    public var leaseExpiresAt: Double?
+    /// When the current attempt started (for its timeout).
+    public var startedAt: Double?
+    public var finishedAt: Double?
+    public var progress: Double?
+    public var progressMessage: String?
+    public var result: JSONValue?
+    public var error: String?
+    /// Why it was cancelled or dead-lettered, in words.
+    public var reason: String?
+
+    public init(id: String, spec: TaskSpec, state: TaskState, now: Double) {
+        self.id = id
+        self.spec = spec
+        self.state = state
+        self.attempt = 0
+        self.attemptBase = 0
+        self.createdAt = now
+        self.updatedAt = now
+    }
+
+    /// Attempts left before the task is dead-lettered.
+    public var attemptsLeft: Int { max(0, spec.maxAttempts - (attempt - attemptBase)) }
+
+    /// The record as the API shows it. `attempts` is the attempt history when known.
+    public func json(attempts: [AttemptRecord]? = nil) -> JSONValue {
+        guard case .object(var out) = spec.json else { return .null }
+        out["id"] = .string(id)
+        out["state"] = .string(state.rawValue)
+        out["attempt"] = .int(Int64(attempt))
+        out["agent_id"] = agentID.map { .string($0) } ?? .null
+        out["created_at"] = .string(Timestamp.iso8601(createdAt))
+        out["updated_at"] = .string(Timestamp.iso8601(updatedAt))
+        out["queued_at"] = queuedAt.map { .string(Timestamp.iso8601($0)) } ?? .null
+        out["retry_at"] = retryAt.map { .string(Timestamp.iso8601($0)) } ?? .null
+        out["lease_expires_at"] = leaseExpiresAt.map { .string(Timestamp.iso8601($0)) } ?? .null
+        out["finished_at"] = finishedAt.map { .string(Timestamp.iso8601($0)) } ?? .null
+        out["progress"] = progress.map { .double($0) } ?? .null
+        out["progress_message"] = progressMessage.map { .string($0) } ?? .null
+        out["result"] = result ?? .null
+        out["error"] = error.map { .string($0) } ?? .null
+        out["reason"] = reason.map { .string($0) } ?? .null
+        if let attempts { out["attempts"] = .array(attempts.map(\.json)) }
+        return .object(out)
+    }
+}

@@ -1,0 +1,152 @@
+extension TaskSpec {
+    /// Field names the API accepts; anything else is refused so typos never pass silently.
+    public static let knownFields: Set<String> = [
+        "id", "type", "role", "capabilities", "priority", "payload", "prompt", "context",
+        "success_criteria", "verify", "depends_on", "timeout_seconds", "timeout", "max_attempts",
+        "idempotency_key", "repo", "complexity", "budget", "metadata",
+    ]
+
+    public static let maxAttemptsLimit = 100
+    public static let maxDependencies = 1000
+
+    /// Validates a submitted JSON object into a spec.
+    ///
+    /// - Parameter index: the position in a batch, used to name the field (`tasks[3].priority`).
+    public init(json: JSONValue, index: Int? = nil) throws(FlotillaError) {
+        let prefix = index.map { "tasks[\($0)]." } ?? ""
+        guard case .object(let object) = json else {
+            throw FlotillaError(.invalidField, "A task must be a JSON object, got \(json.typeName).", field: index.map { "tasks[\($0)]" })
+        }
+        let reader = FieldReader(object: object, prefix: prefix)
+        if let unknown = object.keys.sorted().first(where: { !Self.knownFields.contains($0) }) {
+            throw FlotillaError(.unknownField, "Unknown field '\(unknown)'. Known fields: \(Self.knownFields.sorted().joined(separator: ", ")).", field: prefix + unknown)
+        }
+        let type = try reader.requiredString("type")
+        try reader.checkName(type, field: "type", maxLength: 128)
+        let role = try reader.string("role")
+        if let role { try reader.checkName(role, field: "role", maxLength: 64) }
+        let capabilities = try reader.strings("capabilities") ?? []
+        for capability in capabilities { try reader.checkName(capability, field: "capabilities", maxLength: 64) }
+        var priority = Priority.normal
+        if let raw = try reader.string("priority") {
+            guard let value = Priority(rawValue: raw) else {
+                throw FlotillaError(.invalidField, "Unknown priority '\(raw)': use critical, high, normal or low.", field: prefix + "priority")
+            }
+            priority = value
+        }
+        var complexity: Complexity?
+        if let raw = try reader.string("complexity") {
+            guard let value = Complexity(rawValue: raw) else {
+                throw FlotillaError(.invalidField, "Unknown complexity '\(raw)': use trivial, standard or complex.", field: prefix + "complexity")
+            }
+            complexity = value
+        }
+        let id = try reader.string("id")
+        if let id { try reader.checkName(id, field: "id", maxLength: 64) }
+        let payload = object["payload"] ?? .object([:])
+        let dependsOn = try reader.strings("depends_on") ?? []
+        guard dependsOn.count <= Self.maxDependencies else {
+            throw FlotillaError(.invalidField, "At most \(Self.maxDependencies) dependencies per task.", field: prefix + "depends_on")
+        }
+        var timeout = try reader.int("timeout_seconds", range: 1...604_800)
+        if timeout == nil { timeout = try reader.int("timeout", range: 1...604_800) }
+        let maxAttempts = try reader.int("max_attempts", range: 1...Self.maxAttemptsLimit) ?? Self.defaultMaxAttempts
+        let key = try reader.string("idempotency_key")
+        if let key, key.isEmpty || key.utf8.count > 256 {
+            throw FlotillaError(.invalidField, "idempotency_key must be 1 to 256 bytes.", field: prefix + "idempotency_key")
+        }
+        self.init(
+            id: id,
+            type: type,
+            role: role,
+            capabilities: Array(Set(capabilities)),
+            priority: priority,
+            payload: payload,
+            prompt: try reader.string("prompt"),
+            context: object["context"].flatMap { $0.isNull ? nil : $0 },
+            successCriteria: object["success_criteria"].flatMap { $0.isNull ? nil : $0 },
+            verify: try reader.strings("verify") ?? [],
+            dependsOn: Array(dependsOn.uniquedPreservingOrder()),
+            timeoutSeconds: timeout,
+            maxAttempts: maxAttempts,
+            idempotencyKey: key,
+            repo: try reader.string("repo"),
+            complexity: complexity,
+            budget: object["budget"].flatMap { $0.isNull ? nil : $0 },
+            metadata: try reader.object("metadata")
+        )
+    }
+}
+
+/// Reads typed fields out of a JSON object, naming the field in every error.
+struct FieldReader {
+    let object: [String: JSONValue]
+    let prefix: String
+
+    func requiredString(_ name: String) throws(FlotillaError) -> String {
+        guard let value = object[name], !value.isNull else {
+            throw FlotillaError(.missingField, "'\(name)' is required.", field: prefix + name)
+        }
+        guard let string = value.stringValue else {
+            throw wrongType(name, expected: "a string", got: value)
+        }
+        return string
+    }
+
+    func string(_ name: String) throws(FlotillaError) -> String? {
+        guard let value = object[name], !value.isNull else { return nil }
+        guard let string = value.stringValue else { throw wrongType(name, expected: "a string", got: value) }
+        return string
+    }
+
+    func strings(_ name: String) throws(FlotillaError) -> [String]? {
+        guard let value = object[name], !value.isNull else { return nil }
+        if let single = value.stringValue { return [single] }
+        guard let array = value.arrayValue else { throw wrongType(name, expected: "an array of strings", got: value) }
+        var out: [String] = []
+        out.reserveCapacity(array.count)
+        for element in array {
+            guard let string = element.stringValue else {
+                throw wrongType(name, expected: "an array of strings", got: element)
+            }
+            out.append(string)
+        }
+        return out
+    }
+
+    func int(_ name: String, range: ClosedRange<Int>) throws(FlotillaError) -> Int? {
+        guard let value = object[name], !value.isNull else { return nil }
+        guard let number = value.intValue else { throw wrongType(name, expected: "an integer", got: value) }
+        guard range.contains(Int(number)) else {
+            throw FlotillaError(.invalidField, "'\(name)' must be between \(range.lowerBound) and \(range.upperBound), got \(number).", field: prefix + name)
+        }
+        return Int(number)
+    }
+
+    func object(_ name: String) throws(FlotillaError) -> JSONValue? {
+        guard let value = object[name], !value.isNull else { return nil }
+        guard value.objectValue != nil else { throw wrongType(name, expected: "an object", got: value) }
+        return value
+    }
+
+    func checkName(_ value: String, field: String, maxLength: Int) throws(FlotillaError) {
+        let allowed = value.utf8.allSatisfy { byte in
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x2E || byte == 0x5F || byte == 0x2D || byte == 0x3A || byte == 0x2F
+        }
+        guard !value.isEmpty, value.utf8.count <= maxLength, allowed else {
+            throw FlotillaError(.invalidField, "'\(field)' must be 1 to \(maxLength) characters of letters, digits and . _ - : /, got '\(value.prefix(80))'.", field: prefix + field)
+        }
+    }
+
+    private func wrongType(_ name: String, expected: String, got: JSONValue) -> FlotillaError {
+        FlotillaError(.invalidField, "'\(name)' must be \(expected), got \(got.typeName).", field: prefix + name)
+    }
+}
+
+extension Sequence where Element: Hashable {
+    func uniquedPreservingOrder() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}

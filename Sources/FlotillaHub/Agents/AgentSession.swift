@@ -1,0 +1,173 @@
+import FlotillaCore
+import FlotillaStore
+import Foundation
+import Logging
+import Synchronization
+
+/// One agent's WebSocket conversation: reads envelopes, applies them to the hub, replies.
+///
+/// Reports are not awaited one by one: each is queued for commit and its `ack` (or `error`)
+/// is sent when its batch is durable, so one agent's messages share group commits.
+struct AgentSession: Sendable {
+    let hub: Hub
+    let identity: Identity
+    let connection: Int
+    let logger: Logger
+
+    /// The agent this socket registered as (set by `register`).
+    private let agentID = SessionAgentID()
+
+    func handle(text: String) async {
+        let parsed = Result { () throws(FlotillaError) in try Envelope(text: text) }
+        guard case .success(let envelope) = parsed else {
+            if case .failure(let error) = parsed { reply(error: error, to: nil) }
+            return
+        }
+        switch envelope.type {
+        case .register: register(envelope)
+        case .ready, .drain, .heartbeat: control(envelope)
+        case .accept, .progress, .complete, .fail, .release: await report(envelope)
+        case .message: relay(envelope)
+        case .registered, .assignment, .cancel, .ack, .error:
+            reply(error: FlotillaError(.invalidField, "'\(envelope.type.rawValue)' is sent by the hub, not by agents.", field: "type"), to: envelope)
+        }
+    }
+
+    private func register(_ envelope: Envelope) {
+        let checked = Result { () throws(FlotillaError) in try admissible(envelope) }
+        guard case .success(let registration) = checked else {
+            if case .failure(let error) = checked { reply(error: error, to: envelope) }
+            return
+        }
+        agentID.set(registration.id)
+        let connection = self.connection
+        let policy = hub.configuration.policy
+        hub.mutate({ scheduler, now in
+            scheduler.register(registration, connection: connection, now: now)
+        }) { [hub] result in
+            guard case .success(let outcome) = result else {
+                if case .failure(let error) = result { self.reply(error: error, to: envelope) }
+                return
+            }
+            if let old = outcome.superseded { hub.connections.close(old) }
+            self.send(.registered, payload: [
+                "agent_id": .string(registration.id),
+                "heartbeat_interval": .double(policy.heartbeatInterval),
+                "lease_seconds": .double(policy.leaseDuration),
+                "held": .array(outcome.held.map { ["task_id": .string($0.taskID), "attempt": .int(Int64($0.attempt))] }),
+            ], ref: envelope.id)
+        }
+    }
+
+    /// The registration, if this token and connection may make it.
+    private func admissible(_ envelope: Envelope) throws(FlotillaError) -> AgentRegistration {
+        let registration = try AgentRegistration(envelope: envelope)
+        if case .agent(_, let allowed?) = identity, registration.roles.contains(where: { $0 != allowed }) {
+            throw FlotillaError(.forbidden, "This agent token may only register with role '\(allowed)'.", field: "payload.roles")
+        }
+        if let current = agentID.value, current != registration.id {
+            throw FlotillaError(.invalidState, "This connection is already registered as '\(current)'.", field: "agent_id")
+        }
+        return registration
+    }
+
+    private func control(_ envelope: Envelope) {
+        guard let id = agentID.value else { return notRegistered(envelope) }
+        let type = envelope.type
+        hub.mutate({ scheduler, now in
+            switch type {
+            case .ready: scheduler.ready(agentID: id, now: now)
+            case .drain: scheduler.drain(agentID: id, now: now)
+            default: scheduler.heartbeat(agentID: id, body: envelope.payload, now: now)
+            }
+        }) { result in
+            // Heartbeats are frequent and need no answer; ready and drain are acknowledged.
+            if type != .heartbeat, case .success = result { self.ack(envelope, extra: [:]) }
+        }
+    }
+
+    private func report(_ envelope: Envelope) async {
+        guard let id = agentID.value else { return notRegistered(envelope) }
+        let parsed = Result { () throws(FlotillaError) in try AttemptReport(envelope: envelope) }
+        guard case .success(let report) = parsed else {
+            if case .failure(let error) = parsed { reply(error: error, to: envelope) }
+            return
+        }
+        // Not in flight: finished long ago (stale, 409) or never existed (404)? Only the store knows.
+        let taskID = report.taskID
+        let inFlight = hub.inspect { $0.task(taskID) } != nil
+        let storedState: TaskState? = inFlight ? nil : (try? await hub.store.task(id: taskID))?.state
+        hub.mutate({ scheduler, now in
+            try scheduler.report(report, from: id, now: now)
+        }) { result in
+            switch result {
+            case .success(let outcome):
+                self.ack(envelope, extra: ["task_id": .string(report.taskID), "attempt": .int(Int64(report.attempt)), "duplicate": .bool(outcome == .duplicate)])
+            case .failure(let error) where error.code == .taskNotFound && storedState != nil:
+                self.reply(error: FlotillaError(.staleAttempt, "Task \(report.taskID) is already \(storedState!.rawValue); attempt \(report.attempt) is no longer current.", field: "payload.attempt"), to: envelope)
+            case .failure(let error):
+                self.reply(error: error, to: envelope)
+            }
+        }
+    }
+
+    /// Relays a `message` to another agent (`payload.to`) or to every connected agent.
+    private func relay(_ envelope: Envelope) {
+        guard let id = agentID.value else { return notRegistered(envelope) }
+        let target = envelope.payload["to"]?.stringValue
+        var forwarded = envelope
+        forwarded.agentID = id
+        let text = forwarded.text
+        let connections = hub.inspect { scheduler in
+            scheduler.agents.values.filter { target == nil || target == "broadcast" || $0.registration.id == target }.compactMap(\.connection)
+        }
+        if let target, target != "broadcast", connections.isEmpty {
+            return reply(error: FlotillaError(.agentNotFound, "No connected agent has id '\(target)'.", field: "payload.to"), to: envelope)
+        }
+        for connection in connections where connection != self.connection { hub.connections.send(text, to: connection) }
+        ack(envelope, extra: ["delivered": .int(Int64(connections.filter { $0 != self.connection }.count))])
+    }
+
+    func closed() {
+        let connection = self.connection
+        hub.mutate({ scheduler, now in scheduler.disconnect(connection: connection, now: now) }) { _ in }
+        hub.connections.close(connection)
+    }
+
+    private func notRegistered(_ envelope: Envelope) {
+        reply(error: FlotillaError(.notRegistered, "Send 'register' before '\(envelope.type.rawValue)'."), to: envelope)
+    }
+
+    private func ack(_ envelope: Envelope, extra: [String: JSONValue]) {
+        var payload = extra
+        payload["ref"] = .string(envelope.id)
+        payload["of"] = .string(envelope.type.rawValue)
+        send(.ack, payload: .object(payload), ref: envelope.id)
+    }
+
+    func reply(error: any Error, to envelope: Envelope?) {
+        let flotillaError = error as? FlotillaError ?? FlotillaError(.internalError, "\(error)")
+        send(.error, payload: [
+            "ref": envelope.map { .string($0.id) } ?? .null,
+            "of": envelope.map { .string($0.type.rawValue) } ?? .null,
+            "code": .string(flotillaError.code.rawValue),
+            "status": .int(Int64(flotillaError.httpStatus)),
+            "message": .string(flotillaError.message),
+            "field": flotillaError.field.map { .string($0) } ?? .null,
+        ], ref: envelope?.id)
+    }
+
+    private func send(_ type: MessageType, payload: JSONValue, ref: String?) {
+        let envelope = Envelope(id: ref.map { "re-\($0)" } ?? UUID().uuidString, type: type, agentID: agentID.value, payload: payload)
+        hub.connections.send(envelope.text, to: connection)
+    }
+}
+
+/// The registered agent id of a session, set once by `register`.
+final class SessionAgentID: Sendable {
+    private let storage = Mutex<String?>(nil)
+
+    var value: String? { storage.withLock { $0 } }
+
+    func set(_ id: String) { storage.withLock { $0 = id } }
+}

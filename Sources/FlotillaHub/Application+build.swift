@@ -1,0 +1,50 @@
+public import FlotillaCore
+public import Hummingbird
+import HummingbirdWebSocket
+public import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Builds the hub's application: routes, WebSocket endpoint, and its services (group commit,
+/// maintenance). Tests call this with port 0.
+///
+/// - Parameter onListening: called with the bound port once the server accepts connections.
+public func buildApplication(
+    hub: Hub,
+    logger: Logger = Logger(label: "flotilla.hub"),
+    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = Router(context: HubRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.get("health") { _, _ in
+        JSONResponse.make(["status": "ok", "version": .string(FlotillaVersion.current)])
+    }
+    let api = router.group("api").add(middleware: AuthMiddleware(tokens: hub.tokens, adminOnly: true))
+    TaskRoutes(hub: hub).add(to: api)
+    FleetRoutes(hub: hub).add(to: api)
+    EventRoutes(hub: hub).add(to: api)
+    AgentSocketRoute(hub: hub).add(to: router)
+
+    let configuration = hub.configuration
+    return Application(
+        router: router,
+        server: .http1WebSocketUpgrade(webSocketRouter: router),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flotilla"),
+        services: [hub.commits, MaintenanceService(hub: hub), HubShutdown(hub: hub)],
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
+        logger: logger
+    )
+}
+
+/// Closes agent sockets and event streams when the hub shuts down, so the server can drain.
+struct HubShutdown: Service {
+    let hub: Hub
+    func run() async throws {
+        try? await gracefulShutdown()
+        hub.shutdown()
+    }
+}
+
+public enum FlotillaVersion {
+    public static let current = "0.1.0"
+}

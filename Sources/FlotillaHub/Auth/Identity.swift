@@ -1,0 +1,12 @@
+/// Who a request speaks for, from its bearer token.
+public enum Identity: Sendable, Hashable {
+    /// Full access.
+    case admin(tokenID: String)
+    /// May connect to `/ws`, register (with `role` only, when set) and report on its own attempts.
+    case agent(tokenID: String, role: String?)
+
+    public var isAdmin: Bool {
+        if case .admin = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,90 @@
+import Crypto
+public import FlotillaCore
+public import FlotillaStore
+import Foundation
+import Synchronization
+
+/// Issues and checks API tokens.
+///
+/// A token reads `flt_<id>_<secret>`. Only SHA-256 of the secret is stored; checking looks the
+/// token up by id and compares hashes in constant time, so response timing reveals nothing
+/// about the secret.
+public final class TokenAuthority: Sendable {
+    private let store: any Store
+    private let cache = Mutex<[String: TokenRow]>([:])
+    private let ids = IDGenerator()
+
+    init(store: any Store) async throws {
+        self.store = store
+        let rows = try await store.tokens()
+        cache.withLock { cache in
+            for row in rows { cache[row.id] = row }
+        }
+    }
+
+    /// Whether any admin token exists (a first start has none).
+    var hasAdmin: Bool { cache.withLock { $0.values.contains { $0.scope == .admin && $0.revokedAt == nil } } }
+
+    /// Creates a token and returns it in full; this is the only time its secret is visible.
+    public func create(name: String, scope: TokenRow.Scope, role: String?) async throws -> (token: String, row: TokenRow) {
+        let id = ids.next()
+        let secret = IDGenerator.secret()
+        let row = TokenRow(id: id, name: name, scope: scope, role: role, secretHash: Self.hash(secret), createdAt: Timestamp.now())
+        try await store.insertToken(row)
+        cache.withLock { $0[id] = row }
+        return ("flt_\(id)_\(secret)", row)
+    }
+
+    public func list() -> [TokenRow] {
+        cache.withLock { Array($0.values) }.sorted { $0.createdAt < $1.createdAt }
+    }
+
+    public func revoke(id: String) async throws -> Bool {
+        let now = Timestamp.now()
+        guard try await store.revokeToken(id: id, at: now) else { return false }
+        cache.withLock { cache in
+            if cache[id]?.revokedAt == nil { cache[id]?.revokedAt = now }
+        }
+        return true
+    }
+
+    /// The identity behind an `Authorization` header value, or a 401 error.
+    public func authenticate(header: String?) throws(FlotillaError) -> Identity {
+        guard let header, !header.isEmpty else {
+            throw FlotillaError(.unauthorized, "Missing bearer token: send 'Authorization: Bearer <token>' (the admin token is in <data-dir>/admin.token).")
+        }
+        guard header.lowercased().hasPrefix("bearer ") else {
+            throw FlotillaError(.unauthorized, "The Authorization header must read 'Bearer <token>'.")
+        }
+        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        guard token.hasPrefix("flt_") else { throw Self.invalid }
+        let body = token.dropFirst(4)
+        guard let separator = body.firstIndex(of: "_") else { throw Self.invalid }
+        let id = String(body[..<separator])
+        let secret = String(body[body.index(after: separator)...])
+        guard let row = cache.withLock({ $0[id] }) else { throw Self.invalid }
+        guard Self.constantTimeEqual(Self.hash(secret), row.secretHash) else { throw Self.invalid }
+        guard row.revokedAt == nil else {
+            throw FlotillaError(.unauthorized, "This token was revoked.")
+        }
+        switch row.scope {
+        case .admin: return .admin(tokenID: row.id)
+        case .agent: return .agent(tokenID: row.id, role: row.role)
+        }
+    }
+
+    private static let invalid = FlotillaError(.unauthorized, "Invalid token.")
+
+    static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+        let a = Array(lhs.utf8)
+        let b = Array(rhs.utf8)
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}

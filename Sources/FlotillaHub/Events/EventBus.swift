@@ -1,0 +1,65 @@
+public import FlotillaCore
+import Synchronization
+
+/// Fans committed events out to live subscribers (SSE streams, WebSocket watchers, bridges).
+///
+/// A subscriber that falls more than its buffer behind is cut off rather than silently skipped:
+/// its stream ends and the client resumes from its last event id, reading the gap from the store.
+public final class EventBus: Sendable {
+    private struct State {
+        var next = 0
+        var subscribers: [Int: AsyncStream<EventRecord>.Continuation] = [:]
+        var lastSeq: Int64 = 0
+    }
+
+    private let state = Mutex(State())
+    /// Events a subscriber may lag behind before it is cut off. Default 65,536.
+    public let bufferSize: Int
+
+    public init(bufferSize: Int = 65_536) {
+        self.bufferSize = bufferSize
+    }
+
+    /// The sequence number of the newest published event.
+    public var lastSeq: Int64 { state.withLock { $0.lastSeq } }
+
+    func start(at seq: Int64) { state.withLock { $0.lastSeq = seq } }
+
+    /// A live stream of events published from now on.
+    public func subscribe() -> AsyncStream<EventRecord> {
+        let (stream, continuation) = AsyncStream.makeStream(of: EventRecord.self, bufferingPolicy: .bufferingOldest(bufferSize))
+        let id = state.withLock { state in
+            state.next += 1
+            state.subscribers[state.next] = continuation
+            return state.next
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    func publish(_ events: [EventRecord]) {
+        guard !events.isEmpty else { return }
+        let subscribers = state.withLock { state in
+            state.lastSeq = max(state.lastSeq, events.last!.seq)
+            return Array(state.subscribers.values)
+        }
+        for subscriber in subscribers {
+            for event in events {
+                if case .dropped = subscriber.yield(event) {
+                    subscriber.finish()
+                    break
+                }
+            }
+        }
+    }
+
+    func finishAll() {
+        let subscribers = state.withLock { state in
+            defer { state.subscribers = [:] }
+            return Array(state.subscribers.values)
+        }
+        for subscriber in subscribers { subscriber.finish() }
+    }
+}

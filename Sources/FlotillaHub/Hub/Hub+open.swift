@@ -1,0 +1,36 @@
+public import FlotillaCore
+public import FlotillaStore
+public import Logging
+import Foundation
+
+extension Hub {
+    /// Opens the data directory (creating it), the store, and the admin token on first start.
+    ///
+    /// - Returns: the hub and, on first start only, the new admin token.
+    public static func open(configuration: HubConfiguration, logger: Logger = Logger(label: "flotilla.hub")) async throws -> (hub: Hub, newAdminToken: String?) {
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let store = try SQLiteStore(configuration: .init(path: configuration.databasePath, synchronousFull: configuration.synchronousFull))
+        let tokens = try await TokenAuthority(store: store)
+        var newAdminToken: String?
+        if !tokens.hasAdmin {
+            let (token, _) = try await tokens.create(name: "admin", scope: .admin, role: nil)
+            try writeSecretFile(configuration.adminTokenPath, contents: token + "\n")
+            newAdminToken = token
+        }
+        let snapshot = try await store.loadSnapshot()
+        let hub = Hub(configuration: configuration, store: store, tokens: tokens, snapshot: snapshot, logger: logger)
+        return (hub, newAdminToken)
+    }
+
+    /// Writes a file readable by its owner only (mode 0600) from the moment it exists.
+    static func writeSecretFile(_ path: String, contents: String) throws {
+        let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard descriptor >= 0 else { throw FlotillaError(.internalError, "Cannot write \(path): errno \(errno)") }
+        defer { close(descriptor) }
+        fchmod(descriptor, 0o600)
+        let bytes = Array(contents.utf8)
+        guard write(descriptor, bytes, bytes.count) == bytes.count else {
+            throw FlotillaError(.internalError, "Cannot write \(path): errno \(errno)")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+public import FlotillaCore
+public import FlotillaStore
+public import Logging
+import Foundation
+import Synchronization
+
+/// The hub's running state: the scheduler in memory, the store behind it, and everything that
+/// hears about changes (event subscribers, agent sockets, waiting clients).
+///
+/// Every change follows one path: mutate the scheduler under its lock, queue the resulting
+/// writes for group commit (still under the lock, so commit order is mutation order), and once
+/// they are durable publish the events, send agent messages and answer the caller.
+public final class Hub: Sendable {
+    public let configuration: HubConfiguration
+    public let store: any Store
+    public let tokens: TokenAuthority
+    public let events: EventBus
+    let commits: CommitQueue
+    let scheduler: Mutex<Scheduler>
+    let connections = AgentConnections()
+    let waiters = TaskWaiters()
+    let logger: Logger
+
+    init(configuration: HubConfiguration, store: any Store, tokens: TokenAuthority, snapshot: StoreSnapshot, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.tokens = tokens
+        self.logger = logger
+        self.events = EventBus()
+        self.commits = CommitQueue(store: store, logger: logger)
+        var scheduler = Scheduler(policy: configuration.policy)
+        scheduler.restore(snapshot, now: Timestamp.now())
+        self.scheduler = Mutex(scheduler)
+        self.events.start(at: snapshot.lastEventSeq)
+    }
+
+    /// Runs a scheduler operation and calls `completion` once its changes are committed (or the
+    /// commit failed). Never waits, so socket readers keep reading while commits group up.
+    func mutate<Value: Sendable>(
+        _ operation: (inout Scheduler, Double) throws -> Value,
+        completion: @escaping @Sendable (Result<Value, FlotillaError>) -> Void
+    ) {
+        let now = Timestamp.now()
+        let outcome: Result<Value, FlotillaError>? = scheduler.withLock { scheduler in
+            let result: Result<Value, FlotillaError>
+            do {
+                result = .success(try operation(&scheduler, now))
+            } catch let error as FlotillaError {
+                result = .failure(error)
+            } catch {
+                result = .failure(FlotillaError(.internalError, "\(error)"))
+            }
+            let effects = scheduler.takeEffects()
+            if effects.writes.isEmpty {
+                self.deliver(effects)
+                return result
+            }
+            self.commits.enqueue(effects.writes) { [self] committed in
+                switch committed {
+                case .success:
+                    self.deliver(effects)
+                    completion(result)
+                case .failure(let error):
+                    completion(.failure(FlotillaError(.storeUnavailable, "The change could not be stored: \(error)")))
+                }
+            }
+            return nil
+        }
+        if let outcome { completion(outcome) }
+    }
+
+    /// Runs a scheduler operation and returns once its changes are durable.
+    func mutate<Value: Sendable>(_ operation: (inout Scheduler, Double) throws -> Value) async throws(FlotillaError) -> Value {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, FlotillaError>, Never>) in
+            mutate(operation) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// Reads the scheduler without changing it.
+    func inspect<Value: Sendable>(_ body: (inout Scheduler) -> Value) -> Value {
+        scheduler.withLock { body(&$0) }
+    }
+
+    private func deliver(_ effects: Scheduler.Effects) {
+        events.publish(effects.events)
+        for message in effects.outbound {
+            connections.send(message.envelope.text, to: message.connection)
+        }
+        waiters.finished(effects.finished)
+    }
+
+    /// Lets time pass in the scheduler: leases, timeouts, backoffs.
+    public func tick() async {
+        _ = try? await mutate { scheduler, now in scheduler.tick(now: now) }
+    }
+
+    func shutdown() {
+        connections.closeAll()
+        events.finishAll()
+    }
+}

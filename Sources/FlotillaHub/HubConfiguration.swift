@@ -1,0 +1,54 @@
+public import FlotillaCore
+import Foundation
+
+/// Configuration of a hub. Every default is what `flotilla hub` uses without flags.
+public struct HubConfiguration: Sendable {
+    /// Address to bind. Default `127.0.0.1`.
+    public var host: String
+    /// Port to bind; 0 picks any free port. Default 7700.
+    public var port: Int
+    /// Where the database and `admin.token` live. Default `.flotilla`.
+    public var dataDirectory: String
+    /// Largest request body accepted, in bytes (larger: 413). Default 1 MiB.
+    public var maxBodySize: Int
+    /// Most tasks in one batch submission. Default 10,000.
+    public var maxBatchSize: Int
+    /// Leases, aging and backoff.
+    public var policy: SchedulerPolicy
+    /// How often leases, timeouts and backoffs are checked, in seconds. Default 0.1.
+    public var tickInterval: Double
+    /// fsync every commit (survives power loss, not only a killed hub). Default false.
+    public var synchronousFull: Bool
+    /// Print the admin token to standard output when it is first created. Default true.
+    public var printAdminToken: Bool
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 7700,
+        dataDirectory: String = HubConfiguration.defaultDataDirectory,
+        maxBodySize: Int = 1 << 20,
+        maxBatchSize: Int = 10_000,
+        policy: SchedulerPolicy = SchedulerPolicy(),
+        tickInterval: Double = 0.1,
+        synchronousFull: Bool = false,
+        printAdminToken: Bool = true
+    ) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.maxBodySize = maxBodySize
+        self.maxBatchSize = maxBatchSize
+        self.policy = policy
+        self.tickInterval = tickInterval
+        self.synchronousFull = synchronousFull
+        self.printAdminToken = printAdminToken
+    }
+
+    /// `FLOTILLA_DATA_DIR`, else `.flotilla` in the working directory.
+    public static var defaultDataDirectory: String {
+        ProcessInfo.processInfo.environment["FLOTILLA_DATA_DIR"] ?? ".flotilla"
+    }
+
+    public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("flotilla.sqlite") }
+    public var adminTokenPath: String { (dataDirectory as NSString).appendingPathComponent("admin.token") }
+}

@@ -1,0 +1,68 @@
+import FlotillaCore
+import FlotillaStore
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// `GET /api/events`: the event log as Server-Sent Events, resumable.
+///
+/// Resume with `Last-Event-ID: <seq>` or `?since=<seq>`; the gap is read from the store, then
+/// the stream continues live. `?types=task.,agent.online` keeps only events whose type starts
+/// with one of the prefixes; `?task_id=` keeps one task's events.
+struct EventRoutes {
+    let hub: Hub
+
+    func add(to group: RouterGroup<HubRequestContext>) {
+        group.get("events") { request, _ in try stream(request) }
+    }
+
+    private func stream(_ request: Request) throws -> Response {
+        let query = request.uri.queryParameters
+        var start = hub.events.lastSeq
+        if let raw = request.headers[.lastEventID] ?? query["since"].map(String.init) {
+            guard let value = Int64(raw), value >= 0 else {
+                throw FlotillaError(.invalidField, "'since' / Last-Event-ID must be a non-negative event sequence number, got '\(raw)'.", field: "since")
+            }
+            start = value
+        }
+        let prefixes = query["types"].map { $0.split(separator: ",").map(String.init) } ?? []
+        let taskID = query["task_id"].map(String.init)
+        let hub = self.hub
+        let keep: @Sendable (EventRecord) -> Bool = { event in
+            (prefixes.isEmpty || prefixes.contains { event.type.hasPrefix($0) }) && (taskID == nil || event.taskID == taskID)
+        }
+        let since = start
+        let live = hub.events.subscribe()
+        let body = ResponseBody { writer in
+            var last = since
+            try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+            // Catch up from the store, page by page.
+            while true {
+                let page = try await hub.store.events(after: last, limit: 1000)
+                var chunk = ""
+                for event in page where keep(event) { chunk += Self.frame(event) }
+                if !chunk.isEmpty { try await writer.write(ByteBuffer(string: chunk)) }
+                if let newest = page.last { last = newest.seq }
+                if page.count < 1000 { break }
+            }
+            for await event in live where event.seq > last {
+                last = event.seq
+                if keep(event) { try await writer.write(ByteBuffer(string: Self.frame(event))) }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .connection: "keep-alive"],
+            body: body
+        )
+    }
+
+    static func frame(_ event: EventRecord) -> String {
+        "id: \(event.seq)\nevent: \(event.type)\ndata: \(event.json.jsonString)\n\n"
+    }
+}
+
+extension HTTPField.Name {
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+}

@@ -1,0 +1,66 @@
+import FlotillaCore
+import FlotillaStore
+import Hummingbird
+
+/// `/api/agents`, `/api/stats` and `/api/tokens`.
+struct FleetRoutes {
+    let hub: Hub
+
+    func add(to group: RouterGroup<HubRequestContext>) {
+        group.get("agents") { _, _ in
+            JSONResponse.make(["agents": .array(hub.agents().map(\.json))])
+        }
+        group.get("agents/:id") { _, context in
+            JSONResponse.make(try hub.agent(id: context.parameters.require("id")).json)
+        }
+        group.get("stats") { _, _ in JSONResponse.make(hub.stats()) }
+        group.get("tokens") { _, _ in
+            JSONResponse.make(["tokens": .array(hub.tokens.list().map(Self.json))])
+        }
+        group.post("tokens") { request, _ in try await createToken(request) }
+        group.post("tokens/:id/revoke") { _, context in try await revoke(context.parameters.require("id")) }
+        group.delete("tokens/:id") { _, context in try await revoke(context.parameters.require("id")) }
+    }
+
+    private func createToken(_ request: Request) async throws -> Response {
+        let body = try await JSONResponse.body(of: request, limit: 64 * 1024)
+        guard let object = body.objectValue else { throw FlotillaError(.invalidField, "The body must be an object like {\"name\":\"ci\",\"scope\":\"agent\"}.") }
+        guard let name = object["name"]?.stringValue, !name.isEmpty else {
+            throw FlotillaError(.missingField, "'name' (string) is required.", field: "name")
+        }
+        var scope = TokenRow.Scope.agent
+        if let raw = object["scope"], !raw.isNull {
+            guard let value = raw.stringValue.flatMap(TokenRow.Scope.init(rawValue:)) else {
+                throw FlotillaError(.invalidField, "'scope' must be 'agent' or 'admin'.", field: "scope")
+            }
+            scope = value
+        }
+        var role: String?
+        if let raw = object["role"], !raw.isNull {
+            guard let value = raw.stringValue, !value.isEmpty else { throw FlotillaError(.invalidField, "'role' must be a string.", field: "role") }
+            role = value
+        }
+        let (token, row) = try await hub.tokens.create(name: name, scope: scope, role: role)
+        guard case .object(var out) = Self.json(row) else { return JSONResponse.make(.null) }
+        out["token"] = .string(token)
+        return JSONResponse.make(.object(out), status: .created)
+    }
+
+    private func revoke(_ id: String) async throws -> Response {
+        guard try await hub.tokens.revoke(id: id) else {
+            throw FlotillaError(.notFound, "No token has id '\(id)'.", field: "id")
+        }
+        return JSONResponse.make(["id": .string(id), "revoked": true])
+    }
+
+    static func json(_ row: TokenRow) -> JSONValue {
+        [
+            "id": .string(row.id),
+            "name": .string(row.name),
+            "scope": .string(row.scope.rawValue),
+            "role": row.role.map { .string($0) } ?? .null,
+            "created_at": .string(Timestamp.iso8601(row.createdAt)),
+            "revoked_at": row.revokedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
+        ]
+    }
+}

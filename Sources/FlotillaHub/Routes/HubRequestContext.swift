@@ -1,0 +1,16 @@
+public import Hummingbird
+public import HummingbirdWebSocket
+
+/// The request context of every hub route: the core storage, the WebSocket upgrade slot and
+/// the caller's identity once the auth middleware has checked the token.
+public struct HubRequestContext: RequestContext, WebSocketRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<Self>
+    public var identity: Identity?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+        self.webSocket = .init()
+        self.identity = nil
+    }
+}

@@ -1,0 +1,39 @@
+import FlotillaCore
+import Hummingbird
+import NIOCore
+
+/// JSON bodies in and out.
+enum JSONResponse {
+    static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        var text = value.jsonString
+        text += "\n"
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+        )
+    }
+
+    static func error(_ error: FlotillaError, status: HTTPResponse.Status? = nil) -> Response {
+        make(error.json, status: status ?? HTTPResponse.Status(code: error.httpStatus))
+    }
+
+    /// Reads the body as JSON, refusing bodies over `limit` bytes with 413 before parsing.
+    static func body(of request: Request, limit: Int) async throws -> JSONValue {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw tooLarge(limit)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge(limit)
+        }
+        guard buffer.readableBytes > 0 else { throw FlotillaError.malformedJSON("the body is empty") }
+        return try JSONValue.parse(buffer.readableBytesView)
+    }
+
+    private static func tooLarge(_ limit: Int) -> FlotillaError {
+        FlotillaError(.bodyTooLarge, "The body is larger than the limit of \(limit) bytes; split the batch.")
+    }
+}

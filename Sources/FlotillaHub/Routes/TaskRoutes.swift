@@ -1,0 +1,104 @@
+import FlotillaCore
+import FlotillaStore
+import Hummingbird
+
+/// `/api/tasks`: submit, list, show (optionally waiting), cancel, retry.
+struct TaskRoutes {
+    let hub: Hub
+
+    func add(to group: RouterGroup<HubRequestContext>) {
+        group.post("tasks") { request, _ in try await submit(request) }
+        group.get("tasks") { request, _ in try await list(request) }
+        group.get("tasks/:id") { request, context in try await show(request, id: context.parameters.require("id")) }
+        group.post("tasks/:id/cancel") { request, context in try await cancel(request, id: context.parameters.require("id")) }
+        group.post("tasks/:id/retry") { _, context in
+            let record = try await hub.retry(id: context.parameters.require("id"))
+            return JSONResponse.make(record.json())
+        }
+    }
+
+    /// One object → 201 with the task; an array (or `{"tasks":[…]}`) → 201 with `{"tasks":[…]}`.
+    /// When every task already existed (idempotency keys), the status is 200.
+    private func submit(_ request: Request) async throws -> Response {
+        let body = try await JSONResponse.body(of: request, limit: hub.configuration.maxBodySize)
+        let items: [JSONValue]
+        let single: Bool
+        switch body {
+        case .array(let array):
+            (items, single) = (array, false)
+        case .object(let object) where object.keys.count == 1 && object["tasks"] != nil:
+            guard let array = object["tasks"]?.arrayValue else {
+                throw FlotillaError(.invalidField, "'tasks' must be an array of task objects.", field: "tasks")
+            }
+            (items, single) = (array, false)
+        case .object:
+            (items, single) = ([body], true)
+        default:
+            throw FlotillaError(.invalidField, "The body must be a task object or an array of them, got \(body.typeName).")
+        }
+        guard !items.isEmpty else { throw FlotillaError(.invalidField, "The batch is empty.", field: "tasks") }
+        guard items.count <= hub.configuration.maxBatchSize else {
+            throw FlotillaError(.invalidField, "At most \(hub.configuration.maxBatchSize) tasks per batch, got \(items.count).", field: "tasks")
+        }
+        var specs: [TaskSpec] = []
+        specs.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            specs.append(try TaskSpec(json: item, index: single ? nil : index))
+        }
+        let submitted = try await hub.submit(specs)
+        let status: HTTPResponse.Status = submitted.contains(where: \.created) ? .created : .ok
+        if single { return JSONResponse.make(submitted[0].task.json(), status: status) }
+        return JSONResponse.make(["tasks": .array(submitted.map { $0.task.json() })], status: status)
+    }
+
+    private func list(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        var taskQuery = TaskQuery()
+        if let states = query["state"] {
+            for name in states.split(separator: ",") {
+                guard let state = TaskState(rawValue: String(name)) else {
+                    throw FlotillaError(.invalidField, "Unknown state '\(name)'. States: \(TaskState.allCases.map(\.rawValue).joined(separator: ", ")).", field: "state")
+                }
+                taskQuery.states.append(state)
+            }
+        }
+        taskQuery.role = query["role"].map(String.init)
+        taskQuery.type = query["type"].map(String.init)
+        taskQuery.agentID = (query["agent"] ?? query["agent_id"]).map(String.init)
+        taskQuery.before = query["cursor"].map(String.init)
+        if let limit = query["limit"] {
+            guard let value = Int(limit), (1...1000).contains(value) else {
+                throw FlotillaError(.invalidField, "'limit' must be an integer from 1 to 1000, got '\(limit)'.", field: "limit")
+            }
+            taskQuery.limit = value
+        }
+        let records = try await hub.tasks(taskQuery)
+        let next: JSONValue = records.count == taskQuery.limit ? .string(records.last!.id) : .null
+        return JSONResponse.make(["tasks": .array(records.map { $0.json() }), "next_cursor": next])
+    }
+
+    private func show(_ request: Request, id: String) async throws -> Response {
+        if let wait = request.uri.queryParameters["wait"] {
+            guard let seconds = Double(wait), (0...3600).contains(seconds) else {
+                throw FlotillaError(.invalidField, "'wait' must be a number of seconds from 0 to 3600, got '\(wait)'.", field: "wait")
+            }
+            _ = try await hub.wait(id: id, timeout: seconds)
+        }
+        let (record, attempts) = try await hub.task(id: id)
+        return JSONResponse.make(record.json(attempts: attempts))
+    }
+
+    private func cancel(_ request: Request, id: String) async throws -> Response {
+        var reason = "cancelled by request"
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > 0 {
+            let body = try await JSONResponse.body(of: request, limit: hub.configuration.maxBodySize)
+            guard body.objectValue != nil else { throw FlotillaError(.invalidField, "The body must be an object like {\"reason\": \"…\"}.") }
+            if let value = body["reason"], !value.isNull {
+                guard let text = value.stringValue else { throw FlotillaError(.invalidField, "'reason' must be a string, got \(value.typeName).", field: "reason") }
+                reason = text
+            }
+        }
+        let record = try await hub.cancel(id: id, reason: reason)
+        return JSONResponse.make(record.json())
+    }
+}

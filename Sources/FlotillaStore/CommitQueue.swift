@@ -1,0 +1,103 @@
+public import ServiceLifecycle
+import Synchronization
+public import FlotillaCore
+import Logging
+
+/// Group commit: writes enqueued while a transaction is in flight are committed together in
+/// the next one, so throughput does not hinge on one commit per change.
+///
+/// Each batch carries an `afterCommit` closure. They run in enqueue order once their batch is
+/// durable (or failed), which is how the hub acknowledges clients, hands assignments to agents
+/// and publishes events only after the change is on disk, and always in commit order.
+public final class CommitQueue: Service, Sendable {
+    public typealias AfterCommit = @Sendable (Result<Void, any Error>) -> Void
+
+    private struct Pending {
+        var writes: [StoreWrite] = []
+        var callbacks: [AfterCommit] = []
+        var waiter: CheckedContinuation<Void, Never>?
+        var stopped = false
+    }
+
+    private let store: any Store
+    private let pending = Mutex(Pending())
+    private let logger: Logger
+
+    public init(store: any Store, logger: Logger = Logger(label: "flotilla.commit")) {
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Queues writes; `afterCommit` runs once they are committed. Never blocks.
+    public func enqueue(_ writes: [StoreWrite], afterCommit: @escaping AfterCommit) {
+        let waiter = pending.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.writes.append(contentsOf: writes)
+            state.callbacks.append(afterCommit)
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Queues writes and waits until they are committed.
+    public func commit(_ writes: [StoreWrite]) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            enqueue(writes) { continuation.resume(with: $0) }
+        }
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await self.loop()
+        } onGracefulShutdown: {
+            let waiter = self.pending.withLock { state in
+                state.stopped = true
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
+        }
+    }
+
+    private func loop() async {
+        while true {
+            let (writes, callbacks, stopped) = await nextBatch()
+            if writes.isEmpty && callbacks.isEmpty {
+                if stopped { return }
+                continue
+            }
+            let result: Result<Void, any Error>
+            do {
+                try await store.commit(writes)
+                result = .success(())
+            } catch {
+                logger.error("commit of \(writes.count) writes failed: \(error)")
+                result = .failure(error)
+            }
+            for callback in callbacks { callback(result) }
+        }
+    }
+
+    /// Waits for work, then takes all of it (the group).
+    private func nextBatch() async -> ([StoreWrite], [AfterCommit], Bool) {
+        while true {
+            let taken = pending.withLock { state -> ([StoreWrite], [AfterCommit], Bool)? in
+                if state.callbacks.isEmpty { return state.stopped ? ([], [], true) : nil }
+                let writes = state.writes
+                let callbacks = state.callbacks
+                state.writes = []
+                state.callbacks = []
+                return (writes, callbacks, state.stopped)
+            }
+            if let taken { return taken }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow = pending.withLock { state -> Bool in
+                    if !state.callbacks.isEmpty || state.stopped { return true }
+                    state.waiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import GRDB
+
+extension SQLiteStore {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE tasks (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  type TEXT NOT NULL,
+                  role TEXT NOT NULL,
+                  priority INTEGER NOT NULL,
+                  state TEXT NOT NULL,
+                  spec TEXT NOT NULL,
+                  idempotency_key TEXT,
+                  attempt INTEGER NOT NULL,
+                  attempt_base INTEGER NOT NULL,
+                  agent_id TEXT,
+                  created_at REAL NOT NULL,
+                  updated_at REAL NOT NULL,
+                  queued_at REAL,
+                  retry_at REAL,
+                  lease_expires_at REAL,
+                  started_at REAL,
+                  finished_at REAL,
+                  progress REAL,
+                  progress_message TEXT,
+                  result TEXT,
+                  error TEXT,
+                  reason TEXT
+                ) WITHOUT ROWID;
+                CREATE INDEX tasks_by_state ON tasks(state, id);
+                CREATE INDEX tasks_by_idempotency_key ON tasks(idempotency_key) WHERE idempotency_key IS NOT NULL;
+                CREATE TABLE attempts (
+                  task_id TEXT NOT NULL,
+                  attempt INTEGER NOT NULL,
+                  agent_id TEXT NOT NULL,
+                  started_at REAL NOT NULL,
+                  ended_at REAL,
+                  outcome TEXT,
+                  error TEXT,
+                  PRIMARY KEY (task_id, attempt)
+                ) WITHOUT ROWID;
+                CREATE TABLE events (
+                  seq INTEGER PRIMARY KEY NOT NULL,
+                  type TEXT NOT NULL,
+                  ts REAL NOT NULL,
+                  task_id TEXT,
+                  agent_id TEXT,
+                  data TEXT NOT NULL
+                );
+                CREATE TABLE agents (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  registration TEXT NOT NULL,
+                  state TEXT NOT NULL,
+                  connected_at REAL NOT NULL,
+                  last_seen REAL NOT NULL
+                );
+                CREATE TABLE tokens (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  name TEXT NOT NULL,
+                  scope TEXT NOT NULL,
+                  role TEXT,
+                  secret_hash TEXT NOT NULL,
+                  created_at REAL NOT NULL,
+                  revoked_at REAL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,140 @@
+public import FlotillaCore
+import Foundation
+import GRDB
+
+/// The embedded default store: one SQLite file in WAL mode, via GRDB.
+///
+/// `synchronous=NORMAL` in WAL mode means a committed transaction survives the hub being killed
+/// (`kill -9`): the WAL is written before commit returns; only an OS crash or power loss can
+/// lose the last transactions. Set ``Configuration/synchronousFull`` to fsync every commit.
+public final class SQLiteStore: Store {
+    /// Configuration of the SQLite store.
+    public struct Configuration: Sendable {
+        /// Path of the database file.
+        public var path: String
+        /// fsync on every commit (survives power loss; slower). Default false.
+        public var synchronousFull: Bool
+
+        public init(path: String, synchronousFull: Bool = false) {
+            self.path = path
+            self.synchronousFull = synchronousFull
+        }
+    }
+
+    let pool: DatabasePool
+
+    public init(configuration: Configuration) throws {
+        var config = GRDB.Configuration()
+        let full = configuration.synchronousFull
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(full ? "FULL" : "NORMAL")")
+            try db.execute(sql: "PRAGMA busy_timeout = 5000")
+        }
+        config.maximumReaderCount = 4
+        pool = try DatabasePool(path: configuration.path, configuration: config)
+        try Self.migrator.migrate(pool)
+    }
+
+    public func commit(_ writes: [StoreWrite]) async throws {
+        guard !writes.isEmpty else { return }
+        try await pool.write { db in
+            try SQLiteWriter(db: db).apply(writes)
+        }
+    }
+
+    public func loadSnapshot() async throws -> StoreSnapshot {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE state NOT IN ('succeeded','dead','cancelled')")
+            let active = try rows.map(SQLiteRows.task)
+            var counts: [TaskState: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM tasks GROUP BY state") {
+                if let state = TaskState(rawValue: row["state"]) { counts[state] = row["n"] }
+            }
+            let lastSeq = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0
+            let agents = try Row.fetchAll(db, sql: "SELECT * FROM agents").map(SQLiteRows.agent)
+            return StoreSnapshot(activeTasks: active, stateCounts: counts, lastEventSeq: lastSeq, agents: agents)
+        }
+    }
+
+    public func task(id: String) async throws -> TaskRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE id = ?", arguments: [id]).map(SQLiteRows.task)
+        }
+    }
+
+    public func attempts(taskID: String) async throws -> [AttemptRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM attempts WHERE task_id = ? ORDER BY attempt", arguments: [taskID]).map(SQLiteRows.attempt)
+        }
+    }
+
+    public func tasks(_ query: TaskQuery) async throws -> [TaskRecord] {
+        var clauses: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if !query.states.isEmpty {
+            clauses.append("state IN (\(query.states.map { _ in "?" }.joined(separator: ",")))")
+            arguments.append(contentsOf: query.states.map(\.rawValue))
+        }
+        if let role = query.role { clauses.append("role = ?"); arguments.append(role) }
+        if let type = query.type { clauses.append("type = ?"); arguments.append(type) }
+        if let agent = query.agentID { clauses.append("agent_id = ?"); arguments.append(agent) }
+        if let before = query.before { clauses.append("id < ?"); arguments.append(before) }
+        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let sql = "SELECT * FROM tasks \(whereSQL) ORDER BY id DESC LIMIT \(max(1, query.limit))"
+        let args = StatementArguments(arguments) ?? StatementArguments()
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: args).map(SQLiteRows.task)
+        }
+    }
+
+    public func taskStates(ids: [String]) async throws -> [String: TaskState] {
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.read { db in
+            var out: [String: TaskState] = [:]
+            for chunk in stride(from: 0, to: ids.count, by: 500) {
+                let slice = Array(ids[chunk..<min(ids.count, chunk + 500)])
+                let sql = "SELECT id, state FROM tasks WHERE id IN (\(slice.map { _ in "?" }.joined(separator: ",")))"
+                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(slice) ?? StatementArguments()) {
+                    if let state = TaskState(rawValue: row["state"]) { out[row["id"]] = state }
+                }
+            }
+            return out
+        }
+    }
+
+    public func task(idempotencyKey: String) async throws -> TaskRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE idempotency_key = ? ORDER BY id LIMIT 1", arguments: [idempotencyKey]).map(SQLiteRows.task)
+        }
+    }
+
+    public func events(after seq: Int64, limit: Int) async throws -> [EventRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]).map(SQLiteRows.event)
+        }
+    }
+
+    public func agents() async throws -> [AgentRecord] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM agents ORDER BY id").map(SQLiteRows.agent) }
+    }
+
+    public func insertToken(_ token: TokenRow) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO tokens (id, name, scope, role, secret_hash, created_at, revoked_at) VALUES (?,?,?,?,?,?,?)",
+                arguments: [token.id, token.name, token.scope.rawValue, token.role, token.secretHash, token.createdAt, token.revokedAt]
+            )
+        }
+    }
+
+    public func tokens() async throws -> [TokenRow] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM tokens ORDER BY created_at").map(SQLiteRows.token) }
+    }
+
+    public func revokeToken(id: String, at: Double) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", arguments: [at, id])
+            return db.changesCount > 0
+        }
+    }
+}

@@ -1,0 +1,77 @@
+public import FlotillaCore
+
+/// Durable storage for tasks, attempts, events, agents and tokens.
+///
+/// The hub keeps live scheduling state in memory and writes every change through ``commit(_:)``;
+/// nothing is acknowledged to anyone before that call returns. SQLite (``SQLiteStore``) is the
+/// embedded default; a PostgreSQL store implements the same protocol.
+public protocol Store: Sendable {
+    /// Applies the writes in order, in one transaction: all or none.
+    func commit(_ writes: [StoreWrite]) async throws
+
+    /// Everything the scheduler needs to rebuild its memory after a start.
+    func loadSnapshot() async throws -> StoreSnapshot
+
+    func task(id: String) async throws -> TaskRecord?
+    func attempts(taskID: String) async throws -> [AttemptRecord]
+    func tasks(_ query: TaskQuery) async throws -> [TaskRecord]
+    /// States of the given tasks (ids not found are absent).
+    func taskStates(ids: [String]) async throws -> [String: TaskState]
+    func task(idempotencyKey: String) async throws -> TaskRecord?
+    /// Events with `seq > after`, oldest first.
+    func events(after seq: Int64, limit: Int) async throws -> [EventRecord]
+    func agents() async throws -> [AgentRecord]
+
+    func insertToken(_ token: TokenRow) async throws
+    func tokens() async throws -> [TokenRow]
+    /// Marks a token revoked; returns false when no such token exists.
+    func revokeToken(id: String, at: Double) async throws -> Bool
+}
+
+/// A page of tasks, newest first. `before` is the cursor: the last id of the previous page.
+public struct TaskQuery: Sendable, Hashable {
+    public var states: [TaskState]
+    public var role: String?
+    public var type: String?
+    public var agentID: String?
+    public var before: String?
+    public var limit: Int
+
+    public init(states: [TaskState] = [], role: String? = nil, type: String? = nil, agentID: String? = nil, before: String? = nil, limit: Int = 100) {
+        self.states = states
+        self.role = role
+        self.type = type
+        self.agentID = agentID
+        self.before = before
+        self.limit = limit
+    }
+}
+
+/// An API token. Only the SHA-256 of its secret is stored.
+public struct TokenRow: Sendable, Hashable {
+    public enum Scope: String, Sendable, Hashable, Codable {
+        /// Everything.
+        case admin
+        /// May connect to `/ws`, register and report on its own attempts; nothing else.
+        case agent
+    }
+
+    public var id: String
+    public var name: String
+    public var scope: Scope
+    /// For agent tokens: the only role the agent may register with (nil: any).
+    public var role: String?
+    public var secretHash: String
+    public var createdAt: Double
+    public var revokedAt: Double?
+
+    public init(id: String, name: String, scope: Scope, role: String?, secretHash: String, createdAt: Double, revokedAt: Double? = nil) {
+        self.id = id
+        self.name = name
+        self.scope = scope
+        self.role = role
+        self.secretHash = secretHash
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}
