@@ -1,0 +1,128 @@
+public import AsyncHTTPClient
+public import FlotillaCore
+import Foundation
+import NIOCore
+public import NIOHTTP1
+
+/// A client of the hub's HTTP API (the CLI, tests and the benchmark use it).
+public struct HubClient: Sendable {
+    /// An error answer from the hub: its HTTP status and `{"error":{…}}` body.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var status: Int
+        public var code: String
+        public var message: String
+        public var field: String?
+        public var description: String { "\(code) (HTTP \(status)): \(message)" + (field.map { " [field: \($0)]" } ?? "") }
+    }
+
+    public var baseURL: String
+    public var token: String?
+    let http: HTTPClient
+
+    public init(baseURL: String, token: String?, http: HTTPClient = .shared) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        self.http = http
+    }
+
+    /// Sends a request and returns the status and parsed JSON body; non-2xx answers throw ``Failure``.
+    @discardableResult
+    public func send(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, timeout: TimeAmount = .seconds(60)) async throws -> (status: Int, body: JSONValue) {
+        let (status, text) = try await raw(method, path, body: body?.jsonString, timeout: timeout)
+        let json = text.isEmpty ? JSONValue.null : ((try? JSONValue.parse(text)) ?? .string(text))
+        guard (200..<300).contains(status) else {
+            throw Failure(
+                status: status,
+                code: json["error"]?["code"]?.stringValue ?? "http_\(status)",
+                message: json["error"]?["message"]?.stringValue ?? text,
+                field: json["error"]?["field"]?.stringValue
+            )
+        }
+        return (status, json)
+    }
+
+    /// Sends a request with a raw body; returns status and body text, whatever the status.
+    public func raw(_ method: HTTPMethod, _ path: String, body: String? = nil, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(60)) async throws -> (status: Int, text: String) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await http.execute(request, timeout: timeout)
+        let buffer = try await response.body.collect(upTo: 256 << 20)
+        return (Int(response.status.code), String(buffer: buffer))
+    }
+
+    // MARK: tasks
+
+    /// Submits one task; returns it as stored.
+    public func submit(_ task: JSONValue) async throws -> JSONValue {
+        try await send(.POST, "/api/tasks", body: task).body
+    }
+
+    /// Submits a batch in one request; returns the tasks in order.
+    public func submit(batch: [JSONValue]) async throws -> [JSONValue] {
+        try await send(.POST, "/api/tasks", body: .array(batch)).body["tasks"]?.arrayValue ?? []
+    }
+
+    public func task(_ id: String, wait: Double? = nil) async throws -> JSONValue {
+        let query = wait.map { "?wait=\($0)" } ?? ""
+        return try await send(.GET, "/api/tasks/\(id)\(query)", timeout: .seconds(Int64((wait ?? 0) + 60))).body
+    }
+
+    public func tasks(query: [String: String] = [:]) async throws -> JSONValue {
+        try await send(.GET, "/api/tasks" + Self.queryString(query)).body
+    }
+
+    public func cancel(_ id: String, reason: String? = nil) async throws -> JSONValue {
+        try await send(.POST, "/api/tasks/\(id)/cancel", body: reason.map { ["reason": .string($0)] } ?? .object([:])).body
+    }
+
+    public func retry(_ id: String) async throws -> JSONValue {
+        try await send(.POST, "/api/tasks/\(id)/retry").body
+    }
+
+    // MARK: fleet
+
+    public func agents() async throws -> [JSONValue] {
+        try await send(.GET, "/api/agents").body["agents"]?.arrayValue ?? []
+    }
+
+    public func agent(_ id: String) async throws -> JSONValue {
+        try await send(.GET, "/api/agents/\(id)").body
+    }
+
+    public func stats() async throws -> JSONValue {
+        try await send(.GET, "/api/stats").body
+    }
+
+    public func createToken(name: String, scope: String = "agent", role: String? = nil) async throws -> JSONValue {
+        var body: [String: JSONValue] = ["name": .string(name), "scope": .string(scope)]
+        if let role { body["role"] = .string(role) }
+        return try await send(.POST, "/api/tokens", body: .object(body)).body
+    }
+
+    public func tokens() async throws -> [JSONValue] {
+        try await send(.GET, "/api/tokens").body["tokens"]?.arrayValue ?? []
+    }
+
+    public func revokeToken(_ id: String) async throws -> JSONValue {
+        try await send(.POST, "/api/tokens/\(id)/revoke").body
+    }
+
+    static func queryString(_ query: [String: String]) -> String {
+        guard !query.isEmpty else { return "" }
+        let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))
+        return "?" + query.sorted { $0.key < $1.key }.map { key, value in
+            "\(key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
+        }.joined(separator: "&")
+    }
+
+    /// The WebSocket URL of the agent endpoint.
+    public var socketURL: String {
+        baseURL.replacingOccurrences(of: "http://", with: "ws://").replacingOccurrences(of: "https://", with: "wss://") + "/ws"
+    }
+}
