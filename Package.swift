@@ -72,8 +72,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
+            ]
         ),
         .executableTarget(
             name: "flotilla",
@@ -82,18 +81,22 @@ let package = Package(
                 "FlotillaHub",
                 "FlotillaClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            swiftSettings: swiftSettings
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "FlotillaCoreTests",
-            dependencies: ["FlotillaCore"],
-            swiftSettings: swiftSettings
+            dependencies: ["FlotillaCore"]
         ),
         .testTarget(
             name: "FlotillaHubTests",
-            dependencies: ["FlotillaHub", "FlotillaClient", "FlotillaCore", "FlotillaStore"],
-            swiftSettings: swiftSettings
+            dependencies: [
+                "FlotillaHub", "FlotillaClient", "FlotillaCore", "FlotillaStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

@@ -14,7 +14,8 @@ public struct StreamedEvent: Sendable {
 extension HubClient {
     /// Streams events from `/api/events`, starting after `since` (nil: only new ones).
     /// The stream ends when the hub closes it; resume with the last `seq` seen.
-    public func events(since: Int64? = nil, types: [String] = [], taskID: String? = nil) -> AsyncThrowingStream<StreamedEvent, any Error> {
+    /// `lastEventID` resumes the way browsers do, with the `Last-Event-ID` header.
+    public func events(since: Int64? = nil, lastEventID: Int64? = nil, types: [String] = [], taskID: String? = nil) -> AsyncThrowingStream<StreamedEvent, any Error> {
         var query: [String: String] = [:]
         if let since { query["since"] = String(since) }
         if !types.isEmpty { query["types"] = types.joined(separator: ",") }
@@ -28,6 +29,7 @@ extension HubClient {
                     var request = HTTPClientRequest(url: url)
                     if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
                     request.headers.add(name: "Accept", value: "text/event-stream")
+                    if let lastEventID { request.headers.add(name: "Last-Event-ID", value: String(lastEventID)) }
                     let response = try await http.execute(request, timeout: .hours(24 * 365))
                     guard response.status.code == 200 else {
                         let body = try await response.body.collect(upTo: 1 << 20)

@@ -73,6 +73,7 @@ extension Scheduler {
             let spec = specs[indexOf[id]!]
             created[id] = admit(id: id, spec: spec, facts: facts, now: now)
         }
+        pump(now: now)
 
         return specs.indices.map { index in
             if let record = existing[index] { return Submitted(task: record, created: false) }

@@ -2,6 +2,7 @@ import FlotillaCore
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import ServiceLifecycle
 
 /// `/ws`: the agent protocol. One `AgentSession` per socket; a writer child drains the
 /// connection's outbox (assignments, cancels, acks) while the reader applies what comes in.
@@ -17,6 +18,8 @@ struct AgentSocketRoute {
                 let connection = hub.inspect { $0.openConnection() }
                 let outbox = hub.connections.open(connection)
                 let session = AgentSession(hub: hub, identity: identity, connection: connection, logger: context.logger)
+                // Ends on graceful shutdown too, so an open socket never holds the server up.
+                await withGracefulShutdownHandler {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for await text in outbox {
@@ -37,6 +40,9 @@ struct AgentSocketRoute {
                     }
                     await group.next()
                     group.cancelAll()
+                }
+                } onGracefulShutdown: {
+                    hub.connections.close(connection)
                 }
                 session.closed()
             }

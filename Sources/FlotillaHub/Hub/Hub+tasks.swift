@@ -79,7 +79,13 @@ extension Hub {
     /// Waits up to `timeout` seconds for the task to reach a final state; returns it as it is then.
     public func wait(id: String, timeout: Double) async throws -> TaskRecord {
         let token = waiters.register(id)
-        let (current, _) = try await task(id: id)
+        let current: TaskRecord
+        do {
+            current = try await task(id: id).0
+        } catch {
+            waiters.end(id: id, token: token)
+            throw error
+        }
         if current.state.isFinal || timeout <= 0 {
             waiters.end(id: id, token: token)
             return current

@@ -3,6 +3,7 @@ import FlotillaStore
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// `GET /api/events`: the event log as Server-Sent Events, resumable.
 ///
@@ -45,9 +46,14 @@ struct EventRoutes {
                 if let newest = page.last { last = newest.seq }
                 if page.count < 1000 { break }
             }
-            for await event in live where event.seq > last {
-                last = event.seq
-                if keep(event) { try await writer.write(ByteBuffer(string: Self.frame(event))) }
+            // Ends on graceful shutdown too, so an open stream never holds the server up.
+            try await withGracefulShutdownHandler {
+                for await event in live where event.seq > last {
+                    last = event.seq
+                    if keep(event) { try await writer.write(ByteBuffer(string: Self.frame(event))) }
+                }
+            } onGracefulShutdown: {
+                hub.events.finishAll()
             }
             try await writer.finish(nil)
         }

@@ -1,0 +1,89 @@
+import FlotillaClient
+import FlotillaCore
+import Foundation
+import Synchronization
+
+/// Phase two of the benchmark: one task at a time, from submit to its completion arriving on
+/// the submitter's event stream.
+struct BenchRoundTrip {
+    let client: HubClient
+    let count: Int
+
+    func run() async throws -> [Double] {
+        guard count > 0 else { return [] }
+        let run = UUID().uuidString.prefix(8)
+        let (completions, completionContinuation) = AsyncStream.makeStream(of: String.self)
+        let (subscribed, subscribedContinuation) = AsyncStream.makeStream(of: Void.self)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await AgentLink.connect(url: client.socketURL, token: client.token) { link in
+                    let agentID = "bench-rt-\(run)"
+                    try await link.send(.register, agentID: agentID, payload: ["roles": ["bench-rt"], "concurrency": 1])
+                    try await link.send(.ready, agentID: agentID)
+                    for await message in link.messages where message.type == .assignment {
+                        try await link.send(.complete, agentID: agentID, payload: [
+                            "task_id": message.payload["task_id"] ?? .null,
+                            "attempt": message.payload["attempt"] ?? .null,
+                            "result": .object([:]),
+                        ])
+                    }
+                }
+            }
+            group.addTask {
+                let stream = client.events(types: ["task.succeeded"])
+                subscribedContinuation.yield()
+                for try await event in stream {
+                    if let id = event.json["task_id"]?.stringValue { completionContinuation.yield(id) }
+                }
+            }
+            var subscribedIterator = subscribed.makeAsyncIterator()
+            _ = await subscribedIterator.next()
+            // Let the stream and the agent settle before timing.
+            try await _Concurrency.Task.sleep(for: .milliseconds(300))
+            var completionIterator = completions.makeAsyncIterator()
+            var latencies: [Double] = []
+            latencies.reserveCapacity(count)
+            for _ in 0..<count {
+                let start = ContinuousClock.now
+                let task = try await client.submit(["type": "bench.noop", "role": "bench-rt"])
+                guard let id = task["id"]?.stringValue else { continue }
+                while let done = await completionIterator.next(), done != id {}
+                latencies.append((ContinuousClock.now - start).seconds)
+            }
+            group.cancelAll()
+            return latencies
+        }
+    }
+}
+
+/// The benchmark's figures, as text or JSON.
+struct BenchReport {
+    let throughput: BenchThroughput.Result
+    let latencies: [Double]
+
+    func percentile(_ q: Double) -> Double {
+        guard !latencies.isEmpty else { return .nan }
+        let sorted = latencies.sorted()
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]
+    }
+
+    var submittedPerSecond: Double { Double(throughput.submitted) / throughput.submitSeconds }
+    var completedPerSecond: Double { Double(throughput.completed) / throughput.drainSeconds }
+
+    var text: String {
+        """
+        submitted/s: \(Int(submittedPerSecond))   (\(throughput.submitted) in \(String(format: "%.2f", throughput.submitSeconds)) s)
+        completed/s: \(Int(completedPerSecond))   (\(throughput.completed) drained in \(String(format: "%.2f", throughput.drainSeconds)) s from first submit)
+        round trip (n=\(latencies.count)): p50 \(String(format: "%.3f", percentile(0.5) * 1000)) ms, p99 \(String(format: "%.3f", percentile(0.99) * 1000)) ms
+        """
+    }
+
+    func json(tasks: Int, agents: Int, concurrency: Int, batch: Int) -> JSONValue {
+        [
+            "tasks": .int(Int64(tasks)), "agents": .int(Int64(agents)), "concurrency": .int(Int64(concurrency)), "batch": .int(Int64(batch)),
+            "submitted_per_second": .double(submittedPerSecond),
+            "completed_per_second": .double(completedPerSecond),
+            "round_trip_ms": ["p50": .double(percentile(0.5) * 1000), "p99": .double(percentile(0.99) * 1000), "n": .int(Int64(latencies.count))],
+        ]
+    }
+}

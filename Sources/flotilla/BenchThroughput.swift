@@ -1,0 +1,99 @@
+import FlotillaClient
+import FlotillaCore
+import Foundation
+import Synchronization
+
+/// Phase one of the benchmark: batch submission and draining by WebSocket agents.
+struct BenchThroughput {
+    let client: HubClient
+    let tasks: Int
+    let agents: Int
+    let concurrency: Int
+    let batch: Int
+    let submitters: Int
+
+    struct Result {
+        var submitSeconds: Double
+        var drainSeconds: Double
+        var submitted: Int
+        var completed: Int
+    }
+
+    func run() async throws -> Result {
+        let completed = BenchCounter()
+        let (allDone, doneContinuation) = AsyncStream.makeStream(of: Void.self)
+        let (readyAgents, readyContinuation) = AsyncStream.makeStream(of: Void.self)
+        let target = tasks
+        let run = UUID().uuidString.prefix(8)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<agents {
+                group.addTask {
+                    try await AgentLink.connect(url: client.socketURL, token: client.token) { link in
+                        let agentID = "bench-\(run)-\(index)"
+                        try await link.send(.register, agentID: agentID, payload: ["roles": ["bench"], "concurrency": .int(Int64(concurrency))])
+                        try await link.send(.ready, agentID: agentID)
+                        readyContinuation.yield()
+                        for await message in link.messages where message.type == .assignment {
+                            try await link.send(.complete, agentID: agentID, payload: [
+                                "task_id": message.payload["task_id"] ?? .null,
+                                "attempt": message.payload["attempt"] ?? .null,
+                                "result": .object([:]),
+                            ])
+                            let total = completed.increment()
+                            if total == target { doneContinuation.yield() }
+                        }
+                    }
+                }
+            }
+            var readyIterator = readyAgents.makeAsyncIterator()
+            for _ in 0..<agents { _ = await readyIterator.next() }
+
+            let start = ContinuousClock.now
+            let batches = stride(from: 0, to: tasks, by: batch).map { min(batch, tasks - $0) }
+            let next = BenchCounter()
+            try await withThrowingTaskGroup(of: Void.self) { submitting in
+                for _ in 0..<submitters {
+                    submitting.addTask {
+                        while true {
+                            let index = next.increment() - 1
+                            guard index < batches.count else { return }
+                            let items: [JSONValue] = (0..<batches[index]).map { _ in ["type": "bench.noop", "role": "bench"] }
+                            _ = try await client.send(.POST, "/api/tasks", body: .array(items), timeout: .seconds(300))
+                        }
+                    }
+                }
+                try await submitting.waitForAll()
+            }
+            let submitted = ContinuousClock.now
+            var doneIterator = allDone.makeAsyncIterator()
+            _ = await doneIterator.next()
+            let drained = ContinuousClock.now
+            group.cancelAll()
+            return Result(
+                submitSeconds: (submitted - start).seconds,
+                drainSeconds: (drained - start).seconds,
+                submitted: tasks,
+                completed: completed.value
+            )
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// A counter shared by the benchmark's concurrent agents and submitters.
+final class BenchCounter: Sendable {
+    private let count = Mutex(0)
+
+    /// Adds one and returns the new count.
+    func increment() -> Int {
+        count.withLock { value in
+            value += 1
+            return value
+        }
+    }
+
+    var value: Int { count.withLock { $0 } }
+}

@@ -1,0 +1,85 @@
+import FlotillaClient
+import FlotillaCore
+import FlotillaHub
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// A real hub on an ephemeral port with a fresh SQLite data directory, for one test.
+struct TestHub: Sendable {
+    let hub: Hub
+    let client: HubClient
+    let adminToken: String
+    let dataDirectory: String
+    let port: Int
+
+    var socketURL: String { client.socketURL }
+
+    static func temporaryDirectory() -> String {
+        let path = NSTemporaryDirectory() + "flotilla-test-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Starts a hub, runs `body` against it, then shuts the hub down gracefully.
+    static func run<Value: Sendable>(
+        policy: SchedulerPolicy = SchedulerPolicy(leaseDuration: 30, backoff: Backoff(base: 0.05, cap: 0.2, jitter: 0)),
+        maxBodySize: Int = 1 << 20,
+        dataDirectory: String = temporaryDirectory(),
+        _ body: @escaping @Sendable (TestHub) async throws -> Value
+    ) async throws -> Value {
+        var configuration = HubConfiguration(port: 0, dataDirectory: dataDirectory, maxBodySize: maxBodySize, policy: policy, tickInterval: 0.02)
+        configuration.printAdminToken = false
+        let (hub, newToken) = try await Hub.open(configuration: configuration)
+        let token = try newToken ?? String(contentsOfFile: configuration.adminTokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        var logger = Logger(label: "test.hub")
+        logger.logLevel = .warning
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = buildApplication(hub: hub, logger: logger) { port in portContinuation.yield(port) }
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw TestFailure("hub did not start") }
+            let client = HubClient(baseURL: "http://127.0.0.1:\(port)", token: token)
+            let testHub = TestHub(hub: hub, client: client, adminToken: token, dataDirectory: dataDirectory, port: port)
+            let result: Result<Value, any Error>
+            do { result = .success(try await body(testHub)) } catch { result = .failure(error) }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return try result.get()
+        }
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Polls `condition` until it holds or `seconds` pass; throws with `what` on timeout.
+func eventually(_ what: String, within seconds: Double = 10, _ condition: @Sendable () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await _Concurrency.Task.sleep(for: .milliseconds(20))
+    }
+    throw TestFailure("timed out after \(seconds)s waiting for: \(what)")
+}
+
+/// Awaits `operation` but gives up after `seconds`.
+func withDeadline<Value: Sendable>(_ seconds: Double, _ what: String, _ operation: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    try await withThrowingTaskGroup(of: Value?.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await _Concurrency.Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            throw TestFailure("timed out after \(seconds)s: \(what)")
+        }
+        return value
+    }
+}
