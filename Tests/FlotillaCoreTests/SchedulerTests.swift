@@ -86,6 +86,16 @@ struct SchedulerTests {
         #expect(scheduler.held(by: "full") == ["gpu-job"])
     }
 
+    @Test("submit hands work to an idle fitting agent at once, no tick needed")
+    func submitDispatches() throws {
+        var scheduler = makeScheduler()
+        let connection = scheduler.join("a", now: 0)
+        _ = scheduler.takeEffects()
+        let result = try scheduler.submit([spec("t")], now: 1)
+        #expect(result.first?.task.state == .assigned)
+        #expect(scheduler.takeEffects().assignments == [Sent(connection: connection, agentID: "a", taskID: "t", attempt: 1)])
+    }
+
     @Test("a task without capabilities can go to an agent with some")
     func noCapabilitiesRequired() throws {
         var scheduler = makeScheduler()

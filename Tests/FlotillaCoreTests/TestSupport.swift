@@ -89,13 +89,10 @@ extension Scheduler {
         return connection
     }
 
-    /// Submits specs as one batch (no stored facts), then lets the hub's next tick run at the
-    /// same instant: `submit` itself only queues; handing out work happens in `pump`.
+    /// Submits specs as one batch, no stored facts.
     @discardableResult
     mutating func add(_ specs: TaskSpec..., now: Double) throws(FlotillaError) -> [Submitted] {
-        let submitted = try submit(specs, now: now)
-        tick(now: now)
-        return submitted
+        try submit(specs, now: now)
     }
 
     /// Reports on the task's current attempt (as its holder).
