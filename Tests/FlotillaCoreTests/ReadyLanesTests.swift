@@ -187,9 +187,7 @@ struct ReadyLanesTests {
     }
 
     @Test(
-        "a removed id pushed again is popped once, and the lane behind it is not lost",
-        .disabled("bug: ReadyLanes.push after remove leaves the stale entry live (ReadyLanes.swift:36), so the id pops twice and later tasks are stranded")
-    )
+        "a removed id pushed again is popped once, and the lane behind it is not lost")
     func removeThenPushAgain() {
         var lanes = ReadyLanes()
         lanes.push("a", lane: lane(.normal), queuedAt: 0)

@@ -34,9 +34,7 @@ struct SchedulerCancelTests {
     }
 
     @Test(
-        "a task cancelled while queued and then retried is held by at most one agent",
-        .disabled("bug: ReadyLanes.push after remove revives the stale lane entry (ReadyLanes.swift:36); the task is assigned twice")
-    )
+        "a task cancelled while queued and then retried is held by at most one agent")
     func cancelQueuedThenRetry() throws {
         var scheduler = makeScheduler()
         try scheduler.add(spec("t"), now: 0)

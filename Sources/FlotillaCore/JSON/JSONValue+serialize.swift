@@ -80,30 +80,16 @@ extension JSONValue {
         out += "\""
     }
 
-    /// Parses JSON text. Throws ``FlotillaError/malformedJSON(_:)`` with the parser's reason.
-    public static func parse(_ data: some DataProtocol) throws(FlotillaError) -> JSONValue {
+    /// Parses JSON text. Throws ``FlotillaError/malformedJSON(_:)`` with the reason and offset.
+    public static func parse(_ data: some Collection<UInt8>) throws(FlotillaError) -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(data))
-        } catch let error as DecodingError {
-            throw .malformedJSON(Self.describe(error))
+            return try JSONParser.parse(Array(data))
         } catch {
-            throw .malformedJSON("\(error)")
+            throw .malformedJSON("\(error.message) at byte \(error.offset)")
         }
     }
 
     public static func parse(_ string: String) throws(FlotillaError) -> JSONValue {
         try parse(Array(string.utf8))
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context):
-            if let underlying = context.underlyingError as NSError? {
-                return underlying.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
-            }
-            return context.debugDescription
-        default:
-            return "\(error)"
-        }
     }
 }

@@ -14,7 +14,8 @@ public struct ReadyLanes: Sendable {
 
     private var lanes: [LaneKey: Deque<Entry>] = [:]
     private var live: [LaneKey: Int] = [:]
-    private var removed: Set<String> = []
+    /// Ids removed while queued, with the lane still holding their (dead) entry.
+    private var removed: [String: LaneKey] = [:]
     private var laneOf: [String: LaneKey] = [:]
     /// Seconds of waiting that raise a task by one priority step.
     public var agingInterval: Double
@@ -33,7 +34,14 @@ public struct ReadyLanes: Sendable {
 
     public mutating func push(_ id: String, lane: LaneKey, queuedAt: Double) {
         guard laneOf[id] == nil else { return }
-        removed.remove(id)
+        if let stale = removed.removeValue(forKey: id) {
+            // Drop the dead entry now, or it would come back to life beside the new one.
+            lanes[stale]?.removeAll { $0.id == id }
+            if lanes[stale]?.isEmpty == true {
+                lanes.removeValue(forKey: stale)
+                if live[stale] == 0 { live.removeValue(forKey: stale) }
+            }
+        }
         lanes[lane, default: []].append(Entry(id: id, queuedAt: queuedAt))
         live[lane, default: 0] += 1
         laneOf[id] = lane
@@ -43,7 +51,7 @@ public struct ReadyLanes: Sendable {
     @discardableResult
     public mutating func remove(_ id: String) -> Bool {
         guard let lane = laneOf.removeValue(forKey: id) else { return false }
-        removed.insert(id)
+        removed[id] = lane
         live[lane, default: 1] -= 1
         return true
     }
@@ -83,8 +91,8 @@ public struct ReadyLanes: Sendable {
     /// The first live entry of a lane; drops removed ids it passes.
     private mutating func head(of lane: LaneKey) -> Entry? {
         while let first = lanes[lane]?.first {
-            if removed.contains(first.id) {
-                removed.remove(first.id)
+            if removed[first.id] != nil {
+                removed.removeValue(forKey: first.id)
                 lanes[lane]!.removeFirst()
                 continue
             }

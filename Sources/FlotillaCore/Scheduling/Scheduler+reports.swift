@@ -14,10 +14,11 @@ extension Scheduler {
     public mutating func report(_ report: AttemptReport, from agentID: String, now: Double) throws(FlotillaError) -> ReportOutcome {
         guard var task = tasks[report.taskID] else {
             if let finished = recentFinished[report.taskID] {
-                if finished.attempt == report.attempt, finished.agentID == agentID, finished.state == .succeeded,
-                    case .complete = report.kind
-                {
-                    return .duplicate
+                if finished.attempt == report.attempt, finished.agentID == agentID {
+                    switch (finished.state, report.kind) {
+                    case (.succeeded, .complete), (.dead, .fail): return .duplicate
+                    default: break
+                    }
                 }
                 throw FlotillaError(.staleAttempt, "Task \(report.taskID) is already \(finished.state.rawValue); attempt \(report.attempt) is no longer current.", field: "payload.attempt")
             }
