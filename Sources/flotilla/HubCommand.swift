@@ -1,0 +1,96 @@
+import ArgumentParser
+import FlotillaCore
+import FlotillaHub
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Runs the hub: the durable task queue, scheduler and HTTP/WebSocket API.
+struct HubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hub",
+        abstract: "Run the hub (task queue, scheduler, HTTP/WebSocket API)."
+    )
+
+    @Option(help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to bind; 0 picks any free port.")
+    var port = 7700
+
+    @Option(help: "Directory for the database and admin.token (default: env FLOTILLA_DATA_DIR, else .flotilla).")
+    var dataDir: String?
+
+    @Option(help: "Seconds an attempt stays with its agent without a heartbeat or progress.")
+    var leaseSeconds: Double = 30
+
+    @Option(help: "Seconds of waiting that raise a queued task one priority step.")
+    var agingSeconds: Double = 60
+
+    @Option(help: "Delay before the first retry, in seconds (doubles per failure).")
+    var retryBaseSeconds: Double = 1
+
+    @Option(help: "How often leases, timeouts and backoffs are checked, in milliseconds.")
+    var tickMs = 100
+
+    @Option(help: "Largest request body accepted, in bytes.")
+    var maxBodyBytes = 1_048_576
+
+    @Flag(help: "fsync every commit (survives power loss, not only a killed hub).")
+    var syncFull = false
+
+    @Option(help: "On SIGINT/SIGTERM, seconds to let open requests and streams finish before they are cut.")
+    var shutdownGraceSeconds: Double = 5
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+        guard leaseSeconds > 0 else { throw ValidationError("--lease-seconds must be positive.") }
+        guard agingSeconds > 0 else { throw ValidationError("--aging-seconds must be positive.") }
+        guard retryBaseSeconds >= 0 else { throw ValidationError("--retry-base-seconds must not be negative.") }
+        guard tickMs > 0 else { throw ValidationError("--tick-ms must be positive.") }
+        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
+        guard shutdownGraceSeconds >= 0 else { throw ValidationError("--shutdown-grace-seconds must not be negative.") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let logger = Logger(label: "flotilla.hub")
+        var policy = SchedulerPolicy(leaseDuration: leaseSeconds, agingInterval: agingSeconds)
+        policy.backoff.base = retryBaseSeconds
+        let configuration = HubConfiguration(
+            host: host,
+            port: port,
+            dataDirectory: dataDir ?? HubConfiguration.defaultDataDirectory,
+            maxBodySize: maxBodyBytes,
+            policy: policy,
+            tickInterval: Double(tickMs) / 1000,
+            synchronousFull: syncFull
+        )
+        let hub: Hub
+        let newToken: String?
+        do {
+            (hub, newToken) = try await Hub.open(configuration: configuration, logger: logger)
+        } catch {
+            throw Console.fail("error: cannot open the hub's data directory \(configuration.dataDirectory): \(error)")
+        }
+        if let newToken, configuration.printAdminToken {
+            Console.print("admin token (saved to \(configuration.adminTokenPath)): \(newToken)")
+        }
+        let host = self.host
+        let app = buildApplication(hub: hub, logger: logger) { port in
+            Console.print("listening on http://\(host):\(port)")
+        }
+        // Like `app.runService()`, but bounded: open event streams and agent sockets would
+        // otherwise hold a graceful shutdown open forever. After the grace period the server's
+        // tasks are cancelled, which closes them. Acknowledged work is already committed.
+        var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .milliseconds(Int64(shutdownGraceSeconds * 1000))
+        group.maximumCancellationDuration = .seconds(3)
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch let error as ServiceGroupError {
+            logger.warning("hub stopped before every task finished: \(error)")
+        }
+    }
+}

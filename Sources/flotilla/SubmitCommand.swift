@@ -1,0 +1,138 @@
+import ArgumentParser
+import FlotillaClient
+import FlotillaCore
+import Foundation
+
+/// Submits one task; prints its id as the last line (optionally waiting for the outcome).
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Submit a task; its id is the last line printed.",
+        discussion: "With --wait, exits 0 only if the task succeeded (1 if it ended dead or cancelled, or the wait timed out)."
+    )
+
+    @OptionGroup var client: ClientOptions
+
+    @Option(help: "Task type, e.g. testing.run.")
+    var type: String
+
+    @Option(help: "Role that may take the task.")
+    var role: String?
+
+    @Option(help: "critical, high, normal or low.")
+    var priority: String?
+
+    @Option(help: ArgumentHelp("Payload as JSON, or @path to read it from a file.", valueName: "json|@file"))
+    var payload: String?
+
+    @Option(help: "Prompt for the agent.")
+    var prompt: String?
+
+    @Option(name: .customLong("depends-on"), help: "Id of a task that must succeed first (repeatable).")
+    var dependsOn: [String] = []
+
+    @Option(help: "Capability the agent must have (repeatable).")
+    var capability: [String] = []
+
+    @Option(help: "Most attempts before the task goes dead.")
+    var maxAttempts: Int?
+
+    @Option(help: ArgumentHelp("Time limit of one attempt, in seconds.", valueName: "seconds"))
+    var timeout: Int?
+
+    @Option(help: "Key that makes resubmission return the existing task.")
+    var idempotencyKey: String?
+
+    @Option(help: "Task id to use instead of a generated one.")
+    var id: String?
+
+    @Flag(help: "Wait until the task succeeds, goes dead or is cancelled.")
+    var wait = false
+
+    @Option(help: ArgumentHelp("Longest time to wait with --wait, in seconds.", valueName: "seconds"))
+    var waitTimeout: Double = 3600
+
+    func validate() throws {
+        guard waitTimeout > 0 else { throw ValidationError("--wait-timeout must be positive.") }
+    }
+
+    /// The task document to POST.
+    func taskJSON() throws -> JSONValue {
+        var task: [String: JSONValue] = ["type": .string(type)]
+        if let role { task["role"] = .string(role) }
+        if let priority { task["priority"] = .string(priority) }
+        if let payload { task["payload"] = try Self.parsePayload(payload) }
+        if let prompt { task["prompt"] = .string(prompt) }
+        if !dependsOn.isEmpty { task["depends_on"] = .array(dependsOn.map { .string($0) }) }
+        if !capability.isEmpty { task["capabilities"] = .array(capability.map { .string($0) }) }
+        if let maxAttempts { task["max_attempts"] = .int(Int64(maxAttempts)) }
+        if let timeout { task["timeout_seconds"] = .int(Int64(timeout)) }
+        if let idempotencyKey { task["idempotency_key"] = .string(idempotencyKey) }
+        if let id { task["id"] = .string(id) }
+        return .object(task)
+    }
+
+    /// Parses `--payload`: inline JSON, or `@path` naming a JSON file.
+    static func parsePayload(_ argument: String) throws -> JSONValue {
+        var text = argument
+        var source = "--payload"
+        if argument.hasPrefix("@") {
+            let path = String(argument.dropFirst())
+            guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw Console.fail("error: cannot read the payload file '\(path)'.")
+            }
+            (text, source) = (contents, "the payload file '\(path)'")
+        }
+        switch Result(catching: { () throws(FlotillaError) in try JSONValue.parse(text) }) {
+        case .success(let value): return value
+        case .failure(let error):
+            let reason = error.message.replacingOccurrences(of: "The body is not valid JSON: ", with: "")
+            throw Console.fail("error: \(source) is not valid JSON: \(reason)")
+        }
+    }
+
+    func run() async throws {
+        let body = try taskJSON()
+        let task = try await client.call { try await $0.submit(body) }
+        guard let taskID = task["id"]?.stringValue else {
+            throw Console.fail("error: the hub's answer has no task id: \(task.jsonString)")
+        }
+        guard wait else {
+            if client.json { Console.print(task.jsonString) }
+            Console.print(taskID)
+            return
+        }
+        let final = try await waitForOutcome(taskID, current: task)
+        let state = final["state"]?.stringValue ?? "unknown"
+        if client.json {
+            Console.print(final.jsonString)
+        } else {
+            Console.print("state: \(state)")
+            for key in ["error", "reason"] {
+                if let text = final[key]?.stringValue { Console.print("\(key): \(text)") }
+            }
+        }
+        Console.print(taskID)
+        if state != "succeeded" {
+            if !Self.finalStates.contains(state) {
+                Console.printError("error: task \(taskID) is still \(state) after waiting \(waitTimeout) seconds.")
+            }
+            throw ExitCode(1)
+        }
+    }
+
+    static let finalStates: Set<String> = ["succeeded", "dead", "cancelled"]
+
+    /// Long-polls the task until its state is final or `--wait-timeout` runs out.
+    func waitForOutcome(_ taskID: String, current: JSONValue) async throws -> JSONValue {
+        let deadline = Date().addingTimeInterval(waitTimeout)
+        var task = current
+        while !Self.finalStates.contains(task["state"]?.stringValue ?? "") {
+            let remaining = deadline.timeIntervalSinceNow
+            if remaining <= 0 { break }
+            let chunk = min(remaining, 300).rounded(.up)
+            task = try await client.call { try await $0.task(taskID.pathSegment, wait: chunk) }
+        }
+        return task
+    }
+}

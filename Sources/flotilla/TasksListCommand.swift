@@ -1,0 +1,57 @@
+import ArgumentParser
+import FlotillaClient
+import FlotillaCore
+
+/// Lists tasks, newest first, one page at a time.
+struct TasksListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List tasks (newest first); filter by state, role, type or agent."
+    )
+
+    @OptionGroup var client: ClientOptions
+
+    @Option(help: "Only tasks in this state (comma-separated for several).")
+    var state: String?
+
+    @Option(help: "Only tasks for this role.")
+    var role: String?
+
+    @Option(help: "Only tasks of this type.")
+    var type: String?
+
+    @Option(help: "Only tasks held by this agent.")
+    var agent: String?
+
+    @Option(help: "Most tasks to show (1 to 1000).")
+    var limit: Int?
+
+    @Option(help: "Continue after this cursor (printed as 'next cursor' by the previous page).")
+    var cursor: String?
+
+    func run() async throws {
+        var query: [String: String] = [:]
+        query["state"] = state
+        query["role"] = role
+        query["type"] = type
+        query["agent"] = agent
+        query["limit"] = limit.map(String.init)
+        query["cursor"] = cursor
+        let page = try await client.call { try await $0.tasks(query: query) }
+        if client.json {
+            Console.print(page.jsonString)
+            return
+        }
+        let rows = (page["tasks"]?.arrayValue ?? []).map { task in
+            [
+                Console.cell(task["id"]), Console.cell(task["state"]), Console.cell(task["type"]),
+                Console.cell(task["role"]), Console.cell(task["priority"]), Console.cell(task["attempt"]),
+                Console.cell(task["agent_id"]),
+            ]
+        }
+        Console.table(["ID", "STATE", "TYPE", "ROLE", "PRIORITY", "ATTEMPT", "AGENT"], rows)
+        if let next = page["next_cursor"]?.stringValue {
+            Console.print("next cursor: \(next)")
+        }
+    }
+}

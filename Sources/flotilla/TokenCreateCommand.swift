@@ -1,0 +1,39 @@
+import ArgumentParser
+import FlotillaClient
+import FlotillaCore
+
+/// Creates a token; the secret is shown once, on the last line.
+struct TokenCreateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create a token; the token itself is the last line printed (shown only once)."
+    )
+
+    @OptionGroup var client: ClientOptions
+
+    @Option(help: "Name of the token (who or what uses it).")
+    var name: String
+
+    @Option(help: "Restrict an agent token to this role.")
+    var role: String?
+
+    @Option(help: "agent (connect as an agent) or admin (full API access).")
+    var scope = "agent"
+
+    func validate() throws {
+        guard ["agent", "admin"].contains(scope) else { throw ValidationError("--scope must be 'agent' or 'admin'.") }
+    }
+
+    func run() async throws {
+        let created = try await client.call { try await $0.createToken(name: name, scope: scope, role: role) }
+        guard let token = created["token"]?.stringValue else {
+            throw Console.fail("error: the hub's answer has no token: \(created.jsonString)")
+        }
+        if client.json {
+            Console.print(created.jsonString)
+        } else {
+            Console.print("id: \(Console.cell(created["id"]))  name: \(Console.cell(created["name"]))  scope: \(Console.cell(created["scope"]))  role: \(Console.cell(created["role"]))")
+        }
+        Console.print(token)
+    }
+}
