@@ -1,6 +1,7 @@
 import FlotillaCore
 import FlotillaStore
 import Hummingbird
+import NIOCore
 
 /// `/api/tasks`: submit, list, show (optionally waiting), cancel, retry.
 struct TaskRoutes {
@@ -90,8 +91,9 @@ struct TaskRoutes {
 
     private func cancel(_ request: Request, id: String) async throws -> Response {
         var reason = "cancelled by request"
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > 0 {
-            let body = try await JSONResponse.body(of: request, limit: hub.configuration.maxBodySize)
+        let buffer = try await request.body.collect(upTo: hub.configuration.maxBodySize)
+        if buffer.readableBytes > 0 {
+            let body = try JSONValue.parse(buffer.readableBytesView)
             guard body.objectValue != nil else { throw FlotillaError(.invalidField, "The body must be an object like {\"reason\": \"…\"}.") }
             if let value = body["reason"], !value.isNull {
                 guard let text = value.stringValue else { throw FlotillaError(.invalidField, "'reason' must be a string, got \(value.typeName).", field: "reason") }
