@@ -33,11 +33,13 @@ import Testing
             #expect(resumed.map(\.seq) == [last + 1, last + 2])
             #expect(resumed.compactMap { $0.json["task_id"]?.stringValue } == secondBatch)
 
-            // Live: a stream opened now sees a new change as it happens.
+            // Live: a stream opened now sees a new change as it happens. It starts from the
+            // sequence read before the change, so the change is seen however the race goes.
+            let before = try await client.stats()["events"]?["last_seq"]?.intValue ?? 0
             let liveTask = try await withDeadline(10, "a live event") {
                 try await withThrowingTaskGroup(of: String?.self) { group in
                     group.addTask {
-                        for try await event in client.events(types: ["task.cancelled"]) { return event.json["task_id"]?.stringValue }
+                        for try await event in client.events(since: before, types: ["task.cancelled"]) { return event.json["task_id"]?.stringValue }
                         return nil
                     }
                     try await eventually("cancel applied") {
