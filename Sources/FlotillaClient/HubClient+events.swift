@@ -24,6 +24,8 @@ extension HubClient {
         let token = self.token
         let http = self.http
         return AsyncThrowingStream { continuation in
+            // The stream's build closure is synchronous, so the reader is a task of its own;
+            // it ends with the stream (cancelled on termination), never outliving its consumer.
             let reader = _Concurrency.Task {
                 do {
                     var request = HTTPClientRequest(url: url)

@@ -19,8 +19,6 @@ public struct HubConfiguration: Sendable {
     public var tickInterval: Double
     /// fsync every commit (survives power loss, not only a killed hub). Default false.
     public var synchronousFull: Bool
-    /// Print the admin token to standard output when it is first created. Default true.
-    public var printAdminToken: Bool
 
     public init(
         host: String = "127.0.0.1",
@@ -30,8 +28,7 @@ public struct HubConfiguration: Sendable {
         maxBatchSize: Int = 10_000,
         policy: SchedulerPolicy = SchedulerPolicy(),
         tickInterval: Double = 0.1,
-        synchronousFull: Bool = false,
-        printAdminToken: Bool = true
+        synchronousFull: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -41,7 +38,6 @@ public struct HubConfiguration: Sendable {
         self.policy = policy
         self.tickInterval = tickInterval
         self.synchronousFull = synchronousFull
-        self.printAdminToken = printAdminToken
     }
 
     /// `FLOTILLA_DATA_DIR`, else `.flotilla` in the working directory.

@@ -49,10 +49,8 @@ enum SQLiteRows {
     }
 
     static func agent(_ row: Row) throws -> AgentRecord {
-        let json = try JSONValue.parse(row["registration"] as String)
-        let envelope = Envelope(id: "", type: .register, agentID: json["id"]?.stringValue, payload: json)
-        return AgentRecord(
-            registration: try AgentRegistration(envelope: envelope),
+        AgentRecord(
+            registration: try AgentRegistration(json: JSONValue.parse(row["registration"] as String)),
             state: AgentState(rawValue: row["state"]) ?? .offline,
             connectedAt: row["connected_at"],
             lastSeen: row["last_seen"]

@@ -4,8 +4,6 @@ import FlotillaCore
 import FlotillaHub
 import Foundation
 import Logging
-import ServiceLifecycle
-import Synchronization
 
 /// `flotilla bench`: submits no-op tasks through the batch API, drains them with WebSocket
 /// agents, then measures one-at-a-time round trips (submit → completion seen by the submitter).
@@ -33,24 +31,12 @@ struct BenchCommand: AsyncParsableCommand {
             return
         }
         let directory = NSTemporaryDirectory() + "flotilla-bench-" + UUID().uuidString
-        var configuration = HubConfiguration(port: 0, dataDirectory: directory, maxBodySize: 64 << 20)
-        configuration.printAdminToken = false
-        let (hubInstance, newToken) = try await Hub.open(configuration: configuration)
-        guard let adminToken = newToken else { throw ValidationError("fresh data directory has no new admin token") }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
         var logger = Logger(label: "flotilla.bench")
         logger.logLevel = .error
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = buildApplication(hub: hubInstance, logger: logger) { continuation.yield($0) }
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigint], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { return }
-            let client = HubClient(baseURL: "http://127.0.0.1:\(port)", token: adminToken)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            try await measure(client: client, where: "embedded hub, SQLite WAL in \(directory)")
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+        let configuration = HubConfiguration(port: 0, dataDirectory: directory, maxBodySize: 64 << 20)
+        try await Hub.serve(configuration: configuration, logger: logger) { served in
+            try await measure(client: HubClient(baseURL: served.baseURL, token: served.adminToken), where: "embedded hub, SQLite WAL in \(directory)")
         }
     }
 

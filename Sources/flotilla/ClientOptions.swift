@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlotillaClient
 import FlotillaCore
+import FlotillaHub
 import Foundation
 
 /// Options shared by every command that talks to a running hub.
@@ -26,8 +27,7 @@ struct ClientOptions: ParsableArguments {
     var resolvedToken: String? {
         if let token { return token }
         if let token = Environment.value("FLOTILLA_TOKEN") { return token }
-        let directory = dataDir ?? Environment.value("FLOTILLA_DATA_DIR") ?? ".flotilla"
-        let path = (directory as NSString).appendingPathComponent("admin.token")
+        let path = HubConfiguration(dataDirectory: dataDir ?? HubConfiguration.defaultDataDirectory).adminTokenPath
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : trimmed

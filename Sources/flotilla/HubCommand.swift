@@ -74,7 +74,7 @@ struct HubCommand: AsyncParsableCommand {
         } catch {
             throw Console.fail("error: cannot open the hub's data directory \(configuration.dataDirectory): \(error)")
         }
-        if let newToken, configuration.printAdminToken {
+        if let newToken {
             Console.print("admin token (saved to \(configuration.adminTokenPath)): \(newToken)")
         }
         let host = self.host

@@ -37,14 +37,22 @@ public struct AgentRegistration: Sendable, Hashable {
 
     /// Reads a `register` envelope. Roles come from `payload.roles`, else the envelope's `role`.
     public init(envelope: Envelope) throws(FlotillaError) {
-        let payload = envelope.payload
-        let reader = FieldReader(object: payload.objectValue ?? [:], prefix: "payload.")
-        guard let id = envelope.agentID ?? payload["agent_id"]?.stringValue else {
+        try self.init(payload: envelope.payload, agentID: envelope.agentID, role: envelope.role, prefix: "payload.")
+    }
+
+    /// Reads a registration as stored (``json``).
+    public init(json: JSONValue) throws(FlotillaError) {
+        try self.init(payload: json, agentID: json["id"]?.stringValue, role: nil, prefix: "")
+    }
+
+    private init(payload: JSONValue, agentID: String?, role: String?, prefix: String) throws(FlotillaError) {
+        let reader = FieldReader(object: payload.objectValue ?? [:], prefix: prefix)
+        guard let id = agentID ?? payload["agent_id"]?.stringValue else {
             throw FlotillaError(.missingField, "register needs 'agent_id'.", field: "agent_id")
         }
         try reader.checkName(id, field: "agent_id", maxLength: 128)
         var roles = try reader.strings("roles") ?? []
-        if roles.isEmpty, let role = envelope.role { roles = [role] }
+        if roles.isEmpty, let role { roles = [role] }
         if roles.isEmpty { roles = [RoleTable.defaultRole] }
         for role in roles { try reader.checkName(role, field: "roles", maxLength: 64) }
         let capabilities = try reader.strings("capabilities") ?? []

@@ -69,11 +69,6 @@ extension Scheduler {
         agents[id]!.announced = .offline
     }
 
-    /// The agent registered on a connection, if any.
-    public func agentID(connection: Int) -> String? {
-        agents.first(where: { $0.value.connection == connection })?.key
-    }
-
     /// Hands queued work to agents with free slots until one side runs out. One task per agent
     /// per pass spreads work across agents.
     public mutating func pump(now: Double) {

@@ -9,20 +9,21 @@ extension Scheduler {
     /// Applies an agent's report on one attempt, fenced by `(task id, attempt)`.
     ///
     /// Throws `stale_attempt` (409) when the attempt is not the task's current one held by
-    /// this agent, and `task_not_found` when the task is not in flight (the hub then checks
-    /// the store to tell "finished long ago" from "never existed").
-    public mutating func report(_ report: AttemptReport, from agentID: String, now: Double) throws(FlotillaError) -> ReportOutcome {
+    /// this agent, and `task_not_found` (404) when no such task exists.
+    ///
+    /// - Parameter stored: the task's state in the store, looked up when it was not in flight,
+    ///   to tell "finished long ago" (stale) from "never existed".
+    public mutating func report(_ report: AttemptReport, from agentID: String, stored: TaskState? = nil, now: Double) throws(FlotillaError) -> ReportOutcome {
         guard var task = tasks[report.taskID] else {
-            if let finished = recentFinished[report.taskID] {
-                if finished.attempt == report.attempt, finished.agentID == agentID {
-                    switch (finished.state, report.kind) {
-                    case (.succeeded, .complete), (.dead, .fail): return .duplicate
-                    default: break
-                    }
+            let finished = recentFinished[report.taskID]
+            if let finished, finished.attempt == report.attempt, finished.agentID == agentID {
+                switch (finished.state, report.kind) {
+                case (.succeeded, .complete), (.dead, .fail): return .duplicate
+                default: break
                 }
-                throw FlotillaError(.staleAttempt, "Task \(report.taskID) is already \(finished.state.rawValue); attempt \(report.attempt) is no longer current.", field: "payload.attempt")
             }
-            throw FlotillaError.taskNotFound(report.taskID)
+            guard let finishedState = finished?.state ?? stored else { throw FlotillaError.taskNotFound(report.taskID) }
+            throw FlotillaError(.staleAttempt, "Task \(report.taskID) is already \(finishedState.rawValue); attempt \(report.attempt) is no longer current.", field: "payload.attempt")
         }
         if task.state == .failed, task.attempt == report.attempt, task.agentID == agentID, case .fail = report.kind {
             return .duplicate

@@ -80,6 +80,7 @@ public struct Scheduler: Sendable {
             slot.lastSeen = record.lastSeen
             agents[record.registration.id] = slot
         }
+        let activeIDs = Set(snapshot.activeTasks.map(\.id))
         let sorted = snapshot.activeTasks.sorted { ($0.queuedAt ?? $0.createdAt, $0.id) < ($1.queuedAt ?? $1.createdAt, $1.id) }
         for var task in sorted {
             if let key = task.spec.idempotencyKey { idempotency[key] = task.id }
@@ -87,13 +88,11 @@ public struct Scheduler: Sendable {
             case .queued:
                 lanes.push(task.id, lane: LaneKey(spec: task.spec), queuedAt: task.queuedAt ?? task.createdAt)
             case .blocked:
-                let open = Set(task.spec.dependsOn.filter { dependency in
-                    snapshot.activeTasks.contains { $0.id == dependency }
-                })
+                // Dependencies not in flight finished; one that failed would have cancelled this
+                // task in the same commit, so they succeeded.
+                let open = Set(task.spec.dependsOn.filter(activeIDs.contains))
                 if open.isEmpty {
-                    task.state = .queued
-                    task.queuedAt = now
-                    lanes.push(task.id, lane: LaneKey(spec: task.spec), queuedAt: now)
+                    enqueue(&task, now: now)
                 } else {
                     waitingOn[task.id] = open
                     for dependency in open { dependents[dependency, default: []].insert(task.id) }

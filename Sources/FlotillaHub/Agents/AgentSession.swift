@@ -96,15 +96,13 @@ struct AgentSession: Sendable {
         // Not in flight: finished long ago (stale, 409) or never existed (404)? Only the store knows.
         let taskID = report.taskID
         let inFlight = hub.inspect { $0.task(taskID) } != nil
-        let storedState: TaskState? = inFlight ? nil : (try? await hub.store.task(id: taskID))?.state
+        let stored: TaskState? = inFlight ? nil : (try? await hub.store.task(id: taskID))?.state
         hub.mutate({ scheduler, now in
-            try scheduler.report(report, from: id, now: now)
+            try scheduler.report(report, from: id, stored: stored, now: now)
         }) { result in
             switch result {
             case .success(let outcome):
                 self.ack(envelope, extra: ["task_id": .string(report.taskID), "attempt": .int(Int64(report.attempt)), "duplicate": .bool(outcome == .duplicate)])
-            case .failure(let error) where error.code == .taskNotFound && storedState != nil:
-                self.reply(error: FlotillaError(.staleAttempt, "Task \(report.taskID) is already \(storedState!.rawValue); attempt \(report.attempt) is no longer current.", field: "payload.attempt"), to: envelope)
             case .failure(let error):
                 self.reply(error: error, to: envelope)
             }
@@ -124,8 +122,9 @@ struct AgentSession: Sendable {
         if let target, target != "broadcast", connections.isEmpty {
             return reply(error: FlotillaError(.agentNotFound, "No connected agent has id '\(target)'.", field: "payload.to"), to: envelope)
         }
-        for connection in connections where connection != self.connection { hub.connections.send(text, to: connection) }
-        ack(envelope, extra: ["delivered": .int(Int64(connections.filter { $0 != self.connection }.count))])
+        let recipients = connections.filter { $0 != self.connection }
+        for connection in recipients { hub.connections.send(text, to: connection) }
+        ack(envelope, extra: ["delivered": .int(Int64(recipients.count))])
     }
 
     func closed() {

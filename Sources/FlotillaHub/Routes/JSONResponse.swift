@@ -20,6 +20,14 @@ enum JSONResponse {
 
     /// Reads the body as JSON, refusing bodies over `limit` bytes with 413 before parsing.
     static func body(of request: Request, limit: Int) async throws -> JSONValue {
+        guard let body = try await optionalBody(of: request, limit: limit) else {
+            throw FlotillaError.malformedJSON("the body is empty")
+        }
+        return body
+    }
+
+    /// Like ``body(of:limit:)``, but an empty body is nil rather than an error.
+    static func optionalBody(of request: Request, limit: Int) async throws -> JSONValue? {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw tooLarge(limit)
         }
@@ -29,7 +37,7 @@ enum JSONResponse {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw tooLarge(limit)
         }
-        guard buffer.readableBytes > 0 else { throw FlotillaError.malformedJSON("the body is empty") }
+        guard buffer.readableBytes > 0 else { return nil }
         return try JSONValue.parse(buffer.readableBytesView)
     }
 

@@ -1,7 +1,6 @@
 import FlotillaCore
 import FlotillaStore
 import Hummingbird
-import NIOCore
 
 /// `/api/tasks`: submit, list, show (optionally waiting), cancel, retry.
 struct TaskRoutes {
@@ -91,9 +90,7 @@ struct TaskRoutes {
 
     private func cancel(_ request: Request, id: String) async throws -> Response {
         var reason = "cancelled by request"
-        let buffer = try await request.body.collect(upTo: hub.configuration.maxBodySize)
-        if buffer.readableBytes > 0 {
-            let body = try JSONValue.parse(buffer.readableBytesView)
+        if let body = try await JSONResponse.optionalBody(of: request, limit: hub.configuration.maxBodySize) {
             guard body.objectValue != nil else { throw FlotillaError(.invalidField, "The body must be an object like {\"reason\": \"…\"}.") }
             if let value = body["reason"], !value.isNull {
                 guard let text = value.stringValue else { throw FlotillaError(.invalidField, "'reason' must be a string, got \(value.typeName).", field: "reason") }

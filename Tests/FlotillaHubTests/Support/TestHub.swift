@@ -2,9 +2,7 @@ import FlotillaClient
 import FlotillaCore
 import FlotillaHub
 import Foundation
-import Hummingbird
 import Logging
-import ServiceLifecycle
 
 /// A real hub on an ephemeral port with a fresh SQLite data directory, for one test.
 struct TestHub: Sendable {
@@ -29,26 +27,12 @@ struct TestHub: Sendable {
         dataDirectory: String = temporaryDirectory(),
         _ body: @escaping @Sendable (TestHub) async throws -> Value
     ) async throws -> Value {
-        var configuration = HubConfiguration(port: 0, dataDirectory: dataDirectory, maxBodySize: maxBodySize, policy: policy, tickInterval: 0.02)
-        configuration.printAdminToken = false
-        let (hub, newToken) = try await Hub.open(configuration: configuration)
-        let token = try newToken ?? String(contentsOfFile: configuration.adminTokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let configuration = HubConfiguration(port: 0, dataDirectory: dataDirectory, maxBodySize: maxBodySize, policy: policy, tickInterval: 0.02)
         var logger = Logger(label: "test.hub")
         logger.logLevel = .warning
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = buildApplication(hub: hub, logger: logger) { port in portContinuation.yield(port) }
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw TestFailure("hub did not start") }
-            let client = HubClient(baseURL: "http://127.0.0.1:\(port)", token: token)
-            let testHub = TestHub(hub: hub, client: client, adminToken: token, dataDirectory: dataDirectory, port: port)
-            let result: Result<Value, any Error>
-            do { result = .success(try await body(testHub)) } catch { result = .failure(error) }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return try result.get()
+        return try await Hub.serve(configuration: configuration, logger: logger) { served in
+            let client = HubClient(baseURL: served.baseURL, token: served.adminToken)
+            return try await body(TestHub(hub: served.hub, client: client, adminToken: served.adminToken, dataDirectory: dataDirectory, port: served.port))
         }
     }
 }
