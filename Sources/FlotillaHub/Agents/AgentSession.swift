@@ -115,7 +115,6 @@ struct AgentSession: Sendable {
         let target = envelope.payload["to"]?.stringValue
         var forwarded = envelope
         forwarded.agentID = id
-        let text = forwarded.text
         let connections = hub.inspect { scheduler in
             scheduler.agents.values.filter { target == nil || target == "broadcast" || $0.registration.id == target }.compactMap(\.connection)
         }
@@ -123,7 +122,7 @@ struct AgentSession: Sendable {
             return reply(error: FlotillaError(.agentNotFound, "No connected agent has id '\(target)'.", field: "payload.to"), to: envelope)
         }
         let recipients = connections.filter { $0 != self.connection }
-        for connection in recipients { hub.connections.send(text, to: connection) }
+        for connection in recipients { hub.connections.send(forwarded, to: connection) }
         ack(envelope, extra: ["delivered": .int(Int64(recipients.count))])
     }
 
@@ -158,7 +157,7 @@ struct AgentSession: Sendable {
 
     private func send(_ type: MessageType, payload: JSONValue, ref: String?) {
         let envelope = Envelope(id: ref.map { "re-\($0)" } ?? UUID().uuidString, type: type, agentID: agentID.value, payload: payload)
-        hub.connections.send(envelope.text, to: connection)
+        hub.connections.send(envelope, to: connection)
     }
 }
 

@@ -22,8 +22,8 @@ struct AgentSocketRoute {
                 await withGracefulShutdownHandler {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        for await text in outbox {
-                            do { try await outbound.write(.text(text)) } catch { break }
+                        for await envelope in outbox {
+                            do { try await outbound.write(.text(envelope.text)) } catch { break }
                         }
                     }
                     group.addTask {

@@ -85,7 +85,7 @@ public final class Hub: Sendable {
     private func deliver(_ effects: Scheduler.Effects) {
         events.publish(effects.events)
         for message in effects.outbound {
-            connections.send(message.envelope.text, to: message.connection)
+            connections.send(message.envelope, to: message.connection)
         }
         waiters.finished(effects.finished)
     }
