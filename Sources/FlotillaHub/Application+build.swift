@@ -1,4 +1,4 @@
-public import FlotillaCore
+import FlotillaCore
 public import Hummingbird
 import HummingbirdWebSocket
 public import Logging

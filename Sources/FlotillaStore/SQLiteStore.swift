@@ -94,7 +94,7 @@ public final class SQLiteStore: Store {
             for chunk in stride(from: 0, to: ids.count, by: 500) {
                 let slice = Array(ids[chunk..<min(ids.count, chunk + 500)])
                 let sql = "SELECT id, state FROM tasks WHERE id IN (\(slice.map { _ in "?" }.joined(separator: ",")))"
-                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(slice) ?? StatementArguments()) {
+                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(slice)) {
                     if let state = TaskState(rawValue: row["state"]) { out[row["id"]] = state }
                 }
             }

@@ -1,5 +1,5 @@
-public import FlotillaCore
-public import FlotillaStore
+import FlotillaCore
+import FlotillaStore
 public import Logging
 import Foundation
 

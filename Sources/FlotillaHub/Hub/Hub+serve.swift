@@ -1,4 +1,4 @@
-public import FlotillaCore
+import FlotillaCore
 public import Logging
 import Foundation
 import ServiceLifecycle

@@ -1,6 +1,6 @@
-public import FlotillaCore
+import FlotillaCore
 public import FlotillaStore
-public import Logging
+import Logging
 import Foundation
 import Synchronization
 
