@@ -15,6 +15,9 @@ let package = Package(
         .library(name: "FlotillaStore", targets: ["FlotillaStore"]),
         .library(name: "FlotillaHub", targets: ["FlotillaHub"]),
         .library(name: "FlotillaClient", targets: ["FlotillaClient"]),
+        .library(name: "FlotillaAgent", targets: ["FlotillaAgent"]),
+        .library(name: "FlotillaTmux", targets: ["FlotillaTmux"]),
+        .library(name: "MQTT", targets: ["MQTT"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -28,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -74,12 +80,45 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "MQTT",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlotillaAgent",
+            dependencies: [
+                "FlotillaCore",
+                "FlotillaClient",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FlotillaTmux",
+            dependencies: [
+                "FlotillaCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "flotilla",
             dependencies: [
                 "FlotillaCore",
                 "FlotillaHub",
                 "FlotillaClient",
+                "FlotillaAgent",
+                "FlotillaTmux",
+                "MQTT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,6 +127,28 @@ let package = Package(
         .testTarget(
             name: "FlotillaCoreTests",
             dependencies: ["FlotillaCore"]
+        ),
+        .testTarget(
+            name: "MQTTTests",
+            dependencies: [
+                "MQTT",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "FlotillaAgentTests",
+            dependencies: [
+                "FlotillaAgent", "FlotillaHub", "FlotillaClient", "FlotillaCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "FlotillaTmuxTests",
+            dependencies: [
+                "FlotillaTmux", "FlotillaCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "FlotillaHubTests",

@@ -1,0 +1,2 @@
+/// The agent runtime: executors, worktrees, verification.
+public enum FlotillaAgentModule {}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func flotillaagentBuilds() {
+    #expect(Bool(true))
+}

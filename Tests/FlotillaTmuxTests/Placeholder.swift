@@ -1,0 +1,5 @@
+import Testing
+
+@Test func flotillatmuxBuilds() {
+    #expect(Bool(true))
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func mqttBuilds() {
+    #expect(Bool(true))
+}
