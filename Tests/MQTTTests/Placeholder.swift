@@ -1,5 +1,0 @@
-import Testing
-
-@Test func mqttBuilds() {
-    #expect(Bool(true))
-}
