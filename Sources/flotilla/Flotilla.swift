@@ -13,6 +13,7 @@ struct Flotilla: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             HubCommand.self,
+            AgentCommand.self,
             SubmitCommand.self,
             TasksCommand.self,
             AgentsCommand.self,

@@ -1,0 +1,61 @@
+public import FlotillaCore
+import Synchronization
+
+/// Claude Code in headless mode: `claude -p PROMPT --output-format stream-json --verbose`,
+/// with the model, allowed tools and permission mode from the agent's configuration.
+/// A corrective run resumes the first run's session (`--resume`), so Claude keeps its context.
+public struct ClaudeExecutor: Executor {
+    public let name = "claude"
+    public let isLLM = true
+    public var settings: LLMSettings
+
+    public init(settings: LLMSettings) {
+        self.settings = settings
+    }
+
+    func arguments(prompt: String, resume sessionID: String?) -> [String] {
+        var argv = [settings.binary ?? "claude", "-p", prompt, "--output-format", "stream-json", "--verbose"]
+        if let sessionID { argv += ["--resume", sessionID] }
+        if let model = settings.model { argv += ["--model", model] }
+        if !settings.allowedTools.isEmpty { argv += ["--allowedTools", settings.allowedTools.joined(separator: ",")] }
+        if let mode = settings.permissionMode { argv += ["--permission-mode", mode] }
+        if settings.autoApprove { argv.append("--dangerously-skip-permissions") }
+        return argv + settings.extraArguments
+    }
+
+    public func execute(_ request: ExecutionRequest, stop: StopSignal, progress: @escaping ProgressSink) async throws -> ExecutionOutcome {
+        let resume = request.resumeSession
+        let parser = Mutex(ClaudeStreamParser())
+        let spec = ProcessSpec(
+            argv: arguments(prompt: request.prompt, resume: resume),
+            environment: settings.environment,
+            workingDirectory: request.workingDirectory,
+            timeout: request.timeout
+        )
+        let process = try await ProcessRunner.run(spec, stop: stop) { stream, line in
+            guard stream == .stdout, let message = parser.withLock({ $0.consume(line) }) else { return }
+            progress(nil, message)
+        }
+        let parsed = parser.withLock { $0 }
+        var outcome = ExecutionOutcome(process: process, summary: parsed.final?.result ?? parsed.lastText, timeout: request.timeout)
+        outcome.details["session_id"] = parsed.final?.sessionID.map(JSONValue.string) ?? parsed.sessionID.map(JSONValue.string) ?? .null
+        outcome.details["tool_uses"] = .int(Int64(parsed.toolUses))
+        if let model = parsed.model { outcome.details["model"] = .string(model) }
+        guard let final = parsed.final else {
+            if outcome.succeeded || outcome.error == nil {
+                outcome.succeeded = false
+                outcome.error = "claude ended without a result line"
+            }
+            return outcome
+        }
+        outcome.cost = final.cost
+        outcome.details["num_turns"] = final.numTurns.map { .int(Int64($0)) } ?? .null
+        outcome.details["claude_subtype"] = .string(final.subtype)
+        if let usage = final.usage { outcome.details["usage"] = usage }
+        if final.isError, outcome.stopped == nil, !outcome.timedOut {
+            outcome.succeeded = false
+            outcome.error = "claude reported \(final.subtype)" + (final.result.isEmpty ? "" : ": \(final.result.prefix(300))")
+        }
+        return outcome
+    }
+}

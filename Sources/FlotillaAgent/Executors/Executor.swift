@@ -1,0 +1,111 @@
+import Foundation
+public import FlotillaCore
+
+/// What an executor is asked to do for one run (the first run, or a corrective one).
+public struct ExecutionRequest: Sendable {
+    public var assignment: Assignment
+    /// The prompt for LLM executors; corrective runs quote the failing check here.
+    public var prompt: String
+    public var workingDirectory: String
+    public var timeout: Duration?
+    /// Set for corrective runs: the 1-based number of the fix.
+    public var fixRound: Int?
+    /// The session of the previous run, for executors that can resume one (Claude Code).
+    public var resumeSession: String?
+
+    public init(assignment: Assignment, prompt: String, workingDirectory: String, timeout: Duration? = nil, fixRound: Int? = nil) {
+        self.assignment = assignment
+        self.prompt = prompt
+        self.workingDirectory = workingDirectory
+        self.timeout = timeout
+        self.fixRound = fixRound
+    }
+}
+
+/// Tokens and money one run cost.
+public struct Cost: Sendable, Hashable {
+    public var tokensIn: Int
+    public var tokensOut: Int
+    public var usd: Double
+
+    public init(tokensIn: Int = 0, tokensOut: Int = 0, usd: Double = 0) {
+        self.tokensIn = tokensIn
+        self.tokensOut = tokensOut
+        self.usd = usd
+    }
+
+    public static func + (lhs: Cost, rhs: Cost) -> Cost {
+        Cost(tokensIn: lhs.tokensIn + rhs.tokensIn, tokensOut: lhs.tokensOut + rhs.tokensOut, usd: lhs.usd + rhs.usd)
+    }
+
+    public var json: JSONValue {
+        ["tokens_in": .int(Int64(tokensIn)), "tokens_out": .int(Int64(tokensOut)), "usd": .double(usd)]
+    }
+}
+
+/// How one executor run ended.
+public struct ExecutionOutcome: Sendable {
+    public var succeeded: Bool
+    /// One line a person reads first (the LLM's final answer, or the last output line).
+    public var summary: String
+    public var outputTail: String
+    public var exitCode: Int32?
+    public var error: String?
+    public var timedOut: Bool
+    public var stopped: StopReason?
+    public var cost: Cost?
+    /// Executor-specific facts for the result (e.g. `session_id`, `num_turns`).
+    public var details: [String: JSONValue]
+
+    public init(succeeded: Bool, summary: String, outputTail: String, exitCode: Int32?, error: String? = nil, timedOut: Bool = false, stopped: StopReason? = nil, cost: Cost? = nil, details: [String: JSONValue] = [:]) {
+        self.succeeded = succeeded
+        self.summary = summary
+        self.outputTail = outputTail
+        self.exitCode = exitCode
+        self.error = error
+        self.timedOut = timedOut
+        self.stopped = stopped
+        self.cost = cost
+        self.details = details
+    }
+
+    /// The common outcome of a finished process.
+    init(process: ProcessOutcome, summary: String? = nil, timeout: Duration?) {
+        let tail = process.combinedTail
+        var error: String?
+        if process.timedOut {
+            error = "timeout after \(timeout.map { "\($0.components.seconds)s" } ?? "its limit")"
+        } else if let signal = process.signal {
+            error = "killed by signal \(signal)"
+        } else if let code = process.exitCode, code != 0 {
+            error = "exit code \(code)"
+        }
+        self.init(
+            succeeded: process.succeeded,
+            summary: summary ?? Self.lastLine(of: tail),
+            outputTail: tail,
+            exitCode: process.exitCode,
+            error: error,
+            timedOut: process.timedOut,
+            stopped: process.stopped
+        )
+    }
+
+    static func lastLine(of text: String) -> String {
+        let line = text.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
+        return String(line.prefix(500))
+    }
+}
+
+/// Receives progress while an executor runs: percent done (if known) and a status line.
+public typealias ProgressSink = @Sendable (_ percent: Double?, _ message: String) -> Void
+
+/// Runs one kind of work (a shell command, Claude Code, another CLI) for an attempt.
+public protocol Executor: Sendable {
+    /// The executor's name, as `--executor` spells it.
+    var name: String { get }
+    /// LLM executors get corrective runs when a check fails; a shell command would only repeat itself.
+    var isLLM: Bool { get }
+    /// Runs the request to the end, or until `stop` fires (then the whole process group is killed).
+    func execute(_ request: ExecutionRequest, stop: StopSignal, progress: @escaping ProgressSink) async throws -> ExecutionOutcome
+}

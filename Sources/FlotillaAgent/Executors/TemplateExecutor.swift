@@ -1,0 +1,68 @@
+import Foundation
+public import FlotillaCore
+
+/// A CLI agent run from an argv template with `{prompt}`, `{workdir}` and `{model}`, with presets
+/// for the non-interactive modes of Codex (`codex exec`), aider (`--message`) and Gemini CLI (`-p`);
+/// `cmd` takes the template from the configuration.
+public struct TemplateExecutor: Executor {
+    public let name: String
+    public let isLLM = true
+    public let template: [String]
+    public let settings: LLMSettings
+
+    public init(name: String, template: [String], settings: LLMSettings) {
+        self.name = name
+        self.template = template
+        self.settings = settings
+    }
+
+    /// The preset for `codex`, `aider` or `gemini`, or the configured template for `cmd`.
+    public static func preset(_ name: String, settings: LLMSettings) throws -> TemplateExecutor {
+        var template: [String]
+        switch name {
+        case "codex":
+            template = [settings.binary ?? "codex", "exec", "--skip-git-repo-check"]
+            if settings.model != nil { template += ["--model", "{model}"] }
+            if settings.autoApprove { template.append("--full-auto") }
+            template.append("{prompt}")
+        case "aider":
+            template = [settings.binary ?? "aider", "--message", "{prompt}", "--no-auto-commits", "--no-stream", "--no-pretty"]
+            if settings.model != nil { template += ["--model", "{model}"] }
+            if settings.autoApprove { template.append("--yes-always") }
+        case "gemini":
+            template = [settings.binary ?? "gemini", "-p", "{prompt}"]
+            if settings.model != nil { template += ["--model", "{model}"] }
+            if settings.autoApprove { template.append("--yolo") }
+        case "cmd":
+            guard !settings.commandTemplate.isEmpty else {
+                throw AgentError(.badConfiguration, "The cmd executor needs a command template (--command-template 'tool --flag {prompt}').")
+            }
+            template = settings.commandTemplate
+        default:
+            throw AgentError(.badConfiguration, "No CLI preset named '\(name)'. Known: codex, aider, gemini, cmd.")
+        }
+        return TemplateExecutor(name: name, template: template + settings.extraArguments, settings: settings)
+    }
+
+    /// The template with its placeholders filled in; each argument stays one argument, so a
+    /// prompt with spaces, quotes or `$` reaches the tool unchanged.
+    public func argv(prompt: String, workdir: String) -> [String] {
+        template.map { argument in
+            argument
+                .replacingOccurrences(of: "{prompt}", with: prompt)
+                .replacingOccurrences(of: "{workdir}", with: workdir)
+                .replacingOccurrences(of: "{model}", with: settings.model ?? "")
+        }
+    }
+
+    public func execute(_ request: ExecutionRequest, stop: StopSignal, progress: @escaping ProgressSink) async throws -> ExecutionOutcome {
+        let spec = ProcessSpec(
+            argv: argv(prompt: request.prompt, workdir: request.workingDirectory),
+            environment: settings.environment,
+            workingDirectory: request.workingDirectory,
+            timeout: request.timeout
+        )
+        let outcome = try await ProcessRunner.run(spec, stop: stop) { _, line in progress(nil, line) }
+        return ExecutionOutcome(process: outcome, timeout: request.timeout)
+    }
+}

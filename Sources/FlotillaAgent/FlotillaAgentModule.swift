@@ -1,2 +1,0 @@
-/// The agent runtime: executors, worktrees, verification.
-public enum FlotillaAgentModule {}

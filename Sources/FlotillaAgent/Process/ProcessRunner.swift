@@ -1,0 +1,187 @@
+import Foundation
+import Subprocess
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One program to run for an attempt.
+public struct ProcessSpec: Sendable {
+    public var argv: [String]
+    /// Extra environment on top of the agent's own.
+    public var environment: [String: String]
+    public var workingDirectory: String?
+    /// Killed (whole process group) after this long; nil means no limit.
+    public var timeout: Duration?
+    /// Bytes of stdout and of stderr kept (the tail).
+    public var tailBytes: Int
+
+    public init(argv: [String], environment: [String: String] = [:], workingDirectory: String? = nil, timeout: Duration? = nil, tailBytes: Int = 64 * 1024) {
+        self.argv = argv
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.timeout = timeout
+        self.tailBytes = tailBytes
+    }
+}
+
+/// How a process ended and what it printed last.
+public struct ProcessOutcome: Sendable {
+    /// The exit code; nil when a signal ended it.
+    public var exitCode: Int32?
+    public var signal: Int32?
+    public var timedOut: Bool
+    /// Set when a ``StopSignal`` ended the process.
+    public var stopped: StopReason?
+    public var stdout: OutputTail
+    public var stderr: OutputTail
+    public var duration: Duration
+
+    public var succeeded: Bool { exitCode == 0 && !timedOut && stopped == nil }
+
+    /// The kept output, stdout then stderr, for results and corrective prompts.
+    public var combinedTail: String {
+        let out = stdout.text, err = stderr.text
+        if err.isEmpty { return out }
+        if out.isEmpty { return err }
+        return out + (out.hasSuffix("\n") ? "" : "\n") + err
+    }
+}
+
+/// Runs programs in their own process group, so a timeout or a cancel kills everything they started.
+public enum ProcessRunner {
+    /// Which stream a line came from.
+    public enum Stream: Sendable { case stdout, stderr }
+
+    /// Seconds between SIGTERM and SIGKILL when a process group is stopped.
+    static let killGrace: Duration = .seconds(2)
+
+    /// Runs `spec`; `onLine` sees every output line as it arrives. Throws only if the program
+    /// cannot be started (not found, bad working directory).
+    public static func run(
+        _ spec: ProcessSpec,
+        stop: StopSignal? = nil,
+        onLine: @escaping @Sendable (Stream, String) -> Void = { _, _ in }
+    ) async throws -> ProcessOutcome {
+        guard let program = spec.argv.first else {
+            throw AgentError(.badTask, "Nothing to run: the command is empty.")
+        }
+        if let directory = spec.workingDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw AgentError(.badTask, "The working directory '\(directory)' does not exist.")
+            }
+        }
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
+        var environment: [Environment.Key: String?] = [:]
+        for (key, value) in spec.environment { environment[Environment.Key(stringLiteral: key)] = value }
+        let started = ContinuousClock.now
+        let collected: Collected
+        let result: ExecutionResult<Collected, SequenceOutput, SequenceOutput>
+        do {
+            result = try await Subprocess.run(
+                executable,
+                arguments: Arguments(Array(spec.argv.dropFirst())),
+                environment: .inherit.updating(environment),
+                workingDirectory: spec.workingDirectory.map { FilePath($0) },
+                platformOptions: options,
+                input: .none,
+                output: .sequence,
+                error: .sequence
+            ) { execution in
+                try await collect(execution, spec: spec, stop: stop, onLine: onLine)
+            }
+        } catch let error as SubprocessError {
+            throw AgentError(.executorUnavailable, "Could not start '\(program)': \(error)")
+        }
+        collected = result.closureResult
+        var outcome = ProcessOutcome(
+            exitCode: nil, signal: nil, timedOut: collected.timedOut, stopped: collected.stopped,
+            stdout: collected.stdout, stderr: collected.stderr, duration: ContinuousClock.now - started
+        )
+        switch result.terminationStatus {
+        case .exited(let code): outcome.exitCode = code
+        case .signaled(let signal): outcome.signal = signal
+        }
+        return outcome
+    }
+
+    struct Collected: Sendable {
+        var stdout: OutputTail
+        var stderr: OutputTail
+        var timedOut = false
+        var stopped: StopReason?
+    }
+
+    private enum Event: Sendable {
+        case drained(Stream, OutputTail)
+        case timedOut
+        case stopped(StopReason)
+        case idle
+    }
+
+    private static func collect(
+        _ execution: Execution<NoInput, SequenceOutput, SequenceOutput>,
+        spec: ProcessSpec,
+        stop: StopSignal?,
+        onLine: @escaping @Sendable (Stream, String) -> Void
+    ) async throws -> Collected {
+        let group = execution.processIdentifier.value
+        var collected = Collected(stdout: OutputTail(limit: spec.tailBytes), stderr: OutputTail(limit: spec.tailBytes))
+        await withTaskGroup(of: Event.self) { tasks in
+            tasks.addTask { await drain(execution.standardOutput, as: .stdout, limit: spec.tailBytes, onLine: onLine) }
+            tasks.addTask { await drain(execution.standardError, as: .stderr, limit: spec.tailBytes, onLine: onLine) }
+            if let timeout = spec.timeout {
+                tasks.addTask {
+                    do { try await Task.sleep(for: timeout) } catch { return .idle }
+                    return .timedOut
+                }
+            }
+            if let stop {
+                tasks.addTask { await stop.wait().map(Event.stopped) ?? .idle }
+            }
+            var open = 2
+            while open > 0, let event = await tasks.next() {
+                switch event {
+                case .drained(.stdout, let tail): collected.stdout = tail; open -= 1
+                case .drained(.stderr, let tail): collected.stderr = tail; open -= 1
+                case .timedOut:
+                    collected.timedOut = true
+                    tasks.addTask { await killGroup(group) }
+                case .stopped(let reason):
+                    collected.stopped = reason
+                    tasks.addTask { await killGroup(group) }
+                case .idle: break
+                }
+            }
+            tasks.cancelAll()
+        }
+        return collected
+    }
+
+    private static func drain(_ sequence: SubprocessOutputSequence, as stream: Stream, limit: Int, onLine: @Sendable (Stream, String) -> Void) async -> Event {
+        var tail = OutputTail(limit: limit)
+        var lines = LineSplitter()
+        do {
+            for try await buffer in sequence {
+                buffer.withUnsafeBytes { bytes in
+                    tail.append(bytes)
+                    for line in lines.feed(bytes) { onLine(stream, line) }
+                }
+            }
+        } catch {}
+        if let last = lines.finish() { onLine(stream, last) }
+        return .drained(stream, tail)
+    }
+
+    /// SIGTERM to the whole group, then SIGKILL after a grace period; returns early if cancelled
+    /// (the group is gone once its output has closed).
+    private static func killGroup(_ group: pid_t) async -> Event {
+        kill(-group, SIGTERM)
+        do { try await Task.sleep(for: killGrace) } catch { return .idle }
+        kill(-group, SIGKILL)
+        return .idle
+    }
+}

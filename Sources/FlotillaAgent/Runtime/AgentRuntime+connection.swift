@@ -1,0 +1,127 @@
+import Foundation
+import Synchronization
+import FlotillaCore
+import Logging
+
+extension AgentRuntime {
+    /// Connects, serves the connection until it drops, and reconnects with exponential backoff and
+    /// jitter; the backoff starts over after each successful registration.
+    func connectionLoop() async {
+        var failures = 0
+        while !Task.isCancelled {
+            let registered = OneShot<Bool>()
+            do {
+                try await transport.session { channel in
+                    try await self.serve(channel, registered: registered)
+                }
+            } catch let error as AgentError where error.code == .badConfiguration {
+                logger.error("the hub refused this agent: \(error.message)")
+            } catch {
+                logger.warning("connection to \(transport.endpoint) failed: \(error)")
+            }
+            state.withLock { $0.channel = nil }
+            if Task.isCancelled { return }
+            failures = registered.reason == true ? 1 : failures + 1
+            let delay = Self.backoff(failures: failures, base: configuration.reconnectBase, max: configuration.reconnectMax)
+            logger.info("reconnecting in \(delay)")
+            do { try await Task.sleep(for: delay) } catch { return }
+        }
+    }
+
+    static func backoff(failures: Int, base: Duration, max: Duration) -> Duration {
+        let exponential = base * (1 << min(failures - 1, 16))
+        let capped = exponential > max ? max : exponential
+        return capped * Double.random(in: 0.5...1.0)
+    }
+
+    /// Registers, re-sends unacknowledged reports, says `ready` (or `drain`), then handles the
+    /// hub's messages until the connection closes.
+    func serve(_ channel: any AgentChannel, registered: OneShot<Bool>) async throws {
+        let registerID = ids.next()
+        let registration: JSONValue = [
+            "roles": .array(configuration.roles.map(JSONValue.string)),
+            "capabilities": .array(configuration.capabilities.map(JSONValue.string)),
+            "concurrency": .int(Int64(configuration.concurrency)),
+            "executor": .string(runner.router.names.joined(separator: ",")),
+            "version": .string(configuration.version),
+            "pid": .int(Int64(ProcessInfo.processInfo.processIdentifier)),
+            "host": .string(ProcessInfo.processInfo.hostName),
+            "swarm": configuration.swarm.map(JSONValue.string) ?? .null,
+        ]
+        try await channel.send(Envelope(id: registerID, type: .register, agentID: configuration.agentID, role: configuration.roles.first, payload: registration))
+        var messages = channel.messages.makeAsyncIterator()
+        var reply: Envelope?
+        while let message = await messages.next() {
+            if message.type == .registered { reply = message; break }
+            if message.type == .error, message.payload["ref"]?.stringValue == registerID {
+                throw AgentError(.badConfiguration, message.payload["message"]?.stringValue ?? "registration refused")
+            }
+        }
+        guard let reply else { return }
+        registered.fire(true)
+        let held = Set((reply.payload["held"]?.arrayValue ?? []).compactMap { item -> AttemptKey? in
+            guard let task = item["task_id"]?.stringValue, let attempt = item["attempt"]?.intValue else { return nil }
+            return AttemptKey(taskID: task, attempt: Int(attempt))
+        })
+        let (lost, resend, draining) = state.withLock { state in
+            state.channel = channel
+            if let seconds = reply.payload["heartbeat_interval"]?.doubleValue, seconds > 0 {
+                state.heartbeatInterval = .milliseconds(Int(seconds * 1000))
+            }
+            let lost = state.running.filter { !held.contains($0.key) }
+            return (lost, state.pendingFinals.map(\.envelope), state.draining)
+        }
+        logger.info("registered with \(transport.endpoint)", metadata: ["held": "\(held.count)", "resending": "\(resend.count)"])
+        // Work the hub no longer counts as ours was taken back while we were away: stop it.
+        for (key, stop) in lost {
+            logger.warning("attempt \(key) is no longer ours; stopping it")
+            stop.fire(.cancelled)
+        }
+        for envelope in resend { try await channel.send(envelope) }
+        try await channel.send(Envelope(id: ids.next(), type: draining ? .drain : .ready, agentID: configuration.agentID))
+        while let message = await messages.next() {
+            await handle(message)
+        }
+    }
+
+    func handle(_ message: Envelope) async {
+        switch message.type {
+        case .assignment:
+            guard let assignment = try? Assignment(envelope: message) else {
+                logger.error("unreadable assignment: \(message.text)")
+                return
+            }
+            let decision = state.withLock { state -> String in
+                if state.running[assignment.key] != nil { return "duplicate" }
+                if state.draining { return "draining" }
+                state.running[assignment.key] = StopSignal()
+                return "run"
+            }
+            switch decision {
+            case "run": assignments.continuation.yield(assignment)
+            case "draining": await send(.release, payload: ["task_id": .string(assignment.taskID), "attempt": .int(Int64(assignment.attempt)), "reason": "agent draining"], final: true)
+            default: break
+            }
+        case .cancel:
+            guard let task = message.payload["task_id"]?.stringValue, let attempt = message.payload["attempt"]?.intValue else { return }
+            let stop = state.withLock { $0.running[AttemptKey(taskID: task, attempt: Int(attempt))] }
+            logger.info("hub cancelled \(task)#\(attempt): \(message.payload["reason"]?.stringValue ?? "")")
+            stop?.fire(.cancelled)
+        case .ack, .error:
+            guard let ref = message.payload["ref"]?.stringValue else { return }
+            let settled = state.withLock { state -> Bool in
+                guard let index = state.pendingFinals.firstIndex(where: { $0.id == ref }) else { return false }
+                state.pendingFinals.remove(at: index)
+                return true
+            }
+            if settled, message.type == .error {
+                // A stale or unknown attempt cannot be reported any more; the hub decided already.
+                logger.warning("hub refused a report: \(message.payload["code"]?.stringValue ?? "?"): \(message.payload["message"]?.stringValue ?? "")")
+            }
+        case .message:
+            logger.info("message from \(message.agentID ?? "?"): \(message.payload.jsonString)")
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+public import FlotillaCore
+public import Logging
+import Synchronization
+
+/// A running agent: keeps a connection to the hub (reconnecting with backoff), registers,
+/// heartbeats, runs each assignment through an ``AttemptRunner`` and delivers its report.
+///
+/// Attempts run outside any one connection, so the work in hand survives the hub going away;
+/// final reports (`complete`, `fail`, `release`) are kept until the hub acknowledges them and are
+/// sent again after a reconnect. ``drain()`` and ``releaseNow()`` implement graceful shutdown.
+public final class AgentRuntime: Sendable {
+    public let configuration: AgentConfiguration
+    let transport: any AgentTransport
+    let runner: AttemptRunner
+    let logger: Logger
+    let ids = IDGenerator()
+    let started = ContinuousClock.now
+    let state = Mutex(State())
+    let assignments: (stream: AsyncStream<Assignment>, continuation: AsyncStream<Assignment>.Continuation)
+    /// Fired by ``drain()``; the drain itself runs inside ``run()``.
+    let drainRequested = OneShot<Bool>()
+    let finished = OneShot<Bool>()
+
+    struct State {
+        var channel: (any AgentChannel)?
+        var running: [AttemptKey: StopSignal] = [:]
+        /// Final reports not yet acknowledged, by message id, in the order they were made.
+        var pendingFinals: [(id: String, envelope: Envelope)] = []
+        var draining = false
+        var heartbeatInterval: Duration?
+        var completed = 0
+        var failed = 0
+    }
+
+    public init(configuration: AgentConfiguration, transport: any AgentTransport, runner: AttemptRunner, logger: Logger) {
+        self.configuration = configuration
+        self.transport = transport
+        self.runner = runner
+        self.logger = logger
+        self.assignments = AsyncStream.makeStream(of: Assignment.self)
+    }
+
+    /// Runs until a drain has finished.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.connectionLoop() }
+            group.addTask { await self.heartbeatLoop() }
+            group.addTask {
+                guard await self.drainRequested.wait() != nil else { return }
+                await self.performDrain()
+                self.finished.fire(true)
+            }
+            group.addTask {
+                await withTaskGroup(of: Void.self) { attempts in
+                    for await assignment in self.assignments.stream {
+                        attempts.addTask { await self.runAttempt(assignment) }
+                    }
+                }
+            }
+            _ = await finished.wait()
+            assignments.continuation.finish()
+            group.cancelAll()
+        }
+    }
+
+    /// Takes no new work, lets the work in hand finish within the grace period, releases what is
+    /// left to the hub, and then ends ``run()``.
+    public func drain() {
+        state.withLock { $0.draining = true }
+        drainRequested.fire(true)
+    }
+
+    /// Releases every attempt in hand at once (a second signal) and ends ``run()``.
+    public func releaseNow() {
+        drain()
+        let stops = state.withLock { Array($0.running.values) }
+        for stop in stops { stop.fire(.released) }
+    }
+
+    /// Attempts in hand, for heartbeats and tests.
+    public var attemptsInHand: [AttemptKey] { state.withLock { Array($0.running.keys) } }
+
+    public var isConnected: Bool { state.withLock { $0.channel != nil } }
+
+    private func performDrain() async {
+        logger.info("draining", metadata: ["in_hand": "\(attemptsInHand.count)"])
+        await send(.drain, payload: [:])
+        let deadline = ContinuousClock.now + configuration.drainGrace
+        while !attemptsInHand.isEmpty, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        for stop in state.withLock({ Array($0.running.values) }) { stop.fire(.released) }
+        // Releases and late completions are delivered if the hub can be reached soon; otherwise
+        // the hub's lease expiry takes the attempts back.
+        let deliveryDeadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deliveryDeadline, state.withLock({ !$0.running.isEmpty || !$0.pendingFinals.isEmpty }) {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        logger.info("drained")
+    }
+
+    private func heartbeatLoop() async {
+        while !Task.isCancelled {
+            let interval = state.withLock { $0.heartbeatInterval } ?? configuration.heartbeatInterval
+            do { try await Task.sleep(for: interval) } catch { return }
+            await send(.heartbeat, payload: heartbeatPayload())
+        }
+    }
+
+    func heartbeatPayload() -> JSONValue {
+        let usage = ResourceUsage.current()
+        let uptime = (ContinuousClock.now - started).seconds
+        let (inHand, completed, failed, draining) = state.withLock { ($0.running.keys.map(\.description), $0.completed, $0.failed, $0.draining) }
+        return [
+            "uptime": .double((uptime * 10).rounded() / 10),
+            "rss_bytes": .int(Int64(usage.rssBytes)),
+            "rss_mb": .double((Double(usage.rssBytes) / 1_048_576 * 10).rounded() / 10),
+            "cpu_seconds": .double((usage.cpuSeconds * 100).rounded() / 100),
+            "cpu_percent": .double(uptime > 0 ? (usage.cpuSeconds / uptime * 1000).rounded() / 10 : 0),
+            "current_tasks": .array(inHand.sorted().map(JSONValue.string)),
+            "completed": .int(Int64(completed)),
+            "failed": .int(Int64(failed)),
+            "draining": .bool(draining),
+        ]
+    }
+
+    /// Sends a message now if connected; final reports are also kept until acknowledged.
+    @discardableResult
+    func send(_ type: MessageType, payload: JSONValue, final: Bool = false) async -> String {
+        let envelope = Envelope(id: ids.next(), type: type, agentID: configuration.agentID, payload: payload)
+        let channel = state.withLock { state -> (any AgentChannel)? in
+            if final { state.pendingFinals.append((envelope.id, envelope)) }
+            return state.channel
+        }
+        if let channel { try? await channel.send(envelope) }
+        return envelope.id
+    }
+}

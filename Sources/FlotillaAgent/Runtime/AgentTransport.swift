@@ -1,0 +1,41 @@
+public import FlotillaCore
+public import FlotillaClient
+
+/// One live connection to the hub that carries envelopes both ways.
+public protocol AgentChannel: Sendable {
+    func send(_ envelope: Envelope) async throws
+    /// The hub's messages in order; ends when the connection closes.
+    var messages: AsyncStream<Envelope> { get }
+}
+
+/// How an agent reaches the hub (the built-in WebSocket, or an MQTT broker).
+public protocol AgentTransport: Sendable {
+    /// Opens a connection and runs `body` on it; returns or throws when the connection ends.
+    func session(_ body: @escaping @Sendable (any AgentChannel) async throws -> Void) async throws
+    /// Where it connects, for logs.
+    var endpoint: String { get }
+}
+
+extension AgentLink: AgentChannel {}
+
+/// The hub's `/ws` endpoint.
+public struct WebSocketTransport: AgentTransport {
+    public let url: String
+    public let token: String?
+
+    /// `hub` may be the hub's base URL (`http://host:7700`) or the WebSocket URL itself.
+    public init(hub: String, token: String?) {
+        var url = hub
+        if url.hasPrefix("http://") { url = "ws://" + url.dropFirst("http://".count) }
+        if url.hasPrefix("https://") { url = "wss://" + url.dropFirst("https://".count) }
+        if !url.hasSuffix("/ws") { url = (url.hasSuffix("/") ? String(url.dropLast()) : url) + "/ws" }
+        self.url = url
+        self.token = token
+    }
+
+    public var endpoint: String { url }
+
+    public func session(_ body: @escaping @Sendable (any AgentChannel) async throws -> Void) async throws {
+        try await AgentLink.connect(url: url, token: token) { link in try await body(link) }
+    }
+}

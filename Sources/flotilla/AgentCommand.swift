@@ -1,0 +1,126 @@
+import ArgumentParser
+import FlotillaAgent
+import FlotillaCore
+import Foundation
+import Logging
+
+/// Runs an agent: registers with the hub, takes assignments for its roles and runs them.
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent",
+        abstract: "Run an agent that takes tasks for its roles from the hub and executes them.",
+        discussion: """
+            SIGINT/SIGTERM drains (no new work; the task in hand finishes within --drain-grace-seconds, \
+            else it is released to the hub); a second signal releases at once. Exit code 0 after a drain.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Roles this agent serves, comma-separated (seeds/000 spelling).", valueName: "role[,role]"))
+    var role = "general"
+
+    @Option(help: ArgumentHelp("Capabilities, comma-separated; tasks needing others are not sent here.", valueName: "a,b"))
+    var capabilities = ""
+
+    @Option(name: .customLong("agent-id"), help: "Agent id (default: <name>-<host>-<hash of host, name and workdir>, stable across restarts).")
+    var agentID: String?
+
+    @Option(help: "Name used in the generated agent id (default: the first role).")
+    var name: String?
+
+    @Option(help: ArgumentHelp("Executors, comma-separated: shell, claude, codex, aider, gemini, cmd. A task's complexity picks among them (trivial → shell, standard/complex → the first LLM executor).", valueName: "name[,name]"))
+    var executor = "shell"
+
+    @Option(help: "Attempts run at once.")
+    var concurrency = 1
+
+    @Option(help: "Directory tasks run in; worktrees go to <workdir>/worktrees (default: the current directory).")
+    var workdir: String?
+
+    @Option(help: "Swarm name (seeds/000), reported to the hub.")
+    var swarm: String?
+
+    @Option(help: "Model passed to LLM executors.")
+    var model: String?
+
+    @Option(help: ArgumentHelp("Claude Code --allowedTools, comma-separated.", valueName: "tools"))
+    var allowedTools: String?
+
+    @Option(help: "Claude Code --permission-mode (e.g. acceptEdits, plan).")
+    var permissionMode: String?
+
+    @Flag(help: "Let LLM executors act without asking (claude --dangerously-skip-permissions, codex --full-auto, aider --yes-always, gemini --yolo).")
+    var autoApprove = false
+
+    @Option(help: ArgumentHelp("The cmd executor's command line, with {prompt}, {workdir} and {model}; words split like a shell does.", valueName: "template"))
+    var commandTemplate: String?
+
+    @Option(help: "Program to run for the LLM executors instead of their default name.")
+    var executorBin: String?
+
+    @Option(help: "Seconds a drain waits for the task in hand before releasing it.")
+    var drainGraceSeconds: Double = 30
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel = "info"
+
+    @OptionGroup var client: ClientOptions
+
+    func validate() throws {
+        guard concurrency >= 1, concurrency <= 1024 else {
+            throw ValidationError("--concurrency must be between 1 and 1024.")
+        }
+        guard drainGraceSeconds >= 0 else { throw ValidationError("--drain-grace-seconds cannot be negative.") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error.") }
+    }
+
+    func run() async throws {
+        let roles = role.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let workdir = URL(fileURLWithPath: self.workdir ?? FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        try FileManager.default.createDirectory(atPath: workdir, withIntermediateDirectories: true)
+        var logger = Logger(label: "flotilla.agent")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let settings = LLMSettings(
+            binary: executorBin, model: model,
+            allowedTools: allowedTools.map { $0.split(separator: ",").map(String.init) } ?? [],
+            permissionMode: permissionMode, autoApprove: autoApprove,
+            commandTemplate: commandTemplate.map(CommandLineWords.split) ?? []
+        )
+        let executors: [any Executor]
+        do {
+            executors = try executor.split(separator: ",").map { try AgentCommand.makeExecutor(String($0), settings: settings) }
+        } catch let error as AgentError {
+            throw ValidationError(error.message)
+        }
+        let id = agentID ?? AgentConfiguration.generatedID(name: name ?? roles.first ?? "agent", workdir: workdir)
+        var configuration = AgentConfiguration(agentID: id, roles: roles, capabilities: capabilities.split(separator: ",").map(String.init), concurrency: concurrency, workdir: workdir, swarm: swarm)
+        configuration.drainGrace = .milliseconds(Int(drainGraceSeconds * 1000))
+        let runner = AttemptRunner(
+            router: ExecutorRouter(executors: executors), workspaces: WorkspaceManager(root: workdir),
+            verifier: Verifier(), workdir: workdir, logger: logger
+        )
+        let transport = WebSocketTransport(hub: client.resolvedURL, token: client.resolvedToken)
+        let runtime = AgentRuntime(configuration: configuration, transport: transport, runner: runner, logger: logger)
+        logger.info("agent \(id) (roles \(roles.joined(separator: ",")), executors \(executors.map(\.name).joined(separator: ","))) → \(transport.endpoint)")
+        let signals = ShutdownSignals.stream()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var count = 0
+                for await number in signals {
+                    count += 1
+                    logger.notice("signal \(number): \(count == 1 ? "draining" : "releasing work in hand")")
+                    if count == 1 { runtime.drain() } else { runtime.releaseNow() }
+                }
+            }
+            await runtime.run()
+            group.cancelAll()
+        }
+    }
+
+    static func makeExecutor(_ name: String, settings: LLMSettings) throws -> any Executor {
+        switch name.trimmingCharacters(in: .whitespaces) {
+        case "shell": return ShellExecutor()
+        case "claude": return ClaudeExecutor(settings: settings)
+        case let other: return try TemplateExecutor.preset(other, settings: settings)
+        }
+    }
+}
