@@ -144,7 +144,8 @@ let package = Package(
             dependencies: [
                 "FlotillaAgent", "FlotillaHub", "FlotillaClient", "FlotillaCore",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "FlotillaTmuxTests",

@@ -102,12 +102,13 @@ struct AgentCommand: AsyncParsableCommand {
         let runtime = AgentRuntime(configuration: configuration, transport: transport, runner: runner, logger: logger)
         logger.info("agent \(id) (roles \(roles.joined(separator: ",")), executors \(executors.map(\.name).joined(separator: ","))) → \(transport.endpoint)")
         let signals = ShutdownSignals.stream()
+        let signalLogger = logger
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 var count = 0
                 for await number in signals {
                     count += 1
-                    logger.notice("signal \(number): \(count == 1 ? "draining" : "releasing work in hand")")
+                    signalLogger.notice("signal \(number): \(count == 1 ? "draining" : "releasing work in hand")")
                     if count == 1 { runtime.drain() } else { runtime.releaseNow() }
                 }
             }

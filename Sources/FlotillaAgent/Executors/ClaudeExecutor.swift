@@ -13,7 +13,8 @@ public struct ClaudeExecutor: Executor {
         self.settings = settings
     }
 
-    func arguments(prompt: String, resume sessionID: String?) -> [String] {
+    /// The command line for one run; `resume` continues an earlier session.
+    public func arguments(prompt: String, resume sessionID: String?) -> [String] {
         var argv = [settings.binary ?? "claude", "-p", prompt, "--output-format", "stream-json", "--verbose"]
         if let sessionID { argv += ["--resume", sessionID] }
         if let model = settings.model { argv += ["--model", model] }

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func flotillaagentBuilds() {
-    #expect(Bool(true))
-}

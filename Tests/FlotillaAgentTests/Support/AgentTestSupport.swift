@@ -1,0 +1,160 @@
+import FlotillaAgent
+import FlotillaClient
+import FlotillaCore
+import FlotillaHub
+import Foundation
+import Logging
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+enum Paths {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    static let fakeClaude = fixtures + "/claude"
+
+    static var flotilla: String {
+        ProcessInfo.processInfo.environment["FLOTILLA_BIN"] ?? packageRoot + "/.build/debug/flotilla"
+    }
+
+    static func temporaryDirectory(_ label: String = "agent") -> String {
+        let path = NSTemporaryDirectory() + "flotilla-\(label)-" + UUID().uuidString.prefix(8)
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+/// Polls `condition` until it holds or `seconds` pass; throws naming `what` on timeout.
+func eventually(_ what: String, within seconds: Double = 20, _ condition: @Sendable () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(25))
+    }
+    throw TestFailure("timed out after \(seconds)s waiting for: \(what)")
+}
+
+/// A real hub on a port of the test's choosing (0 = any), with a SQLite data directory.
+enum LiveHub {
+    static func run<Value: Sendable>(
+        port: Int = 0, dataDirectory: String = Paths.temporaryDirectory("hub"), leaseSeconds: Double = 30,
+        _ body: @escaping @Sendable (ServedHub, HubClient) async throws -> Value
+    ) async throws -> Value {
+        let policy = SchedulerPolicy(leaseDuration: leaseSeconds, backoff: Backoff(base: 0.05, cap: 0.2, jitter: 0))
+        let configuration = HubConfiguration(port: port, dataDirectory: dataDirectory, policy: policy, tickInterval: 0.02)
+        var logger = Logger(label: "test.hub")
+        logger.logLevel = .warning
+        return try await Hub.serve(configuration: configuration, logger: logger) { served in
+            try await body(served, HubClient(baseURL: served.baseURL, token: served.adminToken))
+        }
+    }
+
+    /// A port that was free a moment ago, for a hub that must come back on the same address.
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw TestFailure("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// A `flotilla agent` child process; its log goes to a file for post-mortems.
+final class AgentProcess: Sendable {
+    let process: Process
+    let logPath: String
+
+    init(_ arguments: [String], hub: String, token: String, environment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Paths.flotilla)
+        process.arguments = ["agent", "--hub", hub, "--token", token, "--log-level", "debug"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        logPath = Paths.temporaryDirectory("agent-log") + "/agent.log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = FileHandle(forWritingAtPath: logPath)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        self.process = process
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for the process to exit and returns its status.
+    func exitStatus(within seconds: Double) async throws -> Int32 {
+        try await eventually("agent \(pid) exits", within: seconds) { !self.process.isRunning }
+        return process.terminationStatus
+    }
+
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// Runs git in `directory`, failing the test with git's message.
+@discardableResult
+func git(_ directory: String, _ arguments: String...) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+    process.arguments = ["-C", directory] + arguments
+    process.environment = ProcessInfo.processInfo.environment.merging([
+        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+    ]) { _, new in new }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard process.terminationStatus == 0 else { throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(text)") }
+    return text
+}
+
+/// A repository with one commit on `main` and a bare `origin` beside it.
+func makeRepository() throws -> (work: String, remote: String) {
+    let root = Paths.temporaryDirectory("repo")
+    let work = root + "/work", remote = root + "/remote.git"
+    try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+    try git(root, "init", "--quiet", "--bare", "-b", "main", remote)
+    try git(work, "init", "--quiet", "-b", "main")
+    try "# project\n".write(toFile: work + "/README.md", atomically: true, encoding: .utf8)
+    try git(work, "add", "README.md")
+    try git(work, "commit", "--quiet", "-m", "initial")
+    try git(work, "remote", "add", "origin", remote)
+    try git(work, "push", "--quiet", "origin", "main")
+    return (work, remote)
+}
+
+extension AttemptRunner {
+    /// A runner with the given executors, working under `workdir`.
+    static func testing(_ executors: [any Executor], workdir: String) -> AttemptRunner {
+        var logger = Logger(label: "test.agent")
+        logger.logLevel = .warning
+        return AttemptRunner(router: ExecutorRouter(executors: executors), workspaces: WorkspaceManager(root: workdir), verifier: Verifier(), workdir: workdir, logger: logger)
+    }
+}
+
+extension Assignment {
+    static func make(_ task: JSONValue, taskID: String = "t" + UUID().uuidString.prefix(8).lowercased(), attempt: Int = 1) -> Assignment {
+        var object = task.objectValue ?? [:]
+        object["id"] = .string(taskID)
+        return Assignment(taskID: taskID, attempt: attempt, task: .object(object))
+    }
+}
