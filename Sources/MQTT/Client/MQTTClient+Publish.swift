@@ -1,0 +1,100 @@
+import NIOCore
+import Synchronization
+
+extension MQTTClient {
+    /// Publishes a message.
+    ///
+    /// QoS 0 returns once the message is written to the socket. QoS 1 and 2 return once the broker
+    /// has acknowledged it (PUBACK, or PUBCOMP); until then the message survives reconnects and is
+    /// re-sent with DUP set. At most ``Configuration/maximumInflight`` (and the broker's Receive
+    /// Maximum) such messages are outstanding; further calls wait for a slot. When disconnected,
+    /// a QoS 0 publish waits for the connection; QoS 1/2 are queued and sent on reconnect.
+    public func publish(
+        to topic: String, payload: ByteBuffer, qos: MQTTQoS = .atMostOnce, retain: Bool = false, properties: MQTTProperties = .init()
+    ) async throws {
+        guard MQTTTopic.isValidName(topic) else { throw MQTTError(.invalidTopic, "'\(topic)' is not a valid topic name.") }
+        let qos = min(qos, state.withLock { $0.serverMaximumQoS })
+        var packet = MQTTPublishPacket(topic: topic, payload: payload, qos: qos, retain: retain, properties: configuration.version == .v5 ? properties : .init())
+        try checkSize(packet)
+        if qos == .atMostOnce {
+            let channel = try await connectedChannel()
+            try await channel.writeAndFlush(MQTTPacket.publish(packet))
+            return
+        }
+        try await acquireInflightSlot()
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let outcome = state.withLock { state -> Result<(any Channel)?, MQTTError> in
+                guard !state.isShutdown else {
+                    state.inflight -= 1
+                    return .failure(MQTTError(.shutdown, "The client has shut down."))
+                }
+                guard let id = state.allocatePacketID() else {
+                    state.inflight -= 1
+                    return .failure(MQTTError(.protocolError, "No free packet identifier."))
+                }
+                packet.packetID = id
+                state.nextSequence += 1
+                state.outbound[id] = .init(packet: packet, stage: .awaitingAck, sequence: state.nextSequence, continuation: continuation)
+                return .success(state.connection?.channel)
+            }
+            switch outcome {
+            case .success(let channel): channel?.writeAndFlush(MQTTPacket.publish(packet), promise: nil)
+            case .failure(let error): continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Publishes a UTF-8 string.
+    public func publish(to topic: String, payload: String, qos: MQTTQoS = .atMostOnce, retain: Bool = false, properties: MQTTProperties = .init()) async throws {
+        try await publish(to: topic, payload: ByteBuffer(string: payload), qos: qos, retain: retain, properties: properties)
+    }
+
+    /// Refuses a message the broker announced it would not accept (v5 Maximum Packet Size).
+    private func checkSize(_ packet: MQTTPublishPacket) throws {
+        let limit = state.withLock { $0.serverMaximumPacketSize }
+        // Only encode to measure when the message could be near the limit.
+        guard packet.payload.readableBytes + packet.topic.utf8.count + 1024 >= limit else { return }
+        var probe = packet
+        probe.packetID = probe.qos == .atMostOnce ? nil : 1
+        _ = try MQTTPacket.publish(probe).encoded(version: configuration.version, maximumPacketSize: limit)
+    }
+
+    /// The current channel, waiting for a connection if there is none.
+    func connectedChannel() async throws -> any Channel {
+        while true {
+            let channel = state.withLock { $0.connection?.channel }
+            if let channel { return channel }
+            try await waitUntilConnected()
+        }
+    }
+
+    /// Takes one outbound QoS 1/2 slot, waiting while the in-flight window is full.
+    private func acquireInflightSlot() async throws {
+        let waiterID = state.withLock { $0.makeWaiterID() }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let outcome = state.withLock { state -> Result<Bool, any Error> in
+                    if state.isShutdown { return .failure(MQTTError(.shutdown, "The client has shut down.")) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    if state.inflight < state.inflightLimit && state.quotaWaiters.isEmpty {
+                        state.inflight += 1
+                        return .success(true)
+                    }
+                    state.quotaWaiters.append((waiterID, continuation))
+                    return .success(false)
+                }
+                switch outcome {
+                case .success(true): continuation.resume()
+                case .success(false): break
+                case .failure(let error): continuation.resume(throwing: error)
+                }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                guard let index = state.quotaWaiters.firstIndex(where: { $0.id == waiterID }) else { return nil }
+                return state.quotaWaiters.remove(at: index).continuation
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import MQTT
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A real mosquitto broker on a free port, with its own config and persistence directory.
+final class Mosquitto: Sendable {
+    let port: Int
+    let directory: String
+    private let current: Mutex<ChildProcess?>
+
+    init(persistence: Bool = false) async throws {
+        port = try await freePort()
+        directory = NSTemporaryDirectory() + "mqtt-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var config = """
+            listener \(port) 127.0.0.1
+            allow_anonymous true
+            max_queued_messages 100000
+            log_dest stdout
+            log_type error
+            log_type warning
+
+            """
+        if persistence {
+            config += "persistence true\npersistence_location \(directory)/\nautosave_interval 1\n"
+        }
+        try config.write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
+        current = Mutex(nil)
+        try await start()
+    }
+
+    var url: String { "mqtt://127.0.0.1:\(port)" }
+
+    func configuration(_ version: MQTTProtocolVersion, clientID: String? = nil) -> MQTTClient.Configuration {
+        var configuration = MQTTClient.Configuration(host: "127.0.0.1", port: port)
+        configuration.version = version
+        if let clientID { configuration.clientID = clientID }
+        configuration.reconnect = .init(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(500))
+        return configuration
+    }
+
+    /// Starts the broker and waits until it accepts connections.
+    func start() async throws {
+        let process = try ChildProcess("/usr/sbin/mosquitto", ["-c", directory + "/mosquitto.conf"])
+        current.withLock { $0 = process }
+        let port = self.port
+        try await waitUntil(timeout: .seconds(10), "mosquitto on \(port): \(process.text)") { await canConnect(port: port) }
+    }
+
+    /// Stops the broker gracefully (it writes its persistence file) and waits for it to exit.
+    func stop() async throws {
+        guard let process = current.withLock({ $0 }) else { return }
+        process.terminate()
+        _ = try await process.waitForExit()
+    }
+
+    func signal(_ signal: Int32) { current.withLock { $0 }?.signal(signal) }
+
+    deinit {
+        current.withLock { $0 }?.signal(SIGKILL)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+/// A port nothing listens on right now.
+func freePort() async throws -> Int {
+    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+    let port = channel.localAddress?.port ?? 0
+    try await channel.close()
+    return port
+}
+
+func canConnect(port: Int) async -> Bool {
+    do {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+        try await channel.close()
+        return true
+    } catch {
+        return false
+    }
+}
