@@ -43,6 +43,15 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Key that makes resubmission return the existing task.")
     var idempotencyKey: String?
 
+    @Option(help: ArgumentHelp("Git repository (path or URL) the agent works in, in a worktree on branch flotilla/<task-id>.", valueName: "path|url"))
+    var repo: String?
+
+    @Option(help: ArgumentHelp("Command that must pass in the workspace after the work (repeatable).", valueName: "command"))
+    var verify: [String] = []
+
+    @Option(help: "trivial, standard or complex (picks the agent's executor).")
+    var complexity: String?
+
     @Option(help: "Task id to use instead of a generated one.")
     var id: String?
 
@@ -68,6 +77,9 @@ struct SubmitCommand: AsyncParsableCommand {
         if let maxAttempts { task["max_attempts"] = .int(Int64(maxAttempts)) }
         if let timeout { task["timeout_seconds"] = .int(Int64(timeout)) }
         if let idempotencyKey { task["idempotency_key"] = .string(idempotencyKey) }
+        if let repo { task["repo"] = .string(repo) }
+        if !verify.isEmpty { task["verify"] = .array(verify.map { .string($0) }) }
+        if let complexity { task["complexity"] = .string(complexity) }
         if let id { task["id"] = .string(id) }
         return .object(task)
     }

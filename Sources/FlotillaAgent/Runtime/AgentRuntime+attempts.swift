@@ -24,7 +24,9 @@ extension AgentRuntime {
             let report = await runner.run(assignment, stop: stop) { percent, message in
                 sink.yield((percent, message))
             }
+            // The newest update still buffered is sent at once; no waiting out the interval.
             sink.finish()
+            group.cancelAll()
             await group.waitForAll()
             return report
         }

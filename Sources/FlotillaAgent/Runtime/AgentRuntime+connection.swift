@@ -65,7 +65,9 @@ extension AgentRuntime {
         })
         let (lost, resend, draining) = state.withLock { state in
             state.channel = channel
-            if let seconds = reply.payload["heartbeat_interval"]?.doubleValue, seconds > 0 {
+            // Never heartbeat less often than a third of the lease, whatever the hub suggests.
+            let lease = reply.payload["lease_seconds"]?.doubleValue.map { $0 / 3 } ?? .infinity
+            if let seconds = reply.payload["heartbeat_interval"]?.doubleValue.map({ min($0, lease) }), seconds > 0 {
                 state.heartbeatInterval = .milliseconds(Int(seconds * 1000))
             }
             let lost = state.running.filter { !held.contains($0.key) }

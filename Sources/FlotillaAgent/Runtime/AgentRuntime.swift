@@ -100,10 +100,15 @@ public final class AgentRuntime: Sendable {
         logger.info("drained")
     }
 
+    /// Heartbeats on the interval the hub asked for at the last registration; checks often, so a
+    /// shorter interval from a new registration applies at once.
     private func heartbeatLoop() async {
+        var last = ContinuousClock.now
         while !Task.isCancelled {
             let interval = state.withLock { $0.heartbeatInterval } ?? configuration.heartbeatInterval
-            do { try await Task.sleep(for: interval) } catch { return }
+            do { try await Task.sleep(for: min(interval, .milliseconds(500))) } catch { return }
+            guard ContinuousClock.now - last >= interval else { continue }
+            last = ContinuousClock.now
             await send(.heartbeat, payload: heartbeatPayload())
         }
     }

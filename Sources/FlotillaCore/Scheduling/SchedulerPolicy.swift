@@ -24,4 +24,10 @@ public struct SchedulerPolicy: Sendable, Hashable {
         self.heartbeatInterval = heartbeatInterval
         self.recentFinishedLimit = recentFinishedLimit
     }
+
+    /// The heartbeat period agents are told to use: at most a third of the lease, so a short
+    /// lease (`--lease-seconds 3`) is not lost between two heartbeats.
+    public var agentHeartbeatInterval: Double {
+        min(heartbeatInterval, leaseDuration / 3)
+    }
 }

@@ -52,7 +52,7 @@ struct AgentSession: Sendable {
             if let old = outcome.superseded { hub.connections.close(old) }
             self.send(.registered, payload: [
                 "agent_id": .string(registration.id),
-                "heartbeat_interval": .double(policy.heartbeatInterval),
+                "heartbeat_interval": .double(policy.agentHeartbeatInterval),
                 "lease_seconds": .double(policy.leaseDuration),
                 "held": .array(outcome.held.map { ["task_id": .string($0.taskID), "attempt": .int(Int64($0.attempt))] }),
             ], ref: envelope.id)

@@ -158,3 +158,38 @@ extension Assignment {
         return Assignment(taskID: taskID, attempt: attempt, task: .object(object))
     }
 }
+
+/// Runs the `flotilla` CLI to the end; returns its exit status and standard output.
+func runCLI(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Paths.flotilla)
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+extension HubClient {
+    /// Every task matching `query`, across pages.
+    func allTasks(_ query: [String: String] = [:]) async throws -> [JSONValue] {
+        var tasks: [JSONValue] = []
+        var cursor: String?
+        repeat {
+            var page = query
+            page["limit"] = "1000"
+            if let cursor { page["cursor"] = cursor }
+            let answer = try await self.tasks(query: page)
+            tasks += answer["tasks"]?.arrayValue ?? []
+            cursor = answer["next_cursor"]?.stringValue
+        } while cursor != nil
+        return tasks
+    }
+
+    func state(of id: String) async throws -> String? {
+        try await task(id)["state"]?.stringValue
+    }
+}
