@@ -108,6 +108,7 @@ let package = Package(
             name: "FlotillaTmux",
             dependencies: [
                 "FlotillaCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,0 +1,31 @@
+/// A problem with a fleet file, a rules file or a fleet command, with a stable code.
+public struct FleetError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Stable codes; match on `rawValue`, never rename one.
+    public enum Code: String, Sendable, Hashable {
+        case fileNotFound = "fleet_file_not_found"
+        case invalidYAML = "fleet_invalid_yaml"
+        case unknownField = "fleet_unknown_field"
+        case missingField = "fleet_missing_field"
+        case invalidField = "fleet_invalid_field"
+        case duplicateAgent = "fleet_duplicate_agent"
+        case invalidRules = "screen_rules_invalid"
+        case agentNotFound = "fleet_agent_not_found"
+        case notRunning = "fleet_not_running"
+    }
+
+    public let code: Code
+    public let message: String
+    /// Where in the file, e.g. `agents[2].count`.
+    public let field: String?
+
+    public init(_ code: Code, _ message: String, field: String? = nil) {
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public var description: String {
+        if let field { return "\(code.rawValue): \(field): \(message)" }
+        return "\(code.rawValue): \(message)"
+    }
+}

@@ -1,2 +1,0 @@
-/// tmux control, safe typing, state classifiers and the fleet supervisor.
-public enum FlotillaTmuxModule {}
