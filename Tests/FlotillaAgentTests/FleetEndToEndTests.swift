@@ -155,4 +155,24 @@ import Testing
         #expect(agent.process.isRunning)
         #expect(agent.log.contains("reconnecting"))
     }
+
+    @Test func cancellingFromTheCLIKillsTheExecutorsProcessGroup() async throws {
+        try await LiveHub.run { served, client in
+            let workdir = Paths.temporaryDirectory()
+            let agent = try AgentProcess(["--agent-id", "cancellable", "--workdir", workdir], hub: served.baseURL, token: served.adminToken)
+            defer { agent.stop() }
+            let id = try #require(try await client.submit(["type": "code.generate", "payload": ["command": "sleep 60 & echo $! > pid; wait"]])["id"]?.stringValue)
+            try await eventually("the task is running") { try await client.state(of: id) == "running" }
+            try await eventually("the pid file is written") { FileManager.default.fileExists(atPath: workdir + "/pid") }
+            let pid = try #require(Int32(String(contentsOfFile: workdir + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            let cli = try await runCLI(["tasks", "cancel", id, "--reason", "not needed", "--hub", served.baseURL, "--token", served.adminToken])
+            #expect(cli.status == 0, "\(cli.output)")
+            try await eventually("the backgrounded child of the task is gone", within: 5) { kill(pid, 0) != 0 }
+            #expect(try await client.state(of: id) == "cancelled")
+            // The agent is free again and takes the next task.
+            let next = try #require(try await client.submit(["type": "code.generate", "payload": ["command": "echo next"]])["id"]?.stringValue)
+            try await eventually("the next task succeeded") { try await client.state(of: next) == "succeeded" }
+        }
+    }
 }
+

@@ -85,4 +85,20 @@ import Testing
             #expect(result?["error_code"] == "bad_task")
         }
     }
+
+    @Test func aRepositoryURLIsClonedOnceAndItsBranchPushedBack() async throws {
+        let (work, remote) = try makeRepository()
+        let agentDir = Paths.temporaryDirectory("agent")
+        let runner = AttemptRunner.testing([ShellExecutor()], workdir: agentDir)
+        for index in 0..<2 {
+            let assignment = Assignment.make(["repo": .string("file://" + remote), "payload": ["command": .string("echo \(index) > n.txt"), "push": true]])
+            let report = await runner.run(assignment, stop: StopSignal()) { _, _ in }
+            guard case .complete(let result)? = report else { throw TestFailure("expected complete, got \(String(describing: report))") }
+            #expect(result["base_commit"] == .string(try git(work, "rev-parse", "main")))
+            #expect(try git(remote, "show", "flotilla/\(assignment.taskID):n.txt") == "\(index)")
+        }
+        let clones = try FileManager.default.contentsOfDirectory(atPath: agentDir + "/repos").filter { !$0.hasPrefix(".") }
+        #expect(clones.count == 1)
+    }
 }
+
