@@ -60,12 +60,13 @@ extension MQTTClient {
     /// Ends a subscription: its stream finishes and, for filters no other local subscription uses,
     /// UNSUBSCRIBE is sent and acknowledged.
     public func unsubscribe(_ subscription: MQTTSubscription) async throws {
-        let filters = state.withLock { state -> [String] in
-            guard let removed = state.subscriptions.removeValue(forKey: subscription.id) else { return [] }
-            removed.continuation.finish()
+        let (removed, filters) = state.withLock { state -> (MQTTClientState.Subscription?, [String]) in
+            guard let removed = state.subscriptions.removeValue(forKey: subscription.id) else { return (nil, []) }
             let stillUsed = Set(state.subscriptions.values.flatMap { $0.filters.map(\.filter) })
-            return removed.filters.map(\.filter).filter { !stillUsed.contains($0) }
+            return (removed, removed.filters.map(\.filter).filter { !stillUsed.contains($0) })
         }
+        // Outside the lock: finishing runs the stream's termination handler, which takes it.
+        removed?.continuation.finish()
         guard !filters.isEmpty else { return }
         let channel = try await connectedChannel()
         _ = try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<[UInt8], any Error>) in
