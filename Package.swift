@@ -153,7 +153,8 @@ let package = Package(
             dependencies: [
                 "FlotillaTmux", "FlotillaCore",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "FlotillaHubTests",

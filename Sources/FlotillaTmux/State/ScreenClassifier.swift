@@ -73,6 +73,9 @@ public struct ScreenClassifier: Sendable {
         )
     }
 
+    /// Whether this kind has an input box pattern, so typing can be confirmed on screen.
+    public var watchesInputBox: Bool { compiled.inputBox != nil }
+
     /// Classifies `screen` (as `capture-pane -p` prints it).
     public func classify(_ screen: String) -> Reading {
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)

@@ -1,0 +1,111 @@
+import Synchronization
+
+/// Types text into one pane so that it arrives whole, once, and is submitted (DESIGN.md
+/// guarantee 6).
+///
+/// One ``type(_:into:classifier:force:)`` call: leave copy mode; unless forced, wait until the
+/// agent is idle (input box shown, no busy or approval signal, screen quiet for the settle
+/// time); type short single lines with `send-keys -l` and everything else through a named buffer
+/// and bracketed paste; wait until the text shows in the input box; press Enter; confirm the
+/// box emptied (or the agent went busy), pressing Enter again while the text still sits there.
+/// Callers serialise calls per pane (``CommandQueue`` does).
+public struct SafeTyper: Sendable {
+    /// How a text was typed.
+    public enum Method: String, Sendable, Codable {
+        case literal
+        case paste
+    }
+
+    /// What one successful typing took.
+    public struct Outcome: Sendable, Hashable {
+        public var method: Method
+        public var enterPresses: Int
+    }
+
+    public let screen: PaneScreen
+    public let configuration: TypingConfiguration
+    private static let bufferCounter = Atomic<Int>(0)
+
+    public init(screen: PaneScreen, configuration: TypingConfiguration = TypingConfiguration()) {
+        self.screen = screen
+        self.configuration = configuration
+    }
+
+    /// Types `text` into `pane` and submits it.
+    /// - Parameters:
+    ///   - force: type even when the agent looks busy or shows a prompt (still whole and once).
+    ///   - skipTyping: the text already sits in the input box (a retry after a failed submit):
+    ///     only press Enter.
+    public func type(_ text: String, into pane: String, classifier: ScreenClassifier, force: Bool = false, skipTyping: Bool = false) async throws -> Outcome {
+        let tmux = screen.tmux
+        if let info = try await tmux.paneInfo(pane) {
+            if info.isDead { throw TmuxError(.paneNotFound, "pane \(pane) has no running program") }
+            if info.inMode { try await tmux.leaveMode(pane) }
+        } else {
+            throw TmuxError(.paneNotFound, "no pane \(pane)")
+        }
+        if !force && !skipTyping {
+            let ready = try await waitUntilIdle(pane, classifier: classifier, timeout: configuration.readyTimeout)
+            if !ready.inputText.isEmpty {
+                guard !classifier.clearKeys.isEmpty else {
+                    throw TmuxError(.agentBusy, "pane \(pane) has unsent text in its input box")
+                }
+                try await tmux.run(["send-keys", "-t", pane] + classifier.clearKeys)
+                let cleared = try await screen.wait(pane, classifier: classifier, timeout: configuration.arrivalTimeout) { reading, _ in
+                    reading.inputText.isEmpty
+                }
+                if !cleared.matched { throw TmuxError(.agentBusy, "pane \(pane): cannot empty the input box") }
+            }
+        }
+        let method: Method = (text.utf8.count <= configuration.literalLimit && !text.contains("\n") && !text.contains("\r")) ? .literal : .paste
+        if !skipTyping {
+            switch method {
+            case .literal:
+                try await tmux.sendLiteral(pane, text)
+            case .paste:
+                let number = Self.bufferCounter.wrappingAdd(1, ordering: .relaxed).newValue
+                try await tmux.paste(pane, text, buffer: "flotilla-\(number)")
+            }
+            if classifier.watchesInputBox {
+                let arrived = try await screen.wait(pane, classifier: classifier, timeout: configuration.arrivalTimeout) { reading, _ in
+                    !reading.inputText.isEmpty
+                }
+                if !arrived.matched {
+                    throw TmuxError(.timedOut, "pane \(pane): the typed text never showed in the input box")
+                }
+            }
+        }
+        for press in 1...max(1, configuration.maxEnterPresses) {
+            try await tmux.sendKeys(pane, "Enter")
+            guard classifier.watchesInputBox else { return Outcome(method: method, enterPresses: press) }
+            let submitted = try await screen.wait(pane, classifier: classifier, timeout: configuration.submitGrace) { reading, _ in
+                reading.inputText.isEmpty || (reading.state?.isBusy ?? false) || reading.state == .waitingInput
+            }
+            if submitted.matched { return Outcome(method: method, enterPresses: press) }
+        }
+        throw TmuxError(.notSubmitted, "pane \(pane): the text still sits in the input box after \(configuration.maxEnterPresses) Enter presses")
+    }
+
+    /// Waits until `pane` looks idle and its screen has been quiet for the settle time; returns
+    /// that reading. Throws ``TmuxError/Code/timedOut`` after `timeout`.
+    public func waitUntilIdle(_ pane: String, classifier: ScreenClassifier, timeout: Duration) async throws -> ScreenClassifier.Reading {
+        let start = ContinuousClock.now
+        var lastScreen: String?
+        var lastChange = start
+        let result = try await screen.wait(pane, classifier: classifier, timeout: timeout) { reading, text in
+            let now = ContinuousClock.now
+            if text != lastScreen {
+                lastScreen = text
+                lastChange = now
+            }
+            // With control mode, `%output` says exactly when the pane last printed; without it,
+            // only screens we captured ourselves can show a change.
+            let quietSince = screen.control != nil ? (screen.lastOutput(pane) ?? start) : lastChange
+            return reading.state == .idle && now - quietSince >= configuration.settle
+        }
+        guard result.matched else {
+            throw TmuxError(.timedOut, "pane \(pane) did not become idle (last seen: \(result.reading.state?.rawValue ?? "unknown"))")
+        }
+        return result.reading
+    }
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func flotillatmuxBuilds() {
-    #expect(Bool(true))
-}
