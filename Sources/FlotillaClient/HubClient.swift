@@ -99,9 +99,10 @@ public struct HubClient: Sendable {
         try await send(.GET, "/api/stats").body
     }
 
-    public func createToken(name: String, scope: String = "agent", role: String? = nil) async throws -> JSONValue {
+    public func createToken(name: String, scope: String = "agent", role: String? = nil, agentID: String? = nil) async throws -> JSONValue {
         var body: [String: JSONValue] = ["name": .string(name), "scope": .string(scope)]
         if let role { body["role"] = .string(role) }
+        if let agentID { body["agent_id"] = .string(agentID) }
         return try await send(.POST, "/api/tokens", body: .object(body)).body
     }
 

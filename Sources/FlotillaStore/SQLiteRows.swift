@@ -63,6 +63,7 @@ enum SQLiteRows {
             name: row["name"],
             scope: TokenRow.Scope(rawValue: row["scope"]) ?? .agent,
             role: row["role"],
+            agentID: row["agent_id"],
             secretHash: row["secret_hash"],
             createdAt: row["created_at"],
             revokedAt: row["revoked_at"]

@@ -67,6 +67,9 @@ extension SQLiteStore {
                 );
                 """)
         }
+        migrator.registerMigration("v2-token-agent-id") { db in
+            try db.execute(sql: "ALTER TABLE tokens ADD COLUMN agent_id TEXT")
+        }
         return migrator
     }
 }

@@ -121,8 +121,8 @@ public final class SQLiteStore: Store {
     public func insertToken(_ token: TokenRow) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "INSERT INTO tokens (id, name, scope, role, secret_hash, created_at, revoked_at) VALUES (?,?,?,?,?,?,?)",
-                arguments: [token.id, token.name, token.scope.rawValue, token.role, token.secretHash, token.createdAt, token.revokedAt]
+                sql: "INSERT INTO tokens (id, name, scope, role, agent_id, secret_hash, created_at, revoked_at) VALUES (?,?,?,?,?,?,?,?)",
+                arguments: [token.id, token.name, token.scope.rawValue, token.role, token.agentID, token.secretHash, token.createdAt, token.revokedAt]
             )
         }
     }

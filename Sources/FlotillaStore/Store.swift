@@ -61,15 +61,18 @@ public struct TokenRow: Sendable, Hashable {
     public var scope: Scope
     /// For agent tokens: the only role the agent may register with (nil: any).
     public var role: String?
+    /// For agent tokens: the only agent id it may register as (nil: any).
+    public var agentID: String?
     public var secretHash: String
     public var createdAt: Double
     public var revokedAt: Double?
 
-    public init(id: String, name: String, scope: Scope, role: String?, secretHash: String, createdAt: Double, revokedAt: Double? = nil) {
+    public init(id: String, name: String, scope: Scope, role: String?, agentID: String? = nil, secretHash: String, createdAt: Double, revokedAt: Double? = nil) {
         self.id = id
         self.name = name
         self.scope = scope
         self.role = role
+        self.agentID = agentID
         self.secretHash = secretHash
         self.createdAt = createdAt
         self.revokedAt = revokedAt

@@ -17,6 +17,9 @@ struct TokenCreateCommand: AsyncParsableCommand {
     @Option(help: "Restrict an agent token to this role.")
     var role: String?
 
+    @Option(name: .customLong("agent-id"), help: "Restrict an agent token to this agent id.")
+    var agentID: String?
+
     @Option(help: "agent (connect as an agent) or admin (full API access).")
     var scope = "agent"
 
@@ -25,7 +28,7 @@ struct TokenCreateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let created = try await client.call { try await $0.createToken(name: name, scope: scope, role: role) }
+        let created = try await client.call { try await $0.createToken(name: name, scope: scope, role: role, agentID: agentID) }
         guard let token = created["token"]?.stringValue else {
             throw Console.fail("error: the hub's answer has no token: \(created.jsonString)")
         }

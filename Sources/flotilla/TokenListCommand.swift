@@ -20,9 +20,9 @@ struct TokenListCommand: AsyncParsableCommand {
         let rows = tokens.map { token in
             [
                 Console.cell(token["id"]), Console.cell(token["name"]), Console.cell(token["scope"]),
-                Console.cell(token["role"]), Console.cell(token["created_at"]), Console.cell(token["revoked_at"]),
+                Console.cell(token["role"]), Console.cell(token["agent_id"]), Console.cell(token["created_at"]), Console.cell(token["revoked_at"]),
             ]
         }
-        Console.table(["ID", "NAME", "SCOPE", "ROLE", "CREATED", "REVOKED"], rows)
+        Console.table(["ID", "NAME", "SCOPE", "ROLE", "AGENT", "CREATED", "REVOKED"], rows)
     }
 }

@@ -152,4 +152,45 @@ import Testing
             #expect(try await hub.client.agents().isEmpty)
         }
     }
+
+    @Test func anAgentTokenBoundToAnIDMayOnlyRegisterAsThatAgent() async throws {
+        try await TestHub.run { hub in
+            let created = try await hub.client.createToken(name: "runner-7", agentID: "runner-7")
+            #expect(created["agent_id"] == "runner-7")
+            let token = try #require(created["token"]?.stringValue)
+            let refusal = try await AgentLink.connect(url: hub.socketURL, token: token) { link in
+                try await link.send(.register, agentID: "impostor", payload: ["roles": ["general"]])
+                var iterator = link.messages.makeAsyncIterator()
+                return await iterator.next()
+            }
+            #expect(refusal?.type == .error)
+            #expect(refusal?.payload["code"] == "forbidden")
+            #expect(refusal?.payload["field"] == "agent_id")
+            #expect(try await hub.client.agents().isEmpty)
+            let accepted = try await AgentLink.connect(url: hub.socketURL, token: token) { link in
+                try await link.send(.register, agentID: "runner-7", payload: ["roles": ["general"]])
+                var iterator = link.messages.makeAsyncIterator()
+                return await iterator.next()
+            }
+            #expect(accepted?.type == .registered)
+        }
+    }
+
+    @Test func tokenRestrictionsAreValidated() async throws {
+        try await TestHub.run { hub in
+            let before = try await hub.client.tokens().count
+            for body: JSONValue in [
+                ["name": "x", "agent_id": "bad id with spaces"],
+                ["name": "x", "agent_id": 7],
+                ["name": "x", "scope": "admin", "agent_id": "a"],
+                ["name": "x", "scope": "admin", "role": "testing"],
+            ] {
+                let answer = try await hub.client.raw(.POST, "/api/tokens", body: body.jsonString)
+                #expect(answer.status == 400, "\(body.jsonString)")
+                #expect(try JSONValue.parse(answer.text)["error"]?["code"] == "invalid_field", "\(body.jsonString)")
+            }
+            #expect(try await hub.client.tokens().count == before)
+        }
+    }
 }
+

@@ -40,6 +40,11 @@ public struct AgentRegistration: Sendable, Hashable {
         try self.init(payload: envelope.payload, agentID: envelope.agentID, role: envelope.role, prefix: "payload.")
     }
 
+    /// Whether `id` is a valid agent id: 1–128 characters of letters, digits and `. _ - : /`.
+    public static func isValidID(_ id: String) -> Bool {
+        (try? FieldReader(object: [:], prefix: "").checkName(id, field: "agent_id", maxLength: 128)) != nil
+    }
+
     /// Reads a registration as stored (``json``).
     public init(json: JSONValue) throws(FlotillaError) {
         try self.init(payload: json, agentID: json["id"]?.stringValue, role: nil, prefix: "")

@@ -62,8 +62,11 @@ struct AgentSession: Sendable {
     /// The registration, if this token and connection may make it.
     private func admissible(_ envelope: Envelope) throws(FlotillaError) -> AgentRegistration {
         let registration = try AgentRegistration(envelope: envelope)
-        if case .agent(_, let allowed?) = identity, registration.roles.contains(where: { $0 != allowed }) {
+        if case .agent(_, let allowed?, _) = identity, registration.roles.contains(where: { $0 != allowed }) {
             throw FlotillaError(.forbidden, "This agent token may only register with role '\(allowed)'.", field: "payload.roles")
+        }
+        if case .agent(_, _, let bound?) = identity, registration.id != bound {
+            throw FlotillaError(.forbidden, "This agent token may only register as agent '\(bound)', not '\(registration.id)'.", field: "agent_id")
         }
         if let current = agentID.value, current != registration.id {
             throw FlotillaError(.invalidState, "This connection is already registered as '\(current)'.", field: "agent_id")

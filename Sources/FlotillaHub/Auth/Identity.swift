@@ -2,8 +2,9 @@
 public enum Identity: Sendable, Hashable {
     /// Full access.
     case admin(tokenID: String)
-    /// May connect to `/ws`, register (with `role` only, when set) and report on its own attempts.
-    case agent(tokenID: String, role: String?)
+    /// May connect to `/ws`, register (with `role` only and as `agentID` only, when set) and
+    /// report on its own attempts.
+    case agent(tokenID: String, role: String?, agentID: String?)
 
     public var isAdmin: Bool {
         if case .admin = self { return true }

@@ -26,10 +26,10 @@ public final class TokenAuthority: Sendable {
     var hasAdmin: Bool { cache.withLock { $0.values.contains { $0.scope == .admin && $0.revokedAt == nil } } }
 
     /// Creates a token and returns it in full; this is the only time its secret is visible.
-    public func create(name: String, scope: TokenRow.Scope, role: String?) async throws -> (token: String, row: TokenRow) {
+    public func create(name: String, scope: TokenRow.Scope, role: String?, agentID: String? = nil) async throws -> (token: String, row: TokenRow) {
         let id = ids.next()
         let secret = IDGenerator.secret()
-        let row = TokenRow(id: id, name: name, scope: scope, role: role, secretHash: Self.hash(secret), createdAt: Timestamp.now())
+        let row = TokenRow(id: id, name: name, scope: scope, role: role, agentID: agentID, secretHash: Self.hash(secret), createdAt: Timestamp.now())
         try await store.insertToken(row)
         cache.withLock { $0[id] = row }
         return ("flt_\(id)_\(secret)", row)
@@ -69,7 +69,7 @@ public final class TokenAuthority: Sendable {
         }
         switch row.scope {
         case .admin: return .admin(tokenID: row.id)
-        case .agent: return .agent(tokenID: row.id, role: row.role)
+        case .agent: return .agent(tokenID: row.id, role: row.role, agentID: row.agentID)
         }
     }
 

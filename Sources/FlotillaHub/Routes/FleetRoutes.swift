@@ -40,7 +40,17 @@ struct FleetRoutes {
             guard let value = raw.stringValue, !value.isEmpty else { throw FlotillaError(.invalidField, "'role' must be a string.", field: "role") }
             role = value
         }
-        let (token, row) = try await hub.tokens.create(name: name, scope: scope, role: role)
+        var agentID: String?
+        if let raw = object["agent_id"], !raw.isNull {
+            guard let value = raw.stringValue, AgentRegistration.isValidID(value) else {
+                throw FlotillaError(.invalidField, "'agent_id' must be an agent id: 1-128 characters from A-Z a-z 0-9 . _ - : /.", field: "agent_id")
+            }
+            agentID = value
+        }
+        if scope == .admin, role != nil || agentID != nil {
+            throw FlotillaError(.invalidField, "'role' and 'agent_id' restrict agent tokens; an admin token cannot be restricted.", field: role != nil ? "role" : "agent_id")
+        }
+        let (token, row) = try await hub.tokens.create(name: name, scope: scope, role: role, agentID: agentID)
         guard case .object(var out) = Self.json(row) else { return JSONResponse.make(.null) }
         out["token"] = .string(token)
         return JSONResponse.make(.object(out), status: .created)
@@ -59,6 +69,7 @@ struct FleetRoutes {
             "name": .string(row.name),
             "scope": .string(row.scope.rawValue),
             "role": row.role.map { .string($0) } ?? .null,
+            "agent_id": row.agentID.map { .string($0) } ?? .null,
             "created_at": .string(Timestamp.iso8601(row.createdAt)),
             "revoked_at": row.revokedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
         ]
