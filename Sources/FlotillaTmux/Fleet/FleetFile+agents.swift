@@ -1,0 +1,70 @@
+import Foundation
+
+extension FleetFile {
+    /// Every agent after `count` expansion, with its pane command.
+    /// - Parameter flotilla: the `flotilla` binary agents without `command` run (`flotilla agent`).
+    public func expandedAgents(flotilla: String = "flotilla") throws -> [Agent] {
+        agents.flatMap { spec in
+            (1...spec.count).map { index in
+                let name = spec.count == 1 ? spec.name : "\(spec.name)-\(index)"
+                return Agent(name: name, spec: spec, kind: kind(of: spec), command: command(for: spec, name: name, flotilla: flotilla))
+            }
+        }
+    }
+
+    func kind(of spec: AgentSpec) -> String {
+        if let kind = spec.kind { return kind }
+        if let executor = spec.executor, Self.kinds.contains(executor) { return executor }
+        return "shell"
+    }
+
+    func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardizedFileURL.path
+    }
+
+    func command(for spec: AgentSpec, name: String, flotilla: String) -> PaneCommand {
+        var environment = spec.env
+        environment["FLOTILLA_AGENT_NAME"] = name
+        environment["FLOTILLA_HUB"] = hub.url
+        let line: String
+        if let command = spec.command {
+            line = command
+        } else {
+            var arguments = [flotilla, "agent", "--id", name, "--hub", hub.url]
+            if let role = spec.role { arguments += ["--role", role] }
+            if let executor = spec.executor { arguments += ["--executor", executor] }
+            if let model = spec.model { arguments += ["--model", model] }
+            if spec.worktree { arguments += ["--worktree"] }
+            line = arguments.map(Self.shellQuote).joined(separator: " ")
+        }
+        return PaneCommand(line, workingDirectory: resolve(spec.workdir ?? "."), environment: environment)
+    }
+
+    /// The hub's start command, or nil when the fleet does not start one.
+    func hubCommand(flotilla: String) -> PaneCommand? {
+        guard hub.start else { return nil }
+        if let command = hub.command { return PaneCommand(command, workingDirectory: baseDirectory) }
+        var arguments = [flotilla, "hub"]
+        if let url = URL(string: hub.url), let port = url.port { arguments += ["--port", "\(port)"] }
+        if let url = URL(string: hub.url), let host = url.host { arguments += ["--host", host] }
+        if let dataDir = hub.dataDir { arguments += ["--data-dir", resolve(dataDir)] }
+        return PaneCommand(arguments.map(Self.shellQuote).joined(separator: " "), workingDirectory: baseDirectory)
+    }
+
+    /// The screen rules: shipped ones extended by the fleet's `rules` file.
+    public func screenRules() throws -> ScreenRules {
+        guard let rules else { return .defaults }
+        guard let text = try? String(contentsOfFile: resolve(rules), encoding: .utf8) else {
+            throw FleetError(.fileNotFound, "cannot read the rules file \(resolve(rules))", field: "rules")
+        }
+        return ScreenRules.defaults.merged(with: try ScreenRules.parse(yaml: text))
+    }
+
+    /// Where logs and the audit trail go: `.flotilla/` beside the fleet file.
+    public var stateDirectory: String { resolve(".flotilla") }
+
+    static func shellQuote(_ word: String) -> String {
+        if !word.isEmpty, word.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:=@%+,".contains($0) }) { return word }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

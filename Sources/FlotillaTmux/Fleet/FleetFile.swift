@@ -1,0 +1,161 @@
+import Foundation
+import Yams
+
+/// A parsed and validated `flotilla.yaml` (documented in docs/fleet.md).
+public struct FleetFile: Sendable, Hashable {
+    /// Where the hub is and whether `flotilla up` starts one.
+    public struct Hub: Sendable, Hashable {
+        /// The hub's URL. Default `http://127.0.0.1:7700`.
+        public var url: String = "http://127.0.0.1:7700"
+        /// Start a hub (in the session's `hub` window) when none answers at `url`. Default true.
+        public var start: Bool = true
+        /// The hub's data directory, passed as `--data-dir`.
+        public var dataDir: String?
+        /// A command line that replaces `flotilla hub --port P`.
+        public var command: String?
+    }
+
+    /// One agent entry (before `count` expands it).
+    public struct AgentSpec: Sendable, Hashable {
+        public var name: String
+        public var role: String?
+        public var executor: String?
+        /// A command line that replaces `flotilla agent …` (any interactive program).
+        public var command: String?
+        public var count: Int = 1
+        public var workdir: String?
+        public var worktree: Bool = false
+        public var model: String?
+        public var autoApprove: AutoApprovePolicy = .off
+        /// Screen-rules kind (claude, codex, aider, gemini, shell). Default: the executor when it
+        /// names one of those, else shell.
+        public var kind: String?
+        public var env: [String: String] = [:]
+        /// A markdown file whose checkboxes give the agent's progress.
+        public var taskSpec: String?
+    }
+
+    /// One running agent after `count` expansion: `name`, or `name-1` … `name-N`.
+    public struct Agent: Sendable, Hashable {
+        public var name: String
+        public var spec: AgentSpec
+        public var kind: String
+        public var command: PaneCommand
+    }
+
+    public var session = "flotilla"
+    public var socket: String?
+    public var hub = Hub()
+    /// A user screen-rules file extending the shipped rules.
+    public var rules: String?
+    /// First restart delay of a crashed agent, in seconds (doubles per crash). Default 1.
+    public var restartBackoff: Double = 1
+    /// Longest restart delay, in seconds. Default 30.
+    public var restartBackoffMax: Double = 30
+    public var agents: [AgentSpec] = []
+    /// The directory relative paths are resolved against (the file's directory).
+    public var baseDirectory: String = "."
+
+    /// Loads and validates the fleet file at `path`.
+    public static func load(path: String) throws -> FleetFile {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw FleetError(.fileNotFound, "cannot read the fleet file \(path)")
+        }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL
+        return try parse(yaml: text, baseDirectory: absolute.deletingLastPathComponent().path)
+    }
+
+    /// Parses and validates a fleet file's text.
+    public static func parse(yaml: String, baseDirectory: String = FileManager.default.currentDirectoryPath) throws -> FleetFile {
+        let root: Any?
+        do { root = try Yams.load(yaml: yaml) } catch { throw FleetError(.invalidYAML, "not valid YAML: \(error)") }
+        var reader = try FieldReader(root, path: "")
+        var fleet = FleetFile()
+        fleet.baseDirectory = baseDirectory
+        fleet.session = try reader.string("session") ?? fleet.session
+        fleet.socket = try reader.string("socket")
+        fleet.rules = try reader.string("rules")
+        if let hub = reader.take("hub") {
+            var hubReader = try FieldReader(hub, path: "hub")
+            fleet.hub.url = try hubReader.string("url") ?? fleet.hub.url
+            fleet.hub.start = try hubReader.bool("start") ?? true
+            fleet.hub.dataDir = try hubReader.string("data_dir")
+            fleet.hub.command = try hubReader.string("command")
+            try hubReader.finish()
+            guard let url = URL(string: fleet.hub.url), url.host != nil, url.scheme == "http" || url.scheme == "https" else {
+                throw FleetError(.invalidField, "must be an http(s) URL with a host", field: "hub.url")
+            }
+        }
+        if let supervisor = reader.take("supervisor") {
+            var supervisorReader = try FieldReader(supervisor, path: "supervisor")
+            fleet.restartBackoff = try supervisorReader.number("restart_backoff") ?? 1
+            fleet.restartBackoffMax = try supervisorReader.number("restart_backoff_max") ?? 30
+            try supervisorReader.finish()
+        }
+        guard let agents = reader.take("agents") else { throw FleetError(.missingField, "a fleet needs at least one agent", field: "agents") }
+        guard let list = agents as? [Any], !list.isEmpty else {
+            throw FleetError(.invalidField, "must be a non-empty list of agents", field: "agents")
+        }
+        try reader.finish()
+        fleet.agents = try list.enumerated().map { try parseAgent($0.element, path: "agents[\($0.offset)]") }
+        var seen: Set<String> = []
+        for agent in try fleet.expandedAgents() {
+            guard seen.insert(agent.name).inserted else {
+                throw FleetError(.duplicateAgent, "two agents are named '\(agent.name)'", field: "agents")
+            }
+        }
+        return fleet
+    }
+
+    static let executors: Set<String> = ["shell", "claude", "codex", "aider", "gemini", "openai", "ollama"]
+    static let kinds: Set<String> = ["claude", "codex", "aider", "gemini", "shell"]
+
+    static func parseAgent(_ value: Any, path: String) throws -> AgentSpec {
+        var reader = try FieldReader(value, path: path)
+        guard let name = try reader.string("name") else { throw FleetError(.missingField, "every agent needs a name", field: "\(path).name") }
+        guard name.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", options: .regularExpression) != nil else {
+            throw FleetError(.invalidField, "'\(name)': use letters, digits, '-', '_' or '.'", field: "\(path).name")
+        }
+        var spec = AgentSpec(name: name)
+        spec.role = try reader.string("role")
+        spec.executor = try reader.string("executor")
+        spec.command = try reader.string("command")
+        spec.count = try reader.int("count") ?? 1
+        spec.workdir = try reader.string("workdir")
+        spec.worktree = try reader.bool("worktree") ?? false
+        spec.model = try reader.string("model")
+        spec.kind = try reader.string("kind")
+        spec.taskSpec = try reader.string("task_spec")
+        if let env = reader.take("env") {
+            guard let map = env as? [String: Any] else { throw FleetError(.invalidField, "must be a map of names to values", field: "\(path).env") }
+            spec.env = map.mapValues { "\($0)" }
+        }
+        if let approve = reader.take("auto_approve") {
+            if let flag = approve as? Bool {
+                spec.autoApprove = AutoApprovePolicy(enabled: flag)
+            } else {
+                var policy = try FieldReader(approve, path: "\(path).auto_approve")
+                spec.autoApprove = AutoApprovePolicy(enabled: true, allow: try policy.strings("allow") ?? [], deny: try policy.strings("deny") ?? [])
+                try policy.finish()
+            }
+        }
+        try reader.finish()
+        guard spec.count >= 1 && spec.count <= 64 else { throw FleetError(.invalidField, "must be between 1 and 64", field: "\(path).count") }
+        if spec.command == nil && spec.executor == nil {
+            throw FleetError(.missingField, "agent '\(name)' needs an executor or a command", field: "\(path).executor")
+        }
+        if spec.command == nil && spec.role == nil {
+            throw FleetError(.missingField, "agent '\(name)' runs `flotilla agent` and needs a role", field: "\(path).role")
+        }
+        if let executor = spec.executor, !executors.contains(executor) {
+            throw FleetError(.invalidField, "unknown executor '\(executor)' (one of \(executors.sorted().joined(separator: ", ")))", field: "\(path).executor")
+        }
+        if let kind = spec.kind, !kinds.contains(kind) {
+            throw FleetError(.invalidField, "unknown kind '\(kind)' (one of \(kinds.sorted().joined(separator: ", ")))", field: "\(path).kind")
+        }
+        if spec.worktree && spec.workdir != nil {
+            throw FleetError(.invalidField, "set either workdir or worktree: true, not both", field: "\(path).worktree")
+        }
+        return spec
+    }
+}

@@ -1,0 +1,114 @@
+import FlotillaCore
+import Foundation
+import Synchronization
+
+/// Watches agents' panes: classifies each screen when the pane prints (woken by control-mode
+/// `%output`, not by polling), tracks state over time, answers approval prompts by policy,
+/// reads task-spec progress, and reports every change as an ``AgentEvent``.
+public final class PaneMonitor: Sendable {
+    /// One agent to watch.
+    public struct Target: Sendable {
+        public var agent: String
+        public var pane: String
+        public var classifier: ScreenClassifier
+        public var autoApprove: AutoApprovePolicy
+        /// A markdown task spec whose checkboxes give the agent's progress.
+        public var taskSpec: String?
+
+        public init(agent: String, pane: String, classifier: ScreenClassifier, autoApprove: AutoApprovePolicy = .off, taskSpec: String? = nil) {
+            self.agent = agent
+            self.pane = pane
+            self.classifier = classifier
+            self.autoApprove = autoApprove
+            self.taskSpec = taskSpec
+        }
+    }
+
+    /// The latest known state of one agent.
+    public struct Snapshot: Sendable, Hashable {
+        public var agent: String
+        public var pane: String
+        public var state: ObservedState
+        public var progress: TaskProgress?
+        /// Seconds since 1970 of the last state change.
+        public var since: Double
+    }
+
+    public let screen: PaneScreen
+    public let configuration: StateTracker.Configuration
+    private let snapshots = Mutex([String: Snapshot]())
+    private let onEvent: @Sendable (AgentEvent) -> Void
+
+    public init(screen: PaneScreen, configuration: StateTracker.Configuration = .init(), onEvent: @escaping @Sendable (AgentEvent) -> Void) {
+        self.screen = screen
+        self.configuration = configuration
+        self.onEvent = onEvent
+    }
+
+    /// The latest state of every watched agent.
+    public func snapshot() -> [Snapshot] {
+        snapshots.withLock { Array($0.values) }.sorted { $0.agent < $1.agent }
+    }
+
+    /// Watches `targets` until cancelled (or until every pane is gone).
+    public func run(_ targets: [Target]) async {
+        await withTaskGroup(of: Void.self) { group in
+            for target in targets {
+                group.addTask { await self.watch(target) }
+            }
+        }
+    }
+
+    /// Watches one agent until cancelled or its pane disappears.
+    public func watch(_ target: Target) async {
+        var tracker = StateTracker(configuration: configuration)
+        var progress: TaskProgress?
+        var approvedScreen: String?
+        publish(target, state: tracker.state, progress: nil)
+        onEvent(AgentEvent(kind: .stateChange, agent: target.agent, pane: target.pane, payload: ["from": .null, "to": .string(tracker.state.rawValue)]))
+        while !Task.isCancelled {
+            let generation = screen.generation(target.pane)
+            guard let text = try? await screen.capture(target.pane) else { return }
+            let reading = target.classifier.classify(text)
+            let now = ContinuousClock.now
+            if let change = tracker.observe(screen: text, reading: reading, now: now, lastOutput: screen.lastOutput(target.pane)) {
+                publish(target, state: change.to, progress: progress)
+                emit(.stateChange, target, ["from": .string(change.from.rawValue), "to": .string(change.to.rawValue)])
+                switch change.to {
+                case .stuck: emit(.agentStuck, target, ["seconds_unchanged": .int(Int64((now - tracker.lastChange).components.seconds))])
+                case .error: emit(.agentError, target, ["screen": .string(Self.tail(text))])
+                case .complete: emit(.agentComplete, target, [:])
+                default: break
+                }
+            }
+            if tracker.state == .waitingInput, approvedScreen != text, target.autoApprove.approves(text) {
+                approvedScreen = text
+                _ = try? await screen.tmux.run(["send-keys", "-t", target.pane] + target.classifier.approveKeys)
+            }
+            if let spec = target.taskSpec, let current = TaskProgress.read(path: spec), current != progress {
+                progress = current
+                publish(target, state: tracker.state, progress: current)
+                emit(.progress, target, ["done": .int(Int64(current.done)), "total": .int(Int64(current.total)), "percent": .int(Int64(current.percent))])
+            }
+            let wake = tracker.nextDeadline(now: now)
+            let limit = min(max(wake - now, .milliseconds(20)), .seconds(1))
+            await screen.waitForChange(target.pane, after: generation, limit: limit)
+        }
+    }
+
+    private func emit(_ kind: AgentEvent.Kind, _ target: Target, _ payload: [String: JSONValue]) {
+        onEvent(AgentEvent(kind: kind, agent: target.agent, pane: target.pane, payload: .object(payload)))
+    }
+
+    private func publish(_ target: Target, state: ObservedState, progress: TaskProgress?) {
+        snapshots.withLock { snapshots in
+            let previous = snapshots[target.agent]
+            let since = previous?.state == state ? previous!.since : Date().timeIntervalSince1970
+            snapshots[target.agent] = Snapshot(agent: target.agent, pane: target.pane, state: state, progress: progress, since: since)
+        }
+    }
+
+    static func tail(_ screen: String, lines: Int = 5) -> String {
+        screen.split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }.suffix(lines).joined(separator: "\n")
+    }
+}
