@@ -142,8 +142,13 @@ import Testing
         }
         // The hub is down; the agent keeps its work and reconnects when it is back.
         try await LiveHub.run(port: port, dataDirectory: dataDirectory) { _, client in
-            try await eventually("all tasks succeeded after the restart", within: 60) {
-                try await client.allTasks(["state": "succeeded"]).count == ids.count
+            do {
+                try await eventually("all tasks succeeded after the restart", within: 60) {
+                    try await client.allTasks(["state": "succeeded"]).count == ids.count
+                }
+            } catch {
+                let states = try await client.allTasks().map { "\($0["id"]?.stringValue ?? "?") \($0["state"]?.stringValue ?? "?") \($0["attempts"]?.jsonString ?? "")" }
+                throw TestFailure("\(error)\n\(states.joined(separator: "\n"))\n--- agent log:\n\(agent.log.suffix(4000))")
             }
             let agents = try await client.agents()
             #expect(agents.first { $0["id"] == "steady" }?["state"] != "offline")

@@ -159,18 +159,20 @@ extension Assignment {
     }
 }
 
-/// Runs the `flotilla` CLI to the end; returns its exit status and standard output.
-func runCLI(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+/// Runs the `flotilla` CLI to the end; returns its exit status and output. Waits without
+/// blocking a thread: the CLI may need the hub running in this very test process.
+func runCLI(_ arguments: [String], within seconds: Double = 120) async throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Paths.flotilla)
     process.arguments = arguments
-    let output = Pipe()
+    let outputPath = Paths.temporaryDirectory("cli") + "/output"
+    FileManager.default.createFile(atPath: outputPath, contents: nil)
+    let output = FileHandle(forWritingAtPath: outputPath)
     process.standardOutput = output
     process.standardError = output
     try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    try await eventually("flotilla \(arguments.first ?? "") exits", within: seconds) { !process.isRunning }
+    return (process.terminationStatus, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
 }
 
 extension HubClient {
