@@ -115,6 +115,9 @@ struct AgentCommand: AsyncParsableCommand {
             await runtime.run()
             group.cancelAll()
         }
+        if let refusal = runtime.refusal {
+            throw Console.fail("error: the hub refused agent \(id): \(refusal.message)")
+        }
     }
 
     static func makeExecutor(_ name: String, settings: LLMSettings) throws -> any Executor {

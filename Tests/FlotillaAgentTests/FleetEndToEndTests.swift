@@ -179,5 +179,16 @@ import Testing
             try await eventually("the next task succeeded") { try await client.state(of: next) == "succeeded" }
         }
     }
+
+    @Test func anAgentTheHubRefusesExitsWithTheReason() async throws {
+        try await LiveHub.run { served, client in
+            let token = try #require(try await client.createToken(name: "bound", agentID: "ci-7")["token"]?.stringValue)
+            let agent = try AgentProcess(["--agent-id", "ci-8", "--workdir", Paths.temporaryDirectory()], hub: served.baseURL, token: token)
+            defer { agent.stop() }
+            #expect(try await agent.exitStatus(within: 20) == 1)
+            #expect(agent.log.contains("may only register as agent 'ci-7'"))
+            #expect(try await client.agents().isEmpty)
+        }
+    }
 }
 

@@ -15,7 +15,12 @@ extension AgentRuntime {
                     try await self.serve(channel, registered: registered)
                 }
             } catch let error as AgentError where error.code == .badConfiguration {
+                // A refused registration (wrong role or id for the token, bad id) will not heal by
+                // retrying: stop, so the operator sees it at once.
                 logger.error("the hub refused this agent: \(error.message)")
+                state.withLock { $0.refusal = error }
+                finished.fire(true)
+                return
             } catch {
                 logger.warning("connection to \(transport.endpoint) failed: \(error)")
             }
@@ -93,16 +98,17 @@ extension AgentRuntime {
                 logger.error("unreadable assignment: \(message.text)")
                 return
             }
-            let decision = state.withLock { state -> String in
-                if state.running[assignment.key] != nil { return "duplicate" }
-                if state.draining { return "draining" }
+            enum Decision { case run, giveBack, ignore }
+            let decision = state.withLock { state -> Decision in
+                if state.running[assignment.key] != nil { return .ignore }
+                if state.draining { return .giveBack }
                 state.running[assignment.key] = StopSignal()
-                return "run"
+                return .run
             }
             switch decision {
-            case "run": assignments.continuation.yield(assignment)
-            case "draining": await send(.release, payload: ["task_id": .string(assignment.taskID), "attempt": .int(Int64(assignment.attempt)), "reason": "agent draining"], final: true)
-            default: break
+            case .run: assignments.continuation.yield(assignment)
+            case .giveBack: await send(.release, payload: ["task_id": .string(assignment.taskID), "attempt": .int(Int64(assignment.attempt)), "reason": "agent draining"], final: true)
+            case .ignore: break
             }
         case .cancel:
             guard let task = message.payload["task_id"]?.stringValue, let attempt = message.payload["attempt"]?.intValue else { return }

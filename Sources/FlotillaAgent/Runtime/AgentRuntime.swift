@@ -31,6 +31,7 @@ public final class AgentRuntime: Sendable {
         var heartbeatInterval: Duration?
         var completed = 0
         var failed = 0
+        var refusal: AgentError?
     }
 
     public init(configuration: AgentConfiguration, transport: any AgentTransport, runner: AttemptRunner, logger: Logger) {
@@ -82,6 +83,9 @@ public final class AgentRuntime: Sendable {
     public var attemptsInHand: [AttemptKey] { state.withLock { Array($0.running.keys) } }
 
     public var isConnected: Bool { state.withLock { $0.channel != nil } }
+
+    /// Why ``run()`` ended early: the hub refused the registration.
+    public var refusal: AgentError? { state.withLock { $0.refusal } }
 
     private func performDrain() async {
         logger.info("draining", metadata: ["in_hand": "\(attemptsInHand.count)"])
