@@ -21,6 +21,13 @@ struct Flotilla: AsyncParsableCommand {
             WatchCommand.self,
             TokenCommand.self,
             BenchCommand.self,
+            UpCommand.self,
+            PsCommand.self,
+            AttachCommand.self,
+            RestartCommand.self,
+            StopCommand.self,
+            LogsCommand.self,
+            SendCommand.self,
         ]
     )
 }

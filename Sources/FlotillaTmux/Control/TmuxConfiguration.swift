@@ -27,8 +27,8 @@ public struct TmuxConfiguration: Sendable, Hashable {
         return "flotilla"
     }
 
-    /// The global arguments every tmux invocation starts with.
-    var globalArguments: [String] {
+    /// The global arguments every tmux invocation starts with (`-L socket [-f config]`).
+    public var globalArguments: [String] {
         var arguments = ["-L", socketName]
         if let configFile { arguments += ["-f", configFile] }
         return arguments
