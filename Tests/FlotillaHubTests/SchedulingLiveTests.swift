@@ -67,13 +67,16 @@ import Testing
     }
 
     @Test func expiredLeaseRetriesOnAnotherAgentAndTheStaleReportIsRefused() async throws {
-        let policy = SchedulerPolicy(leaseDuration: 0.4, backoff: Backoff(base: 0.01, cap: 0.01, jitter: 0))
+        let policy = SchedulerPolicy(leaseDuration: 1, backoff: Backoff(base: 0.01, cap: 0.01, jitter: 0))
         try await TestHub.run(policy: policy) { hub in
             let task = try await hub.client.submit(["type": "code.generate"])
             let id = task["id"]!.stringValue!
             try await TestAgent.run(hub, id: "slow") { slow in
                 let first = try await slow.assignment()
                 #expect(first.taskID == id && first.attempt == 1)
+                // Draining keeps attempt 1 but stops the retry from coming straight back here.
+                try await slow.link.send(.drain, agentID: "slow")
+                _ = try await slow.inbox.next([.ack])
                 // The hub tells the silent agent to stop once its lease runs out.
                 let cancel = try await slow.inbox.next([.cancel], within: 5)
                 #expect(cancel.payload["reason"] == "lease_expired")
