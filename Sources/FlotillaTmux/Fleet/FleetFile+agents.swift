@@ -30,11 +30,16 @@ extension FleetFile {
         if let command = spec.command {
             line = command
         } else {
-            var arguments = [flotilla, "agent", "--id", name, "--hub", hub.url]
+            // `flotilla agent` spells these as in seeds/000; it finds the admin token in the hub's
+            // data directory and makes its worktrees under --workdir.
+            var arguments = [flotilla, "agent", "--agent-id", name, "--hub", hub.url]
             if let role = spec.role { arguments += ["--role", role] }
             if let executor = spec.executor { arguments += ["--executor", executor] }
             if let model = spec.model { arguments += ["--model", model] }
-            if spec.worktree { arguments += ["--worktree"] }
+            if spec.autoApprove.enabled { arguments.append("--auto-approve") }
+            if let dataDir = hub.dataDir { arguments += ["--data-dir", resolve(dataDir)] }
+            let workdir = spec.worktree ? "\(stateDirectory)/agents/\(name)" : resolve(spec.workdir ?? ".")
+            arguments += ["--workdir", workdir]
             line = arguments.map(Self.shellQuote).joined(separator: " ")
         }
         return PaneCommand(line, workingDirectory: resolve(spec.workdir ?? "."), environment: environment)
