@@ -21,7 +21,6 @@ struct Flotilla: AsyncParsableCommand {
             WatchCommand.self,
             TokenCommand.self,
             BenchCommand.self,
-            MqttBenchCommand.self,
             UpCommand.self,
             PsCommand.self,
             AttachCommand.self,
