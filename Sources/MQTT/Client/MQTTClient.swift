@@ -90,11 +90,10 @@ public final class MQTTClient: Sendable {
     /// Ends the client: sends DISCONNECT (so the broker discards the will), closes the connection
     /// and makes ``run()`` return. Unacknowledged publishes fail with ``MQTTError/Code/shutdown``.
     public func disconnect() async {
-        let (channel, connecting) = state.withLock { state -> ((any Channel)?, (any Channel)?) in
+        let channel = state.withLock { state -> (any Channel)? in
             state.isShutdown = true
-            return (state.connection?.channel, state.connecting)
+            return state.connection?.channel
         }
-        connecting?.close(promise: nil)
         guard let channel else {
             finish(MQTTError(.shutdown, "The client has shut down."))
             return
@@ -116,7 +115,7 @@ public final class MQTTClient: Sendable {
                 state.inflight = 0
             }
             return (
-                Array(state.connectedWaiters.values), state.outbound.values.compactMap(\.continuation),
+                Array(state.connectedWaiters.values), state.outbound.values.map(\.continuation),
                 state.quotaWaiters.map(\.continuation), Array(state.subscriptions.values), state.connack?.continuation
             )
         }

@@ -18,8 +18,7 @@ struct MQTTClientState: Sendable {
         var packet: MQTTPublishPacket
         var stage: OutboundStage
         let sequence: Int
-        /// The caller waiting for the acknowledgement; nil once it stopped waiting (cancelled).
-        var continuation: CheckedContinuation<Void, any Error>?
+        let continuation: CheckedContinuation<Void, any Error>
     }
 
     /// A local subscription: its filters and the stream its messages go to.
@@ -38,8 +37,6 @@ struct MQTTClientState: Sendable {
     }
 
     var connection: Connection?
-    /// A channel between TCP connect and CONNACK, so `disconnect()` can abort it.
-    var connecting: (any Channel)?
     var generation = 0
     var isShutdown = false
     var lastReceived = ContinuousClock.now
