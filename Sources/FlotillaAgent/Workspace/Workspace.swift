@@ -12,6 +12,8 @@ public struct Workspace: Sendable {
     public let baseCommit: String
     /// The repository the worktree belongs to (the local clone, for a URL).
     public let repository: String
+    /// The repository's flock file, shared by every agent on the machine.
+    let lockPath: String
 }
 
 /// What came of a workspace after the executor ran.
@@ -47,7 +49,7 @@ public struct WorkspaceManager: Sendable {
                 _ = await git.succeeds(["worktree", "prune"])
             }
             try await git.run(["worktree", "add", "--detach", path, baseCommit])
-            return Workspace(path: path, branch: "flotilla/\(key.taskID)", baseBranch: baseBranch, baseCommit: baseCommit, repository: repository)
+            return Workspace(path: path, branch: "flotilla/\(key.taskID)", baseBranch: baseBranch, baseCommit: baseCommit, repository: repository, lockPath: lockPath)
         }
     }
 
@@ -67,8 +69,7 @@ public struct WorkspaceManager: Sendable {
             try await git.run(identity + ["commit", "--quiet", "--no-verify", "-m", message])
         }
         let head = try await git.run(["rev-parse", "HEAD"])
-        let lockPath = try await git.run(["rev-parse", "--path-format=absolute", "--git-common-dir"]) + "/flotilla.lock"
-        try await RepoLock.withLock(path: lockPath) {
+        try await RepoLock.withLock(path: workspace.lockPath) {
             try await git.run(["branch", "--force", workspace.branch, head])
         }
         return WorkspaceCommit(commit: head, changed: head != workspace.baseCommit)
@@ -92,8 +93,7 @@ public struct WorkspaceManager: Sendable {
     /// Removes the worktree; the branch stays.
     public func remove(_ workspace: Workspace) async {
         let git = Git(directory: workspace.repository)
-        guard let lockPath = try? await git.run(["rev-parse", "--path-format=absolute", "--git-common-dir"]) + "/flotilla.lock" else { return }
-        _ = try? await RepoLock.withLock(path: lockPath) {
+        _ = try? await RepoLock.withLock(path: workspace.lockPath) {
             if !(await git.succeeds(["worktree", "remove", "--force", workspace.path])) {
                 try? FileManager.default.removeItem(atPath: workspace.path)
                 _ = await git.succeeds(["worktree", "prune"])
