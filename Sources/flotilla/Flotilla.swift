@@ -21,6 +21,7 @@ struct Flotilla: AsyncParsableCommand {
             WatchCommand.self,
             TokenCommand.self,
             BenchCommand.self,
+            MqttBenchCommand.self,
             UpCommand.self,
             PsCommand.self,
             AttachCommand.self,
