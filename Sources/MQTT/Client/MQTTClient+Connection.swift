@@ -76,6 +76,15 @@ extension MQTTClient {
                 }
             }
         let channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+        let shutdown = state.withLock { state in
+            state.connecting = channel
+            return state.isShutdown
+        }
+        defer { state.withLock { $0.connecting = nil } }
+        if shutdown {
+            channel.close(promise: nil)
+            throw MQTTError(.shutdown, "The client has shut down.")
+        }
         let timeout = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(ReconnectPolicy.seconds(configuration.connectTimeout) * 1e9))) {
             channel.close(promise: nil)
         }
@@ -94,7 +103,11 @@ extension MQTTClient {
             channel.close(promise: nil)
             throw MQTTError(.connectionRefused, "The broker refused the connection.", reasonCode: connack.reasonCode)
         }
-        return activate(channel: channel, generation: generation, connack: connack)
+        guard let connection = activate(channel: channel, generation: generation, connack: connack) else {
+            channel.close(promise: nil)
+            throw MQTTError(.shutdown, "The client has shut down.")
+        }
+        return connection
     }
 
     private func connectPacket(resume: Bool) -> MQTTConnectPacket {
@@ -119,9 +132,10 @@ extension MQTTClient {
 
     /// Makes the connection current and re-sends: unacknowledged PUBLISHes (DUP set) or PUBRELs,
     /// in their original order, then SUBSCRIBEs the broker does not hold.
-    private func activate(channel: any Channel, generation: Int, connack: MQTTConnAckPacket) -> MQTTClientState.Connection {
+    private func activate(channel: any Channel, generation: Int, connack: MQTTConnAckPacket) -> MQTTClientState.Connection? {
         let connection = MQTTClientState.Connection(channel: channel, generation: generation, sessionPresent: connack.sessionPresent)
-        let (packets, waiters, granted) = state.withLock { state in
+        let activated = state.withLock { state -> ([MQTTPacket], [CheckedContinuation<Void, any Error>], [CheckedContinuation<Void, any Error>])? in
+            guard !state.isShutdown else { return nil }
             state.connection = connection
             state.lastReceived = .now
             if let limit = connack.properties.receiveMaximum { state.inflightLimit = min(Int(limit), max(1, configuration.maximumInflight)) }
@@ -152,6 +166,7 @@ extension MQTTClient {
             state.connectedWaiters.removeAll()
             return (packets, waiters, state.grantQuota())
         }
+        guard let (packets, waiters, granted) = activated else { return nil }
         for packet in packets { channel.write(packet, promise: nil) }
         channel.flush()
         logger.debug("MQTT connected", metadata: ["session_present": "\(connack.sessionPresent)", "resent": "\(packets.count)"])

@@ -106,9 +106,9 @@ extension MQTTClient {
         }
         if let entry {
             if ack.reasonCode >= 0x80 {
-                entry.continuation.resume(throwing: MQTTError(.publishRefused, "The broker refused the message on '\(entry.packet.topic)'.", reasonCode: ack.reasonCode))
+                entry.continuation?.resume(throwing: MQTTError(.publishRefused, "The broker refused the message on '\(entry.packet.topic)'.", reasonCode: ack.reasonCode))
             } else {
-                entry.continuation.resume()
+                entry.continuation?.resume()
             }
         }
         for continuation in granted { continuation.resume() }

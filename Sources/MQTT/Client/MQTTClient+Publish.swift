@@ -22,25 +22,35 @@ extension MQTTClient {
             return
         }
         try await acquireInflightSlot()
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let outcome = state.withLock { state -> Result<(any Channel)?, MQTTError> in
-                guard !state.isShutdown else {
-                    state.inflight -= 1
-                    return .failure(MQTTError(.shutdown, "The client has shut down."))
+        let sequence = state.withLock { state in
+            state.nextSequence += 1
+            return state.nextSequence
+        }
+        // Cancelling stops the wait, not the delivery: the message stays in the session until acknowledged.
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let outcome = state.withLock { state -> Result<(any Channel)?, any Error> in
+                    guard !state.isShutdown, !Task.isCancelled, let id = state.allocatePacketID() else {
+                        state.inflight -= 1
+                        if Task.isCancelled { return .failure(CancellationError()) }
+                        return .failure(MQTTError(state.isShutdown ? .shutdown : .protocolError, "The client has shut down or has no free packet identifier."))
+                    }
+                    packet.packetID = id
+                    state.outbound[id] = .init(packet: packet, stage: .awaitingAck, sequence: sequence, continuation: continuation)
+                    return .success(state.connection?.channel)
                 }
-                guard let id = state.allocatePacketID() else {
-                    state.inflight -= 1
-                    return .failure(MQTTError(.protocolError, "No free packet identifier."))
+                switch outcome {
+                case .success(let channel): channel?.writeAndFlush(MQTTPacket.publish(packet), promise: nil)
+                case .failure(let error): continuation.resume(throwing: error)
                 }
-                packet.packetID = id
-                state.nextSequence += 1
-                state.outbound[id] = .init(packet: packet, stage: .awaitingAck, sequence: state.nextSequence, continuation: continuation)
-                return .success(state.connection?.channel)
             }
-            switch outcome {
-            case .success(let channel): channel?.writeAndFlush(MQTTPacket.publish(packet), promise: nil)
-            case .failure(let error): continuation.resume(throwing: error)
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                guard let id = state.outbound.first(where: { $0.value.sequence == sequence })?.key else { return nil }
+                defer { state.outbound[id]?.continuation = nil }
+                return state.outbound[id]?.continuation
             }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 

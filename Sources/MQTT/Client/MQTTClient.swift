@@ -90,10 +90,11 @@ public final class MQTTClient: Sendable {
     /// Ends the client: sends DISCONNECT (so the broker discards the will), closes the connection
     /// and makes ``run()`` return. Unacknowledged publishes fail with ``MQTTError/Code/shutdown``.
     public func disconnect() async {
-        let channel = state.withLock { state -> (any Channel)? in
+        let (channel, connecting) = state.withLock { state -> ((any Channel)?, (any Channel)?) in
             state.isShutdown = true
-            return state.connection?.channel
+            return (state.connection?.channel, state.connecting)
         }
+        connecting?.close(promise: nil)
         guard let channel else {
             finish(MQTTError(.shutdown, "The client has shut down."))
             return
@@ -115,7 +116,7 @@ public final class MQTTClient: Sendable {
                 state.inflight = 0
             }
             return (
-                Array(state.connectedWaiters.values), state.outbound.values.map(\.continuation),
+                Array(state.connectedWaiters.values), state.outbound.values.compactMap(\.continuation),
                 state.quotaWaiters.map(\.continuation), Array(state.subscriptions.values), state.connack?.continuation
             )
         }

@@ -18,7 +18,8 @@ struct MQTTClientState: Sendable {
         var packet: MQTTPublishPacket
         var stage: OutboundStage
         let sequence: Int
-        let continuation: CheckedContinuation<Void, any Error>
+        /// The caller waiting for the acknowledgement; nil once it stopped waiting (cancelled).
+        var continuation: CheckedContinuation<Void, any Error>?
     }
 
     /// A local subscription: its filters and the stream its messages go to.
@@ -37,6 +38,8 @@ struct MQTTClientState: Sendable {
     }
 
     var connection: Connection?
+    /// A channel between TCP connect and CONNACK, so `disconnect()` can abort it.
+    var connecting: (any Channel)?
     var generation = 0
     var isShutdown = false
     var lastReceived = ContinuousClock.now

@@ -107,7 +107,7 @@ import Testing
             broker.setConnAck(MQTTConnAckPacket(sessionPresent: true))
             broker.closeConnections()
             try await broker.waitForPackets("resent after reconnect") { packets in
-                packets.filter { $0.type == .connect }.count == 2 && packets.filter { $0.type == .pubrel }.count == 2
+                packets.filter { $0.type == .connect }.count >= 2 && packets.filter { $0.type == .pubrel }.count >= 2
                     && packets.contains { if case .publish(let p) = $0 { p.dup && p.topic == "r/1" } else { false } }
             }
             let connects = broker.packets.compactMap { packet -> MQTTConnectPacket? in if case .connect(let c) = packet { c } else { nil } }

@@ -1,38 +1,53 @@
 import Foundation
 import Synchronization
 
-/// A child process whose output is collected as it arrives, so tests can wait for a line
-/// (e.g. "READY", "Received SUBACK") with a deadline instead of sleeping.
+/// A child process whose output goes to a file the test polls, so tests can wait for a line
+/// (e.g. "READY", "received SUBACK") with a deadline instead of sleeping.
+///
+/// Spawned with posix_spawn through a small exec wrapper rather than Foundation's `Process`, whose
+/// pipe readers park on the threads Swift concurrency runs on and starve parallel tests. The
+/// wrapper also clears the signal mask the test runner's threads pass on (SIGTERM blocked) and
+/// closes inherited descriptors, so client sockets do not outlive their close in a child.
 final class ChildProcess: Sendable {
-    private let process: Mutex<Process?>
-    private let output = OutputBuffer()
+    let pid: pid_t
     let description: String
+    private let outputPath: String
+    private let exitStatus = Mutex<Int32?>(nil)
+
+    private static let wrapper = """
+        import os, signal, sys
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        os.dup2(fd, 1); os.dup2(fd, 2)
+        os.closerange(3, 65536)
+        os.execv(sys.argv[2], sys.argv[2:])
+        """
 
     init(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
         description = ([executable] + arguments).joined(separator: " ")
-        self.process = Mutex(process)
-        let output = self.output
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-            } else {
-                output.bytes.withLock { $0.append(contentsOf: data) }
-            }
-        }
-        try process.run()
+        outputPath = NSTemporaryDirectory() + "mqtt-child-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        let argv: [UnsafeMutablePointer<CChar>?] = (["/usr/bin/python3", "-c", Self.wrapper, outputPath, executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, "/usr/bin/python3", nil, nil, argv, environ)
+        guard result == 0 else { throw WaitTimeout(description: "posix_spawn \(executable) failed: \(result)") }
+        pid = child
     }
 
-    var text: String { String(decoding: output.bytes.withLock { $0 }, as: UTF8.self) }
+    var text: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
     var lines: [String] { text.split(separator: "\n").map(String.init) }
-    var pid: Int32 { process.withLock { $0?.processIdentifier ?? 0 } }
-    var isRunning: Bool { process.withLock { $0?.isRunning ?? false } }
+
+    var isRunning: Bool {
+        exitStatus.withLock { exitStatus in
+            if exitStatus != nil { return false }
+            var status: Int32 = 0
+            guard waitpid(pid, &status, WNOHANG) == pid else { return true }
+            // The exit code when it exited; 128 + the signal when a signal ended it.
+            exitStatus = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+            return false
+        }
+    }
 
     /// Waits until the output satisfies `condition`; fails with the output so far on timeout.
     func waitForOutput(timeout: Duration = .seconds(10), _ condition: @Sendable (String) -> Bool) async throws {
@@ -41,24 +56,23 @@ final class ChildProcess: Sendable {
 
     func waitForExit(timeout: Duration = .seconds(10)) async throws -> Int32 {
         try await waitUntil(timeout: timeout, "\(description) did not exit; output: \(text)") { !self.isRunning }
-        return process.withLock { $0?.terminationStatus ?? -1 }
+        return exitStatus.withLock { $0 ?? -1 }
     }
 
-    func signal(_ signal: Int32) { kill(pid, signal) }
-
-    func terminate() {
-        if isRunning { signal(SIGTERM) }
+    func signal(_ signal: Int32) {
+        if isRunning { kill(pid, signal) }
     }
+
+    func terminate() { signal(SIGTERM) }
 
     deinit {
-        process.withLock { process in
-            if let process, process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if isRunning {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
         }
+        try? FileManager.default.removeItem(atPath: outputPath)
     }
-}
-
-private final class OutputBuffer: Sendable {
-    let bytes = Mutex<[UInt8]>([])
 }
 
 struct WaitTimeout: Error, CustomStringConvertible {

@@ -13,7 +13,8 @@ final class Mosquitto: Sendable {
     init(persistence: Bool = false) async throws {
         port = try await freePort()
         directory = NSTemporaryDirectory() + "mqtt-test-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // mosquitto started as root drops to its own user, which must be able to write here.
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
         var config = """
             listener \(port) 127.0.0.1
             allow_anonymous true
@@ -46,7 +47,10 @@ final class Mosquitto: Sendable {
         let process = try ChildProcess("/usr/sbin/mosquitto", ["-c", directory + "/mosquitto.conf"])
         current.withLock { $0 = process }
         let port = self.port
-        try await waitUntil(timeout: .seconds(10), "mosquitto on \(port): \(process.text)") { await canConnect(port: port) }
+        try await waitUntil(timeout: .seconds(10), "mosquitto on \(port): \(process.text)") {
+            guard process.isRunning else { throw WaitTimeout(description: "mosquitto exited: \(process.text)") }
+            return await canConnect(port: port)
+        }
     }
 
     /// Stops the broker gracefully (it writes its persistence file) and waits for it to exit.
@@ -64,12 +68,17 @@ final class Mosquitto: Sendable {
     }
 }
 
-/// A port nothing listens on right now.
+private let portsHandedOut = Mutex<Set<Int>>([])
+
+/// A port nothing listens on right now, never the same one twice in this process: the kernel
+/// may hand a just-closed port to the next bind(0), and parallel suites must not share a broker.
 func freePort() async throws -> Int {
-    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
-    let port = channel.localAddress?.port ?? 0
-    try await channel.close()
-    return port
+    while true {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        if portsHandedOut.withLock({ $0.insert(port).inserted }) { return port }
+    }
 }
 
 func canConnect(port: Int) async -> Bool {
