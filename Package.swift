@@ -59,6 +59,7 @@ let package = Package(
             dependencies: [
                 "FlotillaCore",
                 "FlotillaStore",
+                "FlotillaTmux",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -155,6 +156,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "FlotillaWatchTests",
+            dependencies: [
+                "FlotillaHub", "FlotillaTmux", "FlotillaClient", "FlotillaCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "FlotillaHubTests",

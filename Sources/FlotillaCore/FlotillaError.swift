@@ -20,6 +20,8 @@ public struct FlotillaError: Error, Sendable, Hashable, CustomStringConvertible 
         case duplicateID = "duplicate_id"
         case notRegistered = "not_registered"
         case rateLimited = "rate_limited"
+        /// The hub does not watch tmux panes (start it with `--watch-panes`).
+        case watchNotEnabled = "watch_not_enabled"
         case storeUnavailable = "store_unavailable"
         case internalError = "internal_error"
     }
@@ -41,7 +43,7 @@ public struct FlotillaError: Error, Sendable, Hashable, CustomStringConvertible 
         case .unauthorized: 401
         case .forbidden: 403
         case .notFound, .taskNotFound, .agentNotFound: 404
-        case .staleAttempt, .invalidState, .duplicateID, .notRegistered: 409
+        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled: 409
         case .bodyTooLarge: 413
         case .unknownDependency, .dependencyCycle: 422
         case .rateLimited: 429

@@ -23,6 +23,8 @@ public func buildApplication(
     TaskRoutes(hub: hub).add(to: api)
     FleetRoutes(hub: hub).add(to: api)
     EventRoutes(hub: hub).add(to: api)
+    let watched = hub.configuration.watch.map { WatchedAgents(hub: hub, configuration: $0) }
+    WatchRoutes(watched: watched).add(to: api)
     AgentSocketRoute(hub: hub).add(to: router)
 
     let configuration = hub.configuration
@@ -30,7 +32,7 @@ public func buildApplication(
         router: router,
         server: .http1WebSocketUpgrade(webSocketRouter: router),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flotilla"),
-        services: [hub.commits, MaintenanceService(hub: hub), HubShutdown(hub: hub)],
+        services: [hub.commits, MaintenanceService(hub: hub), HubShutdown(hub: hub)] as [any Service] + (watched.map { [$0] } ?? []),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

@@ -19,6 +19,9 @@ public struct HubConfiguration: Sendable {
     public var tickInterval: Double
     /// fsync every commit (survives power loss, not only a killed hub). Default false.
     public var synchronousFull: Bool
+    /// Watch the fleet's interactive agents in tmux and serve their endpoints
+    /// (`--watch-panes`). Default nil: not watching.
+    public var watch: WatchConfiguration?
 
     public init(
         host: String = "127.0.0.1",
@@ -28,7 +31,8 @@ public struct HubConfiguration: Sendable {
         maxBatchSize: Int = 10_000,
         policy: SchedulerPolicy = SchedulerPolicy(),
         tickInterval: Double = 0.1,
-        synchronousFull: Bool = false
+        synchronousFull: Bool = false,
+        watch: WatchConfiguration? = nil
     ) {
         self.host = host
         self.port = port
@@ -38,6 +42,7 @@ public struct HubConfiguration: Sendable {
         self.policy = policy
         self.tickInterval = tickInterval
         self.synchronousFull = synchronousFull
+        self.watch = watch
     }
 
     /// `FLOTILLA_DATA_DIR`, else `.flotilla` in the working directory.

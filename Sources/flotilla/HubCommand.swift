@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlotillaCore
 import FlotillaHub
+import FlotillaTmux
 import Foundation
 import Hummingbird
 import Logging
@@ -43,6 +44,12 @@ struct HubCommand: AsyncParsableCommand {
     @Option(help: "On SIGINT/SIGTERM, seconds to let open requests and streams finish before they are cut.")
     var shutdownGraceSeconds: Double = 5
 
+    @Flag(help: "Watch the fleet's interactive agents in tmux: live screen states and events, /api/agents/{id}/output, /command, /commands, /kill.")
+    var watchPanes = false
+
+    @Option(help: "The fleet's tmux socket for --watch-panes (default: env FLOTILLA_TMUX_SOCKET, else flotilla).")
+    var tmuxSocket: String?
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard leaseSeconds > 0 else { throw ValidationError("--lease-seconds must be positive.") }
@@ -65,7 +72,8 @@ struct HubCommand: AsyncParsableCommand {
             maxBodySize: maxBodyBytes,
             policy: policy,
             tickInterval: Double(tickMs) / 1000,
-            synchronousFull: syncFull
+            synchronousFull: syncFull,
+            watch: watchPanes ? WatchConfiguration(tmux: TmuxConfiguration(socketName: tmuxSocket ?? TmuxConfiguration.defaultSocketName)) : nil
         )
         let hub: Hub
         let newToken: String?

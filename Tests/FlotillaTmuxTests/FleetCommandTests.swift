@@ -45,7 +45,7 @@ func flotilla(_ arguments: [String]) throws -> (status: Int32, output: String) {
         #expect(agents[0].kind == "claude" && agents[2].kind == "shell")
         #expect(agents[2].command.workingDirectory == "/tmp" && agents[0].command.workingDirectory == "/srv")
         #expect(agents[0].spec.autoApprove == AutoApprovePolicy(enabled: true, deny: ["rm -rf"]))
-        #expect(fleet.hubCommand(flotilla: "/bin/flotilla")?.command == "/bin/flotilla hub --port 7711 --host 127.0.0.1")
+        #expect(fleet.hubCommand(flotilla: "/bin/flotilla", socket: "fl")?.command == "/bin/flotilla hub --watch-panes --tmux-socket fl --port 7711 --host 127.0.0.1")
     }
 }
 

@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension Fleet {
     /// Stops agent `name`, or the whole fleet when nil: Ctrl-C first, then SIGTERM to the pane's
     /// process group, then SIGKILL to whatever is left (descendants included); then the panes,
@@ -14,6 +10,8 @@ extension Fleet {
         var targets: [PaneInfo]
         if let name {
             targets = [try await pane(of: name)]
+            // Out of the fleet first, so the supervisor does not take the exit for a crash.
+            _ = try? await tmux.run(["set-option", "-p", "-u", "-t", targets[0].id, "@flotilla_agent"])
         } else {
             guard await tmux.hasSession(file.session) else {
                 throw FleetError(.notRunning, "no fleet session '\(file.session)' on socket '\(tmux.configuration.socketName)'")
@@ -38,24 +36,6 @@ extension Fleet {
 
     /// Gracefully ends the processes of `panes`; returns the pids that needed SIGKILL.
     func terminate(_ panes: [PaneInfo], grace: Duration) async -> [Int32] {
-        var pids: Set<Int32> = []
-        for pane in panes where !pane.isDead {
-            pids.insert(pane.pid)
-            pids.formUnion(ProcessLiveness.descendants(of: pane.pid))
-            _ = try? await tmux.sendKeys(pane.id, "C-c")
-        }
-        func alive() -> [Int32] { pids.filter(ProcessLiveness.isAlive) }
-        func wait(_ limit: Duration) async {
-            let deadline = ContinuousClock.now + limit
-            while !alive().isEmpty && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        }
-        await wait(.milliseconds(500))
-        for pane in panes where !pane.isDead { ProcessLiveness.signalGroup(pane.pid, SIGTERM) }
-        for pid in alive() { kill(pid, SIGTERM) }
-        await wait(grace)
-        let stubborn = alive()
-        for pid in stubborn { kill(pid, SIGKILL) }
-        await wait(.seconds(1))
-        return stubborn
+        await tmux.terminate(panes, grace: grace)
     }
 }

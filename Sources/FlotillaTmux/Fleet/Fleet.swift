@@ -49,7 +49,7 @@ public struct Fleet: Sendable {
         }
         try await tmux.run(["set-option", "-t", file.session, "@flotilla_file", path])
         var hubStarted = false
-        if let hub = file.hubCommand(flotilla: flotilla), !HubProbe.isAnswering(file.hub.url) {
+        if let hub = file.hubCommand(flotilla: flotilla, socket: tmux.configuration.socketName), !HubProbe.isAnswering(file.hub.url) {
             try await tmux.newWindow(session: file.session, name: Self.hubWindow, command: hub)
             hubStarted = true
         }

@@ -45,11 +45,13 @@ extension FleetFile {
         return PaneCommand(line, workingDirectory: resolve(spec.workdir ?? "."), environment: environment)
     }
 
-    /// The hub's start command, or nil when the fleet does not start one.
-    func hubCommand(flotilla: String) -> PaneCommand? {
+    /// The hub's start command, or nil when the fleet does not start one. The hub watches the
+    /// fleet's panes on `socket` (live states, events, the watched-agent endpoints); a custom
+    /// `hub.command` is used as written.
+    func hubCommand(flotilla: String, socket: String) -> PaneCommand? {
         guard hub.start else { return nil }
         if let command = hub.command { return PaneCommand(command, workingDirectory: baseDirectory) }
-        var arguments = [flotilla, "hub"]
+        var arguments = [flotilla, "hub", "--watch-panes", "--tmux-socket", socket]
         if let url = URL(string: hub.url), let port = url.port { arguments += ["--port", "\(port)"] }
         if let url = URL(string: hub.url), let host = url.host { arguments += ["--host", host] }
         if let dataDir = hub.dataDir { arguments += ["--data-dir", resolve(dataDir)] }

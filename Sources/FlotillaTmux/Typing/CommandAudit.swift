@@ -13,20 +13,33 @@ public final class CommandAudit: Sendable {
     private let capacity: Int
     private let path: String?
 
-    public init(capacity: Int = 10_000, path: String? = nil) {
+    /// - Parameters:
+    ///   - capacity: how many records to keep in memory (the newest). Default 10,000.
+    ///   - path: a JSON-lines file every record is appended to; nil keeps the trail in memory only.
+    ///   - resume: read the records `path` already holds, so the trail and its ids carry on
+    ///     across restarts of a long-lived owner (the hub).
+    public init(capacity: Int = 10_000, path: String? = nil, resume: Bool = false) {
         self.capacity = capacity
         self.path = path
+        guard resume, let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        let decoder = JSONDecoder()
+        let old = text.split(separator: "\n").compactMap { try? decoder.decode(CommandRecord.self, from: Data($0.utf8)) }
+        state.withLock { state in
+            state.records = Array(old.suffix(capacity))
+            state.nextID = (old.map(\.id).max() ?? 0) + 1
+        }
     }
 
     /// A fresh command id.
-    func nextID() -> Int {
+    public func nextID() -> Int {
         state.withLock { state in
             defer { state.nextID += 1 }
             return state.nextID
         }
     }
 
-    func append(_ record: CommandRecord) {
+    /// Records a finished command (``CommandQueue`` does this for every command it ran).
+    public func append(_ record: CommandRecord) {
         state.withLock { state in
             state.records.append(record)
             if state.records.count > capacity { state.records.removeFirst(state.records.count - capacity) }

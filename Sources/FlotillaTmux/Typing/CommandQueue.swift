@@ -21,11 +21,13 @@ public final class CommandQueue: Sendable {
 
     /// Queues `text` for `agent`'s `pane` and returns its record once it was sent or finally
     /// failed. Never throws for a typing failure: the record says what happened.
+    /// - Parameter id: the record's id when the caller took one from the audit already (to
+    ///   answer before the command ran); default: a fresh one.
     @discardableResult
-    public func send(_ text: String, to pane: String, agent: String, classifier: ScreenClassifier, force: Bool = false) async throws -> CommandRecord {
+    public func send(_ text: String, to pane: String, agent: String, classifier: ScreenClassifier, force: Bool = false, id: Int? = nil) async throws -> CommandRecord {
         let queuedAt = Date().timeIntervalSince1970
         var record = CommandRecord(
-            id: audit.nextID(), agent: agent, pane: pane, text: text, forced: force, outcome: .failed,
+            id: id ?? audit.nextID(), agent: agent, pane: pane, text: text, forced: force, outcome: .failed,
             method: nil, attempts: 0, enterPresses: 0, errorCode: nil, errorMessage: nil, queuedAt: queuedAt, finishedAt: queuedAt
         )
         let configuration = typer.configuration

@@ -21,4 +21,23 @@ public struct CommandRecord: Sendable, Hashable, Codable {
     /// Seconds since 1970.
     public var queuedAt: Double
     public var finishedAt: Double
+
+    public init(
+        id: Int, agent: String, pane: String, text: String, forced: Bool, outcome: Outcome, method: SafeTyper.Method?,
+        attempts: Int, enterPresses: Int, errorCode: String?, errorMessage: String?, queuedAt: Double, finishedAt: Double
+    ) {
+        self.id = id
+        self.agent = agent
+        self.pane = pane
+        self.text = text
+        self.forced = forced
+        self.outcome = outcome
+        self.method = method
+        self.attempts = attempts
+        self.enterPresses = enterPresses
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.queuedAt = queuedAt
+        self.finishedAt = finishedAt
+    }
 }
