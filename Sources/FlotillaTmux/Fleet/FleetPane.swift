@@ -38,7 +38,7 @@ extension Tmux {
         var result: [FleetPane] = []
         for pane in panes {
             if files[pane.sessionName] == nil {
-                let output = try? await execute(["show-options", "-v", "-t", "=\(pane.sessionName)", "@flotilla_file"])
+                let output = try? await execute(["show-options", "-v", "-t", "=\(pane.sessionName):", "@flotilla_file"])
                 let path = output.flatMap { $0.succeeded ? $0.standardOutput.trimmingWhitespace() : nil }
                 files[pane.sessionName] = .some(path?.isEmpty == false ? path : nil)
             }
