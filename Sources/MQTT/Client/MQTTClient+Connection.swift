@@ -93,6 +93,18 @@ extension MQTTClient {
         do {
             connack = try await withCheckedThrowingContinuation { continuation in
                 state.withLock { $0.connack = (generation, continuation) }
+                // A connection that closed before the continuation was stored (a proxy or broker
+                // that accepts and hangs up at once) has already run `connectionClosed`; take the
+                // continuation back so it is not left waiting forever.
+                guard channel.isActive else {
+                    let orphan = state.withLock { state -> CheckedContinuation<MQTTConnAckPacket, any Error>? in
+                        guard let pending = state.connack, pending.generation == generation else { return nil }
+                        state.connack = nil
+                        return pending.continuation
+                    }
+                    orphan?.resume(throwing: MQTTError(.connectionClosed, "The connection to the broker closed."))
+                    return
+                }
                 channel.writeAndFlush(MQTTPacket.connect(connectPacket(resume: resume)), promise: nil)
             }
         } catch {
