@@ -162,6 +162,7 @@ let package = Package(
             dependencies: [
                 "FlotillaHub", "FlotillaTmux", "FlotillaClient", "FlotillaCore",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

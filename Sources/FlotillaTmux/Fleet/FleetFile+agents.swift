@@ -67,6 +67,9 @@ extension FleetFile {
         return ScreenRules.defaults.merged(with: try ScreenRules.parse(yaml: text))
     }
 
+    /// The hub's data directory (`hub.data_dir`) as an absolute path, when the file sets one.
+    public var hubDataDirectory: String? { hub.dataDir.map(resolve) }
+
     /// Where logs and the audit trail go: `.flotilla/` beside the fleet file.
     public var stateDirectory: String { resolve(".flotilla") }
 

@@ -45,6 +45,7 @@ struct TestFleet: Sendable {
     static func with<Value: Sendable>(
         _ name: String = #function,
         agents: String,
+        hub: String = "{url: 'http://127.0.0.1:1', start: false}",
         start: Bool = true,
         _ body: (TestFleet) async throws -> Value
     ) async throws -> Value {
@@ -56,7 +57,8 @@ struct TestFleet: Sendable {
         try """
             session: fleet
             socket: \(socket)
-            hub: {url: 'http://127.0.0.1:1', start: false}
+            hub: \(hub)
+            supervisor: {restart_backoff: 0.2, restart_backoff_max: 1}
             agents:
             \(agents)
             """.write(toFile: file, atomically: true, encoding: .utf8)
