@@ -58,6 +58,7 @@ struct HubCommand: AsyncParsableCommand {
         guard tickMs > 0 else { throw ValidationError("--tick-ms must be positive.") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
         guard shutdownGraceSeconds >= 0 else { throw ValidationError("--shutdown-grace-seconds must not be negative.") }
+        guard tmuxSocket == nil || watchPanes else { throw ValidationError("--tmux-socket only applies with --watch-panes.") }
     }
 
     func run() async throws {
