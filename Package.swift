@@ -59,6 +59,8 @@ let package = Package(
             dependencies: [
                 "FlotillaCore",
                 "FlotillaStore",
+                "MQTT",
+                .product(name: "NIOCore", package: "swift-nio"),
                 "FlotillaTmux",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -97,6 +99,8 @@ let package = Package(
             dependencies: [
                 "FlotillaCore",
                 "FlotillaClient",
+                "MQTT",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Crypto", package: "swift-crypto"),

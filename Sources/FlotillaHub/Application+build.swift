@@ -32,7 +32,8 @@ public func buildApplication(
         router: router,
         server: .http1WebSocketUpgrade(webSocketRouter: router),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flotilla"),
-        services: [hub.commits, MaintenanceService(hub: hub), HubShutdown(hub: hub)] as [any Service] + (watched.map { [$0] } ?? []),
+        services: [hub.commits, MaintenanceService(hub: hub), HubShutdown(hub: hub)] as [any Service] + (watched.map { [$0] } ?? [])
+            + (configuration.mqtt.map { [MQTTBridge(hub: hub, configuration: $0, logger: logger)] } ?? []),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

@@ -19,6 +19,8 @@ public struct HubConfiguration: Sendable {
     public var tickInterval: Double
     /// fsync every commit (survives power loss, not only a killed hub). Default false.
     public var synchronousFull: Bool
+    /// Serve agents and publish events on an MQTT broker too. Default nil (WebSocket only).
+    public var mqtt: MQTTBridgeConfiguration? = nil
     /// Watch the fleet's interactive agents in tmux and serve their endpoints
     /// (`--watch-panes`). Default nil: not watching.
     public var watch: WatchConfiguration?

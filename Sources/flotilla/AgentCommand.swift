@@ -36,8 +36,11 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Directory tasks run in; worktrees go to <workdir>/worktrees (default: the current directory).")
     var workdir: String?
 
-    @Option(help: "Swarm name (seeds/000), reported to the hub.")
+    @Option(help: "Swarm name (seeds/000): the first level of every MQTT topic with --broker (default flotilla); reported to the hub.")
     var swarm: String?
+
+    @Option(help: ArgumentHelp("Reach the hub through this MQTT broker instead of its WebSocket (the hub runs with --mqtt).", valueName: "mqtt://host:port"))
+    var broker: String?
 
     @Option(help: "Model passed to LLM executors.")
     var model: String?
@@ -98,7 +101,14 @@ struct AgentCommand: AsyncParsableCommand {
             router: ExecutorRouter(executors: executors), workspaces: WorkspaceManager(root: workdir),
             verifier: Verifier(), workdir: workdir, logger: logger
         )
-        let transport = WebSocketTransport(hub: client.resolvedURL, token: client.resolvedToken)
+        let transport: any AgentTransport
+        if let broker {
+            let mqtt = MQTTTransport(broker: broker, swarm: swarm ?? "flotilla", agentID: id)
+            do { try mqtt.validate() } catch { throw ValidationError(error.message) }
+            transport = mqtt
+        } else {
+            transport = WebSocketTransport(hub: client.resolvedURL, token: client.resolvedToken)
+        }
         let runtime = AgentRuntime(configuration: configuration, transport: transport, runner: runner, logger: logger)
         logger.info("agent \(id) (roles \(roles.joined(separator: ",")), executors \(executors.map(\.name).joined(separator: ","))) → \(transport.endpoint)")
         let signals = ShutdownSignals.stream()

@@ -5,6 +5,7 @@ import FlotillaTmux
 import Foundation
 import Hummingbird
 import Logging
+import MQTT
 import ServiceLifecycle
 
 /// Runs the hub: the durable task queue, scheduler and HTTP/WebSocket API.
@@ -41,6 +42,12 @@ struct HubCommand: AsyncParsableCommand {
     @Flag(help: "fsync every commit (survives power loss, not only a killed hub).")
     var syncFull = false
 
+    @Option(help: ArgumentHelp("Also serve agents and publish events on this MQTT broker (seeds' topics).", valueName: "mqtt://host:port"))
+    var mqtt: String?
+
+    @Option(help: "Swarm name with --mqtt: the first level of every topic.")
+    var swarm = "flotilla"
+
     @Option(help: "On SIGINT/SIGTERM, seconds to let open requests and streams finish before they are cut.")
     var shutdownGraceSeconds: Double = 5
 
@@ -57,6 +64,12 @@ struct HubCommand: AsyncParsableCommand {
         guard retryBaseSeconds >= 0 else { throw ValidationError("--retry-base-seconds must not be negative.") }
         guard tickMs > 0 else { throw ValidationError("--tick-ms must be positive.") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
+        if let mqtt {
+            do { _ = try MQTTClient.Configuration(url: mqtt) } catch { throw ValidationError("--mqtt: \(error.message)") }
+        }
+        guard SwarmTopics.isValidSwarm(swarm) else {
+            throw ValidationError("--swarm '\(swarm)' must be one topic level: not empty, without '/', '+' or '#'.")
+        }
         guard shutdownGraceSeconds >= 0 else { throw ValidationError("--shutdown-grace-seconds must not be negative.") }
         guard tmuxSocket == nil || watchPanes else { throw ValidationError("--tmux-socket only applies with --watch-panes.") }
     }
@@ -66,7 +79,7 @@ struct HubCommand: AsyncParsableCommand {
         let logger = Logger(label: "flotilla.hub")
         var policy = SchedulerPolicy(leaseDuration: leaseSeconds, agingInterval: agingSeconds)
         policy.backoff.base = retryBaseSeconds
-        let configuration = HubConfiguration(
+        var configuration = HubConfiguration(
             host: host,
             port: port,
             dataDirectory: dataDir ?? HubConfiguration.defaultDataDirectory,
@@ -76,6 +89,7 @@ struct HubCommand: AsyncParsableCommand {
             synchronousFull: syncFull,
             watch: watchPanes ? WatchConfiguration(tmux: TmuxConfiguration(socketName: tmuxSocket ?? TmuxConfiguration.defaultSocketName)) : nil
         )
+        configuration.mqtt = mqtt.map { MQTTBridgeConfiguration(url: $0, swarm: swarm) }
         let hub: Hub
         let newToken: String?
         do {

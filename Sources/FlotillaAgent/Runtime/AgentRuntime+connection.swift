@@ -57,7 +57,8 @@ extension AgentRuntime {
         var messages = channel.messages.makeAsyncIterator()
         var reply: Envelope?
         while let message = await messages.next() {
-            if message.type == .registered { reply = message; break }
+            // Only the answer to this registration: a broker may still hold an older one.
+            if message.type == .registered, message.id == "re-\(registerID)" { reply = message; break }
             if message.type == .error, message.payload["ref"]?.stringValue == registerID {
                 throw AgentError(.badConfiguration, message.payload["message"]?.stringValue ?? "registration refused")
             }

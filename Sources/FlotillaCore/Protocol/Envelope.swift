@@ -66,4 +66,8 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable {
     case register, heartbeat, ready, drain, accept, progress, complete, fail, release, message
     // hub → agent
     case registered, assignment, cancel, ack, error
+    /// Presence on MQTT (`online`/`offline`, the will message): agents and the hub.
+    case status
+    /// A hub event published for MQTT subscribers (never sent to the hub).
+    case event
 }

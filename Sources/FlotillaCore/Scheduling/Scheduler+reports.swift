@@ -65,7 +65,7 @@ extension Scheduler {
             stats.record(latency: now - task.createdAt, at: now)
             task.finishedAt = now
             task.leaseExpiresAt = nil
-            move(&task, to: .succeeded, now: now)
+            move(&task, to: .succeeded, now: now, data: ["result": result])
             resolveDependents(of: task.id, succeeded: true, now: now)
             announce(agentID, now: now)
             pump(now: now)

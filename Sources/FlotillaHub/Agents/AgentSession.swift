@@ -23,12 +23,18 @@ struct AgentSession: Sendable {
             if case .failure(let error) = parsed { reply(error: error, to: nil) }
             return
         }
+        await handle(envelope)
+    }
+
+    func handle(_ envelope: Envelope) async {
         switch envelope.type {
         case .register: register(envelope)
         case .ready, .drain, .heartbeat: control(envelope)
         case .accept, .progress, .complete, .fail, .release: await report(envelope)
         case .message: relay(envelope)
-        case .registered, .assignment, .cancel, .ack, .error:
+        // Presence is the MQTT bridge's business (it reads wills); a socket's presence is the socket.
+        case .status: break
+        case .registered, .assignment, .cancel, .ack, .error, .event:
             reply(error: FlotillaError(.invalidField, "'\(envelope.type.rawValue)' is sent by the hub, not by agents.", field: "type"), to: envelope)
         }
     }

@@ -21,31 +21,9 @@ struct TaskRoutes {
     /// When every task already existed (idempotency keys), the status is 200.
     private func submit(_ request: Request) async throws -> Response {
         let body = try await JSONResponse.body(of: request, limit: hub.configuration.maxBodySize)
-        let items: [JSONValue]
-        let single: Bool
-        switch body {
-        case .array(let array):
-            (items, single) = (array, false)
-        case .object(let object) where object.keys.count == 1 && object["tasks"] != nil:
-            guard let array = object["tasks"]?.arrayValue else {
-                throw FlotillaError(.invalidField, "'tasks' must be an array of task objects.", field: "tasks")
-            }
-            (items, single) = (array, false)
-        case .object:
-            (items, single) = ([body], true)
-        default:
-            throw FlotillaError(.invalidField, "The body must be a task object or an array of them, got \(body.typeName).")
-        }
-        guard !items.isEmpty else { throw FlotillaError(.invalidField, "The batch is empty.", field: "tasks") }
-        guard items.count <= hub.configuration.maxBatchSize else {
-            throw FlotillaError(.invalidField, "At most \(hub.configuration.maxBatchSize) tasks per batch, got \(items.count).", field: "tasks")
-        }
-        var specs: [TaskSpec] = []
-        specs.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            specs.append(try TaskSpec(json: item, index: single ? nil : index))
-        }
-        let submitted = try await hub.submit(specs)
+        let submission = try Submission(body, maxBatchSize: hub.configuration.maxBatchSize)
+        let single = submission.single
+        let submitted = try await hub.submit(submission.specs)
         let status: HTTPResponse.Status = submitted.contains(where: \.created) ? .created : .ok
         if single { return JSONResponse.make(submitted[0].task.json(), status: status) }
         return JSONResponse.make(["tasks": .array(submitted.map { $0.task.json() })], status: status)

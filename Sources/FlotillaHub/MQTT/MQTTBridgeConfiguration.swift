@@ -1,0 +1,19 @@
+/// How the hub serves agents and publishes its events on an MQTT broker (`flotilla hub --mqtt`).
+public struct MQTTBridgeConfiguration: Sendable {
+    /// Broker URL: `mqtt://[user[:password]@]host[:port]` or `mqtts://…`.
+    public var url: String
+    /// First topic level of every topic (seeds/000's `--swarm`). Default `flotilla`.
+    public var swarm: String
+    /// The hub's MQTT client id. Default `flotilla-hub-<swarm>`, so a restarted hub resumes the
+    /// session the broker kept and reads what was published to it while it was down.
+    public var clientID: String?
+    /// How long the broker keeps the hub's session after a disconnect, in seconds. Default 86,400.
+    public var sessionExpirySeconds: Int
+
+    public init(url: String, swarm: String = "flotilla", clientID: String? = nil, sessionExpirySeconds: Int = 86_400) {
+        self.url = url
+        self.swarm = swarm
+        self.clientID = clientID
+        self.sessionExpirySeconds = sessionExpirySeconds
+    }
+}
