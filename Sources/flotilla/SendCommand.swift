@@ -1,4 +1,6 @@
 import ArgumentParser
+import FlotillaClient
+import FlotillaCore
 import FlotillaTmux
 import Foundation
 
@@ -6,7 +8,12 @@ import Foundation
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
-        abstract: "Type TEXT into an agent's pane (waits until it is idle; whole, once, submitted)."
+        abstract: "Type TEXT into an agent's pane (waits until it is idle; whole, once, submitted).",
+        discussion: """
+            When the hub at hub.url watches the fleet's panes, the text goes through its command \
+            queue (POST /api/agents/NAME/command), so it never interleaves with commands typed \
+            through the API; otherwise this process types it itself.
+            """
     )
 
     @OptionGroup var fleet: FleetOptions
@@ -26,6 +33,16 @@ struct SendCommand: AsyncParsableCommand {
     func run() async throws {
         let fleet = try self.fleet.load()
         let body = text == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : text
+        if let answer = try await sendThroughHub(fleet, body) {
+            guard answer["status"] == "sent" else {
+                if answer["status"] == "queued" {
+                    throw Console.fail("error: still queued in the hub as command \(answer["id"]?.intValue ?? 0) after \(timeout)s (the agent is not idle); it will be typed when it is")
+                }
+                throw Console.fail("error: \(answer["error"]?["code"]?.stringValue ?? "failed"): \(answer["error"]?["message"]?.stringValue ?? "not sent") (after \(answer["attempts"]?.intValue ?? 0) attempts)")
+            }
+            Console.print("sent to \(name) through the hub (\(answer["method"]?.stringValue ?? "?"), command \(answer["id"]?.intValue ?? 0))")
+            return
+        }
         let record = try await FleetOptions.run { () -> CommandRecord in
             let pane = try await fleet.pane(of: name)
             let classifier = try fleet.classifier(for: name)
@@ -40,5 +57,24 @@ struct SendCommand: AsyncParsableCommand {
             throw Console.fail("error: \(record.errorCode ?? "failed"): \(record.errorMessage ?? "not sent") (after \(record.attempts) attempts)")
         }
         Console.print("sent to \(name) (\(record.method?.rawValue ?? "?"), \(record.attempts) attempt\(record.attempts == 1 ? "" : "s"))")
+    }
+
+    /// The hub's command record when a hub watching this fleet's socket and agent answers, else nil.
+    private func sendThroughHub(_ fleet: Fleet, _ text: String) async throws -> JSONValue? {
+        let client = HubClient(baseURL: fleet.file.hub.url, token: PsCommand.token(for: fleet))
+        guard let watch = try? await client.send(.GET, "/api/watch", timeout: .seconds(2)).body,
+              watch["enabled"] == true,
+              watch["socket"]?.stringValue == fleet.tmux.configuration.socketName,
+              watch["agents"]?.arrayValue?.contains(where: { $0["agent"]?.stringValue == name }) == true
+        else { return nil }
+        let wait = min(600, max(0, timeout))
+        do {
+            return try await client.send(
+                .POST, "/api/agents/\(name.pathSegment)/command?wait=\(wait)", body: ["text": .string(text), "force": .bool(force)],
+                timeout: .seconds(Int64(wait) + 30)
+            ).body
+        } catch {
+            throw ClientOptions.report(error, hubURL: fleet.file.hub.url)
+        }
     }
 }

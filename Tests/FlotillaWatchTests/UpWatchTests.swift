@@ -44,6 +44,13 @@ import Glibc
             #expect(sent["status"] == "sent", "\(sent)")
             #expect(fleet.recorded("solo") == ["through the hub's API"])
 
+            // `flotilla send` goes through the watching hub's queue, so it is in the hub's trail.
+            let send = try await Self.flotilla(["send", "-f", file, "other", "from the CLI"])
+            #expect(send.status == 0 && send.output.contains("through the hub"), "\(send.output)")
+            #expect(fleet.recorded("other") == ["from the CLI"])
+            let trail = try await client.send(.GET, "/api/agents/other/commands").body["commands"]?.arrayValue ?? []
+            #expect(trail.compactMap { $0["text"]?.stringValue } == ["from the CLI"])
+
             let pid = try await fleet.fleet.pane(of: "solo").pid
             let killed = try await client.send(.POST, "/api/agents/solo/kill").body
             #expect(killed["killed"] == true)
