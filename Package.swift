@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "FlotillaAgentTests",
             dependencies: [
-                "FlotillaAgent", "FlotillaHub", "FlotillaClient", "FlotillaCore",
+                "FlotillaAgent", "FlotillaHub", "FlotillaClient", "FlotillaCore", "MQTT",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]

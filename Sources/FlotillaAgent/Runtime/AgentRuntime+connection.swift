@@ -69,7 +69,7 @@ extension AgentRuntime {
             guard let task = item["task_id"]?.stringValue, let attempt = item["attempt"]?.intValue else { return nil }
             return AttemptKey(taskID: task, attempt: Int(attempt))
         })
-        let (lost, resend, draining) = state.withLock { state in
+        let (lost, resend, draining, missing) = state.withLock { state in
             state.channel = channel
             // Never heartbeat less often than a third of the lease, whatever the hub suggests.
             let lease = reply.payload["lease_seconds"]?.doubleValue.map { $0 / 3 } ?? .infinity
@@ -77,7 +77,10 @@ extension AgentRuntime {
                 state.heartbeatInterval = .milliseconds(Int(seconds * 1000))
             }
             let lost = state.running.filter { !held.contains($0.key) }
-            return (lost, state.pendingFinals.map(\.envelope), state.draining)
+            // Held by the hub, unknown here: the assignment was lost on the way.
+            let unsettled = state.unsettled
+            let missing = held.filter { state.running[$0] == nil && !unsettled.contains($0) }
+            return (lost, state.pendingFinals.map(\.envelope), state.draining, missing)
         }
         logger.info("registered with \(transport.endpoint)", metadata: ["held": "\(held.count)", "resending": "\(resend.count)"])
         // Work the hub no longer counts as ours was taken back while we were away: stop it.
@@ -86,6 +89,10 @@ extension AgentRuntime {
             stop.fire(.cancelled)
         }
         for envelope in resend { try await channel.send(envelope) }
+        for key in missing.sorted(by: { $0.description < $1.description }) {
+            logger.warning("the hub counts \(key) as ours but it never arrived; releasing it")
+            await send(.release, payload: ["task_id": .string(key.taskID), "attempt": .int(Int64(key.attempt)), "reason": "assignment never arrived"], final: true)
+        }
         try await channel.send(Envelope(id: ids.next(), type: draining ? .drain : .ready, agentID: configuration.agentID))
         while let message = await messages.next() {
             await handle(message)

@@ -27,6 +27,14 @@ public final class AgentRuntime: Sendable {
         var running: [AttemptKey: StopSignal] = [:]
         /// Final reports not yet acknowledged, by message id, in the order they were made.
         var pendingFinals: [(id: String, envelope: Envelope)] = []
+
+        /// Attempts whose final report still waits for the hub's ack.
+        var unsettled: Set<AttemptKey> {
+            Set(pendingFinals.compactMap { pending in
+                guard let task = pending.envelope.payload["task_id"]?.stringValue, let attempt = pending.envelope.payload["attempt"]?.intValue else { return nil }
+                return AttemptKey(taskID: task, attempt: Int(attempt))
+            })
+        }
         var draining = false
         var heartbeatInterval: Duration?
         var completed = 0
@@ -120,7 +128,10 @@ public final class AgentRuntime: Sendable {
     func heartbeatPayload() -> JSONValue {
         let usage = ResourceUsage.current()
         let uptime = (ContinuousClock.now - started).seconds
-        let (inHand, completed, failed, draining) = state.withLock { ($0.running.keys.map(\.description), $0.completed, $0.failed, $0.draining) }
+        // Reports not yet acknowledged still hold their attempts: the hub must keep those leases.
+        let (inHand, completed, failed, draining) = state.withLock { state in
+            (state.unsettled.union(state.running.keys).map(\.description), state.completed, state.failed, state.draining)
+        }
         return [
             "uptime": .double((uptime * 10).rounded() / 10),
             "rss_bytes": .int(Int64(usage.rssBytes)),

@@ -52,7 +52,15 @@ extension Scheduler {
         slot.lastSeen = now
         if let body { slot.heartbeat = body }
         agents[agentID] = slot
-        for taskID in slot.held { tasks[taskID]?.leaseExpiresAt = now + policy.leaseDuration }
+        // An agent that lists what it holds (`current_tasks`: "task#attempt") renews only those:
+        // an assignment lost on the way (a connection or broker that died with it in flight) then
+        // runs out its lease and is retried instead of being kept alive forever.
+        let inHand = body?["current_tasks"]?.arrayValue.map { Set($0.compactMap(\.stringValue)) }
+        for taskID in slot.held {
+            guard let attempt = tasks[taskID]?.attempt else { continue }
+            if let inHand, !inHand.contains("\(taskID)#\(attempt)") { continue }
+            tasks[taskID]?.leaseExpiresAt = now + policy.leaseDuration
+        }
         return true
     }
 

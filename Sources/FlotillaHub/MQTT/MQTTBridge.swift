@@ -50,7 +50,7 @@ final class MQTTBridge: Service {
             }
             // Subscribed before the hub says it is online, so no agent's answer to that is missed.
             let inbound = try await client.subscribe(to: inboundFilters())
-            try await client.publish(to: topics.hubStatus, payload: statusEnvelope("online").text, qos: .atLeastOnce, retain: true)
+            group.addTask { try await self.announcePresence(client) }
             logger.info("serving agents on \(configuration.url) as swarm '\(configuration.swarm)'")
             for await message in inbound {
                 if let writer = await handle(message, client: client) {
@@ -84,6 +84,19 @@ final class MQTTBridge: Service {
         Envelope(id: UUID().uuidString.lowercased(), type: .status, payload: [
             "status": .string(status), "instance": .string(instance), "version": .string(FlotillaVersion.current),
         ])
+    }
+
+    /// Publishes `online` (retained) now and after every reconnect: a broker restarted without
+    /// persistence has forgotten it, and agents wait for it before they register.
+    private func announcePresence(_ client: MQTTClient) async throws {
+        var announced: Int?
+        while !Task.isCancelled {
+            if let generation = client.connectionGeneration, generation != announced {
+                try await client.publish(to: topics.hubStatus, payload: statusEnvelope("online").text, qos: .atLeastOnce, retain: true)
+                announced = generation
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     /// Says offline and disconnects, so agents stop sending to a hub that is going away.

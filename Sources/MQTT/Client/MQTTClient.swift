@@ -64,6 +64,10 @@ public final class MQTTClient: Sendable {
     /// Whether a connection is up (CONNACK received and not yet lost).
     public var isConnected: Bool { state.withLock { $0.connection != nil } }
 
+    /// Identifies the current connection (nil while disconnected); it changes with every
+    /// reconnect, so callers can redo what a broker may have forgotten (retained state).
+    public var connectionGeneration: Int? { state.withLock { $0.connection?.generation } }
+
     /// Waits until the client is connected; throws if it shuts down first.
     public func waitUntilConnected() async throws {
         let waiterID = state.withLock { $0.makeWaiterID() }

@@ -40,10 +40,12 @@ func eventually(_ what: String, within seconds: Double = 20, _ condition: @Senda
 enum LiveHub {
     static func run<Value: Sendable>(
         port: Int = 0, dataDirectory: String = Paths.temporaryDirectory("hub"), leaseSeconds: Double = 30,
+        mqtt: MQTTBridgeConfiguration? = nil,
         _ body: @escaping @Sendable (ServedHub, HubClient) async throws -> Value
     ) async throws -> Value {
         let policy = SchedulerPolicy(leaseDuration: leaseSeconds, backoff: Backoff(base: 0.05, cap: 0.2, jitter: 0))
-        let configuration = HubConfiguration(port: port, dataDirectory: dataDirectory, policy: policy, tickInterval: 0.02)
+        var configuration = HubConfiguration(port: port, dataDirectory: dataDirectory, policy: policy, tickInterval: 0.02)
+        configuration.mqtt = mqtt
         var logger = Logger(label: "test.hub")
         logger.logLevel = .warning
         return try await Hub.serve(configuration: configuration, logger: logger) { served in
@@ -162,8 +164,13 @@ extension Assignment {
 /// Runs the `flotilla` CLI to the end; returns its exit status and output. Waits without
 /// blocking a thread: the CLI may need the hub running in this very test process.
 func runCLI(_ arguments: [String], within seconds: Double = 120) async throws -> (status: Int32, output: String) {
+    try await runProgram(Paths.flotilla, arguments, within: seconds)
+}
+
+/// Runs a program to the end without blocking a thread; returns its exit status and output.
+func runProgram(_ executable: String, _ arguments: [String], within seconds: Double = 120) async throws -> (status: Int32, output: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Paths.flotilla)
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     let outputPath = Paths.temporaryDirectory("cli") + "/output"
     FileManager.default.createFile(atPath: outputPath, contents: nil)
@@ -171,7 +178,7 @@ func runCLI(_ arguments: [String], within seconds: Double = 120) async throws ->
     process.standardOutput = output
     process.standardError = output
     try process.run()
-    try await eventually("flotilla \(arguments.first ?? "") exits", within: seconds) { !process.isRunning }
+    try await eventually("\(executable) \(arguments.first ?? "") exits", within: seconds) { !process.isRunning }
     return (process.terminationStatus, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
 }
 

@@ -1,0 +1,65 @@
+import Foundation
+import Synchronization
+
+/// A real mosquitto on a port of its own, which a test can kill and start again on that port.
+final class Broker: Sendable {
+    let port: Int
+    let directory: String
+    private let current: Mutex<Process?>
+
+    init() async throws {
+        port = try LiveHub.freePort()
+        directory = Paths.temporaryDirectory("mosquitto")
+        try "listener \(port) 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\n"
+            .write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
+        current = Mutex(nil)
+        try await start()
+    }
+
+    var url: String { "mqtt://127.0.0.1:\(port)" }
+
+    /// Starts mosquitto and waits until it accepts connections.
+    func start() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/mosquitto")
+        process.arguments = ["-c", directory + "/mosquitto.conf"]
+        let log = FileHandle(forWritingAtPath: directory + "/mosquitto.log") ?? {
+            FileManager.default.createFile(atPath: directory + "/mosquitto.log", contents: nil)
+            return FileHandle(forWritingAtPath: directory + "/mosquitto.log")!
+        }()
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        current.withLock { $0 = process }
+        let port = self.port
+        try await eventually("mosquitto accepts connections on \(port)", within: 10) {
+            guard process.isRunning else { throw TestFailure("mosquitto exited: \(self.log)") }
+            return Self.accepts(port: port)
+        }
+    }
+
+    /// Kills the broker outright: no wills, no goodbyes, sessions and retained messages gone.
+    func kill() async throws {
+        guard let process = current.withLock({ $0 }) else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        try await eventually("mosquitto exits", within: 10) { !process.isRunning }
+    }
+
+    var log: String { (try? String(contentsOfFile: directory + "/mosquitto.log", encoding: .utf8)) ?? "" }
+
+    deinit {
+        if let process = current.withLock({ $0 }), process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+    }
+
+    private static func accepts(port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+}
