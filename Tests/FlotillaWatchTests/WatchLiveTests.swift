@@ -23,6 +23,7 @@ import Testing
                     group.addTask { await events.follow(hub.client) }
                     defer { group.cancelAll() }
                     try await Self.walk(hub: hub, events: events, directory: directory)
+                    try await Self.reconnects(hub: hub, events: events, socket: fleet.socket)
                 }
                 // One log: every event has the next sequence number, and a stream resumed from
                 // the middle continues exactly where the log does.
@@ -101,6 +102,18 @@ import Testing
         let trail = try await hub.get("/api/agents/asker/commands")
         #expect(trail.json["commands"]?.arrayValue?.compactMap { $0["status"]?.stringValue } == ["sent", "failed"])
         #expect(Fixture.recorded(directory + "/rec-asker.jsonl") == ["/approve rm -rf build"])
+    }
+
+    /// A control connection lost under a live session is made again by the next scan, and the
+    /// agent is watched and typed into as before.
+    static func reconnects(hub: WatchHub, events: EventLog, socket: String) async throws {
+        let starts = { (log: EventLog) in log.of("walker", "agent.screen_state").filter { $0["from"] == .null }.count }
+        let before = starts(events)
+        try await Tmux(configuration: TmuxConfiguration(socketName: socket)).run(["detach-client", "-s", "fleet"])
+        try await events.wait("walker watched again") { starts($0) > before }
+        let read = try await hub.post("/api/agents/walker/command?wait=30", #"{"text": "/read the spec", "force": true}"#)
+        #expect(read.json["status"] == "sent", "\(read.json)")
+        try await events.wait("walker reading") { $0.states("walker").contains("reading") }
     }
 
     static func firstEvent(_ client: HubClient, since: Int64) async throws -> StreamedEvent {

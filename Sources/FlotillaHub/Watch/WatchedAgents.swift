@@ -133,6 +133,12 @@ public final class WatchedAgents: Service, Sendable {
                     self?.record(.command(record))
                 }
                 await withTaskGroup(of: Void.self) { group in
+                    // A connection that closes under a live session (its control client was
+                    // killed) ends this task too, so the next scan connects afresh.
+                    group.addTask {
+                        for await _ in control.subscribe() {}
+                        continuation.finish()
+                    }
                     // Buffered commands still run after the stream ends; they fail fast when
                     // their pane is gone, so none is left pending.
                     for await item in work {
