@@ -141,6 +141,7 @@ let package = Package(
             name: "MQTTTests",
             dependencies: [
                 "MQTT",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -10,6 +10,8 @@ final class MQTTChannelHandler: ChannelInboundHandler {
     let client: MQTTClient
     let generation: Int
     private var needsFlush = false
+    /// Why the connection is closing, when an error closes it.
+    private var failure: (any Error)?
 
     init(client: MQTTClient, generation: Int) {
         self.client = client
@@ -33,13 +35,23 @@ final class MQTTChannelHandler: ChannelInboundHandler {
         context.fireChannelReadComplete()
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        client.writabilityChanged(generation: generation)
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
-        client.connectionClosed(generation: generation)
+        // TLS reports a failed handshake after closing; a tick later its error has been seen.
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            handler.value.client.connectionClosed(generation: handler.value.generation, cause: handler.value.failure)
+        }
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         client.logger.warning("MQTT connection error, closing", metadata: ["error": "\(error)"])
+        if failure == nil { failure = error }
         context.close(promise: nil)
     }
 }

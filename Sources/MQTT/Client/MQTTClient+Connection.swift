@@ -22,6 +22,7 @@ extension MQTTClient {
     private func connectLoop() async throws {
         var attempt = 0
         var connectedOnce = false
+        var lastError: (any Error)?
         while !Task.isCancelled && !state.withLock({ $0.isShutdown }) {
             do {
                 let connection = try await establish(resume: connectedOnce)
@@ -33,11 +34,12 @@ extension MQTTClient {
                     throw error
                 }
                 if error is CancellationError { return }
+                lastError = error
                 logger.info("MQTT connection ended", metadata: ["error": "\(error)"])
             }
             if Task.isCancelled || state.withLock({ $0.isShutdown }) { return }
             guard let policy = configuration.reconnect else {
-                throw MQTTError(.connectionClosed, "The connection to the broker was lost and reconnecting is disabled.")
+                throw lastError as? MQTTError ?? MQTTError(.connectionClosed, "The connection to the broker was lost and reconnecting is disabled.")
             }
             let delay = policy.delay(attempt: attempt)
             attempt += 1
@@ -92,17 +94,16 @@ extension MQTTClient {
         let connack: MQTTConnAckPacket
         do {
             connack = try await withCheckedThrowingContinuation { continuation in
-                state.withLock { $0.connack = (generation, continuation) }
-                // A connection that closed before the continuation was stored (a proxy or broker
-                // that accepts and hangs up at once) has already run `connectionClosed`; take the
-                // continuation back so it is not left waiting forever.
-                guard channel.isActive else {
-                    let orphan = state.withLock { state -> CheckedContinuation<MQTTConnAckPacket, any Error>? in
-                        guard let pending = state.connack, pending.generation == generation else { return nil }
-                        state.connack = nil
-                        return pending.continuation
-                    }
-                    orphan?.resume(throwing: MQTTError(.connectionClosed, "The connection to the broker closed."))
+                // A connection that closed before this continuation was stored (a broker that
+                // accepts and hangs up at once, a failed TLS handshake) has already run
+                // `connectionClosed`: fail with its reason instead of waiting forever.
+                let closed = state.withLock { state -> MQTTError? in
+                    if let last = state.lastClosed, last.generation >= generation { return last.error }
+                    state.connack = (generation, continuation)
+                    return nil
+                }
+                if let closed {
+                    continuation.resume(throwing: closed)
                     return
                 }
                 channel.writeAndFlush(MQTTPacket.connect(connectPacket(resume: resume)), promise: nil)
@@ -145,7 +146,7 @@ extension MQTTClient {
     /// Makes the connection current and re-sends: unacknowledged PUBLISHes (DUP set) or PUBRELs,
     /// in their original order, then SUBSCRIBEs the broker does not hold.
     private func activate(channel: any Channel, generation: Int, connack: MQTTConnAckPacket) -> MQTTClientState.Connection? {
-        let connection = MQTTClientState.Connection(channel: channel, generation: generation, sessionPresent: connack.sessionPresent)
+        let connection = MQTTClientState.Connection(channel: channel, generation: generation, sessionPresent: connack.sessionPresent, writer: MQTTWriteQueue(channel: channel))
         let activated = state.withLock { state -> ([MQTTPacket], [CheckedContinuation<Void, any Error>], [CheckedContinuation<Void, any Error>])? in
             guard !state.isShutdown else { return nil }
             state.connection = connection
@@ -179,8 +180,7 @@ extension MQTTClient {
             return (packets, waiters, state.grantQuota())
         }
         guard let (packets, waiters, granted) = activated else { return nil }
-        for packet in packets { channel.write(packet, promise: nil) }
-        channel.flush()
+        for packet in packets { connection.writer.write(packet) }
         logger.debug("MQTT connected", metadata: ["session_present": "\(connack.sessionPresent)", "resent": "\(packets.count)"])
         for waiter in waiters { waiter.resume() }
         for continuation in granted { continuation.resume() }
@@ -200,7 +200,7 @@ extension MQTTClient {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await channel.closeFuture.get() }
                 if configuration.keepAlive > .zero {
-                    group.addTask { try await self.keepAlive(channel) }
+                    group.addTask { try await self.keepAlive(connection) }
                 }
                 _ = try await group.next()
                 group.cancelAll()
@@ -212,7 +212,8 @@ extension MQTTClient {
 
     /// Sends PINGREQ every keep-alive interval and closes the connection when nothing at all
     /// comes back within the ping timeout: a half-open TCP connection never reports itself.
-    private func keepAlive(_ channel: any Channel) async throws {
+    private func keepAlive(_ connection: MQTTClientState.Connection) async throws {
+        let channel = connection.channel
         let clock = ContinuousClock()
         let interval = configuration.keepAlive
         let timeout = min(configuration.pingTimeout, interval)
@@ -220,7 +221,7 @@ extension MQTTClient {
         while true {
             try await clock.sleep(until: next)
             let sentAt = clock.now
-            channel.writeAndFlush(MQTTPacket.pingreq, promise: nil)
+            connection.writer.write(.pingreq)
             try await clock.sleep(until: sentAt + timeout)
             if state.withLock({ $0.lastReceived }) < sentAt {
                 logger.warning("MQTT broker did not answer PINGREQ in time; closing the connection")
@@ -232,17 +233,32 @@ extension MQTTClient {
     }
 
     /// Called from the event loop when a connection's channel goes inactive.
-    func connectionClosed(generation: Int) {
-        let (failed, connack) = state.withLock { state in
+    func writabilityChanged(generation: Int) {
+        let writer = state.withLock { $0.connection?.generation == generation ? $0.connection?.writer : nil }
+        writer?.writabilityChanged()
+    }
+
+    func connectionClosed(generation: Int, cause: (any Error)? = nil) {
+        let error: MQTTError
+        if let cause = cause as? MQTTError {
+            error = cause
+        } else if let cause, cause is NIOSSLError || cause is BoringSSLError {
+            error = MQTTError(.tlsFailed, "The TLS handshake with \(configuration.host):\(configuration.port) failed: \(cause)")
+        } else {
+            error = MQTTError(.connectionClosed, "The connection to the broker closed\(cause.map { ": \($0)" } ?? ".")")
+        }
+        let (failed, connack, writer) = state.withLock { state in
+            state.lastClosed = (generation, error)
+            let writer = state.connection?.generation == generation ? state.connection?.writer : nil
             let failed = state.connectionLost(generation: generation)
             var connack: CheckedContinuation<MQTTConnAckPacket, any Error>?
             if let pending = state.connack, pending.generation == generation {
                 connack = pending.continuation
                 state.connack = nil
             }
-            return (failed, connack)
+            return (failed, connack, writer)
         }
-        let error = MQTTError(.connectionClosed, "The connection to the broker closed.")
+        writer?.close()
         for continuation in failed { continuation.resume(throwing: error) }
         connack?.resume(throwing: error)
     }

@@ -17,8 +17,8 @@ extension MQTTClient {
         var packet = MQTTPublishPacket(topic: topic, payload: payload, qos: qos, retain: retain, properties: configuration.version == .v5 ? properties : .init())
         try checkSize(packet)
         if qos == .atMostOnce {
-            let channel = try await connectedChannel()
-            try await channel.writeAndFlush(MQTTPacket.publish(packet))
+            let writer = try await connectedWriter()
+            if writer.write(.publish(packet)) { await writer.waitForRoom() }
             return
         }
         try await acquireInflightSlot()
@@ -29,7 +29,7 @@ extension MQTTClient {
         // Cancelling stops the wait, not the delivery: the message stays in the session until acknowledged.
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let outcome = state.withLock { state -> Result<(any Channel)?, any Error> in
+                let outcome = state.withLock { state -> Result<MQTTWriteQueue?, any Error> in
                     guard !state.isShutdown, !Task.isCancelled, let id = state.allocatePacketID() else {
                         state.inflight -= 1
                         if Task.isCancelled { return .failure(CancellationError()) }
@@ -37,10 +37,10 @@ extension MQTTClient {
                     }
                     packet.packetID = id
                     state.outbound[id] = .init(packet: packet, stage: .awaitingAck, sequence: sequence, continuation: continuation)
-                    return .success(state.connection?.channel)
+                    return .success(state.connection?.writer)
                 }
                 switch outcome {
-                case .success(let channel): channel?.writeAndFlush(MQTTPacket.publish(packet), promise: nil)
+                case .success(let writer): writer?.write(.publish(packet))
                 case .failure(let error): continuation.resume(throwing: error)
                 }
             }
@@ -69,11 +69,11 @@ extension MQTTClient {
         _ = try MQTTPacket.publish(probe).encoded(version: configuration.version, maximumPacketSize: limit)
     }
 
-    /// The current channel, waiting for a connection if there is none.
-    func connectedChannel() async throws -> any Channel {
+    /// The current connection's writer, waiting for a connection if there is none.
+    func connectedWriter() async throws -> MQTTWriteQueue {
         while true {
-            let channel = state.withLock { $0.connection?.channel }
-            if let channel { return channel }
+            let writer = state.withLock { $0.connection?.writer }
+            if let writer { return writer }
             try await waitUntilConnected()
         }
     }

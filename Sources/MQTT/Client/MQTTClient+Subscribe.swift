@@ -25,18 +25,18 @@ extension MQTTClient {
         let codes: [UInt8]
         do {
             codes = try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<[UInt8], any Error>) in
-                let outcome = state.withLock { state -> Result<(any Channel, MQTTSubscribePacket)?, MQTTError> in
+                let outcome = state.withLock { state -> Result<(MQTTWriteQueue, MQTTSubscribePacket)?, MQTTError> in
                     guard !state.isShutdown, var subscription = state.subscriptions[id] else {
                         return .failure(MQTTError(.shutdown, "The client has shut down."))
                     }
                     subscription.subackWaiters.append(waiter)
                     state.subscriptions[id] = subscription
-                    guard let channel = state.connection?.channel, let packetID = state.allocatePacketID() else { return .success(nil) }
+                    guard let writer = state.connection?.writer, let packetID = state.allocatePacketID() else { return .success(nil) }
                     state.pending[packetID] = .subscribe(subscriptionID: id)
-                    return .success((channel, subscribePacket(packetID: packetID, id: id, subscription: subscription)))
+                    return .success((writer, subscribePacket(packetID: packetID, id: id, subscription: subscription)))
                 }
                 switch outcome {
-                case .success(let send?): send.0.writeAndFlush(MQTTPacket.subscribe(send.1), promise: nil)
+                case .success(let send?): send.0.write(.subscribe(send.1))
                 case .success(nil): break  // sent by the next connect
                 case .failure(let error): waiter.resume(throwing: error)
                 }
@@ -68,7 +68,7 @@ extension MQTTClient {
         // Outside the lock: finishing runs the stream's termination handler, which takes it.
         removed?.continuation.finish()
         guard !filters.isEmpty else { return }
-        let channel = try await connectedChannel()
+        let writer = try await connectedWriter()
         _ = try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<[UInt8], any Error>) in
             let packetID = state.withLock { state -> UInt16? in
                 guard let id = state.allocatePacketID() else { return nil }
@@ -79,7 +79,7 @@ extension MQTTClient {
                 waiter.resume(throwing: MQTTError(.protocolError, "No free packet identifier."))
                 return
             }
-            channel.writeAndFlush(MQTTPacket.unsubscribe(MQTTUnsubscribePacket(packetID: packetID, filters: filters)), promise: nil)
+            writer.write(.unsubscribe(MQTTUnsubscribePacket(packetID: packetID, filters: filters)))
         }
     }
 

@@ -94,17 +94,20 @@ public final class MQTTClient: Sendable {
     /// Ends the client: sends DISCONNECT (so the broker discards the will), closes the connection
     /// and makes ``run()`` return. Unacknowledged publishes fail with ``MQTTError/Code/shutdown``.
     public func disconnect() async {
-        let (channel, connecting) = state.withLock { state -> ((any Channel)?, (any Channel)?) in
+        let (connection, connecting) = state.withLock { state -> (MQTTClientState.Connection?, (any Channel)?) in
             state.isShutdown = true
-            return (state.connection?.channel, state.connecting)
+            return (state.connection, state.connecting)
         }
         connecting?.close(promise: nil)
-        guard let channel else {
+        guard let connection else {
             finish(MQTTError(.shutdown, "The client has shut down."))
             return
         }
-        try? await channel.writeAndFlush(MQTTPacket.disconnect(MQTTDisconnectPacket())).get()
-        try? await channel.close().get()
+        // Behind everything already queued, so a QoS 0 publish just made is not cut off.
+        let written = connection.channel.eventLoop.makePromise(of: Void.self)
+        connection.writer.write(.disconnect(MQTTDisconnectPacket()), promise: written)
+        try? await written.futureResult.get()
+        try? await connection.channel.close().get()
     }
 
     /// Fails everything still waiting and ends every subscription stream.

@@ -9,6 +9,8 @@ struct MQTTClientState: Sendable {
         let channel: any Channel
         let generation: Int
         let sessionPresent: Bool
+        /// Every packet the client sends on this connection goes through it, in order.
+        let writer: MQTTWriteQueue
     }
 
     enum OutboundStage: Sendable { case awaitingAck, awaitingPubcomp }
@@ -45,6 +47,8 @@ struct MQTTClientState: Sendable {
     var lastReceived = ContinuousClock.now
 
     var connack: (generation: Int, continuation: CheckedContinuation<MQTTConnAckPacket, any Error>)?
+    /// The newest connection that closed, and why.
+    var lastClosed: (generation: Int, error: MQTTError)?
     var connectedWaiters: [Int: CheckedContinuation<Void, any Error>] = [:]
     var nextWaiterID = 0
 

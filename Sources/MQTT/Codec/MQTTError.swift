@@ -62,6 +62,8 @@ public struct MQTTError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let publishRefused = Code(rawValue: "publish_refused")
         /// A broker URL that is not `mqtt://` or `mqtts://` with a host.
         public static let invalidURL = Code(rawValue: "invalid_url")
+        /// The TLS handshake failed (e.g. the broker's certificate is not trusted or names another host).
+        public static let tlsFailed = Code(rawValue: "tls_failed")
         /// The client was shut down (its `run()` ended) before the operation completed.
         public static let shutdown = Code(rawValue: "shutdown")
     }

@@ -10,13 +10,19 @@ final class Mosquitto: Sendable {
     let directory: String
     private let current: Mutex<ChildProcess?>
 
-    init(persistence: Bool = false) async throws {
+    /// - Parameter listenerOptions: lines for the listener, e.g. `certfile …` for TLS; they may
+    ///   name files in ``directory``, which `prepare` can write before the broker starts.
+    init(
+        persistence: Bool = false, listenerOptions: String = "", directory: String = NSTemporaryDirectory() + "mqtt-test-\(UUID().uuidString)",
+        prepare: (String) async throws -> Void = { _ in }
+    ) async throws {
         port = try await freePort()
-        directory = NSTemporaryDirectory() + "mqtt-test-\(UUID().uuidString)"
+        self.directory = directory
         // mosquitto started as root drops to its own user, which must be able to write here.
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
         var config = """
             listener \(port) 127.0.0.1
+            \(listenerOptions)
             allow_anonymous true
             max_queued_messages 100000
             log_dest stdout
@@ -28,6 +34,7 @@ final class Mosquitto: Sendable {
             config += "persistence true\npersistence_location \(directory)/\nautosave_interval 1\n"
         }
         try config.write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
+        try await prepare(directory)
         current = Mutex(nil)
         try await start()
     }
