@@ -26,7 +26,7 @@ public final class AgentRuntime: Sendable {
         var channel: (any AgentChannel)?
         var running: [AttemptKey: StopSignal] = [:]
         /// Final reports not yet acknowledged, by message id, in the order they were made.
-        var pendingFinals: [(id: String, envelope: Envelope)] = []
+        var pendingFinals: [(id: String, envelope: Envelope, sentAt: ContinuousClock.Instant)] = []
 
         /// Attempts whose final report still waits for the hub's ack.
         var unsettled: Set<AttemptKey> {
@@ -122,7 +122,27 @@ public final class AgentRuntime: Sendable {
             guard ContinuousClock.now - last >= interval else { continue }
             last = ContinuousClock.now
             await send(.heartbeat, payload: heartbeatPayload())
+            await resendUnacknowledged(olderThan: interval)
         }
+    }
+
+    /// Sends again the final reports the hub has not acknowledged for a while. A broker that
+    /// acknowledged a report and then died with it (no persistence) leaves the connection, and
+    /// so the re-send on re-registration, untouched; the hub answers a repeat as a duplicate.
+    func resendUnacknowledged(olderThan age: Duration) async {
+        let now = ContinuousClock.now
+        let (channel, due) = state.withLock { state -> ((any AgentChannel)?, [Envelope]) in
+            guard let channel = state.channel else { return (nil, []) }
+            var due: [Envelope] = []
+            for index in state.pendingFinals.indices where now - state.pendingFinals[index].sentAt >= age {
+                due.append(state.pendingFinals[index].envelope)
+                state.pendingFinals[index].sentAt = now
+            }
+            return (channel, due)
+        }
+        guard let channel, !due.isEmpty else { return }
+        logger.info("re-sending \(due.count) unacknowledged report(s)")
+        for envelope in due { try? await channel.send(envelope) }
     }
 
     func heartbeatPayload() -> JSONValue {
@@ -150,7 +170,7 @@ public final class AgentRuntime: Sendable {
     func send(_ type: MessageType, payload: JSONValue, final: Bool = false) async -> String {
         let envelope = Envelope(id: ids.next(), type: type, agentID: configuration.agentID, payload: payload)
         let channel = state.withLock { state -> (any AgentChannel)? in
-            if final { state.pendingFinals.append((envelope.id, envelope)) }
+            if final { state.pendingFinals.append((envelope.id, envelope, .now)) }
             return state.channel
         }
         if let channel { try? await channel.send(envelope) }
