@@ -17,7 +17,9 @@ struct MqttBenchCommand: AsyncParsableCommand {
     @Option(help: "Broker port.") var port = 1883
     @Option(help: "QoS 0, 1 or 2.") var qos = 0
     @Option(help: "Messages to send or to wait for.") var count = 100_000
+    @Option(help: "Topic to publish to or subscribe to.") var topic = "bench/ours"
     @Option(help: "Concurrent publishers (QoS 1/2 keep this many messages in flight).") var window = 256
+    @Flag(help: "QoS 1/2: each publisher waits for its PUBACK/PUBCOMP (default: pipelined, the in-flight window is the limit, as mosquitto_pub does).") var waitEach = false
 
     func run() async throws {
         var configuration = MQTTClient.Configuration(host: host, port: port)
@@ -25,20 +27,24 @@ struct MqttBenchCommand: AsyncParsableCommand {
         configuration.maximumInflight = window
         let qos = MQTTQoS(rawValue: UInt8(clamping: qos)) ?? .atMostOnce
         let clock = ContinuousClock()
-        let (count, window) = (self.count, self.window)
+        let (count, window, waitEach) = (self.count, self.window, self.waitEach)
         let elapsed = try await MQTTClient.withConnection(configuration) { client in
             switch mode {
             case .publish:
                 let payload = ByteBuffer(string: "payload-000000")
                 let start = clock.now
                 if qos == .atMostOnce {
-                    for _ in 0..<count { try await client.publish(to: "bench/ours", payload: payload, qos: qos) }
+                    for _ in 0..<count { try await client.publish(to: topic, payload: payload, qos: qos) }
+                } else if !waitEach {
+                    // Brokers acknowledge QoS 1 in order (MQTT 4.6), so the last PUBACK covers all.
+                    for _ in 0..<(count - 1) { try await client.publish(to: topic, payload: payload, qos: qos, waitForAcknowledgement: false) }
+                    try await client.publish(to: topic, payload: payload, qos: qos)
                 } else {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         for worker in 0..<window {
                             group.addTask {
                                 for _ in stride(from: worker, to: count, by: window) {
-                                    try await client.publish(to: "bench/ours", payload: payload, qos: qos)
+                                    try await client.publish(to: topic, payload: payload, qos: qos)
                                 }
                             }
                         }
@@ -47,7 +53,7 @@ struct MqttBenchCommand: AsyncParsableCommand {
                 }
                 return clock.now - start
             case .receive:
-                let subscription = try await client.subscribe(to: "bench/r", qos: qos)
+                let subscription = try await client.subscribe(to: topic, qos: qos)
                 print("READY")
                 let start = clock.now
                 var received = 0

@@ -147,7 +147,7 @@ extension MQTTClient {
     /// in their original order, then SUBSCRIBEs the broker does not hold.
     private func activate(channel: any Channel, generation: Int, connack: MQTTConnAckPacket) -> MQTTClientState.Connection? {
         let connection = MQTTClientState.Connection(channel: channel, generation: generation, sessionPresent: connack.sessionPresent, writer: MQTTWriteQueue(channel: channel))
-        let activated = state.withLock { state -> ([MQTTPacket], [CheckedContinuation<Void, any Error>], [CheckedContinuation<Void, any Error>])? in
+        let activated = state.withLock { state -> ([MQTTPacket], [UnsafeContinuation<Void, any Error>], [UnsafeContinuation<Void, any Error>])? in
             guard !state.isShutdown else { return nil }
             state.connection = connection
             state.lastReceived = .now

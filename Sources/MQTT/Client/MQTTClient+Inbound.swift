@@ -97,7 +97,7 @@ extension MQTTClient {
 
     /// Ends an outbound QoS 1/2 exchange and frees its in-flight slot.
     private func completeOutbound(_ ack: MQTTAckPacket, expecting stage: MQTTClientState.OutboundStage) {
-        let (entry, granted) = state.withLock { state -> (MQTTClientState.OutboundPublish?, [CheckedContinuation<Void, any Error>]) in
+        let (entry, granted) = state.withLock { state -> (MQTTClientState.OutboundPublish?, [UnsafeContinuation<Void, any Error>]) in
             state.lastReceived = .now
             guard let entry = state.outbound[ack.packetID], entry.stage == stage || ack.reasonCode >= 0x80 else { return (nil, []) }
             state.outbound.removeValue(forKey: ack.packetID)
@@ -106,6 +106,9 @@ extension MQTTClient {
         }
         if let entry {
             if ack.reasonCode >= 0x80 {
+                if entry.continuation == nil {
+                    logger.warning("MQTT broker refused a message", metadata: ["topic": "\(entry.packet.topic)", "reason": "\(ack.reasonCode)"])
+                }
                 entry.continuation?.resume(throwing: MQTTError(.publishRefused, "The broker refused the message on '\(entry.packet.topic)'.", reasonCode: ack.reasonCode))
             } else {
                 entry.continuation?.resume()

@@ -9,8 +9,14 @@ extension MQTTClient {
     /// re-sent with DUP set. At most ``Configuration/maximumInflight`` (and the broker's Receive
     /// Maximum) such messages are outstanding; further calls wait for a slot. When disconnected,
     /// a QoS 0 publish waits for the connection; QoS 1/2 are queued and sent on reconnect.
+    ///
+    /// With `waitForAcknowledgement: false`, QoS 1/2 return once the message holds an in-flight
+    /// slot in the session (pipelining, like mosquitto's own clients): it is still re-sent until
+    /// acknowledged, and a refusal is logged rather than thrown. The in-flight window is the
+    /// backpressure.
     public func publish(
-        to topic: String, payload: ByteBuffer, qos: MQTTQoS = .atMostOnce, retain: Bool = false, properties: MQTTProperties = .init()
+        to topic: String, payload: ByteBuffer, qos: MQTTQoS = .atMostOnce, retain: Bool = false, properties: MQTTProperties = .init(),
+        waitForAcknowledgement: Bool = true
     ) async throws {
         guard MQTTTopic.isValidName(topic) else { throw MQTTError(.invalidTopic, "'\(topic)' is not a valid topic name.") }
         let qos = min(qos, state.withLock { $0.serverMaximumQoS })
@@ -21,14 +27,23 @@ extension MQTTClient {
             if writer.write(.publish(packet)) { await writer.waitForRoom() }
             return
         }
-        try await acquireInflightSlot()
-        let sequence = state.withLock { state in
-            state.nextSequence += 1
-            return state.nextSequence
+        let sequence = try await acquireInflightSlot()
+        if !waitForAcknowledgement {
+            let outcome = state.withLock { state -> Result<MQTTWriteQueue?, MQTTError> in
+                guard !state.isShutdown, let id = state.allocatePacketID() else {
+                    state.inflight -= 1
+                    return .failure(MQTTError(state.isShutdown ? .shutdown : .protocolError, "The client has shut down or has no free packet identifier."))
+                }
+                packet.packetID = id
+                state.outbound[id] = .init(packet: packet, stage: .awaitingAck, sequence: sequence, continuation: nil)
+                return .success(state.connection?.writer)
+            }
+            try outcome.get()?.write(.publish(packet))
+            return
         }
         // Cancelling stops the wait, not the delivery: the message stays in the session until acknowledged.
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 let outcome = state.withLock { state -> Result<MQTTWriteQueue?, any Error> in
                     guard !state.isShutdown, !Task.isCancelled, let id = state.allocatePacketID() else {
                         state.inflight -= 1
@@ -45,7 +60,7 @@ extension MQTTClient {
                 }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+            let waiter = state.withLock { state -> UnsafeContinuation<Void, any Error>? in
                 guard let id = state.outbound.first(where: { $0.value.sequence == sequence })?.key else { return nil }
                 defer { state.outbound[id]?.continuation = nil }
                 return state.outbound[id]?.continuation
@@ -78,11 +93,19 @@ extension MQTTClient {
         }
     }
 
-    /// Takes one outbound QoS 1/2 slot, waiting while the in-flight window is full.
-    private func acquireInflightSlot() async throws {
-        let waiterID = state.withLock { $0.makeWaiterID() }
+    /// Takes one outbound QoS 1/2 slot, waiting while the in-flight window is full; returns the
+    /// message's send-order number.
+    private func acquireInflightSlot() async throws -> Int {
+        // Most publishes find a free slot: take it without suspending.
+        let (taken, waiterID) = state.withLock { state -> (Int?, Int) in
+            guard !state.isShutdown, state.inflight < state.inflightLimit, state.quotaWaiters.isEmpty else { return (nil, state.makeWaiterID()) }
+            state.inflight += 1
+            state.nextSequence += 1
+            return (state.nextSequence, 0)
+        }
+        if let taken { return taken }
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 let outcome = state.withLock { state -> Result<Bool, any Error> in
                     if state.isShutdown { return .failure(MQTTError(.shutdown, "The client has shut down.")) }
                     if Task.isCancelled { return .failure(CancellationError()) }
@@ -100,11 +123,15 @@ extension MQTTClient {
                 }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+            let waiter = state.withLock { state -> UnsafeContinuation<Void, any Error>? in
                 guard let index = state.quotaWaiters.firstIndex(where: { $0.id == waiterID }) else { return nil }
                 return state.quotaWaiters.remove(at: index).continuation
             }
             waiter?.resume(throwing: CancellationError())
+        }
+        return state.withLock { state in
+            state.nextSequence += 1
+            return state.nextSequence
         }
     }
 }

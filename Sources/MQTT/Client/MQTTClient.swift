@@ -72,7 +72,7 @@ public final class MQTTClient: Sendable {
     public func waitUntilConnected() async throws {
         let waiterID = state.withLock { $0.makeWaiterID() }
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
                 let outcome: (any Error)?? = state.withLock { state in
                     if state.isShutdown { return .some(MQTTError(.shutdown, "The client has shut down.")) }
                     if Task.isCancelled { return .some(CancellationError()) }

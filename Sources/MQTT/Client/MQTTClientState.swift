@@ -21,7 +21,7 @@ struct MQTTClientState: Sendable {
         var stage: OutboundStage
         let sequence: Int
         /// The caller waiting for the acknowledgement; nil once it stopped waiting (cancelled).
-        var continuation: CheckedContinuation<Void, any Error>?
+        var continuation: UnsafeContinuation<Void, any Error>?
     }
 
     /// A local subscription: its filters and the stream its messages go to.
@@ -49,7 +49,7 @@ struct MQTTClientState: Sendable {
     var connack: (generation: Int, continuation: CheckedContinuation<MQTTConnAckPacket, any Error>)?
     /// The newest connection that closed, and why.
     var lastClosed: (generation: Int, error: MQTTError)?
-    var connectedWaiters: [Int: CheckedContinuation<Void, any Error>] = [:]
+    var connectedWaiters: [Int: UnsafeContinuation<Void, any Error>] = [:]
     var nextWaiterID = 0
 
     var nextPacketID: UInt16 = 1
@@ -63,7 +63,7 @@ struct MQTTClientState: Sendable {
     /// Outbound QoS 1/2 slots taken, and the callers waiting for one.
     var inflight = 0
     var inflightLimit: Int
-    var quotaWaiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
+    var quotaWaiters: [(id: Int, continuation: UnsafeContinuation<Void, any Error>)] = []
 
     /// The broker's limits from CONNACK (v5).
     var serverMaximumPacketSize = ByteBuffer.maxPacketSize
@@ -91,8 +91,8 @@ struct MQTTClientState: Sendable {
     }
 
     /// Hands free in-flight slots to waiting publishers; returns whom to resume.
-    mutating func grantQuota() -> [CheckedContinuation<Void, any Error>] {
-        var granted: [CheckedContinuation<Void, any Error>] = []
+    mutating func grantQuota() -> [UnsafeContinuation<Void, any Error>] {
+        var granted: [UnsafeContinuation<Void, any Error>] = []
         while inflight < inflightLimit, !quotaWaiters.isEmpty {
             inflight += 1
             granted.append(quotaWaiters.removeFirst().continuation)
