@@ -182,6 +182,23 @@ import Testing
         }
     }
 
+    @Test func badBrokerURLsAndSwarmNamesAreRefusedBeforeAnythingStarts() async throws {
+        let data = Paths.temporaryDirectory("hub")
+        let cases: [(arguments: [String], message: String)] = [
+            (["hub", "--data-dir", data, "--mqtt", "http://127.0.0.1:1883"], "--mqtt: 'http://127.0.0.1:1883' is not an mqtt:// or mqtts:// URL"),
+            (["hub", "--data-dir", data, "--mqtt", "mqtt://127.0.0.1:1883", "--swarm", "a/b"], "--swarm 'a/b' must be one topic level"),
+            (["agent", "--broker", "tcp://127.0.0.1:1883"], "--broker: 'tcp://127.0.0.1:1883' is not an mqtt:// or mqtts:// URL"),
+            (["agent", "--broker", "mqtt://127.0.0.1:1883", "--swarm", "fleet/#"], "--swarm 'fleet/#' must be one topic level"),
+        ]
+        for item in cases {
+            let run = try await runCLI(item.arguments, within: 30)
+            #expect(run.status != 0, "\(item.arguments)")
+            #expect(run.output.contains(item.message), "\(run.output)")
+        }
+        // Refused before the hub opened its data directory.
+        #expect(!FileManager.default.fileExists(atPath: data + "/flotilla.sqlite"))
+    }
+
     @Test func anAgentRegistersAgainWithARestartedHubAndCarriesOn() async throws {
         let broker = try await Broker()
         let swarm = Self.swarm()
