@@ -119,6 +119,8 @@ struct MQTTAgentChannel: AgentChannel {
         if envelope.type == .message, let to = envelope.payload["to"]?.stringValue, to != "broadcast" {
             topic = topics.inbox(agentID: to)
         }
-        try await client.publish(to: topic, payload: envelope.text, qos: .atLeastOnce)
+        // Pipelined: the session re-sends until the broker acknowledges, and unacknowledged final
+        // reports are re-sent by the runtime anyway.
+        try await client.publish(to: topic, payload: envelope.text, qos: .atLeastOnce, waitForAcknowledgement: false)
     }
 }

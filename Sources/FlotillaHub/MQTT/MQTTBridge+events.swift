@@ -32,9 +32,10 @@ extension MQTTBridge {
             agentID: event.agentID, role: event.data["role"]?.stringValue, payload: event.json
         )
         let text = envelope.text
-        try await client.publish(to: topics.topic(forEvent: event.type, agentID: event.agentID), payload: text, qos: .atLeastOnce)
+        // Pipelined: the session keeps each until acknowledged, and the in-flight window paces us.
+        try await client.publish(to: topics.topic(forEvent: event.type, agentID: event.agentID), payload: text, qos: .atLeastOnce, waitForAcknowledgement: false)
         if event.type == "task.succeeded", let type = event.data["type"]?.stringValue, let domain = topics.domainTopic(forTaskType: type) {
-            try await client.publish(to: domain, payload: text, qos: .atLeastOnce)
+            try await client.publish(to: domain, payload: text, qos: .atLeastOnce, waitForAcknowledgement: false)
         }
     }
 }

@@ -164,7 +164,7 @@ final class MQTTBridge: Service {
         return {
             for await outgoing in outbox {
                 do {
-                    try await client.publish(to: inbox, payload: outgoing.text, qos: .atLeastOnce)
+                    try await client.publish(to: inbox, payload: outgoing.text, qos: .atLeastOnce, waitForAcknowledgement: false)
                 } catch {
                     logger.warning("cannot publish to \(inbox): \(error)")
                     break

@@ -70,8 +70,11 @@ extension MQTTClient {
     }
 
     /// Publishes a UTF-8 string.
-    public func publish(to topic: String, payload: String, qos: MQTTQoS = .atMostOnce, retain: Bool = false, properties: MQTTProperties = .init()) async throws {
-        try await publish(to: topic, payload: ByteBuffer(string: payload), qos: qos, retain: retain, properties: properties)
+    public func publish(
+        to topic: String, payload: String, qos: MQTTQoS = .atMostOnce, retain: Bool = false, properties: MQTTProperties = .init(),
+        waitForAcknowledgement: Bool = true
+    ) async throws {
+        try await publish(to: topic, payload: ByteBuffer(string: payload), qos: qos, retain: retain, properties: properties, waitForAcknowledgement: waitForAcknowledgement)
     }
 
     /// Refuses a message the broker announced it would not accept (v5 Maximum Packet Size).
