@@ -23,10 +23,11 @@ final class Broker: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/mosquitto")
         process.arguments = ["-c", directory + "/mosquitto.conf"]
-        let log = FileHandle(forWritingAtPath: directory + "/mosquitto.log") ?? {
-            FileManager.default.createFile(atPath: directory + "/mosquitto.log", contents: nil)
-            return FileHandle(forWritingAtPath: directory + "/mosquitto.log")!
-        }()
+        let logPath = directory + "/mosquitto.log"
+        if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+        // Appends, so the log of a broker killed earlier in the test is kept.
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        try log.seekToEnd()
         process.standardOutput = log
         process.standardError = log
         try process.run()
