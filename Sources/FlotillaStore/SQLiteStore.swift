@@ -25,10 +25,12 @@ public final class SQLiteStore: Store {
 
     public init(configuration: Configuration) throws {
         var config = GRDB.Configuration()
+        // Set when the connection opens, before any statement: a hub starting on a data
+        // directory another one is still closing waits for its lock instead of failing.
+        config.busyMode = .timeout(5)
         let full = configuration.synchronousFull
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(full ? "FULL" : "NORMAL")")
-            try db.execute(sql: "PRAGMA busy_timeout = 5000")
         }
         config.maximumReaderCount = 4
         pool = try DatabasePool(path: configuration.path, configuration: config)
