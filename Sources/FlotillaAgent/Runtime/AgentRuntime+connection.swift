@@ -126,7 +126,7 @@ extension AgentRuntime {
         case .ack, .error:
             guard let ref = message.payload["ref"]?.stringValue else { return }
             let settled = state.withLock { state -> Bool in
-                guard let index = state.pendingFinals.firstIndex(where: { $0.id == ref }) else { return false }
+                guard let index = state.pendingFinals.firstIndex(where: { $0.envelope.id == ref }) else { return false }
                 state.pendingFinals.remove(at: index)
                 return true
             }

@@ -25,16 +25,11 @@ public final class AgentRuntime: Sendable {
     struct State {
         var channel: (any AgentChannel)?
         var running: [AttemptKey: StopSignal] = [:]
-        /// Final reports not yet acknowledged, by message id, in the order they were made.
-        var pendingFinals: [(id: String, envelope: Envelope, sentAt: ContinuousClock.Instant)] = []
+        /// Final reports not yet acknowledged, in the order they were made.
+        var pendingFinals: [PendingReport] = []
 
         /// Attempts whose final report still waits for the hub's ack.
-        var unsettled: Set<AttemptKey> {
-            Set(pendingFinals.compactMap { pending in
-                guard let task = pending.envelope.payload["task_id"]?.stringValue, let attempt = pending.envelope.payload["attempt"]?.intValue else { return nil }
-                return AttemptKey(taskID: task, attempt: Int(attempt))
-            })
-        }
+        var unsettled: Set<AttemptKey> { Set(pendingFinals.compactMap(\.attempt)) }
         var draining = false
         var heartbeatInterval: Duration?
         var completed = 0
@@ -170,10 +165,26 @@ public final class AgentRuntime: Sendable {
     func send(_ type: MessageType, payload: JSONValue, final: Bool = false) async -> String {
         let envelope = Envelope(id: ids.next(), type: type, agentID: configuration.agentID, payload: payload)
         let channel = state.withLock { state -> (any AgentChannel)? in
-            if final { state.pendingFinals.append((envelope.id, envelope, .now)) }
+            if final { state.pendingFinals.append(PendingReport(envelope: envelope, sentAt: .now)) }
             return state.channel
         }
         if let channel { try? await channel.send(envelope) }
         return envelope.id
+    }
+}
+
+/// A final report (complete, fail, release) kept until the hub acknowledges it.
+struct PendingReport: Sendable {
+    var envelope: Envelope
+    /// The attempt it settles, read once from its payload.
+    var attempt: AttemptKey?
+    var sentAt: ContinuousClock.Instant
+
+    init(envelope: Envelope, sentAt: ContinuousClock.Instant) {
+        self.envelope = envelope
+        self.sentAt = sentAt
+        if let task = envelope.payload["task_id"]?.stringValue, let number = envelope.payload["attempt"]?.intValue {
+            attempt = AttemptKey(taskID: task, attempt: Int(number))
+        }
     }
 }

@@ -71,3 +71,18 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable {
     /// A hub event published for MQTT subscribers (never sent to the hub).
     case event
 }
+
+extension FlotillaError {
+    /// The payload of the hub's `error` reply: `{"ref","of","code","status","message","field"}`,
+    /// `ref` and `of` naming the refused message (null when it could not be read).
+    public func replyPayload(ref: String?, of type: String?) -> JSONValue {
+        [
+            "ref": ref.map(JSONValue.string) ?? .null,
+            "of": type.map(JSONValue.string) ?? .null,
+            "code": .string(code.rawValue),
+            "status": .int(Int64(httpStatus)),
+            "message": .string(message),
+            "field": field.map(JSONValue.string) ?? .null,
+        ]
+    }
+}

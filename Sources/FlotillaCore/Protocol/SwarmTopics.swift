@@ -21,6 +21,12 @@ public struct SwarmTopics: Sendable, Hashable {
     /// Presence and readiness of one agent; its will message lands here when it dies.
     public func status(agentID: String) -> String { "\(swarm)/agents/\(agentID)/status" }
     public var anyStatus: String { "\(swarm)/agents/+/status" }
+    /// The agent id in `{swarm}/agents/{id}/status`, or nil for any other topic.
+    public func agentID(inStatusTopic topic: String) -> String? {
+        let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
+        guard levels.count == 4, levels[0] == swarm, levels[1] == "agents", levels[3] == "status" else { return nil }
+        return String(levels[2])
+    }
 
     /// Submissions from any client; hub answers land on ``rejected`` or the task event topics.
     public var newTasks: String { "\(swarm)/tasks/new" }

@@ -154,14 +154,7 @@ struct AgentSession: Sendable {
 
     func reply(error: any Error, to envelope: Envelope?) {
         let flotillaError = error as? FlotillaError ?? FlotillaError(.internalError, "\(error)")
-        send(.error, payload: [
-            "ref": envelope.map { .string($0.id) } ?? .null,
-            "of": envelope.map { .string($0.type.rawValue) } ?? .null,
-            "code": .string(flotillaError.code.rawValue),
-            "status": .int(Int64(flotillaError.httpStatus)),
-            "message": .string(flotillaError.message),
-            "field": flotillaError.field.map { .string($0) } ?? .null,
-        ], ref: envelope?.id)
+        send(.error, payload: flotillaError.replyPayload(ref: envelope?.id, of: envelope?.type.rawValue), ref: envelope?.id)
     }
 
     private func send(_ type: MessageType, payload: JSONValue, ref: String?) {

@@ -37,13 +37,7 @@ extension MQTTBridge {
         } catch {
             let flotillaError = error as? FlotillaError ?? FlotillaError(.internalError, "\(error)")
             logger.info("refused a submission on \(message.topic): \(flotillaError.code.rawValue): \(flotillaError.message)")
-            answer = (topics.rejected, Envelope(id: "re-\(ref ?? "submission")", type: .error, payload: [
-                "ref": ref.map(JSONValue.string) ?? .null,
-                "code": .string(flotillaError.code.rawValue),
-                "status": .int(Int64(flotillaError.httpStatus)),
-                "message": .string(flotillaError.message),
-                "field": flotillaError.field.map(JSONValue.string) ?? .null,
-            ]))
+            answer = (topics.rejected, Envelope(id: "re-\(ref ?? "submission")", type: .error, payload: flotillaError.replyPayload(ref: ref, of: nil)))
         }
         do {
             try await client.publish(to: answer.topic, payload: answer.envelope.text, qos: .atLeastOnce)

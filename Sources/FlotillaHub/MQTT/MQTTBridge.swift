@@ -124,7 +124,7 @@ final class MQTTBridge: Service {
             logger.warning("unreadable message on \(message.topic): \(error.message)")
             return nil
         }
-        let statusOf = agentID(ofStatusTopic: message.topic)
+        let statusOf = topics.agentID(inStatusTopic: message.topic)
         switch envelope.type {
         case .event, .registered, .assignment, .cancel, .ack, .error:
             return nil
@@ -152,12 +152,9 @@ final class MQTTBridge: Service {
         let connection = hub.inspect { $0.openConnection() }
         let outbox = hub.connections.open(connection)
         let session = AgentSession(hub: hub, identity: .agent(tokenID: "mqtt", role: nil, agentID: id), connection: connection, logger: logger)
-        let previous = agents.withLock { agents in
-            defer { agents[id] = BridgedAgent(connection: connection, session: session) }
-            return agents[id]
-        }
-        // The scheduler moves the agent to the new connection; the old outbox just ends.
-        if let previous { hub.connections.close(previous.connection) }
+        // A registration that supersedes an earlier one closes the old outbox (the scheduler
+        // reports it superseded), which ends its writer.
+        agents.withLock { $0[id] = BridgedAgent(connection: connection, session: session) }
         await session.handle(envelope)
         let inbox = topics.inbox(agentID: id)
         let logger = self.logger
@@ -179,17 +176,8 @@ final class MQTTBridge: Service {
         agent.session.closed()
     }
 
-    private func agentID(ofStatusTopic topic: String) -> String? {
-        let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
-        guard levels.count == 4, levels[0] == topics.swarm, levels[1] == "agents", levels[3] == "status" else { return nil }
-        return String(levels[2])
-    }
-
     private func notRegistered(_ envelope: Envelope) -> Envelope {
         let error = FlotillaError(.notRegistered, "Send 'register' before '\(envelope.type.rawValue)': this hub (instance \(instance)) does not know the agent.")
-        return Envelope(id: "re-\(envelope.id)", type: .error, agentID: envelope.agentID, payload: [
-            "ref": .string(envelope.id), "of": .string(envelope.type.rawValue), "code": .string(error.code.rawValue),
-            "status": .int(Int64(error.httpStatus)), "message": .string(error.message), "field": .null,
-        ])
+        return Envelope(id: "re-\(envelope.id)", type: .error, agentID: envelope.agentID, payload: error.replyPayload(ref: envelope.id, of: envelope.type.rawValue))
     }
 }

@@ -30,6 +30,7 @@ public struct ScreenClassifier: Sendable {
     }
 
     private struct Compiled: @unchecked Sendable {
+        // Only immutable NSRegularExpressions, as in CompiledRule: safe to share once built.
         var rules: [CompiledRule]
         var inputBox: NSRegularExpression?
         var placeholders: [NSRegularExpression]

@@ -20,7 +20,7 @@ extension MQTTClient {
     ) async throws {
         guard MQTTTopic.isValidName(topic) else { throw MQTTError(.invalidTopic, "'\(topic)' is not a valid topic name.") }
         let qos = min(qos, state.withLock { $0.serverMaximumQoS })
-        var packet = MQTTPublishPacket(topic: topic, payload: payload, qos: qos, retain: retain, properties: configuration.version == .v5 ? properties : .init())
+        let packet = MQTTPublishPacket(topic: topic, payload: payload, qos: qos, retain: retain, properties: configuration.version == .v5 ? properties : .init())
         try checkSize(packet)
         if qos == .atMostOnce {
             let writer = try await connectedWriter()
@@ -29,34 +29,14 @@ extension MQTTClient {
         }
         let sequence = try await acquireInflightSlot()
         if !waitForAcknowledgement {
-            let outcome = state.withLock { state -> Result<MQTTWriteQueue?, MQTTError> in
-                guard !state.isShutdown, let id = state.allocatePacketID() else {
-                    state.inflight -= 1
-                    return .failure(MQTTError(state.isShutdown ? .shutdown : .protocolError, "The client has shut down or has no free packet identifier."))
-                }
-                packet.packetID = id
-                state.outbound[id] = .init(packet: packet, stage: .awaitingAck, sequence: sequence, continuation: nil)
-                return .success(state.connection?.writer)
-            }
-            try outcome.get()?.write(.publish(packet))
+            try enterSession(packet, sequence: sequence, waiter: nil).get()
             return
         }
         // Cancelling stops the wait, not the delivery: the message stays in the session until acknowledged.
         try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-                let outcome = state.withLock { state -> Result<MQTTWriteQueue?, any Error> in
-                    guard !state.isShutdown, !Task.isCancelled, let id = state.allocatePacketID() else {
-                        state.inflight -= 1
-                        if Task.isCancelled { return .failure(CancellationError()) }
-                        return .failure(MQTTError(state.isShutdown ? .shutdown : .protocolError, "The client has shut down or has no free packet identifier."))
-                    }
-                    packet.packetID = id
-                    state.outbound[id] = .init(packet: packet, stage: .awaitingAck, sequence: sequence, continuation: continuation)
-                    return .success(state.connection?.writer)
-                }
-                switch outcome {
-                case .success(let writer): writer?.write(.publish(packet))
-                case .failure(let error): continuation.resume(throwing: error)
+                if case .failure(let error) = enterSession(packet, sequence: sequence, waiter: continuation) {
+                    continuation.resume(throwing: error)
                 }
             }
         } onCancel: {
@@ -67,6 +47,24 @@ extension MQTTClient {
             }
             waiter?.resume(throwing: CancellationError())
         }
+    }
+
+    /// Gives a QoS 1/2 message its packet id and puts it in the session, where it stays (re-sent
+    /// on reconnect) until acknowledged, then queues it on the current connection if there is one.
+    /// `waiter` is resumed by the acknowledgement. On failure the in-flight slot is given back.
+    private func enterSession(_ packet: MQTTPublishPacket, sequence: Int, waiter: UnsafeContinuation<Void, any Error>?) -> Result<Void, any Error> {
+        var packet = packet
+        let outcome = state.withLock { state -> Result<MQTTWriteQueue?, any Error> in
+            guard !state.isShutdown, !Task.isCancelled, let id = state.allocatePacketID() else {
+                state.inflight -= 1
+                if Task.isCancelled { return .failure(CancellationError()) }
+                return .failure(MQTTError(state.isShutdown ? .shutdown : .protocolError, "The client has shut down or has no free packet identifier."))
+            }
+            packet.packetID = id
+            state.outbound[id] = .init(packet: packet, stage: .awaitingAck, sequence: sequence, continuation: waiter)
+            return .success(state.connection?.writer)
+        }
+        return outcome.map { writer in writer?.write(.publish(packet)) }
     }
 
     /// Publishes a UTF-8 string.
