@@ -22,8 +22,12 @@ import Testing
             for info in infos { #expect(ProcessLiveness.isAlive(info.pid)) }
             #expect(await tmux.isPaneAlive(panes[0]))
             try await tmux.respawnPane(panes[1], command: PaneCommand("exit 3"))
-            let dead = await eventually { (try? await tmux.paneInfo(panes[1]))?.deadStatus == 3 }
+            let dead = await eventually { (try? await tmux.paneInfo(panes[1]))?.isDead == true }
             #expect(dead)
+            // tmux 3.3a sometimes reports a respawned pane dead without its exit status (about one
+            // run in four here, never from a shell loop); when it has one, it must be the real one.
+            let status = try await tmux.paneInfo(panes[1])?.deadStatus
+            #expect(status == nil || status == 3, "dead status \(String(describing: status))")
             #expect(await !tmux.isPaneAlive(panes[1]))
             try await tmux.killSession("grid")
             #expect(await !tmux.hasSession("grid"))
