@@ -63,7 +63,7 @@ extension MQTTClient {
         }
         let configuration = self.configuration
         let sslContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
-        let bootstrap = ClientBootstrap(group: eventLoopGroup)
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(.nanoseconds(Int64(ReconnectPolicy.seconds(configuration.connectTimeout) * 1e9)))
             .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in

@@ -19,7 +19,11 @@ import Synchronization
 /// ```
 public final class MQTTClient: Sendable {
     public let configuration: Configuration
-    let eventLoopGroup: any EventLoopGroup
+    /// The loop every connection of this client runs on, picked once from the group.
+    public let eventLoop: any EventLoop
+    /// Runs tasks on ``eventLoop``: `withTaskExecutorPreference(client.taskExecutor) { … }` keeps
+    /// a request–response exchange (publish, wait for PUBACK, publish) off the cooperative pool.
+    public let taskExecutor: EventLoopTaskExecutor
     let logger: Logger
     let state: Mutex<MQTTClientState>
 
@@ -29,7 +33,8 @@ public final class MQTTClient: Sendable {
         logger: Logger = Logger(label: "flotilla.mqtt")
     ) {
         self.configuration = configuration
-        self.eventLoopGroup = eventLoopGroup
+        self.eventLoop = eventLoopGroup.next()
+        self.taskExecutor = EventLoopTaskExecutor(eventLoop: eventLoop)
         var logger = logger
         logger[metadataKey: "mqtt.client"] = .string(configuration.clientID)
         self.logger = logger

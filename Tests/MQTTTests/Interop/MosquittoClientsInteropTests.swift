@@ -170,4 +170,28 @@ private func versionFlag(_ version: MQTTProtocolVersion) -> String { version == 
             try await client.unsubscribe(plus)
         }
     }
+
+    /// A publisher preferring the client's task executor stays on the connection's event loop
+    /// through every PUBACK wait, and its messages arrive in order.
+    @Test func stopAndWaitOnTheClientsEventLoop() async throws {
+        let broker = try await Mosquitto()
+        let sub = try ChildProcess("/usr/bin/stdbuf", ["-oL", "/usr/bin/mosquitto_sub",
+            "-h", "127.0.0.1", "-p", "\(broker.port)", "-q", "1", "-t", "loop/out", "-C", "50", "-d",
+        ])
+        try await sub.waitForOutput { $0.contains("received SUBACK") }
+        try await MQTTClient.withConnection(broker.configuration(.v3_1_1)) { client in
+            #expect(!client.eventLoop.inEventLoop)
+            let onLoop = try await withTaskExecutorPreference(client.taskExecutor) {
+                var onLoop = 0
+                for index in 0..<50 {
+                    try await client.publish(to: "loop/out", payload: "m\(index)", qos: .atLeastOnce)
+                    if client.eventLoop.inEventLoop { onLoop += 1 }
+                }
+                return onLoop
+            }
+            #expect(onLoop == 50)
+        }
+        #expect(try await sub.waitForExit() == 0)
+        #expect(sub.lines.filter { $0.hasPrefix("m") } == (0..<50).map { "m\($0)" })
+    }
 }

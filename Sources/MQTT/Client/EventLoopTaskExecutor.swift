@@ -1,0 +1,21 @@
+public import NIOCore
+
+/// Runs Swift tasks on a NIO event loop, for `withTaskExecutorPreference`.
+///
+/// A task that publishes and waits for each acknowledgement otherwise crosses threads twice per
+/// message: the acknowledgement, read on the event loop, resumes it on the cooperative pool, and
+/// its next publish wakes the event loop again. Preferring the client's loop
+/// (``MQTTClient/taskExecutor``) keeps the whole exchange on one thread.
+public final class EventLoopTaskExecutor: TaskExecutor {
+    /// The loop the jobs run on.
+    public let eventLoop: any EventLoop
+
+    public init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
