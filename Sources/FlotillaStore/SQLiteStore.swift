@@ -22,6 +22,7 @@ public final class SQLiteStore: Store {
     }
 
     let pool: DatabasePool
+    private let checkpointer: WALCheckpointer
 
     public init(configuration: Configuration) throws {
         var config = GRDB.Configuration()
@@ -31,10 +32,12 @@ public final class SQLiteStore: Store {
         let full = configuration.synchronousFull
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(full ? "FULL" : "NORMAL")")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
         }
         config.maximumReaderCount = 4
         pool = try DatabasePool(path: configuration.path, configuration: config)
         try Self.migrator.migrate(pool)
+        checkpointer = try WALCheckpointer(path: configuration.path)
     }
 
     public func commit(_ writes: [StoreWrite]) async throws {
@@ -42,6 +45,7 @@ public final class SQLiteStore: Store {
         try await pool.write { db in
             try SQLiteWriter(db: db).apply(writes)
         }
+        checkpointer.committed()
     }
 
     public func loadSnapshot() async throws -> StoreSnapshot {
