@@ -1,0 +1,26 @@
+import FlotillaCore
+import Testing
+
+/// The hand-written JSON writer: exact text, and text the parser reads back unchanged.
+@Suite struct JSONWriterTests {
+    @Test func integersAtTheirLimits() {
+        let values: [Int64] = [0, 7, 9, 10, -1, -10, 1_234_567_890, .max, .min]
+        #expect(JSONValue.array(values.map(JSONValue.int)).jsonString == "[0,7,9,10,-1,-10,1234567890,9223372036854775807,-9223372036854775808]")
+        #expect(JSONValue.double(3).jsonString == "3")
+        #expect(JSONValue.double(-2.5).jsonString == "-2.5")
+        #expect(JSONValue.double(.infinity).jsonString == "null")
+    }
+
+    @Test func stringsAreEscapedWhereJSONRequires() {
+        let text = "quote\" backslash\\ newline\n tab\t return\r bell\u{07} unit\u{1F} é 🚢 \u{2028}"
+        #expect(JSONValue.string(text).jsonString == #""quote\" backslash\\ newline\n tab\t return\r bell\u0007 unit\u001f é 🚢 \#u{2028}""#)
+        #expect((try? JSONValue.parse(JSONValue.string(text).jsonString)) == .string(text))
+    }
+
+    @Test func objectKeysAreSortedAndNestedValuesRoundTrip() throws {
+        let value: JSONValue = ["b": [1, 2.5, "x", nil, true], "a": ["z": false, "é": "accent", "A": .object([:])], "": []]
+        #expect(value.jsonString == #"{"":[],"a":{"A":{},"z":false,"é":"accent"},"b":[1,2.5,"x",null,true]}"#)
+        #expect(try JSONValue.parse(value.jsonString) == value)
+        #expect(value.jsonBytes == Array(value.jsonString.utf8))
+    }
+}
