@@ -6,6 +6,9 @@ struct JSONParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
+    /// Members of the objects being parsed, innermost last. Building each dictionary once from
+    /// here, at its final size, saves the rehashing of growing it member by member.
+    private var members: [(String, JSONValue)] = []
     static let maxDepth = 512
 
     struct Failure: Error {
@@ -67,13 +70,13 @@ struct JSONParser {
     private mutating func parseObject() throws(Failure) -> JSONValue {
         try nest()
         index += 1
-        var object: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(object)
+            return .object([:])
         }
+        let first = members.count
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
@@ -82,7 +85,7 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             index += 1
             skipWhitespace()
-            object[key] = try parseValue()
+            members.append((key, try parseValue()))
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of input in an object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -90,6 +93,9 @@ struct JSONParser {
             throw fail("expected ',' or '}' in an object")
         }
         depth -= 1
+        // A repeated key keeps its last value, as most parsers do.
+        let object = Dictionary(members[first...], uniquingKeysWith: { _, last in last })
+        members.removeSubrange(first...)
         return .object(object)
     }
 

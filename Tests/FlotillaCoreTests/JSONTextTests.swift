@@ -1,8 +1,8 @@
 import FlotillaCore
 import Testing
 
-/// The hand-written JSON writer: exact text, and text the parser reads back unchanged.
-@Suite struct JSONWriterTests {
+/// The hand-written JSON writer and parser: exact text, and text read back unchanged.
+@Suite struct JSONTextTests {
     @Test func integersAtTheirLimits() {
         let values: [Int64] = [0, 7, 9, 10, -1, -10, 1_234_567_890, .max, .min]
         #expect(JSONValue.array(values.map(JSONValue.int)).jsonString == "[0,7,9,10,-1,-10,1234567890,9223372036854775807,-9223372036854775808]")
@@ -22,5 +22,10 @@ import Testing
         #expect(value.jsonString == #"{"":[],"a":{"A":{},"z":false,"é":"accent"},"b":[1,2.5,"x",null,true]}"#)
         #expect(try JSONValue.parse(value.jsonString) == value)
         #expect(value.jsonBytes == Array(value.jsonString.utf8))
+    }
+
+    @Test func nestedObjectsKeepTheirOwnMembersAndRepeatedKeysKeepTheLastValue() throws {
+        let parsed = try JSONValue.parse(#"{"a":1,"b":{"c":2,"c":3,"d":[{"e":{}},{"f":[{"g":5}]}]},"h":{},"a":4}"#)
+        #expect(parsed == ["a": 4, "b": ["c": 3, "d": [["e": .object([:])], ["f": [["g": 5]]]]], "h": .object([:])])
     }
 }
