@@ -61,6 +61,7 @@ let package = Package(
                 "FlotillaStore",
                 "MQTT",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 "FlotillaTmux",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

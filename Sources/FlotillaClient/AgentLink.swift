@@ -16,7 +16,7 @@ public struct AgentLink: Sendable {
 
     /// Sends an envelope.
     public func send(_ envelope: Envelope) async throws {
-        try await outbound.write(.text(envelope.text))
+        try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: envelope.textBytes))))
     }
 
     /// Sends a message of `type` with a fresh id; returns the id (replies carry it as `ref`).

@@ -140,4 +140,13 @@ struct EnvelopeTests {
         #expect(Timestamp.iso8601(1_700_000_000.25) == "2023-11-14T22:13:20.250Z")
         #expect(Timestamp.iso8601(951_782_400) == "2000-02-29T00:00:00.000Z")
     }
+
+    @Test func textIsTheJSONWithAndWithoutOptionalFields() throws {
+        let full = Envelope(id: "e\"1", type: .assignment, ts: "t", agentID: "a", role: "r", payload: ["k": [1, "v"]], metadata: ["priority": "high"])
+        let bare = Envelope(id: "e2", type: .ack, ts: "t")
+        for envelope in [full, bare] {
+            #expect(envelope.text == envelope.json.jsonString)
+            #expect(try Envelope(text: envelope.text) == envelope)
+        }
+    }
 }

@@ -32,7 +32,29 @@ public struct Envelope: Sendable, Hashable {
         return .object(out)
     }
 
-    public var text: String { json.jsonString }
+    public var text: String { String(decoding: textBytes, as: UTF8.self) }
+
+    /// ``text`` as UTF-8. Written field by field in ``json``'s key order: every message of the
+    /// protocol goes through here, and skipping the intermediate dictionary halves the work.
+    public var textBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        func member(_ key: StaticString, _ value: JSONValue, first: Bool = false) {
+            out.append(contentsOf: first ? #"{""#.utf8 : #",""#.utf8)
+            out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            out.append(contentsOf: #"":"#.utf8)
+            value.write(to: &out)
+        }
+        if let agentID { member("agent_id", .string(agentID), first: true) }
+        member("id", .string(id), first: agentID == nil)
+        if let metadata { member("metadata", metadata) }
+        member("payload", payload)
+        if let role { member("role", .string(role)) }
+        member("ts", .string(ts))
+        member("type", .string(type.rawValue))
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
 
     /// Parses an envelope; any problem is a ``FlotillaError`` naming the field.
     public init(text: String) throws(FlotillaError) {

@@ -2,6 +2,8 @@ import FlotillaCore
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOCore
+import NIOWebSocket
 import ServiceLifecycle
 
 /// `/ws`: the agent protocol. One `AgentSession` per socket; a writer child drains the
@@ -23,7 +25,7 @@ struct AgentSocketRoute {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask {
                         for await envelope in outbox {
-                            do { try await outbound.write(.text(envelope.text)) } catch { break }
+                            do { try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(bytes: envelope.textBytes)))) } catch { break }
                         }
                     }
                     group.addTask {
