@@ -5,7 +5,8 @@ public import NIOCore
 /// A task that publishes and waits for each acknowledgement otherwise crosses threads twice per
 /// message: the acknowledgement, read on the event loop, resumes it on the cooperative pool, and
 /// its next publish wakes the event loop again. Preferring the client's loop
-/// (``MQTTClient/taskExecutor``) keeps the whole exchange on one thread.
+/// (``MQTTClient/taskExecutor``) keeps the whole exchange on one thread. The loop must outlive
+/// the tasks that prefer it: a job enqueued on a loop that has shut down never runs.
 public final class EventLoopTaskExecutor: TaskExecutor {
     /// The loop the jobs run on.
     public let eventLoop: any EventLoop
