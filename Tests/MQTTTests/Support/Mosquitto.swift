@@ -77,11 +77,17 @@ final class Mosquitto: Sendable {
 
 private let portsHandedOut = Mutex<Set<Int>>([])
 
-/// A port nothing listens on right now, never the same one twice in this process: the kernel
-/// may hand a just-closed port to the next bind(0), and parallel suites must not share a broker.
+/// A port nothing listens on right now, never the same one twice in this process, and below the
+/// kernel's ephemeral range: the fake brokers and proxies of parallel suites bind port 0, and one
+/// of them taking a broker's port between this check and mosquitto's bind once left a TLS test
+/// talking to a proxy (mosquitto exits on "address in use", but the port still answered).
 func freePort() async throws -> Int {
+    let ephemeralStart = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
+        .flatMap { $0.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } } ?? 32768
+    let range = ephemeralStart > 12000 ? 10000..<ephemeralStart : 0..<1
     while true {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let candidate = range.count > 1 ? Int.random(in: range) : 0
+        guard let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: candidate).get() else { continue }
         let port = channel.localAddress?.port ?? 0
         try await channel.close()
         if portsHandedOut.withLock({ $0.insert(port).inserted }) { return port }
