@@ -52,12 +52,16 @@ struct SQLiteWriter {
               progress, progress_message, result, error, reason)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
-        var arguments: StatementArguments = [
-            task.id, task.spec.type, task.spec.role, task.spec.priority.rank, task.state.rawValue,
-            task.spec.json.jsonString, task.spec.idempotencyKey,
-        ]
-        arguments += mutableColumns(task)
-        try statement.execute(arguments: arguments)
+        var row = RowWriter(statement)
+        row.bind(task.id)
+        row.bind(task.spec.type)
+        row.bind(task.spec.role)
+        row.bind(task.spec.priority.rank)
+        row.bind(task.state.rawValue)
+        row.bind(task.spec.json.jsonBytes)
+        row.bind(task.spec.idempotencyKey)
+        bindMutableColumns(task, to: &row)
+        try row.run(in: db)
     }
 
     private func update(_ task: TaskRecord) throws {
@@ -67,18 +71,29 @@ struct SQLiteWriter {
               progress = ?, progress_message = ?, result = ?, error = ?, reason = ?
             WHERE id = ?
             """)
-        var arguments: StatementArguments = [task.state.rawValue]
-        arguments += mutableColumns(task)
-        arguments += [task.id]
-        try statement.execute(arguments: arguments)
+        var row = RowWriter(statement)
+        row.bind(task.state.rawValue)
+        bindMutableColumns(task, to: &row)
+        row.bind(task.id)
+        try row.run(in: db)
     }
 
-    private func mutableColumns(_ task: TaskRecord) -> StatementArguments {
-        [
-            task.attempt, task.attemptBase, task.agentID, task.createdAt, task.updatedAt,
-            task.queuedAt, task.retryAt, task.leaseExpiresAt, task.startedAt, task.finishedAt,
-            task.progress, task.progressMessage, task.result?.jsonString, task.error, task.reason,
-        ]
+    private func bindMutableColumns(_ task: TaskRecord, to row: inout RowWriter) {
+        row.bind(task.attempt)
+        row.bind(task.attemptBase)
+        row.bind(task.agentID)
+        row.bind(task.createdAt)
+        row.bind(task.updatedAt)
+        row.bind(task.queuedAt)
+        row.bind(task.retryAt)
+        row.bind(task.leaseExpiresAt)
+        row.bind(task.startedAt)
+        row.bind(task.finishedAt)
+        row.bind(task.progress)
+        row.bind(task.progressMessage)
+        if let result = task.result { row.bind(result.jsonBytes) } else { row.bind(nil as String?) }
+        row.bind(task.error)
+        row.bind(task.reason)
     }
 
     private func save(_ attempt: AttemptRecord) throws {
@@ -87,14 +102,27 @@ struct SQLiteWriter {
             ON CONFLICT(task_id, attempt) DO UPDATE SET agent_id = excluded.agent_id, started_at = excluded.started_at,
               ended_at = excluded.ended_at, outcome = excluded.outcome, error = excluded.error
             """)
-        try statement.execute(arguments: [
-            attempt.taskID, attempt.number, attempt.agentID, attempt.startedAt, attempt.endedAt, attempt.outcome?.rawValue, attempt.error,
-        ])
+        var row = RowWriter(statement)
+        row.bind(attempt.taskID)
+        row.bind(attempt.number)
+        row.bind(attempt.agentID)
+        row.bind(attempt.startedAt)
+        row.bind(attempt.endedAt)
+        row.bind(attempt.outcome?.rawValue)
+        row.bind(attempt.error)
+        try row.run(in: db)
     }
 
     private func append(_ event: EventRecord) throws {
         let statement = try db.cachedStatement(sql: "INSERT INTO events (seq, type, ts, task_id, agent_id, data) VALUES (?,?,?,?,?,?)")
-        try statement.execute(arguments: [event.seq, event.type, event.ts, event.taskID, event.agentID, event.data.jsonString])
+        var row = RowWriter(statement)
+        row.bind(event.seq)
+        row.bind(event.type)
+        row.bind(event.ts)
+        row.bind(event.taskID)
+        row.bind(event.agentID)
+        row.bind(event.data.jsonBytes)
+        try row.run(in: db)
     }
 
     private func save(_ row: AgentRecord) throws {
