@@ -20,6 +20,7 @@ struct AgentSocketRoute {
                 let connection = hub.inspect { $0.openConnection() }
                 let outbox = hub.connections.open(connection)
                 let session = AgentSession(hub: hub, identity: identity, connection: connection, logger: context.logger)
+                try? await context.requestContext.channel.pipeline.addHandler(FlushCoalescingHandler(), position: .first)
                 // Ends on graceful shutdown too, so an open socket never holds the server up.
                 await withGracefulShutdownHandler {
                 await withTaskGroup(of: Void.self) { group in

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import HummingbirdWebSocket
+import NIOCore
 
 /// The request context of every hub route: the core storage, the WebSocket upgrade slot and
 /// the caller's identity once the auth middleware has checked the token.
@@ -7,9 +8,12 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<Self>
     public var identity: Identity?
+    /// The connection's channel (the agent socket adds its flush coalescing to it).
+    let channel: any Channel
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
         self.webSocket = .init()
         self.identity = nil
     }
