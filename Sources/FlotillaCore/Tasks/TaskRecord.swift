@@ -1,7 +1,14 @@
 /// A task as the hub stores it: the submitted spec plus its life so far.
 public struct TaskRecord: Sendable, Hashable {
     public var id: String
-    public var spec: TaskSpec
+    /// What was submitted. It lives in a shared box because it never changes after submission
+    /// while the record is copied many times on its way through the scheduler and the commit
+    /// queue: a copy then retains one box instead of every string and array of the spec.
+    @inlinable public var spec: TaskSpec {
+        get { specBox.spec }
+        set { specBox = TaskSpecBox(newValue) }
+    }
+    @usableFromInline var specBox: TaskSpecBox
     public var state: TaskState
     /// The current (or last) attempt number; 0 before the first hand-out.
     public var attempt: Int
@@ -28,7 +35,7 @@ public struct TaskRecord: Sendable, Hashable {
 
     public init(id: String, spec: TaskSpec, state: TaskState, now: Double) {
         self.id = id
-        self.spec = spec
+        self.specBox = TaskSpecBox(spec)
         self.state = state
         self.attempt = 0
         self.attemptBase = 0
@@ -60,4 +67,17 @@ public struct TaskRecord: Sendable, Hashable {
         if let attempts { out["attempts"] = .array(attempts.map(\.json)) }
         return .object(out)
     }
+}
+
+/// The shared, immutable home of a ``TaskRecord``'s spec.
+@usableFromInline final class TaskSpecBox: Sendable, Hashable {
+    @usableFromInline let spec: TaskSpec
+
+    @usableFromInline init(_ spec: TaskSpec) { self.spec = spec }
+
+    @usableFromInline static func == (lhs: TaskSpecBox, rhs: TaskSpecBox) -> Bool {
+        lhs === rhs || lhs.spec == rhs.spec
+    }
+
+    @usableFromInline func hash(into hasher: inout Hasher) { hasher.combine(spec) }
 }
