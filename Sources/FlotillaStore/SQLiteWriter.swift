@@ -7,51 +7,84 @@ import GRDB
 struct SQLiteWriter {
     let db: Database
 
+    private struct AttemptKey: Hashable {
+        var taskID: String
+        var number: Int
+    }
+
     func apply(_ writes: [StoreWrite]) throws {
-        var taskOrder: [String] = []
-        var tasks: [String: (insert: Bool, record: TaskRecord)] = [:]
-        var attemptOrder: [String] = []
-        var attempts: [String: AttemptRecord] = [:]
+        // Rows in first-write order, found by key: one hash lookup per write.
+        var taskRows: [(insert: Bool, record: TaskRecord)] = []
+        var taskIndex: [String: Int] = [:]
+        var attemptRows: [AttemptRecord] = []
+        var attemptIndex: [AttemptKey: Int] = [:]
         var agents: [String: AgentRecord] = [:]
         var events: [EventRecord] = []
+        taskIndex.reserveCapacity(writes.count / 2)
+        attemptIndex.reserveCapacity(writes.count / 4)
+        events.reserveCapacity(writes.count / 2)
         for write in writes {
             switch write {
             case .insertTask(let record):
-                if tasks[record.id] == nil { taskOrder.append(record.id) }
-                tasks[record.id] = (true, record)
-            case .updateTask(let record):
-                if let existing = tasks[record.id] {
-                    tasks[record.id] = (existing.insert, record)
+                if let index = taskIndex[record.id] {
+                    taskRows[index] = (true, record)
                 } else {
-                    taskOrder.append(record.id)
-                    tasks[record.id] = (false, record)
+                    taskIndex[record.id] = taskRows.count
+                    taskRows.append((true, record))
+                }
+            case .updateTask(let record):
+                if let index = taskIndex[record.id] {
+                    taskRows[index].record = record
+                } else {
+                    taskIndex[record.id] = taskRows.count
+                    taskRows.append((false, record))
                 }
             case .saveAttempt(let attempt):
-                let key = "\(attempt.taskID)#\(attempt.number)"
-                if attempts[key] == nil { attemptOrder.append(key) }
-                attempts[key] = attempt
+                let key = AttemptKey(taskID: attempt.taskID, number: attempt.number)
+                if let index = attemptIndex[key] {
+                    attemptRows[index] = attempt
+                } else {
+                    attemptIndex[key] = attemptRows.count
+                    attemptRows.append(attempt)
+                }
             case .appendEvent(let event):
                 events.append(event)
             case .saveAgent(let row):
                 agents[row.registration.id] = row
             }
         }
-        for id in taskOrder {
-            let entry = tasks[id]!
-            if entry.insert { try insert(entry.record) } else { try update(entry.record) }
+        // Each statement is taken from GRDB's cache once per batch: the cache is keyed by the
+        // SQL text, and hashing it for every row showed in profiles.
+        var insertStatement: Statement?
+        var updateStatement: Statement?
+        for row in taskRows {
+            if row.insert {
+                insertStatement = try insertStatement ?? db.cachedStatement(sql: Self.insertTaskSQL)
+                try insert(row.record, with: insertStatement!)
+            } else {
+                updateStatement = try updateStatement ?? db.cachedStatement(sql: Self.updateTaskSQL)
+                try update(row.record, with: updateStatement!)
+            }
         }
-        for key in attemptOrder { try save(attempts[key]!) }
-        for event in events { try append(event) }
+        if !attemptRows.isEmpty {
+            let statement = try db.cachedStatement(sql: Self.saveAttemptSQL)
+            for attempt in attemptRows { try save(attempt, with: statement) }
+        }
+        if !events.isEmpty {
+            let statement = try db.cachedStatement(sql: Self.appendEventSQL)
+            for event in events { try append(event, with: statement) }
+        }
         for row in agents.values { try save(row) }
     }
 
-    private func insert(_ task: TaskRecord) throws {
-        let statement = try db.cachedStatement(sql: """
+    private static let insertTaskSQL = """
             INSERT INTO tasks (id, type, role, priority, state, spec, idempotency_key, attempt, attempt_base, agent_id,
               created_at, updated_at, queued_at, retry_at, lease_expires_at, started_at, finished_at,
               progress, progress_message, result, error, reason)
             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
+            """
+
+    private func insert(_ task: TaskRecord, with statement: Statement) throws {
         var row = RowWriter(statement)
         row.bind(task.id)
         row.bind(task.spec.type)
@@ -64,13 +97,14 @@ struct SQLiteWriter {
         try row.run(in: db)
     }
 
-    private func update(_ task: TaskRecord) throws {
-        let statement = try db.cachedStatement(sql: """
+    private static let updateTaskSQL = """
             UPDATE tasks SET state = ?, attempt = ?, attempt_base = ?, agent_id = ?, created_at = ?, updated_at = ?,
               queued_at = ?, retry_at = ?, lease_expires_at = ?, started_at = ?, finished_at = ?,
               progress = ?, progress_message = ?, result = ?, error = ?, reason = ?
             WHERE id = ?
-            """)
+            """
+
+    private func update(_ task: TaskRecord, with statement: Statement) throws {
         var row = RowWriter(statement)
         row.bind(task.state.rawValue)
         bindMutableColumns(task, to: &row)
@@ -96,12 +130,13 @@ struct SQLiteWriter {
         row.bind(task.reason)
     }
 
-    private func save(_ attempt: AttemptRecord) throws {
-        let statement = try db.cachedStatement(sql: """
+    private static let saveAttemptSQL = """
             INSERT INTO attempts (task_id, attempt, agent_id, started_at, ended_at, outcome, error) VALUES (?,?,?,?,?,?,?)
             ON CONFLICT(task_id, attempt) DO UPDATE SET agent_id = excluded.agent_id, started_at = excluded.started_at,
               ended_at = excluded.ended_at, outcome = excluded.outcome, error = excluded.error
-            """)
+            """
+
+    private func save(_ attempt: AttemptRecord, with statement: Statement) throws {
         var row = RowWriter(statement)
         row.bind(attempt.taskID)
         row.bind(attempt.number)
@@ -113,8 +148,9 @@ struct SQLiteWriter {
         try row.run(in: db)
     }
 
-    private func append(_ event: EventRecord) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO events (seq, type, ts, task_id, agent_id, data) VALUES (?,?,?,?,?,?)")
+    private static let appendEventSQL = "INSERT INTO events (seq, type, ts, task_id, agent_id, data) VALUES (?,?,?,?,?,?)"
+
+    private func append(_ event: EventRecord, with statement: Statement) throws {
         var row = RowWriter(statement)
         row.bind(event.seq)
         row.bind(event.type)

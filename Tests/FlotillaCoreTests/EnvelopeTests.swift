@@ -139,6 +139,7 @@ struct EnvelopeTests {
         #expect(Timestamp.iso8601(0) == "1970-01-01T00:00:00.000Z")
         #expect(Timestamp.iso8601(1_700_000_000.25) == "2023-11-14T22:13:20.250Z")
         #expect(Timestamp.iso8601(951_782_400) == "2000-02-29T00:00:00.000Z")
+        #expect(Timestamp.iso8601(4_102_444_799.999) == "2099-12-31T23:59:59.999Z")
     }
 
     @Test func textIsTheJSONWithAndWithoutOptionalFields() throws {

@@ -54,7 +54,7 @@ extension JSONValue {
         }
     }
 
-    private static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
+    static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
         if value < 0 {
             guard value != .min else { return out.append(contentsOf: String(value).utf8) }
             out.append(UInt8(ascii: "-"))

@@ -110,12 +110,9 @@ extension Scheduler {
         agents[agentID]!.held.insert(taskID)
         move(&task, to: .assigned, now: now)
         announce(agentID, now: now)
-        var taskJSON = task.spec.json
-        if case .object(var object) = taskJSON {
-            object["id"] = .string(taskID)
-            object["attempt"] = .int(Int64(task.attempt))
-            taskJSON = .object(object)
-        }
+        var taskJSON = task.spec.members(reserving: 2)
+        taskJSON["id"] = .string(taskID)
+        taskJSON["attempt"] = .int(Int64(task.attempt))
         let envelope = Envelope(
             id: ids.next(now: now),
             type: .assignment,
@@ -123,7 +120,7 @@ extension Scheduler {
             agentID: agentID,
             role: task.spec.role,
             payload: [
-                "task": taskJSON,
+                "task": .object(taskJSON),
                 "task_id": .string(taskID),
                 "attempt": .int(Int64(task.attempt)),
                 "lease_seconds": .double(policy.leaseDuration),

@@ -119,7 +119,9 @@ public struct Scheduler: Sendable {
 
     mutating func emit(_ type: String, task: TaskRecord? = nil, agentID: String? = nil, data: [String: JSONValue] = [:], now: Double) {
         lastSeq += 1
-        var body = data
+        // Sized up front: growing a dictionary rehashes it, and this runs several times per task.
+        var body = [String: JSONValue](minimumCapacity: data.count + 5)
+        body.merge(data) { _, new in new }
         if let task {
             body["state"] = .string(task.state.rawValue)
             body["type"] = .string(task.spec.type)

@@ -46,27 +46,6 @@ public struct TaskRecord: Sendable, Hashable {
     /// Attempts left before the task is dead-lettered.
     public var attemptsLeft: Int { max(0, spec.maxAttempts - (attempt - attemptBase)) }
 
-    /// The record as the API shows it. `attempts` is the attempt history when known.
-    public func json(attempts: [AttemptRecord]? = nil) -> JSONValue {
-        guard case .object(var out) = spec.json else { return .null }
-        out["id"] = .string(id)
-        out["state"] = .string(state.rawValue)
-        out["attempt"] = .int(Int64(attempt))
-        out["agent_id"] = agentID.map { .string($0) } ?? .null
-        out["created_at"] = .string(Timestamp.iso8601(createdAt))
-        out["updated_at"] = .string(Timestamp.iso8601(updatedAt))
-        out["queued_at"] = queuedAt.map { .string(Timestamp.iso8601($0)) } ?? .null
-        out["retry_at"] = retryAt.map { .string(Timestamp.iso8601($0)) } ?? .null
-        out["lease_expires_at"] = leaseExpiresAt.map { .string(Timestamp.iso8601($0)) } ?? .null
-        out["finished_at"] = finishedAt.map { .string(Timestamp.iso8601($0)) } ?? .null
-        out["progress"] = progress.map { .double($0) } ?? .null
-        out["progress_message"] = progressMessage.map { .string($0) } ?? .null
-        out["result"] = result ?? .null
-        out["error"] = error.map { .string($0) } ?? .null
-        out["reason"] = reason.map { .string($0) } ?? .null
-        if let attempts { out["attempts"] = .array(attempts.map(\.json)) }
-        return .object(out)
-    }
 }
 
 /// The shared, immutable home of a ``TaskRecord``'s spec.

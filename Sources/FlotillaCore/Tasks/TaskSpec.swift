@@ -67,17 +67,20 @@ public struct TaskSpec: Sendable, Hashable {
     }
 
     /// The spec as JSON, in the same field names the API accepts.
-    public var json: JSONValue {
-        var out: [String: JSONValue] = [
-            "type": .string(type),
-            "role": .string(role),
-            "capabilities": .array(capabilities.map { .string($0) }),
-            "priority": .string(priority.rawValue),
-            "payload": payload,
-            "verify": .array(verify.map { .string($0) }),
-            "depends_on": .array(dependsOn.map { .string($0) }),
-            "max_attempts": .int(Int64(maxAttempts)),
-        ]
+    public var json: JSONValue { .object(members(reserving: 0)) }
+
+    /// The members of ``json``, in a dictionary with room for `extra` more (a task's state,
+    /// an assignment's attempt) so adding them does not regrow and rehash it.
+    public func members(reserving extra: Int) -> [String: JSONValue] {
+        var out = [String: JSONValue](minimumCapacity: 17 + extra)
+        out["type"] = .string(type)
+        out["role"] = .string(role)
+        out["capabilities"] = .array(capabilities.map { .string($0) })
+        out["priority"] = .string(priority.rawValue)
+        out["payload"] = payload
+        out["verify"] = .array(verify.map { .string($0) })
+        out["depends_on"] = .array(dependsOn.map { .string($0) })
+        out["max_attempts"] = .int(Int64(maxAttempts))
         if let prompt { out["prompt"] = .string(prompt) }
         if let context { out["context"] = context }
         if let successCriteria { out["success_criteria"] = successCriteria }
@@ -87,6 +90,6 @@ public struct TaskSpec: Sendable, Hashable {
         if let complexity { out["complexity"] = .string(complexity.rawValue) }
         if let budget { out["budget"] = budget }
         if let metadata { out["metadata"] = metadata }
-        return .object(out)
+        return out
     }
 }

@@ -146,7 +146,8 @@ struct AgentSession: Sendable {
     }
 
     private func ack(_ envelope: Envelope, extra: [String: JSONValue]) {
-        var payload = extra
+        var payload = [String: JSONValue](minimumCapacity: extra.count + 2)
+        payload.merge(extra) { _, new in new }
         payload["ref"] = .string(envelope.id)
         payload["of"] = .string(envelope.type.rawValue)
         send(.ack, payload: .object(payload), ref: envelope.id)

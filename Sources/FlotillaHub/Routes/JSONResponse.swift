@@ -5,12 +5,17 @@ import NIOCore
 /// JSON bodies in and out.
 enum JSONResponse {
     static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        var text = value.jsonString
-        text += "\n"
+        make(bytes: value.jsonBytes, status: status)
+    }
+
+    /// A response from JSON text already written (the task writers' hot path).
+    static func make(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        var bytes = bytes
+        bytes.append(UInt8(ascii: "\n"))
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
         )
     }
 

@@ -13,7 +13,7 @@ struct TaskRoutes {
         group.post("tasks/:id/cancel") { request, context in try await cancel(request, id: context.parameters.require("id")) }
         group.post("tasks/:id/retry") { _, context in
             let record = try await hub.retry(id: context.parameters.require("id"))
-            return JSONResponse.make(record.json())
+            return JSONResponse.make(bytes: record.jsonBytes())
         }
     }
 
@@ -25,8 +25,8 @@ struct TaskRoutes {
         let single = submission.single
         let submitted = try await hub.submit(submission.specs)
         let status: HTTPResponse.Status = submitted.contains(where: \.created) ? .created : .ok
-        if single { return JSONResponse.make(submitted[0].task.json(), status: status) }
-        return JSONResponse.make(["tasks": .array(submitted.map { $0.task.json() })], status: status)
+        if single { return JSONResponse.make(bytes: submitted[0].task.jsonBytes(), status: status) }
+        return JSONResponse.make(bytes: submitted.map(\.task).jsonBytes(), status: status)
     }
 
     private func list(_ request: Request) async throws -> Response {
@@ -52,7 +52,7 @@ struct TaskRoutes {
         }
         let records = try await hub.tasks(taskQuery)
         let next: JSONValue = records.count == taskQuery.limit ? .string(records.last!.id) : .null
-        return JSONResponse.make(["tasks": .array(records.map { $0.json() }), "next_cursor": next])
+        return JSONResponse.make(bytes: records.jsonBytes(nextCursor: next))
     }
 
     private func show(_ request: Request, id: String) async throws -> Response {
@@ -63,7 +63,7 @@ struct TaskRoutes {
             _ = try await hub.wait(id: id, timeout: seconds)
         }
         let (record, attempts) = try await hub.task(id: id)
-        return JSONResponse.make(record.json(attempts: attempts))
+        return JSONResponse.make(bytes: record.jsonBytes(attempts: attempts))
     }
 
     private func cancel(_ request: Request, id: String) async throws -> Response {
@@ -76,6 +76,6 @@ struct TaskRoutes {
             }
         }
         let record = try await hub.cancel(id: id, reason: reason)
-        return JSONResponse.make(record.json())
+        return JSONResponse.make(bytes: record.jsonBytes())
     }
 }
