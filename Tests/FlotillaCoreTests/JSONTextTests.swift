@@ -11,6 +11,13 @@ import Testing
         #expect(JSONValue.double(.infinity).jsonString == "null")
     }
 
+    @Test func numbersParseToIntegersWhenIntegralAndInRange() throws {
+        let parsed = try JSONValue.parse("[0,-0,7,-42,999999999999999999,-999999999999999999,9223372036854775807,-9223372036854775808,9223372036854775808,1.5,1e3,-2.5E-1]")
+        #expect(parsed == [0, 0, 7, -42, 999_999_999_999_999_999, -999_999_999_999_999_999, .int(.max), .int(.min), .double(9_223_372_036_854_775_808), 1.5, 1000.0, -0.25])
+        #expect(throws: FlotillaError.self) { try JSONValue.parse("[01]") }
+        #expect(throws: FlotillaError.self) { try JSONValue.parse("[-]") }
+    }
+
     @Test func stringsAreEscapedWhereJSONRequires() {
         let text = "quote\" backslash\\ newline\n tab\t return\r bell\u{07} unit\u{1F} é 🚢 \u{2028}"
         #expect(JSONValue.string(text).jsonString == #""quote\" backslash\\ newline\n tab\t return\r bell\u0007 unit\u001f é 🚢 \#u{2028}""#)

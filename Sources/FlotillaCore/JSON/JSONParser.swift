@@ -3,7 +3,9 @@
 /// Written by hand because every request body and socket message goes through it: it is many
 /// times faster than decoding `JSONValue` through `Codable`, which probes each type in turn.
 struct JSONParser {
-    private let bytes: [UInt8]
+    /// The text, borrowed for the parse: no copy, and no bounds check per byte (every read is
+    /// guarded by `index < bytes.count` already).
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
     /// Members of the objects being parsed, innermost last. Building each dictionary once from
@@ -16,9 +18,9 @@ struct JSONParser {
         let offset: Int
     }
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
@@ -129,7 +131,7 @@ struct JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: bytes[start..<index], as: UTF8.self)
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
                 index += 1
                 return text
             }
@@ -228,7 +230,14 @@ struct JSONParser {
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
             guard index > digits else { throw fail("invalid number") }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        // Up to 18 digits cannot overflow: add them up instead of going through a String.
+        if isInteger, index - start <= 18 {
+            let negative = bytes[start] == UInt8(ascii: "-")
+            var value: Int64 = 0
+            for position in (negative ? start + 1 : start)..<index { value = value * 10 + Int64(bytes[position] &- UInt8(ascii: "0")) }
+            return .int(negative ? -value : value)
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let value = Int64(text) { return .int(value) }
         guard let value = Double(text) else { throw fail("invalid number") }
         return .double(value)

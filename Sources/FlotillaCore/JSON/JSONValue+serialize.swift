@@ -102,14 +102,15 @@ extension JSONValue {
 
     /// Parses JSON text. Throws ``FlotillaError/malformedJSON(_:)`` with the reason and offset.
     public static func parse(_ data: some Collection<UInt8>) throws(FlotillaError) -> JSONValue {
-        do {
-            return try JSONParser.parse(Array(data))
-        } catch {
-            throw .malformedJSON("\(error.message) at byte \(error.offset)")
+        let parse = { (bytes: UnsafeBufferPointer<UInt8>) in Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes) } }
+        let result = data.withContiguousStorageIfAvailable(parse) ?? Array(data).withUnsafeBufferPointer(parse)
+        switch result {
+        case .success(let value): return value
+        case .failure(let error): throw .malformedJSON("\(error.message) at byte \(error.offset)")
         }
     }
 
     public static func parse(_ string: String) throws(FlotillaError) -> JSONValue {
-        try parse(Array(string.utf8))
+        try parse(string.utf8)
     }
 }
