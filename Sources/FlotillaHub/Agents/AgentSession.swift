@@ -104,7 +104,7 @@ struct AgentSession: Sendable {
         }
         // Not in flight: finished long ago (stale, 409) or never existed (404)? Only the store knows.
         let taskID = report.taskID
-        let inFlight = hub.inspect { $0.task(taskID) } != nil
+        let inFlight = hub.inspect { $0.tasks[taskID] != nil }
         let stored: TaskState? = inFlight ? nil : (try? await hub.store.task(id: taskID))?.state
         hub.mutate({ scheduler, now in
             try scheduler.report(report, from: id, stored: stored, now: now)
