@@ -39,20 +39,15 @@ public struct Envelope: Sendable, Hashable {
     public var textBytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        func member(_ key: StaticString, _ value: JSONValue, first: Bool = false) {
-            out.append(contentsOf: first ? #"{""#.utf8 : #",""#.utf8)
-            out.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-            out.append(contentsOf: #"":"#.utf8)
-            value.write(to: &out)
-        }
-        if let agentID { member("agent_id", .string(agentID), first: true) }
-        member("id", .string(id), first: agentID == nil)
-        if let metadata { member("metadata", metadata) }
-        member("payload", payload)
-        if let role { member("role", .string(role)) }
-        member("ts", .string(ts))
-        member("type", .string(type.rawValue))
-        out.append(UInt8(ascii: "}"))
+        var object = JSONObjectWriter(appendingTo: &out)
+        if let agentID { object.member("agent_id", agentID) }
+        object.member("id", id)
+        if let metadata { object.member("metadata", metadata) }
+        object.member("payload", payload)
+        if let role { object.member("role", role) }
+        object.member("ts", ts)
+        object.member("type", type.rawValue)
+        object.finish(into: &out)
         return out
     }
 
