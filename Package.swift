@@ -178,6 +178,7 @@ let package = Package(
             dependencies: [
                 "FlotillaHub", "FlotillaClient", "FlotillaCore", "FlotillaStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]

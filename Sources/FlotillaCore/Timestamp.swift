@@ -17,7 +17,9 @@ public enum Timestamp {
         var parts = tm()
         gmtime_r(&time, &parts)
         let year = parts.tm_year + 1900
-        guard (0...9999).contains(year) else { return "\(year)-01-01T00:00:00.000Z" }
+        guard (0...9999).contains(year) else {
+            return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec, millis)
+        }
         return String(unsafeUninitializedCapacity: 24) { out in
             func put(_ value: Int32, width: Int, at offset: Int) {
                 var value = value
