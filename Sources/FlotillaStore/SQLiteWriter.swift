@@ -161,14 +161,19 @@ struct SQLiteWriter {
         try row.run(in: db)
     }
 
-    private func save(_ row: AgentRecord) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO agents (id, registration, state, connected_at, last_seen) VALUES (?,?,?,?,?)
-            ON CONFLICT(id) DO UPDATE SET registration = excluded.registration, state = excluded.state,
-              connected_at = excluded.connected_at, last_seen = excluded.last_seen
-            """)
-        try statement.execute(arguments: [
-            row.registration.id, row.registration.json.jsonString, row.state.rawValue, row.connectedAt, row.lastSeen,
-        ])
+    private static let saveAgentSQL = """
+        INSERT INTO agents (id, registration, state, connected_at, last_seen) VALUES (?,?,?,?,?)
+        ON CONFLICT(id) DO UPDATE SET registration = excluded.registration, state = excluded.state,
+          connected_at = excluded.connected_at, last_seen = excluded.last_seen
+        """
+
+    private func save(_ agent: AgentRecord) throws {
+        var row = RowWriter(try db.cachedStatement(sql: Self.saveAgentSQL))
+        row.bind(agent.registration.id)
+        row.bind(agent.registration.json.jsonBytes)
+        row.bind(agent.state.rawValue)
+        row.bind(agent.connectedAt)
+        row.bind(agent.lastSeen)
+        try row.run(in: db)
     }
 }

@@ -9,8 +9,8 @@ enum JSONResponse {
     }
 
     /// A response from JSON text already written (the task writers' hot path).
-    static func make(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
-        var bytes = bytes
+    static func make(bytes: consuming [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        // Consumed, so the newline is appended in place rather than to a copy of the body.
         bytes.append(UInt8(ascii: "\n"))
         return Response(
             status: status,
