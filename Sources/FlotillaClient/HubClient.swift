@@ -27,8 +27,8 @@ public struct HubClient: Sendable {
 
     /// Sends a request and returns the status and parsed JSON body; non-2xx answers throw ``Failure``.
     @discardableResult
-    public func send(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, timeout: TimeAmount = .seconds(60)) async throws -> (status: Int, body: JSONValue) {
-        let (status, text) = try await raw(method, path, body: body?.jsonString, timeout: timeout)
+    public func send(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(60)) async throws -> (status: Int, body: JSONValue) {
+        let (status, text) = try await raw(method, path, body: body?.jsonString, headers: headers, timeout: timeout)
         let json = text.isEmpty ? JSONValue.null : ((try? JSONValue.parse(text)) ?? .string(text))
         guard (200..<300).contains(status) else {
             throw Failure(
@@ -58,14 +58,19 @@ public struct HubClient: Sendable {
 
     // MARK: tasks
 
-    /// Submits one task; returns it as stored.
-    public func submit(_ task: JSONValue) async throws -> JSONValue {
-        try await send(.POST, "/api/tasks", body: task).body
+    /// Submits one task; returns it as stored, or only its `id` and `state` when `minimal`.
+    public func submit(_ task: JSONValue, minimal: Bool = false) async throws -> JSONValue {
+        try await send(.POST, "/api/tasks", body: task, headers: Self.preferring(minimal: minimal)).body
     }
 
-    /// Submits a batch in one request; returns the tasks in order.
-    public func submit(batch: [JSONValue]) async throws -> [JSONValue] {
-        try await send(.POST, "/api/tasks", body: .array(batch)).body["tasks"]?.arrayValue ?? []
+    /// Submits a batch in one request; returns the tasks in order (only `id` and `state` when `minimal`).
+    public func submit(batch: [JSONValue], minimal: Bool = false) async throws -> [JSONValue] {
+        try await send(.POST, "/api/tasks", body: .array(batch), headers: Self.preferring(minimal: minimal)).body["tasks"]?.arrayValue ?? []
+    }
+
+    /// `Prefer: return=minimal`: the hub answers a submission with ids and states only.
+    public static func preferring(minimal: Bool) -> [(String, String)] {
+        minimal ? [("Prefer", "return=minimal")] : []
     }
 
     public func task(_ id: String, wait: Double? = nil) async throws -> JSONValue {

@@ -45,7 +45,7 @@ struct BenchRoundTrip {
             latencies.reserveCapacity(count)
             for _ in 0..<count {
                 let start = ContinuousClock.now
-                let task = try await client.submit(["type": "bench.noop", "role": "bench-rt"])
+                let task = try await client.submit(["type": "bench.noop", "role": "bench-rt"], minimal: true)
                 guard let id = task["id"]?.stringValue else { continue }
                 while let done = await completionIterator.next(), done != id {}
                 latencies.append((ContinuousClock.now - start).seconds)

@@ -51,13 +51,22 @@ extension TaskRecord {
         object.member("verify", .array(spec.verify.map { .string($0) }))
         object.finish(into: &out)
     }
+
+    /// Appends `{"id","state"}`: the answer to a submission that asked for `Prefer: return=minimal`.
+    public func writeMinimalJSON(to out: inout [UInt8]) {
+        var object = JSONObjectWriter(appendingTo: &out)
+        object.member("id", id)
+        object.member("state", state.rawValue)
+        object.finish(into: &out)
+    }
 }
 
 extension Collection<TaskRecord> {
-    /// `{"tasks":[…]}` (and `next_cursor` when given) as UTF-8: the API's task listings.
-    public func jsonBytes(nextCursor: JSONValue? = nil) -> [UInt8] {
+    /// `{"tasks":[…]}` (and `next_cursor` when given) as UTF-8: the API's task listings; with
+    /// `minimal`, each task is only its id and state.
+    public func jsonBytes(nextCursor: JSONValue? = nil, minimal: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(640 * count + 64)
+        out.reserveCapacity((minimal ? 48 : 640) * count + 64)
         out.append(UInt8(ascii: "{"))
         if let nextCursor {
             out.append(contentsOf: #""next_cursor":"#.utf8)
@@ -67,7 +76,7 @@ extension Collection<TaskRecord> {
         out.append(contentsOf: #""tasks":["#.utf8)
         for (index, record) in enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            record.writeJSON(to: &out)
+            if minimal { record.writeMinimalJSON(to: &out) } else { record.writeJSON(to: &out) }
         }
         out.append(contentsOf: "]}".utf8)
         return out

@@ -1,26 +1,31 @@
 import FlotillaCore
+import NIOCore
 import Synchronization
 
-/// Outgoing message queues of the open agent sockets, by connection number.
-///
-/// The queues carry envelopes, not text: each socket's writer serialises its own, so that work
-/// runs in parallel across connections instead of on the commit loop that delivers them.
+/// The outboxes of the connected agents, by connection number.
 final class AgentConnections: Sendable {
-    private let outboxes = Mutex<[Int: AsyncStream<Envelope>.Continuation]>([:])
+    private let outboxes = Mutex<[Int: any AgentOutbox]>([:])
 
-    /// Opens the queue for a connection; the socket's writer drains the returned stream.
+    /// Opens an outbox that a task drains (the MQTT bridge).
     func open(_ connection: Int) -> AsyncStream<Envelope> {
         let (stream, continuation) = AsyncStream.makeStream(of: Envelope.self)
-        outboxes.withLock { $0[connection] = continuation }
+        outboxes.withLock { $0[connection] = StreamOutbox(continuation: continuation) }
         return stream
+    }
+
+    /// Opens an outbox that writes to an agent's WebSocket.
+    func open(_ connection: Int, channel: any Channel) -> SocketOutbox {
+        let outbox = SocketOutbox(channel: channel)
+        outboxes.withLock { $0[connection] = outbox }
+        return outbox
     }
 
     func send(_ envelope: Envelope, to connection: Int) {
         let outbox = outboxes.withLock { $0[connection] }
-        outbox?.yield(envelope)
+        outbox?.send(envelope)
     }
 
-    /// Ends the connection's queue; its writer then closes the socket.
+    /// Ends the connection's outbox, which then closes the connection.
     func close(_ connection: Int) {
         let outbox = outboxes.withLock { $0.removeValue(forKey: connection) }
         outbox?.finish()

@@ -68,7 +68,3 @@ struct EventRoutes {
         "id: \(event.seq)\nevent: \(event.type)\ndata: \(event.json.jsonString)\n\n"
     }
 }
-
-extension HTTPField.Name {
-    static let lastEventID = HTTPField.Name("Last-Event-ID")!
-}

@@ -8,7 +8,7 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<Self>
     public var identity: Identity?
-    /// The connection's channel (the agent socket adds its flush coalescing to it).
+    /// The connection's channel (an agent socket writes its outbox straight to it).
     let channel: any Channel
 
     public init(source: Source) {

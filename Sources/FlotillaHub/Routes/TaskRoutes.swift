@@ -1,5 +1,7 @@
 import FlotillaCore
+import Foundation
 import FlotillaStore
+import HTTPTypes
 import Hummingbird
 
 /// `/api/tasks`: submit, list, show (optionally waiting), cancel, retry.
@@ -18,15 +20,32 @@ struct TaskRoutes {
     }
 
     /// One object → 201 with the task; an array (or `{"tasks":[…]}`) → 201 with `{"tasks":[…]}`.
-    /// When every task already existed (idempotency keys), the status is 200.
+    /// When every task already existed (idempotency keys), the status is 200. With
+    /// `Prefer: return=minimal` (RFC 7240) each task is answered with its id and state only.
     private func submit(_ request: Request) async throws -> Response {
         let body = try await JSONResponse.body(of: request, limit: hub.configuration.maxBodySize)
         let submission = try Submission(body, maxBatchSize: hub.configuration.maxBatchSize)
         let single = submission.single
         let submitted = try await hub.submit(submission.specs)
         let status: HTTPResponse.Status = submitted.contains(where: \.created) ? .created : .ok
-        if single { return JSONResponse.make(bytes: submitted[0].task.jsonBytes(), status: status) }
-        return JSONResponse.make(bytes: submitted.map(\.task).jsonBytes(), status: status)
+        let minimal = Self.prefersMinimal(request)
+        var response: Response
+        if single {
+            var bytes: [UInt8] = []
+            if minimal { submitted[0].task.writeMinimalJSON(to: &bytes) } else { submitted[0].task.writeJSON(to: &bytes) }
+            response = JSONResponse.make(bytes: bytes, status: status)
+        } else {
+            response = JSONResponse.make(bytes: submitted.map(\.task).jsonBytes(minimal: minimal), status: status)
+        }
+        if minimal { response.headers[.preferenceApplied] = "return=minimal" }
+        return response
+    }
+
+    /// Whether a `Prefer` header asks for `return=minimal` (preferences are comma-separated).
+    static func prefersMinimal(_ request: Request) -> Bool {
+        request.headers[values: .prefer].contains { value in
+            value.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).lowercased() == "return=minimal" }
+        }
     }
 
     private func list(_ request: Request) async throws -> Response {

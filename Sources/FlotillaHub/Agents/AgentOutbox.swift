@@ -1,0 +1,96 @@
+import FlotillaCore
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// Where the hub's messages for one agent go: a WebSocket, or the MQTT bridge's inbox topic.
+protocol AgentOutbox: Sendable {
+    /// Queues a message; never blocks, and does nothing once the outbox is finished.
+    func send(_ envelope: Envelope)
+    /// Sends what is queued, then ends the outbox (its connection then closes).
+    func finish()
+}
+
+/// An outbox drained by a task (the MQTT bridge publishes each message to the agent's inbox).
+struct StreamOutbox: AgentOutbox {
+    let continuation: AsyncStream<Envelope>.Continuation
+
+    func send(_ envelope: Envelope) { continuation.yield(envelope) }
+    func finish() { continuation.finish() }
+}
+
+/// An agent's WebSocket, written on its own event loop.
+///
+/// Messages queued while a drain is pending join it: one hop to the loop and one flush carry
+/// all of them, each serialised there (so serialisation runs on the socket's loop thread, in
+/// parallel across sockets, never on the commit path that queues them). Going through an async
+/// writer instead cost a wake-up of another thread per frame.
+final class SocketOutbox: AgentOutbox {
+    private struct State {
+        var pending: [Envelope] = []
+        var drainScheduled = false
+        var finished = false
+        var drained = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let channel: any Channel
+    private let state = Mutex(State())
+
+    init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    func send(_ envelope: Envelope) {
+        let schedule = state.withLock { state -> Bool in
+            guard !state.finished else { return false }
+            state.pending.append(envelope)
+            defer { state.drainScheduled = true }
+            return !state.drainScheduled
+        }
+        if schedule { channel.eventLoop.execute { self.drain() } }
+    }
+
+    func finish() {
+        let first = state.withLock { state -> Bool in
+            defer { state.finished = true }
+            return !state.finished
+        }
+        guard first else { return }
+        channel.eventLoop.execute {
+            self.drain()
+            let waiter = self.state.withLock { state in
+                state.drained = true
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
+        }
+    }
+
+    /// Returns once the outbox is finished and what it held has been written.
+    func finished() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state -> Bool in
+                if state.drained { return true }
+                state.waiter = continuation
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    private func drain() {
+        let batch = state.withLock { state in
+            state.drainScheduled = false
+            defer { state.pending = [] }
+            return state.pending
+        }
+        guard !batch.isEmpty else { return }
+        for envelope in batch {
+            let frame = WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(bytes: envelope.textBytes))
+            channel.write(frame, promise: nil)
+        }
+        channel.flush()
+    }
+}

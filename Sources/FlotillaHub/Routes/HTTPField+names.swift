@@ -1,0 +1,9 @@
+import HTTPTypes
+
+/// Header names the hub reads or writes beyond HTTPTypes' own.
+extension HTTPField.Name {
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+    /// RFC 7240: `return=minimal` on a submission asks for ids and states only.
+    static let prefer = HTTPField.Name("Prefer")!
+    static let preferenceApplied = HTTPField.Name("Preference-Applied")!
+}
