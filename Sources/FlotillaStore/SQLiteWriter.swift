@@ -91,7 +91,7 @@ struct SQLiteWriter {
         row.bind(task.spec.role)
         row.bind(task.spec.priority.rank)
         row.bind(task.state.rawValue)
-        row.bind(task.spec.json.jsonBytes)
+        row.bind(task.spec.jsonBytes)
         row.bind(task.spec.idempotencyKey)
         bindMutableColumns(task, to: &row)
         try row.run(in: db)
@@ -157,7 +157,7 @@ struct SQLiteWriter {
         row.bind(event.ts)
         row.bind(event.taskID)
         row.bind(event.agentID)
-        row.bind(event.data.jsonBytes)
+        row.bind(event.dataBytes)
         try row.run(in: db)
     }
 

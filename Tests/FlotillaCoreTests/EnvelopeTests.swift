@@ -150,4 +150,39 @@ struct EnvelopeTests {
             #expect(try Envelope(text: envelope.text) == envelope)
         }
     }
+
+    @Test("typed bodies write the text of the JSON they stand for")
+    func typedBodies() throws {
+        let full = TaskSpec(
+            type: "code.review", role: "review", capabilities: ["swift"], priority: .high, payload: ["pr": 42],
+            prompt: "Review", context: ["c": 1], successCriteria: ["s": true], verify: ["swift test"], dependsOn: ["t0"],
+            timeoutSeconds: 60, maxAttempts: 5, idempotencyKey: "k", repo: "r", complexity: .complex, budget: ["usd": 2.5], metadata: ["m": "x"]
+        )
+        for spec in [full, TaskSpec(type: "bench.noop", role: "bench")] {
+            var task = TaskRecord(id: "t1", spec: spec, state: .assigned, now: 1)
+            task.attempt = 3
+            let body = Envelope.Body.assignment(task: task, leaseSeconds: 12.5)
+            var written: [UInt8] = []
+            body.write(to: &written)
+            #expect(written == body.json.jsonBytes)
+            var expected = try #require(spec.json.objectValue)
+            expected["id"] = "t1"
+            expected["attempt"] = 3
+            #expect(body.json["task"] == .object(expected), "the task is its spec, id and attempt")
+            #expect(body.json["task_id"] == "t1")
+            #expect(body.json["attempt"] == 3)
+            #expect(body.json["lease_seconds"] == 12.5)
+        }
+        let acks: [(Envelope.Ack, JSONValue)] = [
+            (.init(ref: "m1", of: .ready), ["ref": "m1", "of": "ready"]),
+            (.init(ref: "m2", of: .complete, report: .init(taskID: "t1", attempt: 2, duplicate: true)),
+             ["ref": "m2", "of": "complete", "task_id": "t1", "attempt": 2, "duplicate": true]),
+            (.init(ref: "m3", of: .message, delivered: 4), ["ref": "m3", "of": "message", "delivered": 4]),
+        ]
+        for (ack, json) in acks {
+            let envelope = Envelope(id: "re-x", type: .ack, ts: "t", body: .ack(ack))
+            #expect(envelope.payload == json)
+            #expect(envelope.text == Envelope(id: "re-x", type: .ack, ts: "t", payload: json).text)
+        }
+    }
 }

@@ -24,10 +24,7 @@ struct JSONObjectWriter {
 
     private mutating func key(_ key: StaticString) {
         let bytes = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
-        #if DEBUG
-        if let lastKey { assert(lastKey.lexicographicallyPrecedes(bytes), "JSON members out of order: \(key) after \(String(decoding: lastKey, as: UTF8.self))") }
-        lastKey = Array(bytes)
-        #endif
+        checkOrder(bytes)
         if !empty { out.append(UInt8(ascii: ",")) }
         empty = false
         out.append(UInt8(ascii: "\""))
@@ -35,9 +32,38 @@ struct JSONObjectWriter {
         out.append(contentsOf: #"":"#.utf8)
     }
 
+    @inline(__always)
+    private mutating func checkOrder(_ bytes: some Collection<UInt8>) {
+        #if DEBUG
+        if let lastKey { assert(lastKey.lexicographicallyPrecedes(bytes), "JSON members out of order: \(String(decoding: bytes, as: UTF8.self)) after \(String(decoding: lastKey, as: UTF8.self))") }
+        lastKey = Array(bytes)
+        #endif
+    }
+
+    /// A member whose name is not known in advance (escaped as any string is).
+    mutating func member(dynamicKey name: String, _ value: JSONValue) {
+        checkOrder(name.utf8)
+        if !empty { out.append(UInt8(ascii: ",")) }
+        empty = false
+        JSONValue.writeString(name, to: &out)
+        out.append(UInt8(ascii: ":"))
+        value.write(to: &out)
+    }
+
+    /// Whether `name` sorts before `bound` in the writer's member order.
+    static func precedes(_ name: String, _ bound: StaticString) -> Bool {
+        name.utf8.lexicographicallyPrecedes(UnsafeBufferPointer(start: bound.utf8Start, count: bound.utf8CodeUnitCount))
+    }
+
     mutating func member(_ name: StaticString, _ value: JSONValue) {
         key(name)
         value.write(to: &out)
+    }
+
+    /// A member whose value the caller writes: typed values, written without a ``JSONValue``.
+    mutating func member(_ name: StaticString, writing value: (inout [UInt8]) -> Void) {
+        key(name)
+        value(&out)
     }
 
     /// A string member; `nil` is written as `null`.

@@ -6,17 +6,28 @@ public struct Envelope: Sendable, Hashable {
     public var ts: String
     public var agentID: String?
     public var role: String?
-    public var payload: JSONValue
+    /// The payload as it will be written: JSON, or a typed body of the hub's hot path.
+    public var body: Body
     public var metadata: JSONValue?
 
     public init(id: String, type: MessageType, ts: String = Timestamp.iso8601(Timestamp.now()), agentID: String? = nil, role: String? = nil, payload: JSONValue = .object([:]), metadata: JSONValue? = nil) {
+        self.init(id: id, type: type, ts: ts, agentID: agentID, role: role, body: .json(payload), metadata: metadata)
+    }
+
+    public init(id: String, type: MessageType, ts: String = Timestamp.iso8601(Timestamp.now()), agentID: String? = nil, role: String? = nil, body: Body, metadata: JSONValue? = nil) {
         self.id = id
         self.type = type
         self.ts = ts
         self.agentID = agentID
         self.role = role
-        self.payload = payload
+        self.body = body
         self.metadata = metadata
+    }
+
+    /// The `payload` object.
+    public var payload: JSONValue {
+        get { body.json }
+        set { body = .json(newValue) }
     }
 
     public var json: JSONValue {
@@ -43,7 +54,7 @@ public struct Envelope: Sendable, Hashable {
         if let agentID { object.member("agent_id", agentID) }
         object.member("id", id)
         if let metadata { object.member("metadata", metadata) }
-        object.member("payload", payload)
+        object.member("payload") { body.write(to: &$0) }
         if let role { object.member("role", role) }
         object.member("ts", ts)
         object.member("type", type.rawValue)
@@ -72,7 +83,7 @@ public struct Envelope: Sendable, Hashable {
         self.ts = object["ts"]?.stringValue ?? object["timestamp"]?.stringValue ?? ""
         self.agentID = object["agent_id"]?.stringValue
         self.role = object["role"]?.stringValue
-        self.payload = payload
+        self.body = .json(payload)
         self.metadata = object["metadata"]
     }
 }

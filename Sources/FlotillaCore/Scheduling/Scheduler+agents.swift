@@ -110,21 +110,13 @@ extension Scheduler {
         agents[agentID]!.held.insert(taskID)
         move(&task, to: .assigned, now: now)
         announce(agentID, now: now)
-        var taskJSON = task.spec.members(reserving: 2)
-        taskJSON["id"] = .string(taskID)
-        taskJSON["attempt"] = .int(Int64(task.attempt))
         let envelope = Envelope(
             id: ids.next(now: now),
             type: .assignment,
             ts: Timestamp.iso8601(now),
             agentID: agentID,
             role: task.spec.role,
-            payload: [
-                "task": .object(taskJSON),
-                "task_id": .string(taskID),
-                "attempt": .int(Int64(task.attempt)),
-                "lease_seconds": .double(policy.leaseDuration),
-            ],
+            body: .assignment(task: task, leaseSeconds: policy.leaseDuration),
             metadata: [
                 "priority": .string(task.spec.priority.rawValue),
                 "retry_count": .int(Int64(task.attempt - 1)),

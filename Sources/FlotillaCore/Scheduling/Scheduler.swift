@@ -119,17 +119,7 @@ public struct Scheduler: Sendable {
 
     mutating func emit(_ type: String, task: TaskRecord? = nil, agentID: String? = nil, data: [String: JSONValue] = [:], now: Double) {
         lastSeq += 1
-        // Sized up front: growing a dictionary rehashes it, and this runs several times per task.
-        var body = [String: JSONValue](minimumCapacity: data.count + 5)
-        body.merge(data) { _, new in new }
-        if let task {
-            body["state"] = .string(task.state.rawValue)
-            body["type"] = .string(task.spec.type)
-            body["role"] = .string(task.spec.role)
-            body["priority"] = .string(task.spec.priority.rawValue)
-            body["attempt"] = .int(Int64(task.attempt))
-        }
-        let event = EventRecord(seq: lastSeq, type: type, ts: now, taskID: task?.id, agentID: agentID ?? task?.agentID, data: .object(body))
+        let event = EventRecord(seq: lastSeq, type: type, ts: now, taskID: task?.id, agentID: agentID ?? task?.agentID, task: task.map(EventRecord.TaskFields.init), details: data)
         effects.events.append(event)
         effects.writes.append(.appendEvent(event))
     }

@@ -67,29 +67,42 @@ public struct TaskSpec: Sendable, Hashable {
     }
 
     /// The spec as JSON, in the same field names the API accepts.
-    public var json: JSONValue { .object(members(reserving: 0)) }
+    public var json: JSONValue {
+        // Text this writer produced always parses.
+        (try? JSONValue.parse(String(decoding: jsonBytes, as: UTF8.self))) ?? .null
+    }
 
-    /// The members of ``json``, in a dictionary with room for `extra` more (a task's state,
-    /// an assignment's attempt) so adding them does not regrow and rehash it.
-    public func members(reserving extra: Int) -> [String: JSONValue] {
-        var out = [String: JSONValue](minimumCapacity: 17 + extra)
-        out["type"] = .string(type)
-        out["role"] = .string(role)
-        out["capabilities"] = .array(capabilities.map { .string($0) })
-        out["priority"] = .string(priority.rawValue)
-        out["payload"] = payload
-        out["verify"] = .array(verify.map { .string($0) })
-        out["depends_on"] = .array(dependsOn.map { .string($0) })
-        out["max_attempts"] = .int(Int64(maxAttempts))
-        if let prompt { out["prompt"] = .string(prompt) }
-        if let context { out["context"] = context }
-        if let successCriteria { out["success_criteria"] = successCriteria }
-        if let timeoutSeconds { out["timeout_seconds"] = .int(Int64(timeoutSeconds)) }
-        if let idempotencyKey { out["idempotency_key"] = .string(idempotencyKey) }
-        if let repo { out["repo"] = .string(repo) }
-        if let complexity { out["complexity"] = .string(complexity.rawValue) }
-        if let budget { out["budget"] = budget }
-        if let metadata { out["metadata"] = metadata }
+    /// ``json`` as UTF-8 (how the store keeps a spec).
+    public var jsonBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        writeJSON(to: &out)
         return out
+    }
+
+    /// Appends the spec as a JSON object, with a task's `id` and `attempt` among its members
+    /// when given (an assignment's task). Written member by member in key order.
+    public func writeJSON(to out: inout [UInt8], id: String? = nil, attempt: Int? = nil) {
+        var object = JSONObjectWriter(appendingTo: &out)
+        if let attempt { object.member("attempt", attempt) }
+        object.memberIfPresent("budget", budget)
+        object.member("capabilities", .array(capabilities.map { .string($0) }))
+        object.memberIfPresent("complexity", complexity.map { .string($0.rawValue) })
+        object.memberIfPresent("context", context)
+        object.member("depends_on", .array(dependsOn.map { .string($0) }))
+        if let id { object.member("id", id) }
+        object.memberIfPresent("idempotency_key", idempotencyKey.map { .string($0) })
+        object.member("max_attempts", maxAttempts)
+        object.memberIfPresent("metadata", metadata)
+        object.member("payload", payload)
+        object.member("priority", priority.rawValue)
+        object.memberIfPresent("prompt", prompt.map { .string($0) })
+        object.memberIfPresent("repo", repo.map { .string($0) })
+        object.member("role", role)
+        object.memberIfPresent("success_criteria", successCriteria)
+        object.memberIfPresent("timeout_seconds", timeoutSeconds.map { .int(Int64($0)) })
+        object.member("type", type)
+        object.member("verify", .array(verify.map { .string($0) }))
+        object.finish(into: &out)
     }
 }

@@ -56,12 +56,12 @@ struct AgentSession: Sendable {
                 return
             }
             if let old = outcome.superseded { hub.connections.close(old) }
-            self.send(.registered, payload: [
+            self.send(.registered, body: .json([
                 "agent_id": .string(registration.id),
                 "heartbeat_interval": .double(policy.agentHeartbeatInterval),
                 "lease_seconds": .double(policy.leaseDuration),
                 "held": .array(outcome.held.map { ["task_id": .string($0.taskID), "attempt": .int(Int64($0.attempt))] }),
-            ], ref: envelope.id)
+            ]), ref: envelope.id)
         }
     }
 
@@ -91,7 +91,7 @@ struct AgentSession: Sendable {
             }
         }) { result in
             // Heartbeats are frequent and need no answer; ready and drain are acknowledged.
-            if type != .heartbeat, case .success = result { self.ack(envelope, extra: [:]) }
+            if type != .heartbeat, case .success = result { self.ack(envelope) }
         }
     }
 
@@ -111,7 +111,7 @@ struct AgentSession: Sendable {
         }) { result in
             switch result {
             case .success(let outcome):
-                self.ack(envelope, extra: ["task_id": .string(report.taskID), "attempt": .int(Int64(report.attempt)), "duplicate": .bool(outcome == .duplicate)])
+                self.ack(envelope, report: .init(taskID: report.taskID, attempt: report.attempt, duplicate: outcome == .duplicate))
             case .failure(let error):
                 self.reply(error: error, to: envelope)
             }
@@ -132,7 +132,7 @@ struct AgentSession: Sendable {
         }
         let recipients = connections.filter { $0 != self.connection }
         for connection in recipients { hub.connections.send(forwarded, to: connection) }
-        ack(envelope, extra: ["delivered": .int(Int64(recipients.count))])
+        ack(envelope, delivered: recipients.count)
     }
 
     func closed() {
@@ -145,21 +145,17 @@ struct AgentSession: Sendable {
         reply(error: FlotillaError(.notRegistered, "Send 'register' before '\(envelope.type.rawValue)'."), to: envelope)
     }
 
-    private func ack(_ envelope: Envelope, extra: [String: JSONValue]) {
-        var payload = [String: JSONValue](minimumCapacity: extra.count + 2)
-        payload.merge(extra) { _, new in new }
-        payload["ref"] = .string(envelope.id)
-        payload["of"] = .string(envelope.type.rawValue)
-        send(.ack, payload: .object(payload), ref: envelope.id)
+    private func ack(_ envelope: Envelope, report: Envelope.Ack.Report? = nil, delivered: Int? = nil) {
+        send(.ack, body: .ack(.init(ref: envelope.id, of: envelope.type, report: report, delivered: delivered)), ref: envelope.id)
     }
 
     func reply(error: any Error, to envelope: Envelope?) {
         let flotillaError = error as? FlotillaError ?? FlotillaError(.internalError, "\(error)")
-        send(.error, payload: flotillaError.replyPayload(ref: envelope?.id, of: envelope?.type.rawValue), ref: envelope?.id)
+        send(.error, body: .json(flotillaError.replyPayload(ref: envelope?.id, of: envelope?.type.rawValue)), ref: envelope?.id)
     }
 
-    private func send(_ type: MessageType, payload: JSONValue, ref: String?) {
-        let envelope = Envelope(id: ref.map { "re-\($0)" } ?? UUID().uuidString, type: type, agentID: agentID.value, payload: payload)
+    private func send(_ type: MessageType, body: Envelope.Body, ref: String?) {
+        let envelope = Envelope(id: ref.map { "re-\($0)" } ?? UUID().uuidString, type: type, agentID: agentID.value, body: body)
         hub.connections.send(envelope, to: connection)
     }
 }

@@ -65,6 +65,6 @@ struct EventRoutes {
     }
 
     static func frame(_ event: EventRecord) -> String {
-        "id: \(event.seq)\nevent: \(event.type)\ndata: \(event.json.jsonString)\n\n"
+        "id: \(event.seq)\nevent: \(event.type)\ndata: \(String(decoding: event.jsonBytes, as: UTF8.self))\n\n"
     }
 }
