@@ -138,6 +138,27 @@ import Testing
         }
     }
 
+    @Test func aReportOnATaskFinishedLongAgoIsStaleNotUnknown() async throws {
+        // With room to remember one finished task, the first one's outcome is known only to the store.
+        let policy = SchedulerPolicy(leaseDuration: 30, backoff: Backoff(base: 0.05, cap: 0.2, jitter: 0), recentFinishedLimit: 1)
+        try await TestHub.run(policy: policy) { hub in
+            try await TestAgent.run(hub, id: "w") { agent in
+                var done: [(taskID: String, attempt: Int)] = []
+                for _ in 0..<2 {
+                    _ = try await hub.client.submit(["type": "code.generate"])
+                    let assignment = try await agent.assignment()
+                    #expect(try await agent.complete(assignment.taskID, attempt: assignment.attempt).type == .ack)
+                    done.append((assignment.taskID, assignment.attempt))
+                }
+                let late = try await agent.complete(done[0].taskID, attempt: done[0].attempt + 1)
+                #expect(late.payload["code"] == "stale_attempt")
+                #expect(late.payload["status"] == 409)
+                #expect(late.payload["message"]?.stringValue?.contains("already succeeded") == true)
+                return ()
+            }
+        }
+    }
+
     @Test func anAgentTokenMayOnlyRegisterWithItsRole() async throws {
         try await TestHub.run { hub in
             let created = try await hub.client.createToken(name: "tester", role: "testing")

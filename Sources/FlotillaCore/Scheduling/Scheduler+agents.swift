@@ -105,8 +105,9 @@ extension Scheduler {
         task.progress = nil
         task.progressMessage = nil
         let attempt = AttemptRecord(taskID: taskID, number: task.attempt, agentID: agentID, startedAt: now)
+        // Stored when it ends: until then the task's row says all it holds (number, agent,
+        // start), the API shows it from memory, and a restart rebuilds it from that row.
         attempts[taskID] = attempt
-        effects.writes.append(.saveAttempt(attempt))
         agents[agentID]!.held.insert(taskID)
         move(&task, to: .assigned, now: now)
         announce(agentID, now: now)

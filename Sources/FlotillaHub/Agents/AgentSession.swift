@@ -30,7 +30,7 @@ struct AgentSession: Sendable {
         switch envelope.type {
         case .register: register(envelope)
         case .ready, .drain, .heartbeat: control(envelope)
-        case .accept, .progress, .complete, .fail, .release: await report(envelope)
+        case .accept, .progress, .complete, .fail, .release: report(envelope)
         case .message: relay(envelope)
         // Presence is the MQTT bridge's business (it reads wills); a socket's presence is the socket.
         case .status: break
@@ -95,23 +95,31 @@ struct AgentSession: Sendable {
         }
     }
 
-    private func report(_ envelope: Envelope) async {
+    private func report(_ envelope: Envelope) {
         guard let id = agentID.value else { return notRegistered(envelope) }
         let parsed = Result { () throws(FlotillaError) in try AttemptReport(envelope: envelope) }
         guard case .success(let report) = parsed else {
             if case .failure(let error) = parsed { reply(error: error, to: envelope) }
             return
         }
-        // Not in flight: finished long ago (stale, 409) or never existed (404)? Only the store knows.
-        let taskID = report.taskID
-        let inFlight = hub.inspect { $0.tasks[taskID] != nil }
-        let stored: TaskState? = inFlight ? nil : (try? await hub.store.task(id: taskID))?.state
+        apply(report, of: envelope, agentID: id, stored: nil)
+    }
+
+    /// Applies a report; `stored` is the task's state in the store, once it has been looked up.
+    private func apply(_ report: AttemptReport, of envelope: Envelope, agentID id: String, stored: TaskState??) {
         hub.mutate({ scheduler, now in
-            try scheduler.report(report, from: id, stored: stored, now: now)
+            try scheduler.report(report, from: id, stored: stored ?? nil, now: now)
         }) { result in
             switch result {
             case .success(let outcome):
                 self.ack(envelope, report: .init(taskID: report.taskID, attempt: report.attempt, duplicate: outcome == .duplicate))
+            case .failure(let error) where error.code == .taskNotFound && stored == nil:
+                // Neither in flight nor recently finished: finished long ago (stale, 409) or
+                // never existed (404)? Only the store knows, and this rare case asks it.
+                _Concurrency.Task {
+                    let state = (try? await self.hub.store.task(id: report.taskID))?.state
+                    self.apply(report, of: envelope, agentID: id, stored: .some(state))
+                }
             case .failure(let error):
                 self.reply(error: error, to: envelope)
             }
