@@ -26,14 +26,16 @@ extension EventRecord {
     /// details merged in key order. Every task event is written to the store this way.
     public func writeData(to out: inout [UInt8]) {
         guard let task else { return JSONValue.object(details).write(to: &out) }
-        let extra = details.isEmpty ? [] : details
-            .filter { !Self.taskFieldNames.contains($0.key) }
-            .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        // Usually none or one (a result, a reason): sorting them beats building a filtered copy.
+        let extra = details.isEmpty ? [] : details.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         var next = 0
         var object = JSONObjectWriter(appendingTo: &out)
         func writeDetails(before bound: StaticString?, _ object: inout JSONObjectWriter) {
             while next < extra.count, bound.map({ JSONObjectWriter.precedes(extra[next].key, $0) }) ?? true {
-                object.member(dynamicKey: extra[next].key, extra[next].value)
+                // A detail named like a task field gives way to the task's own value.
+                if !Self.taskFieldNames.contains(extra[next].key) {
+                    object.member(dynamicKey: extra[next].key, extra[next].value)
+                }
                 next += 1
             }
         }

@@ -78,9 +78,12 @@ extension JSONValue {
         out.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in
+            // Runs without escapes are copied whole; most strings are one such run.
             var runStart = 0
-            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                out.append(contentsOf: bytes[runStart..<index])
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 runStart = index + 1
                 switch byte {
                 case 0x22: out.append(contentsOf: "\\\"".utf8)
@@ -95,7 +98,7 @@ extension JSONValue {
                     out.append(hex[Int(byte & 0xF)])
                 }
             }
-            out.append(contentsOf: bytes[runStart...])
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
         out.append(UInt8(ascii: "\""))
     }

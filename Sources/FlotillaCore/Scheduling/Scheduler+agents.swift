@@ -81,16 +81,18 @@ extension Scheduler {
     /// per pass spreads work across agents.
     public mutating func pump(now: Double) {
         guard lanes.count > 0 else { return }
-        var candidates = agents.values.filter(\.canTakeWork).map(\.registration.id).sorted()
+        // Each agent's roles and capabilities as sets once per pump, not once per task.
+        var candidates = agents.values.filter(\.canTakeWork)
+            .map { (id: $0.registration.id, roles: Set($0.registration.roles), capabilities: Set($0.registration.capabilities)) }
+            .sorted { $0.id < $1.id }
         while !candidates.isEmpty, lanes.count > 0 {
-            var stillFree: [String] = []
-            for agentID in candidates {
-                let slot = agents[agentID]!
-                guard let taskID = lanes.popBest(roles: Set(slot.registration.roles), capabilities: Set(slot.registration.capabilities), now: now) else {
+            var stillFree: [(id: String, roles: Set<String>, capabilities: Set<String>)] = []
+            for candidate in candidates {
+                guard let taskID = lanes.popBest(roles: candidate.roles, capabilities: candidate.capabilities, now: now) else {
                     continue
                 }
-                assign(taskID, to: agentID, now: now)
-                if agents[agentID]!.canTakeWork { stillFree.append(agentID) }
+                assign(taskID, to: candidate.id, now: now)
+                if agents[candidate.id]!.canTakeWork { stillFree.append(candidate) }
             }
             candidates = stillFree
         }
