@@ -17,16 +17,16 @@ struct AgentSession: Sendable {
     /// The agent this socket registered as (set by `register`).
     private let agentID = SessionAgentID()
 
-    func handle(text: String) async {
+    func handle(text: String) {
         let parsed = Result { () throws(FlotillaError) in try Envelope(text: text) }
         guard case .success(let envelope) = parsed else {
             if case .failure(let error) = parsed { reply(error: error, to: nil) }
             return
         }
-        await handle(envelope)
+        handle(envelope)
     }
 
-    func handle(_ envelope: Envelope) async {
+    func handle(_ envelope: Envelope) {
         switch envelope.type {
         case .register: register(envelope)
         case .ready, .drain, .heartbeat: control(envelope)
@@ -105,7 +105,8 @@ struct AgentSession: Sendable {
         apply(report, of: envelope, agentID: id, stored: nil)
     }
 
-    /// Applies a report; `stored` is the task's state in the store, once it has been looked up.
+    /// Applies a report. `stored` is nil until the store has been asked about the task, then
+    /// the state the store holds (nil when it has no such task).
     private func apply(_ report: AttemptReport, of envelope: Envelope, agentID id: String, stored: TaskState??) {
         hub.mutate({ scheduler, now in
             try scheduler.report(report, from: id, stored: stored ?? nil, now: now)

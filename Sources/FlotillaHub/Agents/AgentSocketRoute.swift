@@ -33,8 +33,8 @@ struct AgentSocketRoute {
                                 do {
                                     for try await message in inbound.messages(maxSize: hub.configuration.maxBodySize) {
                                         switch message {
-                                        case .text(let text): await session.handle(text: text)
-                                        case .binary(let buffer): await session.handle(text: String(buffer: buffer))
+                                        case .text(let text): session.handle(text: text)
+                                        case .binary(let buffer): session.handle(text: String(buffer: buffer))
                                         }
                                     }
                                 } catch {

@@ -144,7 +144,7 @@ final class MQTTBridge: Service {
             try? await client.publish(to: topics.inbox(agentID: id), payload: notRegistered(envelope).text, qos: .atLeastOnce)
             return nil
         }
-        await agent.session.handle(envelope)
+        agent.session.handle(envelope)
         return nil
     }
 
@@ -155,7 +155,7 @@ final class MQTTBridge: Service {
         // A registration that supersedes an earlier one closes the old outbox (the scheduler
         // reports it superseded), which ends its writer.
         agents.withLock { $0[id] = BridgedAgent(connection: connection, session: session) }
-        await session.handle(envelope)
+        session.handle(envelope)
         let inbox = topics.inbox(agentID: id)
         let logger = self.logger
         return {
