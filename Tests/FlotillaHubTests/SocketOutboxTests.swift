@@ -8,7 +8,8 @@ import Testing
 /// An agent socket's outbox: messages queued before its event loop gets to them leave together
 /// in one flush, in order, and finishing sends what was queued before anything else happens.
 @Suite struct SocketOutboxTests {
-    /// Counts the flushes that reach the socket.
+    /// Counts the flushes that reach the socket. Unchecked: an embedded channel runs everything
+    /// on the test's own thread, so the counter is never touched concurrently.
     private final class FlushCounter: ChannelOutboundHandler, @unchecked Sendable {
         typealias OutboundIn = NIOAny
         var flushes = 0

@@ -40,9 +40,9 @@ struct EventRoutes {
             // Catch up from the store, page by page.
             while true {
                 let page = try await hub.store.events(after: last, limit: 1000)
-                var chunk = ""
-                for event in page where keep(event) { chunk += Self.frame(event) }
-                if !chunk.isEmpty { try await writer.write(ByteBuffer(string: chunk)) }
+                var chunk = ByteBuffer()
+                for event in page where keep(event) { Self.write(event, to: &chunk) }
+                if chunk.readableBytes > 0 { try await writer.write(chunk) }
                 if let newest = page.last { last = newest.seq }
                 if page.count < 1000 { break }
             }
@@ -50,7 +50,10 @@ struct EventRoutes {
             try await withGracefulShutdownHandler {
                 for await event in live where event.seq > last {
                     last = event.seq
-                    if keep(event) { try await writer.write(ByteBuffer(string: Self.frame(event))) }
+                    guard keep(event) else { continue }
+                    var frame = ByteBuffer()
+                    Self.write(event, to: &frame)
+                    try await writer.write(frame)
                 }
             } onGracefulShutdown: {
                 hub.events.finishAll()
@@ -64,7 +67,10 @@ struct EventRoutes {
         )
     }
 
-    static func frame(_ event: EventRecord) -> String {
-        "id: \(event.seq)\nevent: \(event.type)\ndata: \(String(decoding: event.jsonBytes, as: UTF8.self))\n\n"
+    /// Appends one Server-Sent Event: `id`, `event` and the event's JSON as `data`.
+    static func write(_ event: EventRecord, to buffer: inout ByteBuffer) {
+        buffer.writeString("id: \(event.seq)\nevent: \(event.type)\ndata: ")
+        buffer.writeBytes(event.jsonBytes)
+        buffer.writeString("\n\n")
     }
 }
