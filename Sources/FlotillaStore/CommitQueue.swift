@@ -66,15 +66,38 @@ public final class CommitQueue: Service, Sendable {
                 if stopped { return }
                 continue
             }
-            let result: Result<Void, any Error>
-            do {
-                try await store.commit(writes)
-                result = .success(())
-            } catch {
-                logger.error("commit of \(writes.count) writes failed: \(error)")
-                result = .failure(error)
+            var committed = (callbacks: callbacks, result: await durable(writes))
+            // While more is waiting, commit it while the last batch's callbacks run, so the
+            // writer is not idle during delivery. When nothing waits, the callbacks run at
+            // once: a lone change is not delayed.
+            while let next = takeWaiting() {
+                async let result = durable(next.writes)
+                for callback in committed.callbacks { callback(committed.result) }
+                committed = (next.callbacks, await result)
             }
-            for callback in callbacks { callback(result) }
+            for callback in committed.callbacks { callback(committed.result) }
+        }
+    }
+
+    private func durable(_ writes: [StoreWrite]) async -> Result<Void, any Error> {
+        do {
+            try await store.commit(writes)
+            return .success(())
+        } catch {
+            logger.error("commit of \(writes.count) writes failed: \(error)")
+            return .failure(error)
+        }
+    }
+
+    /// Takes what was enqueued since the last batch without waiting; nil when nothing was.
+    private func takeWaiting() -> (writes: [StoreWrite], callbacks: [AfterCommit])? {
+        pending.withLock { state in
+            guard !state.callbacks.isEmpty else { return nil }
+            defer {
+                state.writes = []
+                state.callbacks = []
+            }
+            return (state.writes, state.callbacks)
         }
     }
 

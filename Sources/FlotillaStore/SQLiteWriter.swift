@@ -13,44 +13,38 @@ struct SQLiteWriter {
     }
 
     func apply(_ writes: [StoreWrite]) throws {
-        // Rows in first-write order, found by key: one hash lookup per write.
-        var taskRows: [(insert: Bool, record: TaskRecord)] = []
+        // The last write of each task and attempt, by position in `writes`, in first-write
+        // order: one hash lookup per write, and no copies of the records.
+        var taskRows: [(insert: Bool, last: Int)] = []
         var taskIndex: [String: Int] = [:]
-        var attemptRows: [AttemptRecord] = []
+        var attemptRows: [Int] = []
         var attemptIndex: [AttemptKey: Int] = [:]
-        var agents: [String: AgentRecord] = [:]
-        var events: [EventRecord] = []
+        var agents: [String: Int] = [:]
+        var hasEvents = false
         taskIndex.reserveCapacity(writes.count / 2)
-        attemptIndex.reserveCapacity(writes.count / 4)
-        events.reserveCapacity(writes.count / 2)
-        for write in writes {
+        for (position, write) in writes.enumerated() {
             switch write {
-            case .insertTask(let record):
+            case .insertTask(let record), .updateTask(let record):
+                let insert = if case .insertTask = write { true } else { false }
                 if let index = taskIndex[record.id] {
-                    taskRows[index] = (true, record)
+                    taskRows[index].last = position
+                    if insert { taskRows[index].insert = true }
                 } else {
                     taskIndex[record.id] = taskRows.count
-                    taskRows.append((true, record))
-                }
-            case .updateTask(let record):
-                if let index = taskIndex[record.id] {
-                    taskRows[index].record = record
-                } else {
-                    taskIndex[record.id] = taskRows.count
-                    taskRows.append((false, record))
+                    taskRows.append((insert, position))
                 }
             case .saveAttempt(let attempt):
                 let key = AttemptKey(taskID: attempt.taskID, number: attempt.number)
                 if let index = attemptIndex[key] {
-                    attemptRows[index] = attempt
+                    attemptRows[index] = position
                 } else {
                     attemptIndex[key] = attemptRows.count
-                    attemptRows.append(attempt)
+                    attemptRows.append(position)
                 }
-            case .appendEvent(let event):
-                events.append(event)
+            case .appendEvent:
+                hasEvents = true
             case .saveAgent(let row):
-                agents[row.registration.id] = row
+                agents[row.registration.id] = position
             }
         }
         // Each statement is taken from GRDB's cache once per batch: the cache is keyed by the
@@ -58,23 +52,34 @@ struct SQLiteWriter {
         var insertStatement: Statement?
         var updateStatement: Statement?
         for row in taskRows {
-            if row.insert {
-                insertStatement = try insertStatement ?? db.cachedStatement(sql: Self.insertTaskSQL)
-                try insert(row.record, with: insertStatement!)
-            } else {
-                updateStatement = try updateStatement ?? db.cachedStatement(sql: Self.updateTaskSQL)
-                try update(row.record, with: updateStatement!)
+            switch writes[row.last] {
+            case .insertTask(let record), .updateTask(let record):
+                if row.insert {
+                    insertStatement = try insertStatement ?? db.cachedStatement(sql: Self.insertTaskSQL)
+                    try insert(record, with: insertStatement!)
+                } else {
+                    updateStatement = try updateStatement ?? db.cachedStatement(sql: Self.updateTaskSQL)
+                    try update(record, with: updateStatement!)
+                }
+            default:
+                continue
             }
         }
         if !attemptRows.isEmpty {
             let statement = try db.cachedStatement(sql: Self.saveAttemptSQL)
-            for attempt in attemptRows { try save(attempt, with: statement) }
+            for position in attemptRows {
+                if case .saveAttempt(let attempt) = writes[position] { try save(attempt, with: statement) }
+            }
         }
-        if !events.isEmpty {
+        if hasEvents {
             let statement = try db.cachedStatement(sql: Self.appendEventSQL)
-            for event in events { try append(event, with: statement) }
+            for write in writes {
+                if case .appendEvent(let event) = write { try append(event, with: statement) }
+            }
         }
-        for row in agents.values { try save(row) }
+        for position in agents.values {
+            if case .saveAgent(let row) = writes[position] { try save(row) }
+        }
     }
 
     private static let insertTaskSQL = """

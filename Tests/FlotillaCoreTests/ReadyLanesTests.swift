@@ -176,6 +176,35 @@ struct ReadyLanesTests {
         #expect(lanes.popBest(roles: general, capabilities: [], now: 1) == nil)
     }
 
+    @Test("many one-off lanes: emptied ones are dropped and the queued and removed tasks stay right")
+    func emptiedLanesAreCompacted() {
+        var lanes = ReadyLanes(agingInterval: 60)
+        // Forty roles used once each, then a lane that outlives them: a live task, a removed
+        // one behind it, and another live one.
+        for index in 0..<40 { lanes.push("once-\(index)", lane: lane(.normal, role: "r\(index)"), queuedAt: 0) }
+        lanes.push("keep-1", lane: lane(.high), queuedAt: 2)
+        lanes.push("gone", lane: lane(.high), queuedAt: 3)
+        lanes.push("keep-2", lane: lane(.high), queuedAt: 4)
+        for index in 0..<40 {
+            #expect(lanes.popBest(roles: ["r\(index)"], capabilities: [], now: 5) == "once-\(index)")
+        }
+        let removed = lanes.remove("gone")
+        #expect(removed)
+        // A new lane while forty of forty-one are empty: the empty ones go, the last one moves up.
+        lanes.push("fresh", lane: lane(.low, role: "new-role"), queuedAt: 6)
+        // Both kinds of bookkeeping must follow it: a removed id pushed again replaces its
+        // dead entry, and a queued one can still be removed.
+        lanes.push("gone", lane: lane(.high), queuedAt: 7)
+        let removedAfter = lanes.remove("keep-2")
+        #expect(removedAfter)
+        #expect(lanes.count == 3)
+        #expect(lanes.depths == [lane(.high): 2, lane(.low, role: "new-role"): 1])
+        #expect(drain(&lanes, now: 8) == ["keep-1", "gone"])
+        #expect(lanes.popBest(roles: ["new-role"], capabilities: [], now: 8) == "fresh")
+        #expect(lanes.count == 0)
+        #expect(!lanes.hasWork(roles: ["general", "new-role"], capabilities: []))
+    }
+
     @Test("pushing an id that is already queued is ignored")
     func duplicatePush() {
         var lanes = ReadyLanes()

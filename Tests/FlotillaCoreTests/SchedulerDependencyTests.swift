@@ -33,6 +33,30 @@ struct SchedulerDependencyTests {
         #expect(scheduler.takeEffects().assignments.map(\.taskID) == ["A", "B", "C"])
     }
 
+    @Test("a dependent unblocked by one agent's report goes to another free agent")
+    func unblockedDependentReachesOtherAgents() throws {
+        var scheduler = makeScheduler()
+        try scheduler.add(spec("A", role: "build"), spec("B", role: "testing", dependsOn: ["A"]), now: 0)
+        scheduler.join("builder", roles: ["build"], now: 1)
+        scheduler.join("tester", roles: ["testing"], now: 1)
+        #expect(scheduler.held(by: "builder") == ["A"])
+        #expect(scheduler.held(by: "tester").isEmpty)
+        try scheduler.complete("A", by: "builder", now: 2)
+        #expect(scheduler.held(by: "tester") == ["B"], "only the tester fits B; the builder's report must still reach it")
+    }
+
+    @Test("a report that frees a slot hands the freed agent the next task, and no one else changes")
+    func reportPumpsTheFreedAgent() throws {
+        var scheduler = makeScheduler()
+        scheduler.join("a", now: 0)
+        scheduler.join("b", roles: ["testing"], now: 0)
+        try scheduler.add(spec("one"), spec("two"), now: 1)
+        #expect(scheduler.held(by: "a") == ["one"])
+        try scheduler.complete("one", by: "a", now: 2)
+        #expect(scheduler.held(by: "a") == ["two"])
+        #expect(scheduler.held(by: "b").isEmpty)
+    }
+
     @Test("a task with two dependencies waits for both")
     func diamond() throws {
         var scheduler = makeScheduler()

@@ -79,12 +79,21 @@ extension Scheduler {
 
     /// Hands queued work to agents with free slots until one side runs out. One task per agent
     /// per pass spreads work across agents.
-    public mutating func pump(now: Double) {
+    ///
+    /// - Parameter freed: the one agent whose slot opened, when no task entered a lane since the
+    ///   last pump. Every other free agent found nothing that fits then, so only it is tried.
+    public mutating func pump(now: Double, freed: String? = nil) {
         guard lanes.count > 0 else { return }
         // Each agent's roles and capabilities as sets once per pump, not once per task.
-        var candidates = agents.values.filter(\.canTakeWork)
-            .map { (id: $0.registration.id, roles: Set($0.registration.roles), capabilities: Set($0.registration.capabilities)) }
-            .sorted { $0.id < $1.id }
+        var candidates: [(id: String, roles: Set<String>, capabilities: Set<String>)]
+        if let freed {
+            guard let slot = agents[freed], slot.canTakeWork else { return }
+            candidates = [(freed, Set(slot.registration.roles), Set(slot.registration.capabilities))]
+        } else {
+            candidates = agents.values.filter(\.canTakeWork)
+                .map { (id: $0.registration.id, roles: Set($0.registration.roles), capabilities: Set($0.registration.capabilities)) }
+                .sorted { $0.id < $1.id }
+        }
         while !candidates.isEmpty, lanes.count > 0 {
             var stillFree: [(id: String, roles: Set<String>, capabilities: Set<String>)] = []
             for candidate in candidates {

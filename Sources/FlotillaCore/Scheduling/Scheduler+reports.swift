@@ -36,6 +36,10 @@ extension Scheduler {
             )
         }
         task.leaseExpiresAt = now + policy.leaseDuration
+        let pushes = lanes.pushes
+        // A report frees at most this agent's slot; other free agents need a full pump only
+        // when it put work into a lane (a dependent unblocked, a task released).
+        var freed: String? { lanes.pushes == pushes ? agentID : nil }
         switch report.kind {
         case .accept:
             guard task.state == .assigned else { return .duplicate }
@@ -68,13 +72,13 @@ extension Scheduler {
             move(&task, to: .succeeded, now: now, data: ["result": result])
             resolveDependents(of: task.id, succeeded: true, now: now)
             announce(agentID, now: now)
-            pump(now: now)
+            pump(now: now, freed: freed)
         case .fail(let error, let retryable, let result):
             if let result { task.result = result }
             agents[agentID]?.failed += 1
             failAttempt(&task, outcome: .failed, error: error, retryable: retryable, now: now)
             announce(agentID, now: now)
-            pump(now: now)
+            pump(now: now, freed: freed)
         case .release(let reason):
             endAttempt(&task, outcome: .released, error: reason, now: now)
             // A release is the agent's choice, not a failure: it does not use up an attempt.
@@ -82,7 +86,7 @@ extension Scheduler {
             task.leaseExpiresAt = nil
             enqueue(&task, now: now, data: ["released": .bool(true)])
             announce(agentID, now: now)
-            pump(now: now)
+            pump(now: now, freed: freed)
         }
         return .applied
     }

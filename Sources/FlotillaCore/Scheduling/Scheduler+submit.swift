@@ -99,7 +99,7 @@ extension Scheduler {
             }
         }
         if let (dependency, state) = failedDependency {
-            counts[.cancelled, default: 0] += 1
+            counts[.cancelled] += 1
             task.state = .cancelled
             task.finishedAt = now
             task.reason = "dependency \(dependency) is \(state.rawValue)"

@@ -41,7 +41,7 @@ public struct Scheduler: Sendable {
     /// Recently finished tasks: id → (attempt, agent, state), for duplicate reports.
     var recentFinished: [String: (attempt: Int, agentID: String?, state: TaskState)] = [:]
     var recentOrder: Deque<String> = []
-    public internal(set) var counts: [TaskState: Int] = [:]
+    public internal(set) var counts = TaskStateCounts()
     public internal(set) var lastSeq: Int64 = 0
     public internal(set) var stats = CompletionStats()
     var effects = Effects()
@@ -74,7 +74,7 @@ public struct Scheduler: Sendable {
     /// carries on; otherwise the lease runs out and the task retries.
     public mutating func restore(_ snapshot: StoreSnapshot, now: Double) {
         lastSeq = snapshot.lastEventSeq
-        counts = snapshot.stateCounts
+        counts = TaskStateCounts(snapshot.stateCounts)
         for record in snapshot.agents {
             var slot = AgentSlot(registration: record.registration, connection: nil, now: record.connectedAt)
             slot.lastSeen = record.lastSeen
@@ -126,8 +126,8 @@ public struct Scheduler: Sendable {
 
     /// Moves a task to a new state, keeping counts, and records the write and the event.
     mutating func move(_ task: inout TaskRecord, to state: TaskState, now: Double, data: [String: JSONValue] = [:], insert: Bool = false) {
-        if !insert { counts[task.state, default: 1] -= 1 }
-        counts[state, default: 0] += 1
+        if !insert { counts[task.state] -= 1 }
+        counts[state] += 1
         task.state = state
         task.updatedAt = now
         effects.writes.append(insert ? .insertTask(task) : .updateTask(task))

@@ -13,12 +13,14 @@ extension TaskSpec {
     ///
     /// - Parameter index: the position in a batch, used to name the field (`tasks[3].priority`).
     public init(json: JSONValue, index: Int? = nil) throws(FlotillaError) {
-        let prefix = index.map { "tasks[\($0)]." } ?? ""
         guard case .object(let object) = json else {
             throw FlotillaError(.invalidField, "A task must be a JSON object, got \(json.typeName).", field: index.map { "tasks[\($0)]" })
         }
-        let reader = FieldReader(object: object, prefix: prefix)
-        if let unknown = object.keys.sorted().first(where: { !Self.knownFields.contains($0) }) {
+        let reader = FieldReader(object: object, batchIndex: index)
+        // Built only for an error: a batch of thousands would otherwise format it for each task.
+        var prefix: String { reader.prefix }
+        if object.keys.contains(where: { !Self.knownFields.contains($0) }),
+           let unknown = object.keys.sorted().first(where: { !Self.knownFields.contains($0) }) {
             throw FlotillaError(.unknownField, "Unknown field '\(unknown)'. Known fields: \(Self.knownFields.sorted().joined(separator: ", ")).", field: prefix + unknown)
         }
         let type = try reader.requiredString("type")
@@ -81,7 +83,24 @@ extension TaskSpec {
 /// Reads typed fields out of a JSON object, naming the field in every error.
 struct FieldReader {
     let object: [String: JSONValue]
-    let prefix: String
+    private let batchIndex: Int?
+    private let fixedPrefix: String
+
+    init(object: [String: JSONValue], prefix: String) {
+        self.object = object
+        self.batchIndex = nil
+        self.fixedPrefix = prefix
+    }
+
+    /// A reader for one task of a batch: its errors name fields as `tasks[3].priority`.
+    init(object: [String: JSONValue], batchIndex: Int?) {
+        self.object = object
+        self.batchIndex = batchIndex
+        self.fixedPrefix = ""
+    }
+
+    /// Put before field names in errors.
+    var prefix: String { batchIndex.map { "tasks[\($0)]." } ?? fixedPrefix }
 
     func requiredString(_ name: String) throws(FlotillaError) -> String {
         guard let value = object[name], !value.isNull else {

@@ -28,5 +28,49 @@ public enum TaskState: String, Sendable, Hashable, CaseIterable, Codable {
     public var isHeld: Bool { self == .assigned || self == .running }
 
     /// The event name announcing entry into this state (`task.queued`, ...).
-    public var eventType: String { "task.\(rawValue)" }
+    public var eventType: String {
+        // Spelled out: it is asked on every move, and interpolating showed in profiles.
+        switch self {
+        case .blocked: "task.blocked"
+        case .queued: "task.queued"
+        case .assigned: "task.assigned"
+        case .running: "task.running"
+        case .succeeded: "task.succeeded"
+        case .failed: "task.failed"
+        case .dead: "task.dead"
+        case .cancelled: "task.cancelled"
+        }
+    }
+}
+
+/// Tasks per state, kept by the scheduler: one slot per state, since a count changes on every
+/// move and hashing the state for it showed in profiles.
+public struct TaskStateCounts: Sendable, Hashable {
+    private var values = [Int](repeating: 0, count: TaskState.allCases.count)
+
+    public init() {}
+
+    public init(_ counts: [TaskState: Int]) {
+        for (state, count) in counts { self[state] = count }
+    }
+
+    public subscript(state: TaskState) -> Int {
+        get { values[state.slot] }
+        set { values[state.slot] = newValue }
+    }
+}
+
+extension TaskState {
+    fileprivate var slot: Int {
+        switch self {
+        case .blocked: 0
+        case .queued: 1
+        case .assigned: 2
+        case .running: 3
+        case .succeeded: 4
+        case .failed: 5
+        case .dead: 6
+        case .cancelled: 7
+        }
+    }
 }

@@ -6,7 +6,7 @@ extension Hub {
         inspect { scheduler in
             let now = Timestamp.now()
             var byState: [String: JSONValue] = [:]
-            for state in TaskState.allCases { byState[state.rawValue] = .int(Int64(scheduler.counts[state] ?? 0)) }
+            for state in TaskState.allCases { byState[state.rawValue] = .int(Int64(scheduler.counts[state])) }
             let lanes: [JSONValue] = scheduler.lanes.depths.sorted { ($0.key.role, $0.key.priority.rank) < ($1.key.role, $1.key.priority.rank) }.map { lane, depth in
                 [
                     "role": .string(lane.role),
