@@ -16,18 +16,8 @@ struct BenchRoundTrip {
         let (subscribed, subscribedContinuation) = AsyncStream.makeStream(of: Void.self)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await AgentLink.connect(url: client.socketURL, token: client.token) { link in
-                    let agentID = "bench-rt-\(run)"
-                    try await link.send(.register, agentID: agentID, payload: ["roles": ["bench-rt"], "concurrency": 1])
-                    try await link.send(.ready, agentID: agentID)
-                    for await message in link.messages where message.type == .assignment {
-                        try await link.send(.complete, agentID: agentID, payload: [
-                            "task_id": message.payload["task_id"] ?? .null,
-                            "attempt": message.payload["attempt"] ?? .null,
-                            "result": .object([:]),
-                        ])
-                    }
-                }
+                let agent = BenchAgentSocket(url: client.socketURL, token: client.token, agentID: "bench-rt-\(run)", roles: ["bench-rt"], concurrency: 1)
+                try await agent.run(ready: {}, completed: {})
             }
             group.addTask {
                 let stream = client.events(types: ["task.succeeded"])

@@ -28,20 +28,9 @@ struct BenchThroughput {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<agents {
                 group.addTask {
-                    try await AgentLink.connect(url: client.socketURL, token: client.token) { link in
-                        let agentID = "bench-\(run)-\(index)"
-                        try await link.send(.register, agentID: agentID, payload: ["roles": ["bench"], "concurrency": .int(Int64(concurrency))])
-                        try await link.send(.ready, agentID: agentID)
-                        readyContinuation.yield()
-                        for await message in link.messages where message.type == .assignment {
-                            try await link.send(.complete, agentID: agentID, payload: [
-                                "task_id": message.payload["task_id"] ?? .null,
-                                "attempt": message.payload["attempt"] ?? .null,
-                                "result": .object([:]),
-                            ])
-                            let total = completed.increment()
-                            if total == target { doneContinuation.yield() }
-                        }
+                    let agent = BenchAgentSocket(url: client.socketURL, token: client.token, agentID: "bench-\(run)-\(index)", roles: ["bench"], concurrency: concurrency)
+                    try await agent.run(ready: { readyContinuation.yield() }) {
+                        if completed.increment() == target { doneContinuation.yield() }
                     }
                 }
             }
