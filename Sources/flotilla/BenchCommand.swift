@@ -20,7 +20,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Tasks per batch submission.") var batch = 1000
     @Option(help: "Batch submissions in flight at once.") var submitters = 2
     @Option(name: .customLong("round-trips"), help: "One-at-a-time round trips to time.") var roundTrips = 2000
-    @Option(help: "Benchmark an already running hub at this URL instead of an embedded one.") var hub: String?
+    @Option(help: "Benchmark an already running hub at this plain http:// URL instead of an embedded one.") var hub: String?
     @Option(help: "Admin token for --hub.") var token: String?
     @Flag(help: "Print the figures as JSON.") var json = false
 
