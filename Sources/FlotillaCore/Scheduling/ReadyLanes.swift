@@ -27,7 +27,7 @@ public struct ReadyLanes: Sendable {
     private var removed: [String: Int] = [:]
     private var laneOf: [String: Int] = [:]
     /// Pushes so far: a changed count tells the scheduler that work entered a lane.
-    public private(set) var pushes = 0
+    private(set) var pushes = 0
     /// Seconds of waiting that raise a task by one priority step.
     public var agingInterval: Double
 
