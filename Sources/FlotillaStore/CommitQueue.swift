@@ -60,13 +60,8 @@ public final class CommitQueue: Service, Sendable {
     }
 
     private func loop() async {
-        while true {
-            let (writes, callbacks, stopped) = await nextBatch()
-            if writes.isEmpty && callbacks.isEmpty {
-                if stopped { return }
-                continue
-            }
-            var committed = (callbacks: callbacks, result: await durable(writes))
+        while let batch = await nextBatch() {
+            var committed = (callbacks: batch.callbacks, result: await durable(batch.writes))
             // While more is waiting, commit it while the last batch's callbacks run, so the
             // writer is not idle during delivery. When nothing waits, the callbacks run at
             // once: a lone change is not delayed.
@@ -101,18 +96,10 @@ public final class CommitQueue: Service, Sendable {
         }
     }
 
-    /// Waits for work, then takes all of it (the group).
-    private func nextBatch() async -> ([StoreWrite], [AfterCommit], Bool) {
+    /// Waits for work, then takes all of it (the group); nil once stopped with nothing left.
+    private func nextBatch() async -> (writes: [StoreWrite], callbacks: [AfterCommit])? {
         while true {
-            let taken = pending.withLock { state -> ([StoreWrite], [AfterCommit], Bool)? in
-                if state.callbacks.isEmpty { return state.stopped ? ([], [], true) : nil }
-                let writes = state.writes
-                let callbacks = state.callbacks
-                state.writes = []
-                state.callbacks = []
-                return (writes, callbacks, state.stopped)
-            }
-            if let taken { return taken }
+            if let taken = takeWaiting() { return taken }
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = pending.withLock { state -> Bool in
                     if !state.callbacks.isEmpty || state.stopped { return true }
@@ -121,6 +108,7 @@ public final class CommitQueue: Service, Sendable {
                 }
                 if resumeNow { continuation.resume() }
             }
+            if pending.withLock({ $0.stopped && $0.callbacks.isEmpty }) { return nil }
         }
     }
 }
