@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 public import ServiceLifecycle
 import Synchronization
 public import FlotillaCore
@@ -9,18 +11,29 @@ import Logging
 /// Each batch carries an `afterCommit` closure. They run in enqueue order once their batch is
 /// durable (or failed), which is how the hub acknowledges clients, hands assignments to agents
 /// and publishes events only after the change is on disk, and always in commit order.
+///
+/// Commits run on a thread of their own that calls the store synchronously: a lone change
+/// costs one wake-up to reach the disk, not a hop through the task pool and another through
+/// the database's queue and back (each of them on the path of every round trip).
 public final class CommitQueue: Service, Sendable {
     public typealias AfterCommit = @Sendable (Result<Void, any Error>) -> Void
 
     private struct Pending {
         var writes: [StoreWrite] = []
         var callbacks: [AfterCommit] = []
-        var waiter: CheckedContinuation<Void, Never>?
+        /// The commit thread waits on `wake`; whoever clears this signals it.
+        var sleeping = false
         var stopped = false
     }
 
     private let store: any Store
     private let pending = Mutex(Pending())
+    private let wake = DispatchSemaphore(value: 0)
+    /// Runs callbacks while the commit thread commits the next batch. Serial: commit order.
+    private let delivery = DispatchQueue(label: "flotilla.commit.delivery")
+    /// Batches handed to `delivery` and not yet delivered. While any are, later batches go
+    /// there too, so that callbacks never overtake each other.
+    private let delivering = Atomic<Int>(0)
     private let logger: Logger
 
     public init(store: any Store, logger: Logger = Logger(label: "flotilla.commit")) {
@@ -30,13 +43,13 @@ public final class CommitQueue: Service, Sendable {
 
     /// Queues writes; `afterCommit` runs once they are committed. Never blocks.
     public func enqueue(_ writes: [StoreWrite], afterCommit: @escaping AfterCommit) {
-        let waiter = pending.withLock { state -> CheckedContinuation<Void, Never>? in
+        let signal = pending.withLock { state -> Bool in
             state.writes.append(contentsOf: writes)
             state.callbacks.append(afterCommit)
-            defer { state.waiter = nil }
-            return state.waiter
+            defer { state.sleeping = false }
+            return state.sleeping
         }
-        waiter?.resume()
+        if signal { wake.signal() }
     }
 
     /// Queues writes and waits until they are committed.
@@ -46,37 +59,49 @@ public final class CommitQueue: Service, Sendable {
         }
     }
 
+    /// Commits until a graceful shutdown, then commits what is still queued and returns.
     public func run() async throws {
         await withGracefulShutdownHandler {
-            await self.loop()
+            await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+                let thread = Thread { [self] in
+                    loop()
+                    // The last batches' callbacks may still be on the delivery queue.
+                    delivery.async { finished.resume() }
+                }
+                thread.name = "flotilla.commit"
+                thread.start()
+            }
         } onGracefulShutdown: {
-            let waiter = self.pending.withLock { state in
+            let signal = self.pending.withLock { state -> Bool in
                 state.stopped = true
-                defer { state.waiter = nil }
-                return state.waiter
+                defer { state.sleeping = false }
+                return state.sleeping
             }
-            waiter?.resume()
+            if signal { self.wake.signal() }
         }
     }
 
-    private func loop() async {
-        while let batch = await nextBatch() {
-            var committed = (callbacks: batch.callbacks, result: await durable(batch.writes))
-            // While more is waiting, commit it while the last batch's callbacks run, so the
-            // writer is not idle during delivery. When nothing waits, the callbacks run at
-            // once: a lone change is not delayed.
-            while let next = takeWaiting() {
-                async let result = durable(next.writes)
-                for callback in committed.callbacks { callback(committed.result) }
-                committed = (next.callbacks, await result)
+    private func loop() {
+        while let batch = nextBatch() {
+            let result = durable(batch.writes)
+            // While more is waiting, the delivery queue runs the callbacks and this thread goes
+            // on to commit it. When nothing waits, they run here at once: a lone change is
+            // not delayed by another wake-up.
+            if delivering.load(ordering: .acquiring) == 0 && !hasWaiting() {
+                for callback in batch.callbacks { callback(result) }
+            } else {
+                delivering.add(1, ordering: .relaxed)
+                delivery.async { [self] in
+                    for callback in batch.callbacks { callback(result) }
+                    delivering.subtract(1, ordering: .releasing)
+                }
             }
-            for callback in committed.callbacks { callback(committed.result) }
         }
     }
 
-    private func durable(_ writes: [StoreWrite]) async -> Result<Void, any Error> {
+    private func durable(_ writes: [StoreWrite]) -> Result<Void, any Error> {
         do {
-            try await store.commit(writes)
+            try store.commit(writes)
             return .success(())
         } catch {
             logger.error("commit of \(writes.count) writes failed: \(error)")
@@ -84,31 +109,27 @@ public final class CommitQueue: Service, Sendable {
         }
     }
 
-    /// Takes what was enqueued since the last batch without waiting; nil when nothing was.
-    private func takeWaiting() -> (writes: [StoreWrite], callbacks: [AfterCommit])? {
-        pending.withLock { state in
-            guard !state.callbacks.isEmpty else { return nil }
-            defer {
-                state.writes = []
-                state.callbacks = []
-            }
-            return (state.writes, state.callbacks)
-        }
+    private func hasWaiting() -> Bool {
+        pending.withLock { !$0.callbacks.isEmpty }
     }
 
     /// Waits for work, then takes all of it (the group); nil once stopped with nothing left.
-    private func nextBatch() async -> (writes: [StoreWrite], callbacks: [AfterCommit])? {
+    private func nextBatch() -> (writes: [StoreWrite], callbacks: [AfterCommit])? {
         while true {
-            if let taken = takeWaiting() { return taken }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = pending.withLock { state -> Bool in
-                    if !state.callbacks.isEmpty || state.stopped { return true }
-                    state.waiter = continuation
-                    return false
+            let taken = pending.withLock { state -> (writes: [StoreWrite], callbacks: [AfterCommit])?? in
+                if !state.callbacks.isEmpty {
+                    defer {
+                        state.writes = []
+                        state.callbacks = []
+                    }
+                    return .some((state.writes, state.callbacks))
                 }
-                if resumeNow { continuation.resume() }
+                if state.stopped { return .some(nil) }
+                state.sleeping = true
+                return .none
             }
-            if pending.withLock({ $0.stopped && $0.callbacks.isEmpty }) { return nil }
+            if let taken { return taken }
+            wake.wait()
         }
     }
 }

@@ -14,10 +14,17 @@ public final class SQLiteStore: Store {
         public var path: String
         /// fsync on every commit (survives power loss; slower). Default false.
         public var synchronousFull: Bool
+        /// Seconds between background checkpoints (copies of the write-ahead log into the
+        /// database file). Default 1.
+        public var checkpointInterval: Double
+        /// Row writes after which a checkpoint runs without waiting for the interval. Default 20,000.
+        public var writesBeforeCheckpoint: Int
 
-        public init(path: String, synchronousFull: Bool = false) {
+        public init(path: String, synchronousFull: Bool = false, checkpointInterval: Double = 1, writesBeforeCheckpoint: Int = 20_000) {
             self.path = path
             self.synchronousFull = synchronousFull
+            self.checkpointInterval = checkpointInterval
+            self.writesBeforeCheckpoint = writesBeforeCheckpoint
         }
     }
 
@@ -37,15 +44,20 @@ public final class SQLiteStore: Store {
         config.maximumReaderCount = 4
         pool = try DatabasePool(path: configuration.path, configuration: config)
         try Self.migrator.migrate(pool)
-        checkpointer = try WALCheckpointer(path: configuration.path)
+        checkpointer = try WALCheckpointer(
+            path: configuration.path,
+            interval: configuration.checkpointInterval,
+            writesBeforeCheckpoint: configuration.writesBeforeCheckpoint
+        )
     }
 
-    public func commit(_ writes: [StoreWrite]) async throws {
+    public func commit(_ writes: [StoreWrite]) throws {
         guard !writes.isEmpty else { return }
-        try await pool.write { db in
+        // On the caller's thread: GRDB runs a synchronous write there when its writer is free.
+        try pool.write { db in
             try SQLiteWriter(db: db).apply(writes)
         }
-        checkpointer.committed()
+        checkpointer.committed(writes: writes.count)
     }
 
     public func loadSnapshot() async throws -> StoreSnapshot {

@@ -6,8 +6,9 @@ public import FlotillaCore
 /// nothing is acknowledged to anyone before that call returns. SQLite (``SQLiteStore``) is the
 /// embedded default; a PostgreSQL store implements the same protocol.
 public protocol Store: Sendable {
-    /// Applies the writes in order, in one transaction: all or none.
-    func commit(_ writes: [StoreWrite]) async throws
+    /// Applies the writes in order, in one transaction: all or none, and returns once they are
+    /// durable. Synchronous: the commit queue calls it from a thread of its own.
+    func commit(_ writes: [StoreWrite]) throws
 
     /// Everything the scheduler needs to rebuild its memory after a start.
     func loadSnapshot() async throws -> StoreSnapshot

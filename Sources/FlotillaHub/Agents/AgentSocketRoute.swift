@@ -2,7 +2,6 @@ import FlotillaCore
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
-import MQTT
 import NIOCore
 import NIOWebSocket
 import ServiceLifecycle
@@ -22,34 +21,32 @@ struct AgentSocketRoute {
                 let channel = context.requestContext.channel
                 let outbox = hub.connections.open(connection, channel: channel)
                 let session = AgentSession(hub: hub, identity: identity, connection: connection, logger: context.logger)
-                // The reader runs on the socket's event loop: a frame read resumes it there
-                // rather than waking a thread of the cooperative pool.
-                await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop: channel.eventLoop)) {
-                    // Ends on graceful shutdown too, so an open socket never holds the server up.
-                    await withGracefulShutdownHandler {
-                        await withTaskGroup(of: Void.self) { group in
-                            group.addTask { await outbox.finished() }
-                            group.addTask {
-                                do {
-                                    for try await message in inbound.messages(maxSize: hub.configuration.maxBodySize) {
-                                        switch message {
-                                        case .text(let text): session.handle(text: text)
-                                        case .binary(let buffer): session.handle(text: String(buffer: buffer))
-                                        }
+                // Like the whole connection (EventLoopPinnedChannel), the reader runs on the
+                // socket's event loop: a frame read resumes it there without waking a thread.
+                // Ends on graceful shutdown too, so an open socket never holds the server up.
+                await withGracefulShutdownHandler {
+                    await withTaskGroup(of: Void.self) { group in
+                        group.addTask { await outbox.finished() }
+                        group.addTask {
+                            do {
+                                for try await message in inbound.messages(maxSize: hub.configuration.maxBodySize) {
+                                    switch message {
+                                    case .text(let text): session.handle(text: text)
+                                    case .binary(let buffer): session.handle(text: String(buffer: buffer))
                                     }
-                                } catch {
-                                    context.logger.debug("agent socket \(connection) ended: \(error)")
                                 }
+                            } catch {
+                                context.logger.debug("agent socket \(connection) ended: \(error)")
                             }
-                            await group.next()
-                            // Either the agent left (the outbox is no longer needed) or the hub
-                            // closed the outbox (the reader is no longer needed).
-                            outbox.finish()
-                            group.cancelAll()
                         }
-                    } onGracefulShutdown: {
-                        hub.connections.close(connection)
+                        await group.next()
+                        // Either the agent left (the outbox is no longer needed) or the hub
+                        // closed the outbox (the reader is no longer needed).
+                        outbox.finish()
+                        group.cancelAll()
                     }
+                } onGracefulShutdown: {
+                    hub.connections.close(connection)
                 }
                 session.closed()
             }

@@ -6,9 +6,14 @@ import Synchronization
 /// A subscriber that falls more than its buffer behind is cut off rather than silently skipped:
 /// its stream ends and the client resumes from its last event id, reading the gap from the store.
 public final class EventBus: Sendable {
+    private struct Subscriber {
+        var continuation: AsyncStream<EventRecord>.Continuation
+        var keep: @Sendable (EventRecord) -> Bool
+    }
+
     private struct State {
         var next = 0
-        var subscribers: [Int: AsyncStream<EventRecord>.Continuation] = [:]
+        var subscribers: [Int: Subscriber] = [:]
         var lastSeq: Int64 = 0
     }
 
@@ -25,12 +30,15 @@ public final class EventBus: Sendable {
 
     func start(at seq: Int64) { state.withLock { $0.lastSeq = seq } }
 
-    /// A live stream of events published from now on.
-    public func subscribe() -> AsyncStream<EventRecord> {
+    /// A live stream of the events published from now on that `keep` accepts.
+    ///
+    /// `keep` runs as the event is published, so a subscriber is not woken for events it
+    /// would throw away (a stream of one task's events, or of completions only).
+    public func subscribe(where keep: @escaping @Sendable (EventRecord) -> Bool = { _ in true }) -> AsyncStream<EventRecord> {
         let (stream, continuation) = AsyncStream.makeStream(of: EventRecord.self, bufferingPolicy: .bufferingOldest(bufferSize))
         let id = state.withLock { state in
             state.next += 1
-            state.subscribers[state.next] = continuation
+            state.subscribers[state.next] = Subscriber(continuation: continuation, keep: keep)
             return state.next
         }
         continuation.onTermination = { [weak self] _ in
@@ -46,9 +54,9 @@ public final class EventBus: Sendable {
             return Array(state.subscribers.values)
         }
         for subscriber in subscribers {
-            for event in events {
-                if case .dropped = subscriber.yield(event) {
-                    subscriber.finish()
+            for event in events where subscriber.keep(event) {
+                if case .dropped = subscriber.continuation.yield(event) {
+                    subscriber.continuation.finish()
                     break
                 }
             }
@@ -60,6 +68,6 @@ public final class EventBus: Sendable {
             defer { state.subscribers = [:] }
             return Array(state.subscribers.values)
         }
-        for subscriber in subscribers { subscriber.finish() }
+        for subscriber in subscribers { subscriber.continuation.finish() }
     }
 }

@@ -33,7 +33,7 @@ struct EventRoutes {
             (prefixes.isEmpty || prefixes.contains { event.type.hasPrefix($0) }) && (taskID == nil || event.taskID == taskID)
         }
         let since = start
-        let live = hub.events.subscribe()
+        let live = hub.events.subscribe(where: keep)
         let body = ResponseBody { writer in
             var last = since
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
@@ -50,7 +50,6 @@ struct EventRoutes {
             try await withGracefulShutdownHandler {
                 for await event in live where event.seq > last {
                     last = event.seq
-                    guard keep(event) else { continue }
                     var frame = ByteBuffer()
                     Self.write(event, to: &frame)
                     try await writer.write(frame)

@@ -1,0 +1,42 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+import Logging
+import MQTT
+import NIOCore
+
+/// A server child channel whose connection task runs on the connection's own event loop.
+///
+/// Hummingbird runs each connection's task on the cooperative pool, so every request read on
+/// the loop wakes a pool thread, and every response written from the pool wakes the loop again.
+/// On the hub's hot paths (a submission, an agent's report, an event on a stream) those wake-ups
+/// were most of a round trip. Pinned, the handler runs where its bytes arrive and are written;
+/// the commit thread is the only other thread a change visits. Handlers must not block: nothing
+/// in the hub's routes does (store reads hop to the database's own queue and back).
+struct EventLoopPinnedChannel<Base: ServerChildChannel>: ServerChildChannel {
+    typealias Value = Base.Value
+
+    let base: Base
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        base.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await withTaskExecutorPreference(EventLoopTaskExecutor(eventLoop: value.channel.eventLoop)) {
+            await base.handle(value: value, logger: logger)
+        }
+    }
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1.1 with WebSocket upgrade, each connection's task pinned to its event loop.
+    static func pinnedHTTP1WebSocketUpgrade<WebSocketRouter: HTTPResponderBuilder>(
+        webSocketRouter: WebSocketRouter
+    ) -> HTTPServerBuilder where WebSocketRouter.Responder.Context: WebSocketRequestContext {
+        let webSocketResponder = webSocketRouter.buildResponder()
+        return .init { responder in
+            EventLoopPinnedChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: .init()))
+        }
+    }
+}
