@@ -1,4 +1,5 @@
 @testable import FlotillaHub
+import Dispatch
 import HummingbirdCore
 import Logging
 import NIOCore
@@ -33,7 +34,10 @@ import Testing
 
         func handle(value: Value, logger: Logger) async {
             onLoop.withLock { $0.append(value.channel.eventLoop.inEventLoop) }
-            try? await Task.sleep(for: .milliseconds(1))
+            // Resumed from a Dispatch thread: the task must come back to the loop.
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async { continuation.resume() }
+            }
             onLoop.withLock { $0.append(value.channel.eventLoop.inEventLoop) }
         }
     }
