@@ -20,11 +20,17 @@ struct MqttBenchCommand: AsyncParsableCommand {
     @Option(help: "Topic to publish to or subscribe to.") var topic = "bench/ours"
     @Option(help: "Concurrent publishers (QoS 1/2 keep this many messages in flight).") var window = 256
     @Flag(help: "QoS 1/2: each publisher waits for its PUBACK/PUBCOMP (default: pipelined, the in-flight window is the limit, as mosquitto_pub does).") var waitEach = false
+    @Option(help: ArgumentHelp("Busy-poll for up to this many microseconds while an acknowledgement is awaited (0: sleep until it arrives).", valueName: "microseconds")) var busyPoll = 0
+
+    func validate() throws {
+        guard busyPoll >= 0 else { throw ValidationError("--busy-poll must be 0 or more microseconds, not \(busyPoll).") }
+    }
 
     func run() async throws {
         var configuration = MQTTClient.Configuration(host: host, port: port)
         configuration.version = .v3_1_1
         configuration.maximumInflight = window
+        configuration.busyPoll = .microseconds(busyPoll)
         let qos = MQTTQoS(rawValue: UInt8(clamping: qos)) ?? .atMostOnce
         let clock = ContinuousClock()
         let (count, window, waitEach) = (self.count, self.window, self.waitEach)

@@ -78,6 +78,13 @@ extension MQTTClient {
                 }
             }
         let channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+        let busyPoller: NIOLoopBound<MQTTBusyPoller>?
+        do {
+            busyPoller = try await makeBusyPoller(for: channel)
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
         let shutdown = state.withLock { state in
             state.connecting = channel
             return state.isShutdown
@@ -116,11 +123,22 @@ extension MQTTClient {
             channel.close(promise: nil)
             throw MQTTError(.connectionRefused, "The broker refused the connection.", reasonCode: connack.reasonCode)
         }
-        guard let connection = activate(channel: channel, generation: generation, connack: connack) else {
+        guard let connection = activate(channel: channel, generation: generation, connack: connack, busyPoller: busyPoller) else {
             channel.close(promise: nil)
             throw MQTTError(.shutdown, "The client has shut down.")
         }
         return connection
+    }
+
+    /// The connection's busy poller when ``Configuration/busyPoll`` asks for one; it lives on the
+    /// channel's loop and closes with the channel.
+    private func makeBusyPoller(for channel: any Channel) async throws -> NIOLoopBound<MQTTBusyPoller>? {
+        guard configuration.busyPoll > .zero else { return nil }
+        let poller = try await MQTTBusyPoller.make(on: channel.eventLoop, budget: configuration.busyPoll) { [weak self] in
+            self?.state.withLock { !$0.outbound.isEmpty || !$0.pending.isEmpty } ?? false
+        }
+        channel.closeFuture.whenComplete { _ in poller.value.close() }
+        return poller
     }
 
     private func connectPacket(resume: Bool) -> MQTTConnectPacket {
@@ -145,8 +163,9 @@ extension MQTTClient {
 
     /// Makes the connection current and re-sends: unacknowledged PUBLISHes (DUP set) or PUBRELs,
     /// in their original order, then SUBSCRIBEs the broker does not hold.
-    private func activate(channel: any Channel, generation: Int, connack: MQTTConnAckPacket) -> MQTTClientState.Connection? {
-        let connection = MQTTClientState.Connection(channel: channel, generation: generation, sessionPresent: connack.sessionPresent, writer: MQTTWriteQueue(channel: channel))
+    private func activate(channel: any Channel, generation: Int, connack: MQTTConnAckPacket, busyPoller: NIOLoopBound<MQTTBusyPoller>?) -> MQTTClientState.Connection? {
+        let writer = MQTTWriteQueue(channel: channel, busyPoller: busyPoller)
+        let connection = MQTTClientState.Connection(channel: channel, generation: generation, sessionPresent: connack.sessionPresent, writer: writer)
         let activated = state.withLock { state -> ([MQTTPacket], [UnsafeContinuation<Void, any Error>], [UnsafeContinuation<Void, any Error>])? in
             guard !state.isShutdown else { return nil }
             state.connection = connection

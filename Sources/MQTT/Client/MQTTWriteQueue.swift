@@ -17,12 +17,15 @@ final class MQTTWriteQueue: Sendable {
     }
 
     let channel: any Channel
+    /// Spins the loop after a request that expects a reply (``MQTTClient/Configuration/busyPoll``).
+    let busyPoller: NIOLoopBound<MQTTBusyPoller>?
     private let state = Mutex(State())
     /// Packets queued before publishers wait. Default 1,024.
     let highWater: Int
 
-    init(channel: any Channel, highWater: Int = 1024) {
+    init(channel: any Channel, busyPoller: NIOLoopBound<MQTTBusyPoller>? = nil, highWater: Int = 1024) {
         self.channel = channel
+        self.busyPoller = busyPoller
         self.highWater = highWater
     }
 
@@ -64,8 +67,13 @@ final class MQTTWriteQueue: Sendable {
             }
             return state.packets
         }
-        for (packet, promise) in packets { channel.write(packet, promise: promise) }
+        var expectsReply = false
+        for (packet, promise) in packets {
+            expectsReply = expectsReply || packet.expectsReply
+            channel.write(packet, promise: promise)
+        }
         channel.flush()
+        if expectsReply { busyPoller?.value.requestSent() }
         writabilityChanged()
     }
 
@@ -92,5 +100,17 @@ final class MQTTWriteQueue: Sendable {
         }
         for waiter in waiters { waiter.resume() }
         for (_, promise) in packets { promise?.fail(ChannelError.ioOnClosedChannel) }
+    }
+}
+
+extension MQTTPacket {
+    /// The broker answers it with an acknowledgement a caller waits for (PINGREQ is left out: the
+    /// keep-alive does not wait on the loop).
+    fileprivate var expectsReply: Bool {
+        switch self {
+        case .publish(let packet): packet.qos != .atMostOnce
+        case .pubrel, .subscribe, .unsubscribe: true
+        default: false
+        }
     }
 }
