@@ -67,13 +67,9 @@ final class MQTTWriteQueue: Sendable {
             }
             return state.packets
         }
-        var expectsReply = false
-        for (packet, promise) in packets {
-            expectsReply = expectsReply || packet.expectsReply
-            channel.write(packet, promise: promise)
-        }
+        for (packet, promise) in packets { channel.write(packet, promise: promise) }
         channel.flush()
-        if expectsReply { busyPoller?.value.requestSent() }
+        if let busyPoller, packets.contains(where: { $0.0.expectsReply }) { busyPoller.value.requestSent() }
         writabilityChanged()
     }
 
