@@ -1,36 +1,61 @@
 import Logging
 import NIOCore
 
-/// The last handler of a connection's pipeline: hands packets to the client and writes the
-/// replies it asks for, flushing once per read burst so acknowledgements batch.
+/// The client's end of a connection's pipeline: frames the bytes read into packets, hands them to
+/// the client and writes the replies it asks for, flushing once per read burst so acknowledgements
+/// batch.
+///
+/// It parses and encodes packets itself rather than through `ByteToMessageHandler` and
+/// `MessageToByteHandler`: only `ByteBuffer`s cross the pipeline, which NIO passes without boxing
+/// each packet into an existential and casting it back, and a reply needs no extra pipeline hop.
+/// That is most of the time a one-at-a-time publisher spends between a PUBACK and its next PUBLISH.
 final class MQTTChannelHandler: ChannelInboundHandler {
-    typealias InboundIn = MQTTPacket
-    typealias OutboundOut = MQTTPacket
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     let client: MQTTClient
     let generation: Int
-    private var needsFlush = false
+    let version: MQTTProtocolVersion
+    let maximumPacketSize: Int
+    /// Bytes of a packet that has not arrived whole yet.
+    private var partial: ByteBuffer?
+    private var replies: ByteBuffer?
     /// Why the connection is closing, when an error closes it.
     private var failure: (any Error)?
 
-    init(client: MQTTClient, generation: Int) {
+    init(client: MQTTClient, generation: Int, version: MQTTProtocolVersion, maximumPacketSize: Int) {
         self.client = client
         self.generation = generation
+        self.version = version
+        self.maximumPacketSize = maximumPacketSize
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let packet = unwrapInboundIn(data)
-        let replies = client.received(packet, generation: generation, channel: context.channel)
-        for reply in replies {
-            context.write(wrapOutboundOut(reply), promise: nil)
-            needsFlush = true
+        var buffer = unwrapInboundIn(data)
+        if var partial = self.partial.take() {
+            partial.writeBuffer(&buffer)
+            buffer = partial
         }
+        do {
+            // A packet that closes the connection (DISCONNECT, an unexpected CONNACK) ends the burst.
+            while failure == nil, context.channel.isActive, let packet = try MQTTPacket.read(from: &buffer, version: version, maximumPacketSize: maximumPacketSize) {
+                for reply in client.received(packet, generation: generation, channel: context.channel) {
+                    var out = replies ?? context.channel.allocator.buffer(capacity: 16)
+                    try reply.write(to: &out, version: version)
+                    replies = out
+                }
+            }
+        } catch {
+            // The stream cannot be resynchronised after a malformed packet.
+            errorCaught(context: context, error: error)
+            return
+        }
+        if buffer.readableBytes > 0 { partial = buffer }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if needsFlush {
-            needsFlush = false
-            context.flush()
+        if let replies = replies.take() {
+            context.writeAndFlush(wrapOutboundOut(replies), promise: nil)
         }
         context.fireChannelReadComplete()
     }

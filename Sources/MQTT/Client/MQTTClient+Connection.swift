@@ -72,9 +72,7 @@ extension MQTTClient {
                     if let sslContext {
                         try sync.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: configuration.host.isIPAddress ? nil : configuration.host))
                     }
-                    try sync.addHandler(ByteToMessageHandler(MQTTPacketDecoder(version: configuration.version, maximumPacketSize: configuration.maximumPacketSize)))
-                    try sync.addHandler(MessageToByteHandler(MQTTPacketEncoder(version: configuration.version)))
-                    try sync.addHandler(MQTTChannelHandler(client: self, generation: generation))
+                    try sync.addHandler(MQTTChannelHandler(client: self, generation: generation, version: configuration.version, maximumPacketSize: configuration.maximumPacketSize))
                 }
             }
         let channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
@@ -100,6 +98,7 @@ extension MQTTClient {
         defer { timeout.cancel() }
         let connack: MQTTConnAckPacket
         do {
+            let connect = try MQTTPacket.connect(connectPacket(resume: resume)).encoded(version: configuration.version)
             connack = try await withCheckedThrowingContinuation { continuation in
                 // A connection that closed before this continuation was stored (a broker that
                 // accepts and hangs up at once, a failed TLS handshake) has already run
@@ -113,7 +112,7 @@ extension MQTTClient {
                     continuation.resume(throwing: closed)
                     return
                 }
-                channel.writeAndFlush(MQTTPacket.connect(connectPacket(resume: resume)), promise: nil)
+                channel.writeAndFlush(connect, promise: nil)
             }
         } catch {
             channel.close(promise: nil)
@@ -164,7 +163,7 @@ extension MQTTClient {
     /// Makes the connection current and re-sends: unacknowledged PUBLISHes (DUP set) or PUBRELs,
     /// in their original order, then SUBSCRIBEs the broker does not hold.
     private func activate(channel: any Channel, generation: Int, connack: MQTTConnAckPacket, busyPoller: NIOLoopBound<MQTTBusyPoller>?) -> MQTTClientState.Connection? {
-        let writer = MQTTWriteQueue(channel: channel, busyPoller: busyPoller)
+        let writer = MQTTWriteQueue(channel: channel, version: configuration.version, busyPoller: busyPoller)
         let connection = MQTTClientState.Connection(channel: channel, generation: generation, sessionPresent: connack.sessionPresent, writer: writer)
         let activated = state.withLock { state -> ([MQTTPacket], [UnsafeContinuation<Void, any Error>], [UnsafeContinuation<Void, any Error>])? in
             guard !state.isShutdown else { return nil }

@@ -54,7 +54,7 @@ extension MQTTClient {
     /// `waiter` is resumed by the acknowledgement. On failure the in-flight slot is given back.
     private func enterSession(_ packet: MQTTPublishPacket, sequence: Int, waiter: UnsafeContinuation<Void, any Error>?) -> Result<Void, any Error> {
         var packet = packet
-        let outcome = state.withLock { state -> Result<MQTTWriteQueue?, any Error> in
+        let outcome = state.withLock { state -> Result<(MQTTWriteQueue, alone: Bool)?, any Error> in
             guard !state.isShutdown, !Task.isCancelled, let id = state.allocatePacketID() else {
                 state.inflight -= 1
                 if Task.isCancelled { return .failure(CancellationError()) }
@@ -62,9 +62,9 @@ extension MQTTClient {
             }
             packet.packetID = id
             state.outbound[id] = .init(packet: packet, stage: .awaitingAck, sequence: sequence, continuation: waiter)
-            return .success(state.connection?.writer)
+            return .success(state.connection.map { ($0.writer, alone: state.inflight == 1 && waiter != nil) })
         }
-        return outcome.map { writer in writer?.write(.publish(packet)) }
+        return outcome.map { send in send.map { $0.0.write(.publish(packet), alone: $0.alone) } }
     }
 
     /// Publishes a UTF-8 string.
@@ -75,11 +75,13 @@ extension MQTTClient {
         try await publish(to: topic, payload: ByteBuffer(string: payload), qos: qos, retain: retain, properties: properties, waitForAcknowledgement: waitForAcknowledgement)
     }
 
-    /// Refuses a message the broker announced it would not accept (v5 Maximum Packet Size).
+    /// Refuses a message the broker announced it would not accept (v5 Maximum Packet Size), or
+    /// one whose properties do not fit the wire format: it must fail here, before it enters the
+    /// session, not when the connection writes it.
     private func checkSize(_ packet: MQTTPublishPacket) throws {
         let limit = state.withLock { $0.serverMaximumPacketSize }
-        // Only encode to measure when the message could be near the limit.
-        guard packet.payload.readableBytes + packet.topic.utf8.count + 1024 >= limit else { return }
+        // Only encode to measure when the message could be near the limit or carries properties.
+        guard packet.payload.readableBytes + packet.topic.utf8.count + 1024 >= limit || !packet.properties.isEmpty else { return }
         var probe = packet
         probe.packetID = probe.qos == .atMostOnce ? nil : 1
         _ = try MQTTPacket.publish(probe).encoded(version: configuration.version, maximumPacketSize: limit)

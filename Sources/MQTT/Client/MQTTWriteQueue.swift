@@ -1,8 +1,8 @@
 import NIOCore
 import Synchronization
 
-/// Coalesces the packets many tasks send on one connection into one event-loop task and one
-/// flush (one `write` syscall) per burst, in the order they were queued.
+/// Coalesces the packets many tasks send on one connection into one event-loop task, one buffer
+/// and one flush (one `write` syscall) per burst, in the order they were queued.
 ///
 /// Writing and flushing each packet from the calling task costs an event-loop hop and a syscall
 /// per message, which caps a busy publisher far below what the broker takes. Backpressure: when
@@ -17,32 +17,41 @@ final class MQTTWriteQueue: Sendable {
     }
 
     let channel: any Channel
+    let version: MQTTProtocolVersion
     /// Spins the loop after a request that expects a reply (``MQTTClient/Configuration/busyPoll``).
     let busyPoller: NIOLoopBound<MQTTBusyPoller>?
     private let state = Mutex(State())
     /// Packets queued before publishers wait. Default 1,024.
     let highWater: Int
 
-    init(channel: any Channel, busyPoller: NIOLoopBound<MQTTBusyPoller>? = nil, highWater: Int = 1024) {
+    init(channel: any Channel, version: MQTTProtocolVersion, busyPoller: NIOLoopBound<MQTTBusyPoller>? = nil, highWater: Int = 1024) {
         self.channel = channel
+        self.version = version
         self.busyPoller = busyPoller
         self.highWater = highWater
     }
 
     /// Queues a packet; returns whether the queue is full (the caller should ``waitForRoom()``).
+    ///
+    /// With `alone`, the caller knows no other request is outstanding: called on the loop with
+    /// nothing queued, the packet is written and flushed at once, since no burst could join it.
     @discardableResult
-    func write(_ packet: MQTTPacket, promise: EventLoopPromise<Void>? = nil) -> Bool {
-        let (schedule, full, closed) = state.withLock { state in
-            if state.closed { return (false, false, true) }
+    func write(_ packet: MQTTPacket, promise: EventLoopPromise<Void>? = nil, alone: Bool = false) -> Bool {
+        enum Next { case closed, sendNow, scheduleDrain, queued }
+        let writeNow = alone && channel.eventLoop.inEventLoop
+        let (next, full) = state.withLock { state -> (Next, Bool) in
+            if state.closed { return (.closed, false) }
+            if writeNow, !state.scheduled { return (.sendNow, false) }
             state.packets.append((packet, promise))
             defer { state.scheduled = true }
-            return (!state.scheduled, state.packets.count >= highWater, false)
+            return (state.scheduled ? .queued : .scheduleDrain, state.packets.count >= highWater)
         }
-        if closed {
-            promise?.fail(ChannelError.ioOnClosedChannel)
-            return false
+        switch next {
+        case .closed: promise?.fail(ChannelError.ioOnClosedChannel)
+        case .sendNow: send(CollectionOfOne((packet, promise)))
+        case .scheduleDrain: channel.eventLoop.execute { self.drain() }
+        case .queued: break
         }
-        if schedule { channel.eventLoop.execute { self.drain() } }
         return full
     }
 
@@ -58,7 +67,10 @@ final class MQTTWriteQueue: Sendable {
         }
     }
 
-    /// Runs on the event loop: writes everything queued, flushes once.
+    /// Runs on the event loop: encodes everything queued into one buffer and writes it.
+    ///
+    /// A packet that cannot be encoded fails its promise and closes the connection, as a
+    /// malformed packet from the broker does: the session re-sends what is unacknowledged.
     private func drain() {
         let packets = state.withLock { state in
             defer {
@@ -67,9 +79,31 @@ final class MQTTWriteQueue: Sendable {
             }
             return state.packets
         }
-        for (packet, promise) in packets { channel.write(packet, promise: promise) }
-        channel.flush()
-        if let busyPoller, packets.contains(where: { $0.0.expectsReply }) { busyPoller.value.requestSent() }
+        send(packets)
+    }
+
+    /// Encodes `packets` into one buffer, writes and flushes it (on the loop).
+    private func send(_ packets: some Collection<(MQTTPacket, EventLoopPromise<Void>?)>) {
+        var buffer = channel.allocator.buffer(capacity: 64 * packets.count)
+        var promises: [EventLoopPromise<Void>] = []
+        var expectsReply = false
+        for (packet, promise) in packets {
+            do {
+                try packet.write(to: &buffer, version: version)
+            } catch {
+                promise?.fail(error)
+                channel.pipeline.fireErrorCaught(error)
+                continue
+            }
+            if let promise { promises.append(promise) }
+            expectsReply = expectsReply || packet.expectsReply
+        }
+        if buffer.readableBytes > 0 {
+            let written = promises.isEmpty ? nil : channel.eventLoop.makePromise(of: Void.self)
+            channel.writeAndFlush(buffer, promise: written)
+            if let written { for promise in promises { written.futureResult.cascade(to: promise) } }
+        }
+        if expectsReply, let busyPoller { busyPoller.value.requestSent() }
         writabilityChanged()
     }
 

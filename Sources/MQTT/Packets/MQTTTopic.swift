@@ -1,8 +1,8 @@
 /// Topic names and filters: validation and the spec's matching rules (MQTT-4.7).
 public enum MQTTTopic {
-    /// Whether `name` may be published to: non-empty, no wildcards, no U+0000.
+    /// Whether `name` may be published to: non-empty, at most 65,535 bytes, no wildcards, no U+0000.
     public static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && !name.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") || $0 == 0 })
+        !name.isEmpty && name.utf8.count <= Int(UInt16.max) && !name.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") || $0 == 0 })
     }
 
     /// Whether `filter` is a well-formed topic filter (`+` a whole level, `#` only as the whole last level).

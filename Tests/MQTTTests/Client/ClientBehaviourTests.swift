@@ -88,6 +88,29 @@ import Testing
         }
     }
 
+    /// A message the wire format cannot carry is refused by `publish`, and the connection it
+    /// would have broken stays up.
+    @Test func unencodableMessageRefusedBeforeSending() async throws {
+        let broker = try await FakeBroker(version: .v5)
+        defer { Task { await broker.close() } }
+        try await MQTTClient.withConnection(broker.configuration()) { client in
+            let longTopic = await #expect(throws: MQTTError.self) {
+                try await client.publish(to: String(repeating: "t", count: 65_536), payload: "x", qos: .atLeastOnce)
+            }
+            #expect(longTopic?.code == .invalidTopic)
+            var properties = MQTTProperties()
+            properties.userProperties = [.init(name: "key", value: String(repeating: "v", count: 70_000))]
+            let longProperty = await #expect(throws: MQTTError.self) {
+                try await client.publish(to: "t", payload: "x", qos: .atLeastOnce, properties: properties)
+            }
+            #expect(longProperty?.code == .valueOutOfRange)
+            try await client.publish(to: "after", payload: "ok", qos: .atMostOnce)
+            try await broker.waitForPackets("the PUBLISH after") { $0.contains { $0.type == .publish } }
+            #expect(broker.packets.filter { $0.type == .publish }.count == 1)
+            #expect(!broker.events.contains(.closed(1)))
+        }
+    }
+
     @Test(arguments: MQTTProtocolVersion.allCases)
     func unacknowledgedResentWithDupAfterReconnect(version: MQTTProtocolVersion) async throws {
         let broker = try await FakeBroker(version: version)

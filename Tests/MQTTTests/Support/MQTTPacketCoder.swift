@@ -1,6 +1,9 @@
 import NIOCore
 
-/// Frames inbound bytes into ``MQTTPacket``s for a NIO pipeline.
+@testable import MQTT
+
+/// Frames inbound bytes into `MQTTPacket`s for the fake broker's NIO pipeline (the client parses
+/// in its own handler, `MQTTChannelHandler`).
 ///
 /// A malformed packet raises its ``MQTTError`` through the pipeline; the connection is then
 /// unusable (MQTT has no resynchronisation), so the client closes it.
