@@ -64,7 +64,9 @@ extension MQTTClient {
             state.outbound[id] = .init(packet: packet, stage: .awaitingAck, sequence: sequence, continuation: waiter)
             return .success(state.connection.map { ($0.writer, alone: state.inflight == 1 && waiter != nil) })
         }
-        return outcome.map { send in send.map { $0.0.write(.publish(packet), alone: $0.alone) } }
+        return outcome.map { send in
+            if let (writer, alone) = send { writer.write(.publish(packet), alone: alone) }
+        }
     }
 
     /// Publishes a UTF-8 string.

@@ -1,35 +1,46 @@
 import NIOCore
 
 /// MQTT 5.0 properties. Single-valued properties are optionals; the spec's repeatable ones
-/// (user properties, subscription identifiers) are arrays, kept in wire order.
+/// (user properties, subscription identifiers) are arrays, kept in wire order. Read and set them
+/// as members of this type (`properties.reasonString`, `properties.userProperties.append(…)`).
+///
+/// The values live behind one reference, copied on write, and none at all when every property is
+/// absent: most packets carry none, and a packet is copied several times between a `publish` call
+/// and the socket, so a copy costs one word instead of thirty fields.
+@dynamicMemberLookup
 public struct MQTTProperties: Sendable, Hashable {
-    public var payloadFormatIndicator: UInt8?
-    public var messageExpiryInterval: UInt32?
-    public var contentType: String?
-    public var responseTopic: String?
-    public var correlationData: ByteBuffer?
-    public var subscriptionIdentifiers: [Int] = []
-    public var sessionExpiryInterval: UInt32?
-    public var assignedClientIdentifier: String?
-    public var serverKeepAlive: UInt16?
-    public var authenticationMethod: String?
-    public var authenticationData: ByteBuffer?
-    public var requestProblemInformation: UInt8?
-    public var willDelayInterval: UInt32?
-    public var requestResponseInformation: UInt8?
-    public var responseInformation: String?
-    public var serverReference: String?
-    public var reasonString: String?
-    public var receiveMaximum: UInt16?
-    public var topicAliasMaximum: UInt16?
-    public var topicAlias: UInt16?
-    public var maximumQoS: UInt8?
-    public var retainAvailable: UInt8?
-    public var userProperties: [UserProperty] = []
-    public var maximumPacketSize: UInt32?
-    public var wildcardSubscriptionAvailable: UInt8?
-    public var subscriptionIdentifierAvailable: UInt8?
-    public var sharedSubscriptionAvailable: UInt8?
+    /// The properties' values.
+    public struct Values: Sendable, Hashable {
+        public var payloadFormatIndicator: UInt8?
+        public var messageExpiryInterval: UInt32?
+        public var contentType: String?
+        public var responseTopic: String?
+        public var correlationData: ByteBuffer?
+        public var subscriptionIdentifiers: [Int] = []
+        public var sessionExpiryInterval: UInt32?
+        public var assignedClientIdentifier: String?
+        public var serverKeepAlive: UInt16?
+        public var authenticationMethod: String?
+        public var authenticationData: ByteBuffer?
+        public var requestProblemInformation: UInt8?
+        public var willDelayInterval: UInt32?
+        public var requestResponseInformation: UInt8?
+        public var responseInformation: String?
+        public var serverReference: String?
+        public var reasonString: String?
+        public var receiveMaximum: UInt16?
+        public var topicAliasMaximum: UInt16?
+        public var topicAlias: UInt16?
+        public var maximumQoS: UInt8?
+        public var retainAvailable: UInt8?
+        public var userProperties: [MQTTProperties.UserProperty] = []
+        public var maximumPacketSize: UInt32?
+        public var wildcardSubscriptionAvailable: UInt8?
+        public var subscriptionIdentifierAvailable: UInt8?
+        public var sharedSubscriptionAvailable: UInt8?
+
+        public init() {}
+    }
 
     public struct UserProperty: Sendable, Hashable {
         public var name: String
@@ -40,9 +51,34 @@ public struct MQTTProperties: Sendable, Hashable {
         }
     }
 
+    private indirect enum Storage: Sendable, Hashable {
+        case values(Values)
+    }
+
+    /// nil exactly when every property is absent, so equal properties have equal storage.
+    private var storage: Storage?
+
     public init() {}
 
-    public var isEmpty: Bool { self == MQTTProperties() }
+    public init(_ values: Values) {
+        self.values = values
+    }
+
+    /// All the values at once.
+    public var values: Values {
+        get {
+            guard case .values(let values)? = storage else { return Values() }
+            return values
+        }
+        set { storage = newValue == Values() ? nil : .values(newValue) }
+    }
+
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<Values, Value>) -> Value {
+        get { values[keyPath: keyPath] }
+        set { values[keyPath: keyPath] = newValue }
+    }
+
+    public var isEmpty: Bool { storage == nil }
 }
 
 extension MQTTProperties {
@@ -64,69 +100,25 @@ extension MQTTProperties {
         guard var slice = buffer.readSlice(length: length) else {
             throw MQTTError(.truncated, "Properties announce \(length) bytes past the end of the packet.")
         }
-        var properties = MQTTProperties()
+        var values = Values()
         while slice.readableBytes > 0 {
             let raw = try slice.readVariableByteInteger()
             guard raw <= Int(UInt8.max), let id = Identifier(rawValue: UInt8(raw)) else {
                 throw MQTTError(.invalidProperty, "Unknown property identifier \(raw).")
             }
-            try properties.readValue(id, from: &slice)
+            try values.readValue(id, from: &slice)
         }
-        return properties
+        return MQTTProperties(values)
     }
 
-    private static func once<T>(_ slot: inout T?, _ value: T, _ id: Identifier) throws(MQTTError) {
+    fileprivate static func once<T>(_ slot: inout T?, _ value: T, _ id: Identifier) throws(MQTTError) {
         guard slot == nil else { throw MQTTError(.invalidProperty, "Property \(id) appears twice.") }
         slot = value
     }
 
-    private static func flag(_ value: UInt8, _ id: Identifier) throws(MQTTError) -> UInt8 {
+    fileprivate static func flag(_ value: UInt8, _ id: Identifier) throws(MQTTError) -> UInt8 {
         guard value <= 1 else { throw MQTTError(.invalidProperty, "Property \(id) must be 0 or 1, got \(value).") }
         return value
-    }
-
-    private mutating func readValue(_ id: Identifier, from b: inout ByteBuffer) throws(MQTTError) {
-        switch id {
-        case .payloadFormatIndicator: try Self.once(&payloadFormatIndicator, Self.flag(b.readMQTTByte(), id), id)
-        case .messageExpiryInterval: try Self.once(&messageExpiryInterval, b.readMQTTUInt32(), id)
-        case .contentType: try Self.once(&contentType, b.readMQTTString(), id)
-        case .responseTopic: try Self.once(&responseTopic, b.readMQTTString(), id)
-        case .correlationData: try Self.once(&correlationData, b.readMQTTBinary(), id)
-        case .subscriptionIdentifier:
-            let value = try b.readVariableByteInteger()
-            guard value > 0 else { throw MQTTError(.invalidProperty, "Subscription identifier 0 is not allowed.") }
-            subscriptionIdentifiers.append(value)
-        case .sessionExpiryInterval: try Self.once(&sessionExpiryInterval, b.readMQTTUInt32(), id)
-        case .assignedClientIdentifier: try Self.once(&assignedClientIdentifier, b.readMQTTString(), id)
-        case .serverKeepAlive: try Self.once(&serverKeepAlive, b.readMQTTUInt16(), id)
-        case .authenticationMethod: try Self.once(&authenticationMethod, b.readMQTTString(), id)
-        case .authenticationData: try Self.once(&authenticationData, b.readMQTTBinary(), id)
-        case .requestProblemInformation: try Self.once(&requestProblemInformation, Self.flag(b.readMQTTByte(), id), id)
-        case .willDelayInterval: try Self.once(&willDelayInterval, b.readMQTTUInt32(), id)
-        case .requestResponseInformation: try Self.once(&requestResponseInformation, Self.flag(b.readMQTTByte(), id), id)
-        case .responseInformation: try Self.once(&responseInformation, b.readMQTTString(), id)
-        case .serverReference: try Self.once(&serverReference, b.readMQTTString(), id)
-        case .reasonString: try Self.once(&reasonString, b.readMQTTString(), id)
-        case .receiveMaximum:
-            let value = try b.readMQTTUInt16()
-            guard value > 0 else { throw MQTTError(.invalidProperty, "Receive maximum 0 is not allowed.") }
-            try Self.once(&receiveMaximum, value, id)
-        case .topicAliasMaximum: try Self.once(&topicAliasMaximum, b.readMQTTUInt16(), id)
-        case .topicAlias:
-            let value = try b.readMQTTUInt16()
-            guard value > 0 else { throw MQTTError(.invalidProperty, "Topic alias 0 is not allowed.") }
-            try Self.once(&topicAlias, value, id)
-        case .maximumQoS: try Self.once(&maximumQoS, Self.flag(b.readMQTTByte(), id), id)
-        case .retainAvailable: try Self.once(&retainAvailable, Self.flag(b.readMQTTByte(), id), id)
-        case .userProperty: userProperties.append(UserProperty(name: try b.readMQTTString(), value: try b.readMQTTString()))
-        case .maximumPacketSize:
-            let value = try b.readMQTTUInt32()
-            guard value > 0 else { throw MQTTError(.invalidProperty, "Maximum packet size 0 is not allowed.") }
-            try Self.once(&maximumPacketSize, value, id)
-        case .wildcardSubscriptionAvailable: try Self.once(&wildcardSubscriptionAvailable, Self.flag(b.readMQTTByte(), id), id)
-        case .subscriptionIdentifierAvailable: try Self.once(&subscriptionIdentifierAvailable, Self.flag(b.readMQTTByte(), id), id)
-        case .sharedSubscriptionAvailable: try Self.once(&sharedSubscriptionAvailable, Self.flag(b.readMQTTByte(), id), id)
-        }
     }
 
     /// Writes the property length and the properties.
@@ -136,12 +128,61 @@ extension MQTTProperties {
             return
         }
         var body = ByteBuffer()
-        try writeBody(to: &body)
+        try values.writeBody(to: &body)
         try buffer.writeVariableByteInteger(body.readableBytes)
         buffer.writeImmutableBuffer(body)
     }
+}
 
-    private func writeBody(to b: inout ByteBuffer) throws(MQTTError) {
+extension MQTTProperties.Values {
+    typealias Identifier = MQTTProperties.Identifier
+    typealias UserProperty = MQTTProperties.UserProperty
+
+    fileprivate mutating func readValue(_ id: Identifier, from b: inout ByteBuffer) throws(MQTTError) {
+        switch id {
+        case .payloadFormatIndicator: try MQTTProperties.once(&payloadFormatIndicator, MQTTProperties.flag(b.readMQTTByte(), id), id)
+        case .messageExpiryInterval: try MQTTProperties.once(&messageExpiryInterval, b.readMQTTUInt32(), id)
+        case .contentType: try MQTTProperties.once(&contentType, b.readMQTTString(), id)
+        case .responseTopic: try MQTTProperties.once(&responseTopic, b.readMQTTString(), id)
+        case .correlationData: try MQTTProperties.once(&correlationData, b.readMQTTBinary(), id)
+        case .subscriptionIdentifier:
+            let value = try b.readVariableByteInteger()
+            guard value > 0 else { throw MQTTError(.invalidProperty, "Subscription identifier 0 is not allowed.") }
+            subscriptionIdentifiers.append(value)
+        case .sessionExpiryInterval: try MQTTProperties.once(&sessionExpiryInterval, b.readMQTTUInt32(), id)
+        case .assignedClientIdentifier: try MQTTProperties.once(&assignedClientIdentifier, b.readMQTTString(), id)
+        case .serverKeepAlive: try MQTTProperties.once(&serverKeepAlive, b.readMQTTUInt16(), id)
+        case .authenticationMethod: try MQTTProperties.once(&authenticationMethod, b.readMQTTString(), id)
+        case .authenticationData: try MQTTProperties.once(&authenticationData, b.readMQTTBinary(), id)
+        case .requestProblemInformation: try MQTTProperties.once(&requestProblemInformation, MQTTProperties.flag(b.readMQTTByte(), id), id)
+        case .willDelayInterval: try MQTTProperties.once(&willDelayInterval, b.readMQTTUInt32(), id)
+        case .requestResponseInformation: try MQTTProperties.once(&requestResponseInformation, MQTTProperties.flag(b.readMQTTByte(), id), id)
+        case .responseInformation: try MQTTProperties.once(&responseInformation, b.readMQTTString(), id)
+        case .serverReference: try MQTTProperties.once(&serverReference, b.readMQTTString(), id)
+        case .reasonString: try MQTTProperties.once(&reasonString, b.readMQTTString(), id)
+        case .receiveMaximum:
+            let value = try b.readMQTTUInt16()
+            guard value > 0 else { throw MQTTError(.invalidProperty, "Receive maximum 0 is not allowed.") }
+            try MQTTProperties.once(&receiveMaximum, value, id)
+        case .topicAliasMaximum: try MQTTProperties.once(&topicAliasMaximum, b.readMQTTUInt16(), id)
+        case .topicAlias:
+            let value = try b.readMQTTUInt16()
+            guard value > 0 else { throw MQTTError(.invalidProperty, "Topic alias 0 is not allowed.") }
+            try MQTTProperties.once(&topicAlias, value, id)
+        case .maximumQoS: try MQTTProperties.once(&maximumQoS, MQTTProperties.flag(b.readMQTTByte(), id), id)
+        case .retainAvailable: try MQTTProperties.once(&retainAvailable, MQTTProperties.flag(b.readMQTTByte(), id), id)
+        case .userProperty: userProperties.append(UserProperty(name: try b.readMQTTString(), value: try b.readMQTTString()))
+        case .maximumPacketSize:
+            let value = try b.readMQTTUInt32()
+            guard value > 0 else { throw MQTTError(.invalidProperty, "Maximum packet size 0 is not allowed.") }
+            try MQTTProperties.once(&maximumPacketSize, value, id)
+        case .wildcardSubscriptionAvailable: try MQTTProperties.once(&wildcardSubscriptionAvailable, MQTTProperties.flag(b.readMQTTByte(), id), id)
+        case .subscriptionIdentifierAvailable: try MQTTProperties.once(&subscriptionIdentifierAvailable, MQTTProperties.flag(b.readMQTTByte(), id), id)
+        case .sharedSubscriptionAvailable: try MQTTProperties.once(&sharedSubscriptionAvailable, MQTTProperties.flag(b.readMQTTByte(), id), id)
+        }
+    }
+
+    fileprivate func writeBody(to b: inout ByteBuffer) throws(MQTTError) {
         func id(_ id: Identifier) { b.writeInteger(id.rawValue) }
         if let v = payloadFormatIndicator { id(.payloadFormatIndicator); b.writeInteger(v) }
         if let v = messageExpiryInterval { id(.messageExpiryInterval); b.writeInteger(v) }
