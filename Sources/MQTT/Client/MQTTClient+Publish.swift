@@ -19,9 +19,10 @@ extension MQTTClient {
         waitForAcknowledgement: Bool = true
     ) async throws {
         guard MQTTTopic.isValidName(topic) else { throw MQTTError(.invalidTopic, "'\(topic)' is not a valid topic name.") }
-        let qos = min(qos, state.withLock { $0.serverMaximumQoS })
+        let (maximumQoS, maximumPacketSize) = state.withLock { ($0.serverMaximumQoS, $0.serverMaximumPacketSize) }
+        let qos = min(qos, maximumQoS)
         let packet = MQTTPublishPacket(topic: topic, payload: payload, qos: qos, retain: retain, properties: configuration.version == .v5 ? properties : .init())
-        try checkSize(packet)
+        try checkSize(packet, limit: maximumPacketSize)
         if qos == .atMostOnce {
             let writer = try await connectedWriter()
             if writer.write(.publish(packet)) { await writer.waitForRoom() }
@@ -80,8 +81,7 @@ extension MQTTClient {
     /// Refuses a message the broker announced it would not accept (v5 Maximum Packet Size), or
     /// one whose properties do not fit the wire format: it must fail here, before it enters the
     /// session, not when the connection writes it.
-    private func checkSize(_ packet: MQTTPublishPacket) throws {
-        let limit = state.withLock { $0.serverMaximumPacketSize }
+    private func checkSize(_ packet: MQTTPublishPacket, limit: Int) throws {
         // Only encode to measure when the message could be near the limit or carries properties.
         guard packet.payload.readableBytes + packet.topic.utf8.count + 1024 >= limit || !packet.properties.isEmpty else { return }
         var probe = packet

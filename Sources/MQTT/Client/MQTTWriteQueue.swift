@@ -48,7 +48,9 @@ final class MQTTWriteQueue: Sendable {
         }
         switch next {
         case .closed: promise?.fail(ChannelError.ioOnClosedChannel)
-        case .sendNow: send(CollectionOfOne((packet, promise)))
+        case .sendNow:
+            // Nothing was queued, so no publisher waits for the queue to drain.
+            send(CollectionOfOne((packet, promise)))
         case .scheduleDrain: channel.eventLoop.execute { self.drain() }
         case .queued: break
         }
@@ -80,6 +82,7 @@ final class MQTTWriteQueue: Sendable {
             return state.packets
         }
         send(packets)
+        writabilityChanged()
     }
 
     /// Encodes `packets` into one buffer, writes and flushes it (on the loop).
@@ -104,7 +107,6 @@ final class MQTTWriteQueue: Sendable {
             if let written { for promise in promises { written.futureResult.cascade(to: promise) } }
         }
         if expectsReply, let busyPoller { busyPoller.value.requestSent() }
-        writabilityChanged()
     }
 
     /// Wakes waiting publishers once the socket drains (also called by the channel handler).
