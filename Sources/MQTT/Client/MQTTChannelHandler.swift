@@ -40,7 +40,8 @@ final class MQTTChannelHandler: ChannelInboundHandler {
             // A packet that closes the connection (DISCONNECT, an unexpected CONNACK) ends the burst.
             while failure == nil, context.channel.isActive, let packet = try MQTTPacket.read(from: &buffer, version: version, maximumPacketSize: maximumPacketSize) {
                 for reply in client.received(packet, generation: generation, channel: context.channel) {
-                    var out = replies ?? context.channel.allocator.buffer(capacity: 16)
+                    // Taken out, not copied: a second reference would make every append copy the buffer.
+                    var out = replies.take() ?? context.channel.allocator.buffer(capacity: 16)
                     try reply.write(to: &out, version: version)
                     replies = out
                 }

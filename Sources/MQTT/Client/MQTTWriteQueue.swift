@@ -69,10 +69,7 @@ final class MQTTWriteQueue: Sendable {
         }
     }
 
-    /// Runs on the event loop: encodes everything queued into one buffer and writes it.
-    ///
-    /// A packet that cannot be encoded fails its promise and closes the connection, as a
-    /// malformed packet from the broker does: the session re-sends what is unacknowledged.
+    /// Runs on the event loop: sends everything queued.
     private func drain() {
         let packets = state.withLock { state in
             defer {
@@ -86,6 +83,9 @@ final class MQTTWriteQueue: Sendable {
     }
 
     /// Encodes `packets` into one buffer, writes and flushes it (on the loop).
+    ///
+    /// A packet that cannot be encoded fails its promise and closes the connection, as a
+    /// malformed packet from the broker does (`publish` refuses such messages before they get here).
     private func send(_ packets: some Collection<(MQTTPacket, EventLoopPromise<Void>?)>) {
         var buffer = channel.allocator.buffer(capacity: 64 * packets.count)
         var promises: [EventLoopPromise<Void>] = []

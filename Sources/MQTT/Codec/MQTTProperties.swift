@@ -111,16 +111,6 @@ extension MQTTProperties {
         return MQTTProperties(values)
     }
 
-    fileprivate static func once<T>(_ slot: inout T?, _ value: T, _ id: Identifier) throws(MQTTError) {
-        guard slot == nil else { throw MQTTError(.invalidProperty, "Property \(id) appears twice.") }
-        slot = value
-    }
-
-    fileprivate static func flag(_ value: UInt8, _ id: Identifier) throws(MQTTError) -> UInt8 {
-        guard value <= 1 else { throw MQTTError(.invalidProperty, "Property \(id) must be 0 or 1, got \(value).") }
-        return value
-    }
-
     /// Writes the property length and the properties.
     func write(to buffer: inout ByteBuffer) throws(MQTTError) {
         if isEmpty {
@@ -138,47 +128,57 @@ extension MQTTProperties.Values {
     typealias Identifier = MQTTProperties.Identifier
     typealias UserProperty = MQTTProperties.UserProperty
 
+    private static func once<T>(_ slot: inout T?, _ value: T, _ id: Identifier) throws(MQTTError) {
+        guard slot == nil else { throw MQTTError(.invalidProperty, "Property \(id) appears twice.") }
+        slot = value
+    }
+
+    private static func flag(_ value: UInt8, _ id: Identifier) throws(MQTTError) -> UInt8 {
+        guard value <= 1 else { throw MQTTError(.invalidProperty, "Property \(id) must be 0 or 1, got \(value).") }
+        return value
+    }
+
     fileprivate mutating func readValue(_ id: Identifier, from b: inout ByteBuffer) throws(MQTTError) {
         switch id {
-        case .payloadFormatIndicator: try MQTTProperties.once(&payloadFormatIndicator, MQTTProperties.flag(b.readMQTTByte(), id), id)
-        case .messageExpiryInterval: try MQTTProperties.once(&messageExpiryInterval, b.readMQTTUInt32(), id)
-        case .contentType: try MQTTProperties.once(&contentType, b.readMQTTString(), id)
-        case .responseTopic: try MQTTProperties.once(&responseTopic, b.readMQTTString(), id)
-        case .correlationData: try MQTTProperties.once(&correlationData, b.readMQTTBinary(), id)
+        case .payloadFormatIndicator: try Self.once(&payloadFormatIndicator, Self.flag(b.readMQTTByte(), id), id)
+        case .messageExpiryInterval: try Self.once(&messageExpiryInterval, b.readMQTTUInt32(), id)
+        case .contentType: try Self.once(&contentType, b.readMQTTString(), id)
+        case .responseTopic: try Self.once(&responseTopic, b.readMQTTString(), id)
+        case .correlationData: try Self.once(&correlationData, b.readMQTTBinary(), id)
         case .subscriptionIdentifier:
             let value = try b.readVariableByteInteger()
             guard value > 0 else { throw MQTTError(.invalidProperty, "Subscription identifier 0 is not allowed.") }
             subscriptionIdentifiers.append(value)
-        case .sessionExpiryInterval: try MQTTProperties.once(&sessionExpiryInterval, b.readMQTTUInt32(), id)
-        case .assignedClientIdentifier: try MQTTProperties.once(&assignedClientIdentifier, b.readMQTTString(), id)
-        case .serverKeepAlive: try MQTTProperties.once(&serverKeepAlive, b.readMQTTUInt16(), id)
-        case .authenticationMethod: try MQTTProperties.once(&authenticationMethod, b.readMQTTString(), id)
-        case .authenticationData: try MQTTProperties.once(&authenticationData, b.readMQTTBinary(), id)
-        case .requestProblemInformation: try MQTTProperties.once(&requestProblemInformation, MQTTProperties.flag(b.readMQTTByte(), id), id)
-        case .willDelayInterval: try MQTTProperties.once(&willDelayInterval, b.readMQTTUInt32(), id)
-        case .requestResponseInformation: try MQTTProperties.once(&requestResponseInformation, MQTTProperties.flag(b.readMQTTByte(), id), id)
-        case .responseInformation: try MQTTProperties.once(&responseInformation, b.readMQTTString(), id)
-        case .serverReference: try MQTTProperties.once(&serverReference, b.readMQTTString(), id)
-        case .reasonString: try MQTTProperties.once(&reasonString, b.readMQTTString(), id)
+        case .sessionExpiryInterval: try Self.once(&sessionExpiryInterval, b.readMQTTUInt32(), id)
+        case .assignedClientIdentifier: try Self.once(&assignedClientIdentifier, b.readMQTTString(), id)
+        case .serverKeepAlive: try Self.once(&serverKeepAlive, b.readMQTTUInt16(), id)
+        case .authenticationMethod: try Self.once(&authenticationMethod, b.readMQTTString(), id)
+        case .authenticationData: try Self.once(&authenticationData, b.readMQTTBinary(), id)
+        case .requestProblemInformation: try Self.once(&requestProblemInformation, Self.flag(b.readMQTTByte(), id), id)
+        case .willDelayInterval: try Self.once(&willDelayInterval, b.readMQTTUInt32(), id)
+        case .requestResponseInformation: try Self.once(&requestResponseInformation, Self.flag(b.readMQTTByte(), id), id)
+        case .responseInformation: try Self.once(&responseInformation, b.readMQTTString(), id)
+        case .serverReference: try Self.once(&serverReference, b.readMQTTString(), id)
+        case .reasonString: try Self.once(&reasonString, b.readMQTTString(), id)
         case .receiveMaximum:
             let value = try b.readMQTTUInt16()
             guard value > 0 else { throw MQTTError(.invalidProperty, "Receive maximum 0 is not allowed.") }
-            try MQTTProperties.once(&receiveMaximum, value, id)
-        case .topicAliasMaximum: try MQTTProperties.once(&topicAliasMaximum, b.readMQTTUInt16(), id)
+            try Self.once(&receiveMaximum, value, id)
+        case .topicAliasMaximum: try Self.once(&topicAliasMaximum, b.readMQTTUInt16(), id)
         case .topicAlias:
             let value = try b.readMQTTUInt16()
             guard value > 0 else { throw MQTTError(.invalidProperty, "Topic alias 0 is not allowed.") }
-            try MQTTProperties.once(&topicAlias, value, id)
-        case .maximumQoS: try MQTTProperties.once(&maximumQoS, MQTTProperties.flag(b.readMQTTByte(), id), id)
-        case .retainAvailable: try MQTTProperties.once(&retainAvailable, MQTTProperties.flag(b.readMQTTByte(), id), id)
+            try Self.once(&topicAlias, value, id)
+        case .maximumQoS: try Self.once(&maximumQoS, Self.flag(b.readMQTTByte(), id), id)
+        case .retainAvailable: try Self.once(&retainAvailable, Self.flag(b.readMQTTByte(), id), id)
         case .userProperty: userProperties.append(UserProperty(name: try b.readMQTTString(), value: try b.readMQTTString()))
         case .maximumPacketSize:
             let value = try b.readMQTTUInt32()
             guard value > 0 else { throw MQTTError(.invalidProperty, "Maximum packet size 0 is not allowed.") }
-            try MQTTProperties.once(&maximumPacketSize, value, id)
-        case .wildcardSubscriptionAvailable: try MQTTProperties.once(&wildcardSubscriptionAvailable, MQTTProperties.flag(b.readMQTTByte(), id), id)
-        case .subscriptionIdentifierAvailable: try MQTTProperties.once(&subscriptionIdentifierAvailable, MQTTProperties.flag(b.readMQTTByte(), id), id)
-        case .sharedSubscriptionAvailable: try MQTTProperties.once(&sharedSubscriptionAvailable, MQTTProperties.flag(b.readMQTTByte(), id), id)
+            try Self.once(&maximumPacketSize, value, id)
+        case .wildcardSubscriptionAvailable: try Self.once(&wildcardSubscriptionAvailable, Self.flag(b.readMQTTByte(), id), id)
+        case .subscriptionIdentifierAvailable: try Self.once(&subscriptionIdentifierAvailable, Self.flag(b.readMQTTByte(), id), id)
+        case .sharedSubscriptionAvailable: try Self.once(&sharedSubscriptionAvailable, Self.flag(b.readMQTTByte(), id), id)
         }
     }
 
