@@ -168,7 +168,6 @@ extension MQTTClient {
         let activated = state.withLock { state -> ([MQTTPacket], [UnsafeContinuation<Void, any Error>], [UnsafeContinuation<Void, any Error>])? in
             guard !state.isShutdown else { return nil }
             state.connection = connection
-            state.lastReceived = .now
             if let limit = connack.properties.receiveMaximum { state.inflightLimit = min(Int(limit), max(1, configuration.maximumInflight)) }
             if let size = connack.properties.maximumPacketSize { state.serverMaximumPacketSize = Int(size) }
             if let qos = connack.properties.maximumQoS.flatMap(MQTTQoS.init(rawValue:)) { state.serverMaximumQoS = qos }
@@ -239,9 +238,10 @@ extension MQTTClient {
         while true {
             try await clock.sleep(until: next)
             let sentAt = clock.now
+            let receivedBefore = state.withLock { $0.packetsReceived }
             connection.writer.write(.pingreq)
             try await clock.sleep(until: sentAt + timeout)
-            if state.withLock({ $0.lastReceived }) < sentAt {
+            if state.withLock({ $0.packetsReceived }) == receivedBefore {
                 logger.warning("MQTT broker did not answer PINGREQ in time; closing the connection")
                 channel.close(promise: nil)
                 return

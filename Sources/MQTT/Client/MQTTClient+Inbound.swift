@@ -9,7 +9,7 @@ extension MQTTClient {
         switch packet {
         case .connack(let connack):
             let waiter = state.withLock { state -> CheckedContinuation<MQTTConnAckPacket, any Error>? in
-                state.lastReceived = .now
+                state.packetsReceived &+= 1
                 guard let pending = state.connack, pending.generation == generation else { return nil }
                 state.connack = nil
                 return pending.continuation
@@ -29,7 +29,7 @@ extension MQTTClient {
             return receivedPubrec(ack)
         case .pubrel(let ack):
             state.withLock { state in
-                state.lastReceived = .now
+                state.packetsReceived &+= 1
                 state.inboundQoS2.remove(ack.packetID)
             }
             return [.pubcomp(MQTTAckPacket(packetID: ack.packetID))]
@@ -40,7 +40,7 @@ extension MQTTClient {
             receivedSubAck(ack)
             return []
         case .pingresp:
-            state.withLock { $0.lastReceived = .now }
+            state.withLock { $0.packetsReceived &+= 1 }
             return []
         case .disconnect(let disconnect):
             logger.warning("MQTT broker sent DISCONNECT", metadata: [
@@ -58,7 +58,7 @@ extension MQTTClient {
 
     private func receivedPublish(_ publish: MQTTPublishPacket) -> [MQTTPacket] {
         let (destinations, deliver) = state.withLock { state -> ([AsyncStream<MQTTMessage>.Continuation], Bool) in
-            state.lastReceived = .now
+            state.packetsReceived &+= 1
             if publish.qos == .exactlyOnce, let id = publish.packetID {
                 // Exactly once: deliver on first receipt; a repeat before PUBREL is the broker re-sending.
                 guard state.inboundQoS2.insert(id).inserted else { return ([], false) }
@@ -85,7 +85,7 @@ extension MQTTClient {
             return []
         }
         let known = state.withLock { state -> Bool in
-            state.lastReceived = .now
+            state.packetsReceived &+= 1
             guard var entry = state.outbound[ack.packetID] else { return false }
             entry.stage = .awaitingPubcomp
             state.outbound[ack.packetID] = entry
@@ -98,9 +98,13 @@ extension MQTTClient {
     /// Ends an outbound QoS 1/2 exchange and frees its in-flight slot.
     private func completeOutbound(_ ack: MQTTAckPacket, expecting stage: MQTTClientState.OutboundStage) {
         let (entry, granted) = state.withLock { state -> (MQTTClientState.OutboundPublish?, [UnsafeContinuation<Void, any Error>]) in
-            state.lastReceived = .now
-            guard let entry = state.outbound[ack.packetID], entry.stage == stage || ack.reasonCode >= 0x80 else { return (nil, []) }
-            state.outbound.removeValue(forKey: ack.packetID)
+            state.packetsReceived &+= 1
+            guard let entry = state.outbound.removeValue(forKey: ack.packetID) else { return (nil, []) }
+            guard entry.stage == stage || ack.reasonCode >= 0x80 else {
+                // An acknowledgement for the other stage (a PUBCOMP before PUBREC, a stray PUBACK) ends nothing.
+                state.outbound[ack.packetID] = entry
+                return (nil, [])
+            }
             state.inflight -= 1
             return (entry, state.grantQuota())
         }
@@ -119,7 +123,7 @@ extension MQTTClient {
 
     private func receivedSubAck(_ ack: MQTTSubAckPacket) {
         let (waiters, unsubscribe) = state.withLock { state -> ([CheckedContinuation<[UInt8], any Error>], CheckedContinuation<[UInt8], any Error>?) in
-            state.lastReceived = .now
+            state.packetsReceived &+= 1
             switch state.pending.removeValue(forKey: ack.packetID) {
             case .subscribe(let id):
                 guard var subscription = state.subscriptions[id] else { return ([], nil) }

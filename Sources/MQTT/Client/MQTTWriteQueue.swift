@@ -14,6 +14,9 @@ final class MQTTWriteQueue: Sendable {
         var scheduled = false
         var closed = false
         var waiters: [CheckedContinuation<Void, Never>] = []
+        /// The last burst's buffer, kept for the next: once the socket took it, it is ours alone
+        /// again and is reused without allocating.
+        var spare: ByteBuffer?
     }
 
     let channel: any Channel
@@ -37,20 +40,20 @@ final class MQTTWriteQueue: Sendable {
     /// nothing queued, the packet is written and flushed at once, since no burst could join it.
     @discardableResult
     func write(_ packet: MQTTPacket, promise: EventLoopPromise<Void>? = nil, alone: Bool = false) -> Bool {
-        enum Next { case closed, sendNow, scheduleDrain, queued }
+        enum Next { case closed, sendNow(ByteBuffer?), scheduleDrain, queued }
         let writeNow = alone && channel.eventLoop.inEventLoop
         let (next, full) = state.withLock { state -> (Next, Bool) in
             if state.closed { return (.closed, false) }
-            if writeNow, !state.scheduled { return (.sendNow, false) }
+            if writeNow, !state.scheduled { return (.sendNow(state.spare.take()), false) }
             state.packets.append((packet, promise))
             defer { state.scheduled = true }
             return (state.scheduled ? .queued : .scheduleDrain, state.packets.count >= highWater)
         }
         switch next {
         case .closed: promise?.fail(ChannelError.ioOnClosedChannel)
-        case .sendNow:
+        case .sendNow(let spare):
             // Nothing was queued, so no publisher waits for the queue to drain.
-            send(CollectionOfOne((packet, promise)))
+            send(CollectionOfOne((packet, promise)), into: spare)
         case .scheduleDrain: channel.eventLoop.execute { self.drain() }
         case .queued: break
         }
@@ -71,14 +74,14 @@ final class MQTTWriteQueue: Sendable {
 
     /// Runs on the event loop: sends everything queued.
     private func drain() {
-        let packets = state.withLock { state in
+        let (packets, spare) = state.withLock { state in
             defer {
                 state.packets.removeAll(keepingCapacity: true)
                 state.scheduled = false
             }
-            return state.packets
+            return (state.packets, state.spare.take())
         }
-        send(packets)
+        send(packets, into: spare)
         writabilityChanged()
     }
 
@@ -86,8 +89,10 @@ final class MQTTWriteQueue: Sendable {
     ///
     /// A packet that cannot be encoded fails its promise and closes the connection, as a
     /// malformed packet from the broker does (`publish` refuses such messages before they get here).
-    private func send(_ packets: some Collection<(MQTTPacket, EventLoopPromise<Void>?)>) {
-        var buffer = channel.allocator.buffer(capacity: 64 * packets.count)
+    private func send(_ packets: some Collection<(MQTTPacket, EventLoopPromise<Void>?)>, into spare: ByteBuffer?) {
+        var buffer = spare ?? channel.allocator.buffer(capacity: 256)
+        buffer.clear()
+        buffer.reserveCapacity(minimumWritableBytes: 64 * packets.count)
         var promises: [EventLoopPromise<Void>] = []
         var expectsReply = false
         for (packet, promise) in packets {
@@ -106,6 +111,8 @@ final class MQTTWriteQueue: Sendable {
             channel.writeAndFlush(buffer, promise: written)
             if let written { for promise in promises { written.futureResult.cascade(to: promise) } }
         }
+        // A burst that grew the buffer large is not kept: a connection should not hold on to its peak.
+        if buffer.capacity <= 64 << 10 { state.withLock { $0.spare = buffer } }
         if expectsReply, let busyPoller { busyPoller.value.requestSent() }
     }
 

@@ -11,6 +11,7 @@ extension MQTTPacket {
     public static func read(
         from buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: Int = ByteBuffer.maxPacketSize
     ) throws(MQTTError) -> MQTTPacket? {
+        if maximumPacketSize >= 4, let ack = readBareAcknowledgement(from: &buffer) { return ack }
         var peek = buffer
         guard let first = peek.readInteger(as: UInt8.self) else { return nil }
         guard let length = try peek.readVariableByteIntegerIfComplete() else { return nil }
@@ -24,6 +25,26 @@ extension MQTTPacket {
             throw MQTTError(.trailingBytes, "\(body.readableBytes) bytes left after the packet's last field.")
         }
         buffer.moveReaderIndex(to: peek.readerIndex)
+        return packet
+    }
+
+    /// PUBACK, PUBREC, PUBREL or PUBCOMP carrying only a packet id (all of 3.1.1's, and v5's
+    /// successes): most of what a busy publisher reads, taken without the general path's slicing.
+    /// Anything else, including a malformed acknowledgement, is left to the general path.
+    private static func readBareAcknowledgement(from buffer: inout ByteBuffer) -> MQTTPacket? {
+        guard let header = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self), header & 0xFF == 2,
+              let id = buffer.getInteger(at: buffer.readerIndex + 2, as: UInt16.self), id != 0
+        else { return nil }
+        let ack = MQTTAckPacket(packetID: id)
+        let packet: MQTTPacket
+        switch header >> 8 {
+        case 0x40: packet = .puback(ack)
+        case 0x50: packet = .pubrec(ack)
+        case 0x62: packet = .pubrel(ack)
+        case 0x70: packet = .pubcomp(ack)
+        default: return nil
+        }
+        buffer.moveReaderIndex(forwardBy: 4)
         return packet
     }
 

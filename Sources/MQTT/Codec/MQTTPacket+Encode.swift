@@ -23,6 +23,9 @@ extension MQTTPacket {
     }
 
     private func writeUnchecked(to buffer: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: Int) throws(MQTTError) {
+        if case .publish(let packet) = self, packet.properties.isEmpty {
+            return try packet.writeWithoutProperties(to: &buffer, version: version, maximumPacketSize: maximumPacketSize)
+        }
         let start = buffer.writerIndex
         buffer.writeInteger(type.rawValue << 4 | flags)
         // The body goes after room for the longest length; it is moved back once its size is known.
@@ -111,6 +114,59 @@ extension MQTTPacket {
             guard p.reasonCode != 0 || !p.properties.isEmpty else { return }
             b.writeInteger(p.reasonCode)
             if !p.properties.isEmpty { try p.properties.write(to: &b) }
+        }
+    }
+}
+
+extension MQTTPublishPacket {
+    /// The common PUBLISH, without properties: its size is known before it is written, so it goes
+    /// into the buffer in one pass, header first, with one capacity check rather than one per
+    /// field (the general path writes the body after room for the longest length and moves it back).
+    fileprivate func writeWithoutProperties(to b: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: Int) throws(MQTTError) {
+        guard MQTTTopic.isValidName(topic) else { throw MQTTError(.invalidTopic, "'\(topic)' is not a valid topic name.") }
+        let packetID = qos == .atMostOnce ? nil : self.packetID
+        if qos != .atMostOnce, packetID == nil || packetID == 0 {
+            throw MQTTError(.invalidPacketIdentifier, "QoS \(qos.rawValue) PUBLISH needs a packet identifier.")
+        }
+        var topic = topic
+        let topicSize = topic.utf8.count
+        let bodyLength = 2 + topicSize + (packetID == nil ? 0 : 2) + (version == .v5 ? 1 : 0) + payload.readableBytes
+        guard bodyLength <= ByteBuffer.maxVariableByteInteger else {
+            throw MQTTError(.valueOutOfRange, "Packet body of \(bodyLength) bytes exceeds 268,435,455.")
+        }
+        let size = 1 + ByteBuffer.variableByteIntegerSize(bodyLength) + bodyLength
+        guard size <= maximumPacketSize else {
+            throw MQTTError(.packetTooLarge, "Packet of \(size) bytes exceeds the peer's maximum of \(maximumPacketSize).")
+        }
+        let first = MQTTPacketType.publish.rawValue << 4 | (dup ? 0x08 : 0) | qos.rawValue << 1 | (retain ? 0x01 : 0)
+        let payload = self.payload
+        topic.withUTF8 { topicBytes in
+            b.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+                var at = 0
+                func put(_ byte: UInt8) {
+                    out[at] = byte
+                    at += 1
+                }
+                put(first)
+                var remaining = bodyLength
+                repeat {
+                    put(UInt8(remaining & 0x7F) | (remaining > 0x7F ? 0x80 : 0))
+                    remaining >>= 7
+                } while remaining > 0
+                put(UInt8(topicSize >> 8))
+                put(UInt8(topicSize & 0xFF))
+                UnsafeMutableRawBufferPointer(rebasing: out[at...]).copyMemory(from: UnsafeRawBufferPointer(topicBytes))
+                at += topicSize
+                if let packetID {
+                    put(UInt8(packetID >> 8))
+                    put(UInt8(packetID & 0xFF))
+                }
+                if version == .v5 { put(0) }
+                payload.withUnsafeReadableBytes { bytes in
+                    UnsafeMutableRawBufferPointer(rebasing: out[at...]).copyMemory(from: bytes)
+                }
+                return size
+            }
         }
     }
 }

@@ -45,6 +45,40 @@ import Testing
         }
     }
 
+    /// A PUBLISH without properties, byte for byte (MQTT 3.3): it has its own one-pass encoder.
+    @Test func publishWireForm() throws {
+        var packet = MQTTPublishPacket(topic: "a/b", payload: ByteBuffer(string: "hi"), qos: .atLeastOnce, retain: true)
+        packet.packetID = 10
+        packet.dup = true
+        #expect(Array(try MQTTPacket.publish(packet).encoded(version: .v3_1_1).readableBytesView) == [0x3B, 0x09, 0x00, 0x03, 0x61, 0x2F, 0x62, 0x00, 0x0A, 0x68, 0x69])
+        #expect(Array(try MQTTPacket.publish(packet).encoded(version: .v5).readableBytesView) == [0x3B, 0x0A, 0x00, 0x03, 0x61, 0x2F, 0x62, 0x00, 0x0A, 0x00, 0x68, 0x69])
+        // 203 bytes of body: a two-byte remaining length, 0xCB 0x01.
+        let long = MQTTPublishPacket(topic: "t", payload: ByteBuffer(repeating: 1, count: 200), qos: .atMostOnce)
+        let bytes = Array(try MQTTPacket.publish(long).encoded(version: .v3_1_1).readableBytesView)
+        #expect(bytes.prefix(5) == [0x30, 0xCB, 0x01, 0x00, 0x01])
+        #expect(bytes.count == 206)
+        packet.packetID = nil
+        let error = #expect(throws: MQTTError.self) { try MQTTPacket.publish(packet).encoded(version: .v3_1_1) }
+        #expect(error?.code == .invalidPacketIdentifier)
+    }
+
+    /// Bare acknowledgements (a packet id only) take their own decoding path; each type comes out
+    /// as itself, and one still incomplete waits for its last byte.
+    @Test(arguments: MQTTProtocolVersion.allCases)
+    func bareAcknowledgements(version: MQTTProtocolVersion) throws {
+        let ack = MQTTAckPacket(packetID: 0x0105)
+        let expected: [([UInt8], MQTTPacket)] = [
+            ([0x40, 0x02, 0x01, 0x05], .puback(ack)), ([0x50, 0x02, 0x01, 0x05], .pubrec(ack)),
+            ([0x62, 0x02, 0x01, 0x05], .pubrel(ack)), ([0x70, 0x02, 0x01, 0x05], .pubcomp(ack)),
+        ]
+        for (bytes, packet) in expected {
+            #expect(try MQTTPacket.decode(ByteBuffer(bytes: bytes), version: version) == packet)
+            var partial = ByteBuffer(bytes: bytes.dropLast())
+            #expect(try MQTTPacket.read(from: &partial, version: version) == nil)
+            #expect(partial.readableBytes == 3)
+        }
+    }
+
     @Test func encoderRefusesOverPeerMaximum() throws {
         let packet = MQTTPacket.publish(MQTTPublishPacket(topic: "t", payload: ByteBuffer(repeating: 1, count: 100)))
         var buffer = ByteBuffer(bytes: [9])
