@@ -66,14 +66,9 @@ extension MQTTPacket {
             b.writeInteger(p.reasonCode)
             if v5 { try p.properties.write(to: &b) }
         case .publish(let p):
-            guard MQTTTopic.isValidName(p.topic) || (v5 && p.topic.isEmpty && p.properties.topicAlias != nil) else {
-                throw MQTTError(.invalidTopic, "'\(p.topic)' is not a valid topic name.")
-            }
+            let id = try p.checkedFields(version: version)
             try b.writeMQTTString(p.topic)
-            if p.qos != .atMostOnce {
-                guard let id = p.packetID, id != 0 else { throw MQTTError(.invalidPacketIdentifier, "QoS \(p.qos.rawValue) PUBLISH needs a packet identifier.") }
-                b.writeInteger(id)
-            }
+            if let id { b.writeInteger(id) }
             if v5 { try p.properties.write(to: &b) }
             b.writeImmutableBuffer(p.payload)
         case .puback(let p), .pubrec(let p), .pubrel(let p), .pubcomp(let p):
@@ -119,15 +114,24 @@ extension MQTTPacket {
 }
 
 extension MQTTPublishPacket {
+    /// Refuses a topic that is not a valid name (v5 allows an empty one with a topic alias) and a
+    /// QoS 1/2 message without a packet id; returns the id to write, nil at QoS 0.
+    fileprivate func checkedFields(version: MQTTProtocolVersion) throws(MQTTError) -> UInt16? {
+        guard MQTTTopic.isValidName(topic) || (version == .v5 && topic.isEmpty && properties.topicAlias != nil) else {
+            throw MQTTError(.invalidTopic, "'\(topic)' is not a valid topic name.")
+        }
+        guard qos != .atMostOnce else { return nil }
+        guard let packetID, packetID != 0 else {
+            throw MQTTError(.invalidPacketIdentifier, "QoS \(qos.rawValue) PUBLISH needs a packet identifier.")
+        }
+        return packetID
+    }
+
     /// The common PUBLISH, without properties: its size is known before it is written, so it goes
     /// into the buffer in one pass, header first, with one capacity check rather than one per
     /// field (the general path writes the body after room for the longest length and moves it back).
     fileprivate func writeWithoutProperties(to b: inout ByteBuffer, version: MQTTProtocolVersion, maximumPacketSize: Int) throws(MQTTError) {
-        guard MQTTTopic.isValidName(topic) else { throw MQTTError(.invalidTopic, "'\(topic)' is not a valid topic name.") }
-        let packetID = qos == .atMostOnce ? nil : self.packetID
-        if qos != .atMostOnce, packetID == nil || packetID == 0 {
-            throw MQTTError(.invalidPacketIdentifier, "QoS \(qos.rawValue) PUBLISH needs a packet identifier.")
-        }
+        let packetID = try checkedFields(version: version)
         var topic = topic
         let topicSize = topic.utf8.count
         let bodyLength = 2 + topicSize + (packetID == nil ? 0 : 2) + (version == .v5 ? 1 : 0) + payload.readableBytes
