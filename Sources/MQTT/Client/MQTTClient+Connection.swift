@@ -75,13 +75,22 @@ extension MQTTClient {
                     try sync.addHandler(MQTTChannelHandler(client: self, generation: generation, version: configuration.version, maximumPacketSize: configuration.maximumPacketSize))
                 }
             }
-        let channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
-        let busyPoller: NIOLoopBound<MQTTBusyPoller>?
-        do {
-            busyPoller = try await makeBusyPoller(for: channel)
-        } catch {
-            channel.close(promise: nil)
-            throw error
+        let channel: any Channel
+        var busyPoller: NIOLoopBound<MQTTBusyPoller>?
+        if configuration.busyPoll > .zero {
+            // The poller reads the socket itself, so it opens the socket and NIO adopts it.
+            let descriptor = try await NIOThreadPool.singleton.runIfActive {
+                try MQTTSocketConnector.openConnection(host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout)
+            }
+            channel = try await bootstrap.withConnectedSocket(descriptor).get()
+            do {
+                busyPoller = try await makeBusyPoller(for: channel, descriptor: descriptor)
+            } catch {
+                channel.close(promise: nil)
+                throw error
+            }
+        } else {
+            channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
         }
         let shutdown = state.withLock { state in
             state.connecting = channel
@@ -131,9 +140,8 @@ extension MQTTClient {
 
     /// The connection's busy poller when ``Configuration/busyPoll`` asks for one; it lives on the
     /// channel's loop and closes with the channel.
-    private func makeBusyPoller(for channel: any Channel) async throws -> NIOLoopBound<MQTTBusyPoller>? {
-        guard configuration.busyPoll > .zero else { return nil }
-        let poller = try await MQTTBusyPoller.make(on: channel.eventLoop, budget: configuration.busyPoll) { [weak self] in
+    private func makeBusyPoller(for channel: any Channel, descriptor: CInt) async throws -> NIOLoopBound<MQTTBusyPoller> {
+        let poller = try await MQTTBusyPoller.make(for: channel, connectionDescriptor: descriptor, budget: configuration.busyPoll) { [weak self] in
             self?.state.withLock { !$0.outbound.isEmpty || !$0.pending.isEmpty } ?? false
         }
         channel.closeFuture.whenComplete { _ in poller.value.close() }

@@ -4,13 +4,15 @@ import Testing
 
 @testable import MQTT
 
-/// `Configuration.busyPoll` against a real mosquitto: the loop spins while a reply is awaited,
+/// `Configuration.busyPoll` against a real mosquitto (and the fake broker where a connection must
+/// end on cue): the loop spins while a reply is awaited, reads the reply from the socket itself,
 /// and stops once nothing is awaited or the budget is spent.
 @Suite(.timeLimit(.minutes(1))) struct BusyPollTests {
-    /// The connection's poller, read on its loop: turns taken and whether it still spins.
-    private func pollerState(_ client: MQTTClient) async throws -> (turns: Int, spinning: Bool)? {
+    /// The connection's poller, read on its loop: turns taken, replies it read from the socket
+    /// itself, and whether it still spins.
+    private func pollerState(_ client: MQTTClient) async throws -> (turns: Int, reads: Int, spinning: Bool)? {
         guard let poller = client.state.withLock({ $0.connection?.writer.busyPoller }) else { return nil }
-        return try await client.eventLoop.submit { (poller.value.turns, poller.value.isSpinning) }.get()
+        return try await client.eventLoop.submit { (poller.value.turns, poller.value.connectionReads, poller.value.isSpinning) }.get()
     }
 
     @Test func spinsWhileRepliesAreAwaitedThenSleeps() async throws {
@@ -33,6 +35,7 @@ import Testing
             #expect(received == (0..<200).map { "m\($0)" })
             let spun = try #require(try await pollerState(client))
             #expect(spun.turns > 0, "the loop never turned through the poller")
+            #expect(spun.reads > 0, "the poller never read a reply from the socket itself")
             try await waitUntil(timeout: .seconds(5), "the poller stops once nothing is awaited") {
                 try await pollerState(client)?.spinning == false
             }
@@ -74,6 +77,95 @@ import Testing
         try await MQTTClient.withConnection(broker.configuration(.v5)) { client in
             try await client.publish(to: "busy/none", payload: "x", qos: .atLeastOnce)
             #expect(try await pollerState(client) == nil)
+        }
+    }
+
+    @Test func overTLSTheRepliesItReadsPassThroughTheTLSHandler() async throws {
+        let broker = try await TLSInteropTests.tlsBroker()
+        var configuration = try MQTTClient.Configuration(url: "mqtts://127.0.0.1:\(broker.port)")
+        configuration.tls?.trustRoots = .file(broker.directory + "/ca.crt")
+        configuration.busyPoll = .seconds(60)
+        try await MQTTClient.withConnection(configuration) { client in
+            let messages = try await client.subscribe(to: "busy/tls", qos: .atLeastOnce)
+            for index in 0..<50 {
+                try await client.publish(to: "busy/tls", payload: "t\(index)", qos: .atLeastOnce)
+            }
+            var received: [String] = []
+            for await message in messages {
+                received.append(message.payloadString)
+                if received.count == 50 { break }
+            }
+            #expect(received == (0..<50).map { "t\($0)" })
+            #expect(try #require(try await pollerState(client)).reads > 0, "the poller never read from the TLS connection")
+        }
+    }
+
+    @Test func connectsByNameTryingEachAddress() async throws {
+        // mosquitto listens on 127.0.0.1 only; "localhost" may resolve to ::1 first.
+        let broker = try await Mosquitto()
+        var configuration = broker.configuration(.v3_1_1)
+        configuration.host = "localhost"
+        configuration.busyPoll = .milliseconds(50)
+        try await MQTTClient.withConnection(configuration) { client in
+            try await client.publish(to: "busy/name", payload: "x", qos: .atLeastOnce)
+            #expect(client.isConnected)
+        }
+    }
+
+    @Test func aRefusedConnectionIsAClearError() async throws {
+        var configuration = MQTTClient.Configuration(host: "127.0.0.1", port: try await freePort())
+        configuration.busyPoll = .milliseconds(50)
+        configuration.reconnect = nil
+        let client = MQTTClient(configuration: configuration)
+        let error = await #expect(throws: MQTTError.self) { try await client.run() }
+        #expect(error?.code == .connectionClosed)
+        #expect(error?.message.contains("Could not connect to 127.0.0.1:\(configuration.port)") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("refused") == true, "\(String(describing: error))")
+    }
+
+    /// The broker hangs up while a PUBACK is awaited: the end of the stream the poller's read finds
+    /// is left to NIO, which closes the connection; the message is re-sent on the next one.
+    @Test func aConnectionClosedWhileSpinningReconnectsAndResends() async throws {
+        let broker = try await FakeBroker(version: .v3_1_1)
+        var configuration = broker.configuration()
+        configuration.busyPoll = .seconds(60)
+        try await MQTTClient.withConnection(configuration) { client in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await client.publish(to: "busy/closed", payload: "again", qos: .atLeastOnce) }
+                try await waitUntil(timeout: .seconds(5), "the poller spins while the PUBACK is withheld") {
+                    try await (pollerState(client)?.turns ?? 0) > 0
+                }
+                broker.closeConnections()
+                try await broker.waitForPackets("the PUBLISH re-sent with DUP") { packets in
+                    packets.contains { if case .publish(let publish) = $0 { publish.dup } else { false } }
+                }
+                try await broker.send(.puback(MQTTAckPacket(packetID: 1)))
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    /// A reset (RST) the poller's read meets is passed down the pipeline: the connection closes
+    /// with the reset as its cause, instead of the read swallowing it and NIO seeing a clean end.
+    @Test func aResetWhileSpinningClosesWithTheResetAsCause() async throws {
+        let broker = try await FakeBroker(version: .v3_1_1)
+        var configuration = broker.configuration()
+        configuration.busyPoll = .seconds(60)
+        configuration.reconnect = nil
+        let client = MQTTClient(configuration: configuration)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try? await client.run() }
+            try await waitUntil(timeout: .seconds(5), "connected") { client.isConnected }
+            group.addTask { _ = try? await client.publish(to: "busy/reset", payload: "x", qos: .atLeastOnce) }
+            try await waitUntil(timeout: .seconds(5), "the poller spins while the PUBACK is withheld") {
+                try await (pollerState(client)?.turns ?? 0) > 0
+            }
+            try await broker.resetConnections()
+            try await waitUntil(timeout: .seconds(5), "the connection closes") { !client.isConnected }
+            let cause = client.state.withLock { $0.lastClosed?.error }
+            #expect(cause?.message.lowercased().contains("reset") == true, "\(String(describing: cause))")
+            await client.disconnect()
+            group.cancelAll()
         }
     }
 }

@@ -82,6 +82,16 @@ final class FakeBroker: Sendable {
         for channel in channels { channel.close(promise: nil) }
     }
 
+    /// Aborts every connection with a TCP reset (SO_LINGER 0), as a crashed peer's kernel does.
+    func resetConnections() async throws {
+        let channels = shared.connections.withLock { $0.values }
+        for channel in channels {
+            guard let socket = channel as? any SocketOptionProvider else { continue }
+            try await socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+            try await channel.close()
+        }
+    }
+
     func close() async {
         closeConnections()
         try? await server.close()
