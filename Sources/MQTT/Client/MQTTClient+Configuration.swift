@@ -52,8 +52,11 @@ extension MQTTClient {
         ///
         /// It spends a core at 100 % while a reply is awaited to shorten each round trip where
         /// waking a sleeping thread is expensive, as on virtual machines without guest halt
-        /// polling, where it doubles the rate of one-at-a-time QoS 1 publishing (docs/mqtt.md).
-        /// Meant for request–response exchanges; a pipelined publisher keeps the loop busy anyway.
+        /// polling, where it nearly triples the rate of one-at-a-time QoS 1 publishing
+        /// (docs/mqtt.md). Meanwhile the loop reads the socket itself on every turn, so with busy
+        /// polling the client opens its TCP socket itself (each address the host resolves to in
+        /// turn, within ``connectTimeout``) and hands it to NIO. Meant for request–response
+        /// exchanges; a pipelined publisher keeps the loop busy anyway.
         public var busyPoll: Duration = .zero
         /// Reconnect policy; nil means a lost connection ends ``MQTTClient/run()``. Default ``ReconnectPolicy/init()``.
         public var reconnect: ReconnectPolicy? = ReconnectPolicy()

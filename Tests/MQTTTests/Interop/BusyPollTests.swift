@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import Testing
 
 @testable import MQTT
@@ -121,6 +122,35 @@ import Testing
         #expect(error?.code == .connectionClosed)
         #expect(error?.message.contains("Could not connect to 127.0.0.1:\(configuration.port)") == true, "\(String(describing: error))")
         #expect(error?.message.contains("refused") == true, "\(String(describing: error))")
+    }
+
+    @Test func aConnectThatHangsEndsAtTheConnectTimeout() async throws {
+        // A listener that never accepts, with its one-connection queue already full: the kernel
+        // drops further SYNs, so a connect neither succeeds nor fails by itself.
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(ChannelOptions.backlog, value: 0)
+            .serverChannelOption(ChannelOptions.autoRead, value: false)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(listener.localAddress?.port)
+        var filler: [any Channel] = []
+        defer {
+            for channel in filler { channel.close(promise: nil) }
+            listener.close(promise: nil)
+        }
+        for _ in 0..<2 {
+            guard let channel = try? await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.milliseconds(200)).connect(host: "127.0.0.1", port: port).get() else { break }
+            filler.append(channel)
+        }
+        var configuration = MQTTClient.Configuration(host: "127.0.0.1", port: port)
+        configuration.busyPoll = .milliseconds(50)
+        configuration.connectTimeout = .milliseconds(300)
+        configuration.reconnect = nil
+        let client = MQTTClient(configuration: configuration)
+        let start = ContinuousClock.now
+        let error = await #expect(throws: MQTTError.self) { try await client.run() }
+        #expect(error?.code == .timeout, "\(String(describing: error))")
+        #expect(ContinuousClock.now - start < .seconds(5))
     }
 
     /// The broker hangs up while a PUBACK is awaited: the end of the stream the poller's read finds
