@@ -124,9 +124,11 @@ final class MQTTBusyPoller {
         if bytesInPipe == 0 { refill() }
     }
 
-    /// Stops spinning and releases the pipe; called when the connection closes.
+    /// Stops spinning and releases the pipe; called when the connection closes (or the pipe fails,
+    /// when NIO must read the connection again).
     func close() {
         eventLoop.preconditionInEventLoop()
+        setReading(false)
         bytesInPipe = 0
         if writeDescriptor >= 0 {
             _ = Self.closeDescriptor(writeDescriptor)
@@ -176,7 +178,7 @@ final class MQTTBusyPoller {
                 return max(0, result)
             }
             guard read > 0 else {
-                if buffer.capacity <= Self.readSize { spare = buffer }
+                if size == Self.readSize { spare = buffer }
                 // The end of the stream (0 without an error) is left to NIO, which polls for it.
                 if failure != 0 && failure != EAGAIN && failure != EWOULDBLOCK && failure != EINTR {
                     pipeline.fireErrorCaught(IOError(errnoCode: failure, reason: "recv"))
@@ -198,6 +200,8 @@ final class MQTTBusyPoller {
             return write(writeDescriptor, bytes.baseAddress, bytes.count)
         }
         bytesInPipe += max(0, written)
+        // Without bytes in the pipe no turn comes to give reading back: NIO must read again now.
+        if bytesInPipe == 0 { setReading(false) }
     }
 
     private static func closeDescriptor(_ descriptor: CInt) -> CInt {

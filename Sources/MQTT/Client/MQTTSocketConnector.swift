@@ -20,7 +20,8 @@ enum MQTTSocketConnector {
         let deadline = ContinuousClock.now + timeout
         var hints = addrinfo()
         hints.ai_socktype = Self.streamType
-        hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG
+        // No AI_ADDRCONFIG: on a host with loopback only it would hide "localhost"'s addresses.
+        hints.ai_flags = AI_NUMERICSERV
         var list: UnsafeMutablePointer<addrinfo>?
         let resolved = getaddrinfo(host, String(port), &hints, &list)
         guard resolved == 0, let first = list else {

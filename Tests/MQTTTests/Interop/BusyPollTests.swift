@@ -114,7 +114,17 @@ import Testing
     }
 
     @Test func aRefusedConnectionIsAClearError() async throws {
-        var configuration = MQTTClient.Configuration(host: "127.0.0.1", port: try await freePort())
+        // A port bound but never listening refuses for as long as we hold it. A port merely found
+        // free does not: a listener another test opens may leak into a child process it spawns.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, length) == 0 && getsockname(holder, $0, &length) == 0 }
+        }
+        try #require(bound)
+        var configuration = MQTTClient.Configuration(host: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port)))
         configuration.busyPoll = .milliseconds(50)
         configuration.reconnect = nil
         let client = MQTTClient(configuration: configuration)

@@ -6,8 +6,11 @@ import Synchronization
 ///
 /// Spawned with posix_spawn through a small exec wrapper rather than Foundation's `Process`, whose
 /// pipe readers park on the threads Swift concurrency runs on and starve parallel tests. The
-/// wrapper also clears the signal mask the test runner's threads pass on (SIGTERM blocked) and
-/// closes inherited descriptors, so client sockets do not outlive their close in a child.
+/// wrapper also clears the signal mask the test runner's threads pass on (SIGTERM blocked). The
+/// spawn itself closes every inherited descriptor above stderr before the wrapper runs, so no
+/// socket outlives its close in a child: when only the wrapper closed them, a listener lingered
+/// through its start-up in the child, took connections meant for nobody and kept mosquitto from
+/// binding a port found free.
 final class ChildProcess: Sendable {
     let pid: pid_t
     let description: String
@@ -23,14 +26,25 @@ final class ChildProcess: Sendable {
         os.execv(sys.argv[2], sys.argv[2:])
         """
 
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module
+    /// does not export; without it the wrapper's own `closerange` is the only (later) one.
+    private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, CInt) -> CInt)? = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, CInt) -> CInt).self)
+    }()
+
     init(_ executable: String, _ arguments: [String]) throws {
         description = ([executable] + arguments).joined(separator: " ")
         outputPath = NSTemporaryDirectory() + "mqtt-child-\(UUID().uuidString).log"
         FileManager.default.createFile(atPath: outputPath, contents: nil)
         let argv: [UnsafeMutablePointer<CChar>?] = (["/usr/bin/python3", "-c", Self.wrapper, outputPath, executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        _ = Self.closeFrom?(&actions, 3)
         var child: pid_t = 0
-        let result = posix_spawn(&child, "/usr/bin/python3", nil, nil, argv, environ)
+        let result = posix_spawn(&child, "/usr/bin/python3", &actions, nil, argv, environ)
         guard result == 0 else { throw WaitTimeout(description: "posix_spawn \(executable) failed: \(result)") }
         pid = child
     }
