@@ -114,8 +114,8 @@ import Testing
     }
 
     @Test func aRefusedConnectionIsAClearError() async throws {
-        // A port bound but never listening refuses for as long as we hold it. A port merely found
-        // free does not: a listener another test opens may leak into a child process it spawns.
+        // A port bound but never listening refuses for as long as we hold it; a port merely found
+        // free may be taken by a parallel test's listener before the client connects.
         let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(holder) }
         var address = sockaddr_in(sin_family: sa_family_t(AF_INET), sin_port: 0, sin_addr: in_addr(s_addr: inet_addr("127.0.0.1")), sin_zero: (0, 0, 0, 0, 0, 0, 0, 0))
