@@ -138,17 +138,19 @@ final class MQTTBusyPoller {
         readChannel = nil
     }
 
-    /// The loop read `bytes` from the pipe. While a reply is awaited within the budget, look for
-    /// it on the connection's socket, and refill the pipe once it is empty.
+    /// The loop read `bytes` from the pipe: look for the reply on the connection's socket. Once
+    /// the pipe is empty, refill it if a reply is still awaited within the budget, or give reading
+    /// back to NIO; checking only then keeps a clock read and a lock off every turn.
     fileprivate func turned(bytes: Int) {
         bytesInPipe = max(0, bytesInPipe - bytes)
         turns += 1
-        guard writeDescriptor >= 0, ContinuousClock.now < deadline, isAwaitingReply() else {
-            setReading(false)
-            return
-        }
         readConnection()
-        if bytesInPipe == 0 { refill() }
+        guard bytesInPipe == 0 else { return }
+        if writeDescriptor >= 0, ContinuousClock.now < deadline, isAwaitingReply() {
+            refill()
+        } else {
+            setReading(false)
+        }
     }
 
     /// Takes reading the connection's socket over from NIO, or gives it back.

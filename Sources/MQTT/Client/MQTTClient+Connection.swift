@@ -76,7 +76,7 @@ extension MQTTClient {
                 }
             }
         let channel: any Channel
-        var busyPoller: NIOLoopBound<MQTTBusyPoller>?
+        let busyPoller: NIOLoopBound<MQTTBusyPoller>?
         if configuration.busyPoll > .zero {
             // The poller reads the socket itself, so it opens the socket and NIO adopts it.
             let descriptor = try await NIOThreadPool.singleton.runIfActive {
@@ -91,6 +91,7 @@ extension MQTTClient {
             }
         } else {
             channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
+            busyPoller = nil
         }
         let shutdown = state.withLock { state in
             state.connecting = channel

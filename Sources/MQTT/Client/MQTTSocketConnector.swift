@@ -57,7 +57,7 @@ enum MQTTSocketConnector {
                 throw MQTTError(.timeout, "Connecting to \(name) took longer than the connect timeout.")
             }
             var poller = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-            let milliseconds = CInt(clamping: (left.components.seconds * 1000) + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            let milliseconds = CInt(min(MQTTClient.ReconnectPolicy.seconds(left) * 1000, Double(CInt.max - 1))) + 1
             switch poll(&poller, 1, milliseconds) {
             case 0: continue
             case ..<0: error = errno
