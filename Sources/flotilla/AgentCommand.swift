@@ -27,7 +27,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Name used in the generated agent id (default: the first role).")
     var name: String?
 
-    @Option(help: ArgumentHelp("Executors, comma-separated: shell, claude, codex, aider, gemini, cmd. A task's complexity picks among them (trivial → shell, standard/complex → the first LLM executor).", valueName: "name[,name]"))
+    @Option(help: ArgumentHelp("Executors, comma-separated: \(ExecutorNames.listed). A task's complexity picks among them (trivial → shell, standard/complex → the first LLM executor).", valueName: "name[,name]"))
     var executor = "shell"
 
     @Option(help: "Attempts run at once.")
@@ -65,6 +65,9 @@ struct AgentCommand: AsyncParsableCommand {
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
+
+    @Option(help: ArgumentHelp("Read the hub token from this file (`flotilla up` writes one per agent, 0600, outside the agent's working directory); beats --token and FLOTILLA_TOKEN.", valueName: "path"))
+    var tokenFile: String?
 
     @OptionGroup var client: ClientOptions
 
@@ -107,7 +110,7 @@ struct AgentCommand: AsyncParsableCommand {
             do { try mqtt.validate() } catch { throw ValidationError(error.message) }
             transport = mqtt
         } else {
-            transport = WebSocketTransport(hub: client.resolvedURL, token: client.resolvedToken)
+            transport = WebSocketTransport(hub: client.resolvedURL, token: try tokenFile.map(Self.readToken) ?? client.resolvedToken)
         }
         let runtime = AgentRuntime(configuration: configuration, transport: transport, runner: runner, logger: logger)
         logger.info("agent \(id) (roles \(roles.joined(separator: ",")), executors \(executors.map(\.name).joined(separator: ","))) → \(transport.endpoint)")
@@ -130,8 +133,22 @@ struct AgentCommand: AsyncParsableCommand {
         }
     }
 
+    /// The token in `path`, or exit 1 naming the file.
+    static func readToken(_ path: String) throws -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw Console.fail("error: cannot read the token file \(path) (`flotilla up` writes it when it starts or restarts the agent)")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw Console.fail("error: the token file \(path) is empty") }
+        return token
+    }
+
     static func makeExecutor(_ name: String, settings: LLMSettings) throws -> any Executor {
-        switch name.trimmingCharacters(in: .whitespaces) {
+        let name = name.trimmingCharacters(in: .whitespaces)
+        guard ExecutorNames.contains(name) else {
+            throw AgentError(.badConfiguration, "No executor named '\(name)'. Known executors: \(ExecutorNames.listed).")
+        }
+        switch name {
         case "shell": return ShellExecutor()
         case "claude": return ClaudeExecutor(settings: settings)
         case let other: return try TemplateExecutor.preset(other, settings: settings)

@@ -26,6 +26,7 @@ struct Flotilla: AsyncParsableCommand {
             PsCommand.self,
             AttachCommand.self,
             RestartCommand.self,
+            StartCommand.self,
             StopCommand.self,
             LogsCommand.self,
             SendCommand.self,

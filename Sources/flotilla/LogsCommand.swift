@@ -36,12 +36,6 @@ struct LogsCommand: AsyncParsableCommand {
 
     /// Prints terminal output as plain text: escape sequences removed, redraws as new lines.
     static func emit(_ data: Data) {
-        guard !data.isEmpty else { return }
-        var text = String(decoding: data, as: UTF8.self)
-        for pattern in ["\u{1B}\\[[0-9;?]*[ -/]*[@-~]", "\u{1B}\\][^\u{07}\u{1B}]*(\u{07}|\u{1B}\\\\)", "\u{1B}[()][A-Za-z0-9]", "\u{1B}[=>]"] {
-            text = text.replacingOccurrences(of: pattern, with: "\n", options: .regularExpression)
-        }
-        let lines = text.replacingOccurrences(of: "\r", with: "\n").split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }
-        for line in lines { Console.print(String(line)) }
+        for line in LogTail.plainLines(data) { Console.print(line) }
     }
 }

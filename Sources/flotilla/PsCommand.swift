@@ -31,6 +31,13 @@ struct PsCommand: AsyncParsableCommand {
         Console.table(["AGENT", "PANE", "PID", "STATE", "TASK", "UPTIME", "RESTARTS"], rows.map { row in
             [row.name, row.pane, row.pid.map(String.init) ?? "-", row.state, row.task, row.uptimeSeconds.map(Self.duration) ?? "-", "\(row.restarts)"]
         })
+        // Why an agent exited (and keeps being restarted): its status and last line of output.
+        for row in rows where !row.alive || row.lastExit != nil {
+            guard row.pane != "-" else { continue }
+            let status = row.lastExit.map { "exit status \($0)" } ?? "exited"
+            let last = LogTail.last(1, of: fleet.logPath(row.name)).first.map { "; last output: \($0)" } ?? ""
+            Console.print("\(row.name): \(status), restarted \(row.restarts) time\(row.restarts == 1 ? "" : "s")\(last)")
+        }
         if live == nil, rows.contains(where: \.alive) {
             Console.print("(states read once from each screen: no hub watching these panes answered at \(fleet.file.hub.url))")
         }

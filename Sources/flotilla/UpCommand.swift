@@ -18,7 +18,9 @@ struct FleetOptions: ParsableArguments {
     static func load(file: String?, socket: String?) throws -> Fleet {
         let path = file ?? ProcessInfo.processInfo.environment["FLOTILLA_FILE"] ?? "flotilla.yaml"
         do {
-            return try Fleet(path: path, flotilla: Self.selfPath, socket: socket)
+            var fleet = try Fleet(path: path, flotilla: Self.selfPath, socket: socket)
+            fleet.issuer = HubTokenIssuer(fleet: fleet)
+            return fleet
         } catch {
             throw report(error)
         }
@@ -57,6 +59,12 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(help: "Do not start the supervisor window.")
     var noSupervisor = false
 
+    @Option(help: "Seconds to wait for the hub `up` starts to answer before giving up.")
+    var hubTimeout: Double = 30
+
+    @Option(help: "Seconds to watch the agents after starting them, to report any that exit at once (0: do not wait).")
+    var checkSeconds: Double = 2
+
     func run() async throws {
         let fleet = try self.fleet.load()
         if supervise {
@@ -64,10 +72,20 @@ struct UpCommand: AsyncParsableCommand {
             try await FleetOptions.run { try await fleet.supervise { Console.print($0) } }
             return
         }
-        let report = try await FleetOptions.run { try await fleet.up(supervisor: !noSupervisor) }
+        let report = try await FleetOptions.run { try await fleet.up(supervisor: !noSupervisor, hubTimeout: .milliseconds(Int64(hubTimeout * 1000))) }
         let count = report.panes.count
+        if report.hubStarted { Console.print("started a hub at \(fleet.file.hub.url) (window '\(Fleet.hubWindow)', log \(fleet.hubLogPath))") }
         Console.print("started \(count) agent\(count == 1 ? "" : "s") in session '\(fleet.file.session)' (socket '\(fleet.tmux.configuration.socketName)')")
-        if report.hubStarted { Console.print("started a hub at \(fleet.file.hub.url) (window '\(Fleet.hubWindow)')") }
+        for warning in report.warnings { Console.printError("warning: \(warning)") }
+        if checkSeconds > 0 {
+            let failures = try await FleetOptions.run { try await fleet.startFailures(within: .milliseconds(Int64(checkSeconds * 1000))) }
+            for failure in failures {
+                let status = failure.status.map { "exit status \($0)" } ?? "exit status unknown"
+                var lines = ["warning: agent '\(failure.name)' exited at once (\(status)); the supervisor restarts it with backoff (see `flotilla logs \(failure.name)`)"]
+                lines += failure.lastLines.map { "  | \($0)" }
+                Console.printError(lines.joined(separator: "\n"))
+            }
+        }
         Console.print("attach:  flotilla attach   (or: \(report.attachCommand))")
         Console.print("status:  flotilla ps       stop: flotilla stop")
     }

@@ -39,7 +39,7 @@ public struct TemplateExecutor: Executor {
             }
             template = settings.commandTemplate
         default:
-            throw AgentError(.badConfiguration, "No CLI preset named '\(name)'. Known: codex, aider, gemini, cmd.")
+            throw AgentError(.badConfiguration, "No executor named '\(name)'. Known executors: \(ExecutorNames.listed).")
         }
         return TemplateExecutor(name: name, template: template + settings.extraArguments, settings: settings)
     }

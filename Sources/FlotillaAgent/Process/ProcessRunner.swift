@@ -75,7 +75,9 @@ public enum ProcessRunner {
         var options = PlatformOptions()
         options.processGroupID = 0
         let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
-        var environment: [Environment.Key: String?] = [:]
+        // The agent's credential stays with the agent: a task (or the tool it runs) inherits
+        // everything else of the agent's environment, but not FLOTILLA_TOKEN.
+        var environment: [Environment.Key: String?] = ["FLOTILLA_TOKEN": nil]
         for (key, value) in spec.environment { environment[Environment.Key(stringLiteral: key)] = value }
         let started = ContinuousClock.now
         let collected: Collected

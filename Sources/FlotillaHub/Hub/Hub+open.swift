@@ -8,7 +8,9 @@ extension Hub {
     ///
     /// - Returns: the hub and, on first start only, the new admin token.
     public static func open(configuration: HubConfiguration, logger: Logger = Logger(label: "flotilla.hub")) async throws -> (hub: Hub, newAdminToken: String?) {
-        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        // 0700: the admin token and the database are the owner's alone (other users cannot list
+        // or read them; same-uid processes still can, see docs/fleet.md).
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let store = try SQLiteStore(configuration: .init(path: configuration.databasePath, synchronousFull: configuration.synchronousFull))
         let tokens = try await TokenAuthority(store: store)
         var newAdminToken: String?

@@ -23,12 +23,17 @@ public struct PaneInfo: Sendable, Hashable {
     public var startedAt: Int?
     /// How often the supervisor restarted it (pane option `@flotilla_restarts`).
     public var restarts: Int
+    /// The exit status the supervisor last saw the agent end with (pane option `@flotilla_last_exit`).
+    public var lastExit: Int? = nil
+    /// Whether this is the hub `flotilla up` started (pane option `@flotilla_hub`).
+    public var isFleetHub: Bool = false
 
     /// The `-F` format that ``parse(_:)`` reads back, fields separated by a tab.
     static let format = [
         "#{pane_id}", "#{pane_pid}", "#{pane_dead}", "#{pane_dead_status}", "#{pane_in_mode}",
         "#{session_name}", "#{window_id}", "#{window_name}", "#{pane_width}", "#{pane_height}",
         "#{pane_left}", "#{pane_top}", "#{@flotilla_agent}", "#{@flotilla_started}", "#{@flotilla_restarts}",
+        "#{@flotilla_last_exit}", "#{@flotilla_hub}",
     ].joined(separator: "\t")
 
     /// Parses one line printed with ``format``; nil for a malformed line.
@@ -39,7 +44,8 @@ public struct PaneInfo: Sendable, Hashable {
             id: fields[0], pid: pid, isDead: fields[2] == "1", deadStatus: Int(fields[3]), inMode: fields[4] == "1",
             sessionName: fields[5], windowID: fields[6], windowName: fields[7],
             width: Int(fields[8]) ?? 0, height: Int(fields[9]) ?? 0, left: Int(fields[10]) ?? 0, top: Int(fields[11]) ?? 0,
-            agentName: fields[12].isEmpty ? nil : fields[12], startedAt: Int(fields[13]), restarts: Int(fields[14]) ?? 0
+            agentName: fields[12].isEmpty ? nil : fields[12], startedAt: Int(fields[13]), restarts: Int(fields[14]) ?? 0,
+            lastExit: fields.count > 15 ? Int(fields[15]) : nil, isFleetHub: fields.count > 16 && fields[16] == "1"
         )
     }
 }

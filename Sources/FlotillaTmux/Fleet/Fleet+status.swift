@@ -11,6 +11,8 @@ extension Fleet {
         public var task: String
         public var uptimeSeconds: Int?
         public var restarts: Int
+        /// The exit status the supervisor last saw, when the agent has exited before.
+        public var lastExit: Int? = nil
     }
 
     /// Every agent of the fleet file with its pane, process, screen state, task and uptime.
@@ -35,7 +37,8 @@ extension Fleet {
             }
             rows.append(AgentStatus(
                 name: agent.name, pane: pane.id, pid: alive ? pane.pid : nil, alive: alive, state: state, task: task,
-                uptimeSeconds: alive ? pane.startedAt.map { now - $0 } : nil, restarts: pane.restarts
+                uptimeSeconds: alive ? pane.startedAt.map { now - $0 } : nil, restarts: pane.restarts,
+                lastExit: pane.isDead ? pane.deadStatus : pane.lastExit
             ))
         }
         return rows

@@ -1,35 +1,58 @@
 import Foundation
 
 extension Fleet {
-    /// Restarts crashed agents with exponential backoff until cancelled: an agent pane whose
-    /// process exited (tmux keeps it as a dead pane) is respawned after
-    /// `restart_backoff × 2^(restarts)`, at most `restart_backoff_max` seconds.
+    /// Restarts crashed agents, and the hub `up` started, with exponential backoff until
+    /// cancelled: a pane whose process exited (tmux keeps it as a dead pane) is respawned after
+    /// `restart_backoff × 2^(restarts)`, at most `restart_backoff_max` seconds. Each exit is
+    /// logged once with its status and the last lines of output, and kept in the pane option
+    /// `@flotilla_last_exit` for `flotilla ps`.
     public func supervise(interval: Duration = .milliseconds(500), log: @Sendable (String) -> Void = { _ in }) async throws {
         var deadSince: [String: ContinuousClock.Instant] = [:]
         while !Task.isCancelled {
             guard await tmux.hasSession(file.session) else { return }
-            let panes = (try? await agentPanes()) ?? []
+            let panes = ((try? await tmux.listPanes(session: file.session)) ?? []).filter { $0.agentName != nil || $0.isFleetHub }
             let now = ContinuousClock.now
             for pane in panes {
-                guard let name = pane.agentName else { continue }
+                let name = pane.agentName ?? Self.hubWindow
+                let what = pane.agentName.map { "agent '\($0)'" } ?? "the hub"
                 let dead = pane.isDead || !ProcessLiveness.isAlive(pane.pid)
                 guard dead else {
                     deadSince[pane.id] = nil
                     continue
                 }
-                let since = deadSince[pane.id] ?? now
-                deadSince[pane.id] = since
                 let delay = min(file.restartBackoffMax, file.restartBackoff * pow(2, Double(min(pane.restarts, 16))))
+                guard let since = deadSince[pane.id] else {
+                    deadSince[pane.id] = now
+                    let status = pane.deadStatus.map(String.init) ?? "?"
+                    _ = try? await tmux.setPaneOption(pane.id, "@flotilla_last_exit", pane.deadStatus.map(String.init) ?? "")
+                    let tail = LogTail.last(5, of: pane.isFleetHub ? hubLogPath : logPath(name))
+                    let lines = tail.isEmpty ? " (no output)" : ":\n    " + tail.joined(separator: "\n    ")
+                    log("\(what) exited with status \(status); last output\(lines)\n  restarting it in \(delay)s (restart \(pane.restarts + 1))")
+                    continue
+                }
                 guard now - since >= .milliseconds(Int64(delay * 1000)) else { continue }
                 do {
-                    try await restart(name)
+                    if pane.isFleetHub {
+                        try await restartHub(pane)
+                    } else {
+                        try await restart(name)
+                    }
                     deadSince[pane.id] = nil
-                    log("restarted \(name) (exit status \(pane.deadStatus.map(String.init) ?? "?"), restart \(pane.restarts + 1), after \(delay)s)")
+                    log("restarted \(what) (restart \(pane.restarts + 1), after \(delay)s)")
                 } catch {
-                    log("cannot restart \(name): \(error)")
+                    log("cannot restart \(what): \(error)")
                 }
             }
             try await Task.sleep(for: interval)
         }
+    }
+
+    /// Respawns the hub `up` started with its command from the fleet file.
+    func restartHub(_ pane: PaneInfo) async throws {
+        guard let command = file.hubCommand(flotilla: flotilla, socket: tmux.configuration.socketName) else {
+            throw FleetError(.invalidField, "the fleet file no longer starts a hub", field: "hub.start")
+        }
+        try await tmux.setPaneOption(pane.id, "@flotilla_restarts", "\(pane.restarts + 1)")
+        try await tmux.respawnPane(pane.id, command: command)
     }
 }

@@ -18,12 +18,17 @@ public struct Fleet: Sendable {
     public static let hubWindow = "hub"
     public static let supervisorWindow = "supervisor"
 
-    public init(path: String, flotilla: String, socket: String? = nil) throws {
+    /// Gives `flotilla agent` agents their hub token on every start and restart; without one
+    /// they only have what their token file already holds.
+    public var issuer: (any AgentTokenIssuer)?
+
+    public init(path: String, flotilla: String, socket: String? = nil, issuer: (any AgentTokenIssuer)? = nil) throws {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         self.file = try FleetFile.load(path: absolute)
         self.path = absolute
         self.flotilla = flotilla
         self.tmux = Tmux(configuration: TmuxConfiguration(socketName: socket ?? file.socket ?? TmuxConfiguration.defaultSocketName))
+        self.issuer = issuer
     }
 
     /// What `up` did.
@@ -31,42 +36,48 @@ public struct Fleet: Sendable {
         public var panes: [String: String]
         public var hubStarted: Bool
         public var attachCommand: String
+        /// Agents that got no fresh token, and why.
+        public var warnings: [String] = []
     }
 
-    /// Starts the hub (when none answers and the fleet starts one), every agent in a tiled grid,
-    /// and the supervisor window.
-    public func up(supervisor: Bool = true) async throws -> UpReport {
+    /// Starts the hub (when none answers and the fleet starts one) and waits until it answers,
+    /// gives each `flotilla agent` agent its own token, then starts every agent in a tiled grid
+    /// and the supervisor window. An agent that exits at once does not stop the rest: its pane
+    /// stays (dead) for the supervisor to restart; see ``startFailures(within:)``.
+    public func up(supervisor: Bool = true, hubTimeout: Duration = .seconds(30)) async throws -> UpReport {
         if await tmux.hasSession(file.session) {
             throw FleetError(.invalidField, "the fleet session '\(file.session)' is already running on socket '\(tmux.configuration.socketName)'; use `flotilla stop` first", field: "session")
         }
         let agents = try file.expandedAgents(flotilla: flotilla)
-        try FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
-        let paneIDs = try await tmux.newGrid(session: file.session, window: Self.agentsWindow, commands: agents.map(\.command))
+        try prepareDirectories(for: agents)
+        var hubStarted = false
+        if let hub = file.hubCommand(flotilla: flotilla, socket: tmux.configuration.socketName), !HubProbe.isAnswering(file.hub.url) {
+            try await startHub(hub, within: hubTimeout)
+            hubStarted = true
+        }
+        var warnings: [String] = []
+        for agent in agents {
+            if let warning = await provision(agent) { warnings.append(warning) }
+        }
+        // Each pane starts on a placeholder so its log pipe is in place before the agent runs:
+        // output of an agent that exits at once is kept, and a dead pane fails no setup step.
+        let placeholders = agents.map { _ in placeholder }
+        let paneIDs = try await tmux.newGrid(session: file.session, window: Self.agentsWindow, commands: placeholders)
         var panes: [String: String] = [:]
         for (agent, pane) in zip(agents, paneIDs) {
             panes[agent.name] = pane
-            try await mark(pane, agent: agent.name, restarts: 0)
+            try await pipe(pane, to: logPath(agent.name))
+            try await launch(agent, in: pane, restarts: 0)
         }
         try await tmux.run(["set-option", "-t", file.session, "@flotilla_file", path])
-        var hubStarted = false
-        if let hub = file.hubCommand(flotilla: flotilla, socket: tmux.configuration.socketName), !HubProbe.isAnswering(file.hub.url) {
-            try await tmux.newWindow(session: file.session, name: Self.hubWindow, command: hub)
-            hubStarted = true
-        }
         if supervisor {
-            let line = [flotilla, "up", "-f", path, "--supervise"].map(FleetFile.shellQuote).joined(separator: " ")
-            try await tmux.newWindow(session: file.session, name: Self.supervisorWindow, command: PaneCommand(line, workingDirectory: file.baseDirectory))
+            let line = [flotilla, "up", "-f", path, "--socket", tmux.configuration.socketName, "--supervise"].map(FleetFile.shellQuote).joined(separator: " ")
+            let pane = try await tmux.newWindow(session: file.session, name: Self.supervisorWindow, command: placeholder)
+            try await pipe(pane, to: supervisorLogPath)
+            try await tmux.respawnPane(pane, command: PaneCommand(line, workingDirectory: file.baseDirectory))
         }
         _ = try? await tmux.run(["select-window", "-t", "=\(file.session):\(Self.agentsWindow)"])
-        return UpReport(panes: panes, hubStarted: hubStarted, attachCommand: "tmux -L \(tmux.configuration.socketName) attach -t \(file.session)")
-    }
-
-    /// Sets the pane's bookkeeping options and pipes its output to the agent's log file.
-    func mark(_ pane: String, agent: String, restarts: Int) async throws {
-        try await tmux.setPaneOption(pane, "@flotilla_agent", agent)
-        try await tmux.setPaneOption(pane, "@flotilla_started", "\(Int(Date().timeIntervalSince1970))")
-        try await tmux.setPaneOption(pane, "@flotilla_restarts", "\(restarts)")
-        try await tmux.run(["pipe-pane", "-t", pane, "cat >> " + FleetFile.shellQuote(logPath(agent))])
+        return UpReport(panes: panes, hubStarted: hubStarted, attachCommand: "tmux -L \(tmux.configuration.socketName) attach -t \(file.session)", warnings: warnings)
     }
 
     /// The agent panes of the running fleet.
@@ -93,15 +104,25 @@ public struct Fleet: Sendable {
         return agent
     }
 
-    /// Replaces agent `name`'s process with a fresh one.
+    /// Replaces agent `name`'s process with a fresh one (with a fresh token); starts it when it
+    /// was stopped.
     public func restart(_ name: String) async throws {
         let agent = try agent(name)
-        let pane = try await pane(of: name)
-        try await tmux.respawnPane(pane.id, command: agent.command)
-        try await mark(pane.id, agent: name, restarts: pane.restarts + 1)
+        guard let pane = try await agentPanes().first(where: { $0.agentName == name }) else {
+            try await start(name)
+            return
+        }
+        _ = await provision(agent)
+        try await launch(agent, in: pane.id, restarts: pane.restarts + 1)
     }
 
     public var logDirectory: String { file.stateDirectory + "/logs" }
+
+    /// The output of the hub `up` started (beside the agents' logs, in a folder no agent name can take).
+    public var hubLogPath: String { logDirectory + "/fleet/hub.log" }
+
+    /// The supervisor's output: every restart, with the exit status and last lines before it.
+    public var supervisorLogPath: String { logDirectory + "/fleet/supervisor.log" }
 
     /// Where agent `name`'s pane output is appended.
     public func logPath(_ name: String) -> String { logDirectory + "/\(name).log" }

@@ -11,6 +11,10 @@ public struct FleetError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidRules = "screen_rules_invalid"
         case agentNotFound = "fleet_agent_not_found"
         case notRunning = "fleet_not_running"
+        /// The hub `up` started exited or did not answer in time.
+        case hubUnavailable = "fleet_hub_unavailable"
+        /// `start NAME` for an agent that is running.
+        case agentRunning = "fleet_agent_running"
     }
 
     public let code: Code

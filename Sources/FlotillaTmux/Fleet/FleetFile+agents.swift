@@ -23,27 +23,45 @@ extension FleetFile {
     }
 
     func command(for spec: AgentSpec, name: String, flotilla: String) -> PaneCommand {
-        var environment = spec.env
+        // An admin token exported where `up` ran must not reach agents through the tmux
+        // server's environment; the fleet's own `env_file`/`env` and the agent's `env` go over it.
+        var environment = ["FLOTILLA_TOKEN": ""]
+        environment.merge(self.environment) { _, fleet in fleet }
+        environment.merge(spec.env) { _, own in own }
         environment["FLOTILLA_AGENT_NAME"] = name
         environment["FLOTILLA_HUB"] = hub.url
-        let line: String
-        if let command = spec.command {
-            line = command
-        } else {
-            // `flotilla agent` spells these as in seeds/000; it finds the admin token in the hub's
-            // data directory and makes its worktrees under --workdir.
-            var arguments = [flotilla, "agent", "--agent-id", name, "--hub", hub.url]
-            if let role = spec.role { arguments += ["--role", role] }
-            if let executor = spec.executor { arguments += ["--executor", executor] }
-            if let model = spec.model { arguments += ["--model", model] }
-            if spec.autoApprove.enabled { arguments.append("--auto-approve") }
-            if let dataDir = hub.dataDir { arguments += ["--data-dir", resolve(dataDir)] }
-            let workdir = spec.worktree ? "\(stateDirectory)/agents/\(name)" : resolve(spec.workdir ?? ".")
-            arguments += ["--workdir", workdir]
-            line = arguments.map(Self.shellQuote).joined(separator: " ")
+        guard spec.command == nil else {
+            return PaneCommand(spec.command!, workingDirectory: resolve(spec.workdir ?? "."), environment: environment)
         }
-        return PaneCommand(line, workingDirectory: resolve(spec.workdir ?? "."), environment: environment)
+        // `flotilla agent` spells these as in seeds/000. Its credential is a token bound to
+        // its name and role that `up` (or the supervisor, on a restart) writes to a 0600 file
+        // outside its working directory; it never gets the admin token. It runs, and makes its
+        // worktrees, in a directory of its own unless `workdir` says otherwise, so its tasks do
+        // not start beside the hub's data directory.
+        let workdir = runDirectory(of: spec, name: name)
+        var arguments = [flotilla, "agent", "--agent-id", name, "--hub", hub.url]
+        if let role = spec.role { arguments += ["--role", role] }
+        if let executor = spec.executor { arguments += ["--executor", executor] }
+        if let model = spec.model { arguments += ["--model", model] }
+        if let template = spec.commandTemplate { arguments += ["--command-template", template] }
+        if spec.autoApprove.enabled { arguments.append("--auto-approve") }
+        arguments += ["--token-file", tokenPath(name), "--workdir", workdir]
+        return PaneCommand(arguments.map(Self.shellQuote).joined(separator: " "), workingDirectory: workdir, environment: environment)
     }
+
+    /// Where a `flotilla agent` agent runs: its `workdir`, else `.flotilla/agents/NAME`.
+    func runDirectory(of spec: AgentSpec, name: String) -> String {
+        spec.workdir.map(resolve) ?? agentDirectory(name)
+    }
+
+    /// The agent's own directory under the state directory (its default working directory).
+    public func agentDirectory(_ name: String) -> String { stateDirectory + "/agents/\(name)" }
+
+    /// The directory of the agents' token files (0700).
+    public var tokenDirectory: String { stateDirectory + "/tokens" }
+
+    /// Where agent `name`'s token is written (0600) for `flotilla agent --token-file`.
+    public func tokenPath(_ name: String) -> String { tokenDirectory + "/\(name).token" }
 
     /// The hub's start command, or nil when the fleet does not start one. The hub watches the
     /// fleet's panes on `socket` (live states, events, the watched-agent endpoints); a custom

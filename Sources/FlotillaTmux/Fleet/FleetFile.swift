@@ -1,3 +1,4 @@
+import FlotillaCore
 import Foundation
 import Yams
 
@@ -33,6 +34,8 @@ public struct FleetFile: Sendable, Hashable {
         public var env: [String: String] = [:]
         /// A markdown file whose checkboxes give the agent's progress.
         public var taskSpec: String?
+        /// The `cmd` executor's command line (`--command-template`).
+        public var commandTemplate: String?
     }
 
     /// One running agent after `count` expansion: `name`, or `name-1` … `name-N`.
@@ -53,6 +56,11 @@ public struct FleetFile: Sendable, Hashable {
     /// Longest restart delay, in seconds. Default 30.
     public var restartBackoffMax: Double = 30
     public var agents: [AgentSpec] = []
+    /// Environment every agent gets, under its own `env`: the `env_file`'s lines, then the
+    /// top-level `env` block over them.
+    public var environment: [String: String] = [:]
+    /// The `env_file` as written, when the file names one.
+    public var envFile: String?
     /// The directory relative paths are resolved against (the file's directory).
     public var baseDirectory: String = "."
 
@@ -92,11 +100,19 @@ public struct FleetFile: Sendable, Hashable {
             fleet.restartBackoffMax = try supervisorReader.number("restart_backoff_max") ?? 30
             try supervisorReader.finish()
         }
-        guard let agents = reader.take("agents") else { throw FleetError(.missingField, "a fleet needs at least one agent", field: "agents") }
+        fleet.envFile = try reader.string("env_file")
+        let env = try readEnvironment(reader.take("env"), field: "env")
+        let agents = reader.take("agents")
+        // Unknown keys first: a misspelt `agent:` must be named, not reported as no agents.
+        try reader.finish()
+        guard let agents else { throw FleetError(.missingField, "a fleet needs at least one agent", field: "agents") }
         guard let list = agents as? [Any], !list.isEmpty else {
             throw FleetError(.invalidField, "must be a non-empty list of agents", field: "agents")
         }
-        try reader.finish()
+        if let envFile = fleet.envFile {
+            fleet.environment = try Self.readEnvFile(fleet.resolve(envFile), field: "env_file")
+        }
+        fleet.environment.merge(env) { _, block in block }
         fleet.agents = try list.enumerated().map { try parseAgent($0.element, path: "agents[\($0.offset)]") }
         var seen: Set<String> = []
         for agent in try fleet.expandedAgents() {
@@ -107,7 +123,6 @@ public struct FleetFile: Sendable, Hashable {
         return fleet
     }
 
-    static let executors: Set<String> = ["shell", "claude", "codex", "aider", "gemini", "openai", "ollama"]
     static let kinds: Set<String> = ["claude", "codex", "aider", "gemini", "shell"]
 
     static func parseAgent(_ value: Any, path: String) throws -> AgentSpec {
@@ -126,10 +141,8 @@ public struct FleetFile: Sendable, Hashable {
         spec.model = try reader.string("model")
         spec.kind = try reader.string("kind")
         spec.taskSpec = try reader.string("task_spec")
-        if let env = reader.take("env") {
-            guard let map = env as? [String: Any] else { throw FleetError(.invalidField, "must be a map of names to values", field: "\(path).env") }
-            spec.env = map.mapValues { "\($0)" }
-        }
+        spec.commandTemplate = try reader.string("command_template")
+        spec.env = try readEnvironment(reader.take("env"), field: "\(path).env")
         if let approve = reader.take("auto_approve") {
             if let flag = approve as? Bool {
                 spec.autoApprove = AutoApprovePolicy(enabled: flag)
@@ -147,8 +160,12 @@ public struct FleetFile: Sendable, Hashable {
         if spec.command == nil && spec.role == nil {
             throw FleetError(.missingField, "agent '\(name)' runs `flotilla agent` and needs a role", field: "\(path).role")
         }
-        if let executor = spec.executor, !executors.contains(executor) {
-            throw FleetError(.invalidField, "unknown executor '\(executor)' (one of \(executors.sorted().joined(separator: ", ")))", field: "\(path).executor")
+        // Exactly what `flotilla agent --executor` runs (one list, shared with the agent).
+        if let executor = spec.executor, let unknown = ExecutorNames.firstUnknown(in: executor) {
+            throw FleetError(.invalidField, "unknown executor '\(unknown)' (one of \(ExecutorNames.listed))", field: "\(path).executor")
+        }
+        if spec.command == nil, let executor = spec.executor, ExecutorNames.split(executor).contains("cmd"), spec.commandTemplate == nil {
+            throw FleetError(.missingField, "the cmd executor needs a command_template ('tool --flag {prompt}')", field: "\(path).command_template")
         }
         if let kind = spec.kind, !kinds.contains(kind) {
             throw FleetError(.invalidField, "unknown kind '\(kind)' (one of \(kinds.sorted().joined(separator: ", ")))", field: "\(path).kind")
