@@ -48,7 +48,7 @@ struct SendCommand: AsyncParsableCommand {
         let body = given == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) : given
         guard all else {
             do {
-                Console.print(try await deliver(body, to: name!, in: fleet))
+                Console.print(try await Self.deliver(body, to: name!, in: fleet, force: force, timeout: timeout))
             } catch let failure as SendFailure {
                 throw Console.fail("error: \(failure.message)")
             }
@@ -56,10 +56,11 @@ struct SendCommand: AsyncParsableCommand {
         }
         let names = try await FleetOptions.run { try await fleet.agentPanes().compactMap(\.agentName) }.sorted()
         guard !names.isEmpty else { throw Console.fail("error: the fleet has no running agents") }
+        let (force, timeout) = (self.force, self.timeout)
         let results = await withTaskGroup(of: (String, Result<String, any Error>).self) { group in
             for agent in names {
                 group.addTask {
-                    do { return (agent, .success(try await deliver(body, to: agent, in: fleet))) } catch { return (agent, .failure(error)) }
+                    do { return (agent, .success(try await Self.deliver(body, to: agent, in: fleet, force: force, timeout: timeout))) } catch { return (agent, .failure(error)) }
                 }
             }
             var results: [String: Result<String, any Error>] = [:]
@@ -84,8 +85,8 @@ struct SendCommand: AsyncParsableCommand {
 
     /// Types `body` into agent `name` (through the hub when it watches the fleet); returns the
     /// line to print, or throws a ``SendFailure``.
-    private func deliver(_ body: String, to name: String, in fleet: Fleet) async throws -> String {
-        if let answer = try await sendThroughHub(fleet, name, body) {
+    private static func deliver(_ body: String, to name: String, in fleet: Fleet, force: Bool, timeout: Double) async throws -> String {
+        if let answer = try await sendThroughHub(fleet, name, body, force: force, timeout: timeout) {
             guard answer["status"] == "sent" else {
                 if answer["status"] == "queued" {
                     throw SendFailure(message: "still queued in the hub as command \(answer["id"]?.intValue ?? 0) after \(timeout)s (the agent is not idle); it will be typed when it is")
@@ -114,7 +115,7 @@ struct SendCommand: AsyncParsableCommand {
     }
 
     /// The hub's command record when a hub watching this fleet's socket and agent answers, else nil.
-    private func sendThroughHub(_ fleet: Fleet, _ name: String, _ text: String) async throws -> JSONValue? {
+    private static func sendThroughHub(_ fleet: Fleet, _ name: String, _ text: String, force: Bool, timeout: Double) async throws -> JSONValue? {
         let client = HubClient(baseURL: fleet.file.hub.url, token: PsCommand.token(for: fleet))
         guard let watch = try? await client.send(.GET, "/api/watch", timeout: .seconds(2)).body,
               watch["enabled"] == true,

@@ -12,6 +12,7 @@ import Testing
             session: fleet
             socket: \(server.tmux.configuration.socketName)
             hub: {url: 'http://127.0.0.1:1', start: false}
+            supervisor: {restart_backoff: 0.2, restart_backoff_max: 1}
             agents:
               - name: worker
                 count: 2
@@ -24,12 +25,15 @@ import Testing
     @Test func aStoppedAgentStartsAgainByStartAndByRestart() async throws {
         try await TestServer.with { server in
             let file = try writeFleet(server)
-            let up = try flotilla(["up", "-f", file, "--no-supervisor", "--check-seconds", "0"])
+            // With its supervisor, which keeps the session when every agent is stopped (and must not revive them).
+            let up = try flotilla(["up", "-f", file, "--check-seconds", "0"])
             #expect(up.status == 0, "\(up.output)")
             let fleet = try Fleet(path: file, flotilla: "flotilla")
 
             #expect(try flotilla(["stop", "-f", file, "worker-1", "--grace", "1"]).status == 0)
-            #expect(try await !fleet.agentPanes().contains { $0.agentName == "worker-1" })
+            // Past the supervisor's restart delay (0.2 s), a stopped agent stays stopped.
+            let revived = await eventually(timeout: .seconds(1.5)) { (try? await fleet.agentPanes().contains { $0.agentName == "worker-1" }) == true }
+            #expect(!revived, "the supervisor restarted a stopped agent")
             let start = try flotilla(["start", "-f", file, "worker-1"])
             #expect(start.status == 0, "\(start.output)")
             let started = try await fleet.pane(of: "worker-1")

@@ -25,18 +25,20 @@ import Glibc
             let up = try await UpWatchTests.flotilla(["up", "-f", fleet.file])
             #expect(up.status == 0, "\(up.output)")
             let registered = try await UpWatchTests.eventually("both agents registered", within: 15) { await fleet.onlineAgents() == ["alpha", "beta"] }
-            #expect(registered, "online: \(await fleet.onlineAgents())\n--- alpha:\n\(fleet.log("alpha").suffix(1500))\n--- up:\n\(up.output)")
+            let online = await fleet.onlineAgents()
+            #expect(registered, "online: \(online)\n--- alpha:\n\(fleet.log("alpha").suffix(1500))\n--- up:\n\(up.output)")
             let admin = try #require(fleet.adminToken)
             let client = fleet.client
             // The task looks for a credential in its environment and its surroundings.
             let command = "env | grep '^FLOTILLA_TOKEN=' ; echo env-checked; pwd; ls -a; ls -a ..; cat admin.token ../admin.token 2>&1; true"
             let id = try #require(try await client.submit(["type": "code.generate", "payload": ["command": .string(command)]])["id"]?.stringValue)
             let succeeded = try await UpWatchTests.eventually("the task succeeded", within: 15) { try await client.task(id)["state"] == "succeeded" }
-            #expect(succeeded, "\(try await client.task(id).jsonString)")
+            let final = try await client.task(id)
+            #expect(succeeded, "\(final.jsonString)")
             #expect(ContinuousClock.now - started < .seconds(15), "the first run took \(ContinuousClock.now - started)")
 
             // Item 10: no credential in the task's environment or working directory.
-            let output = try await client.task(id)["result"]?["output_tail"]?.stringValue ?? ""
+            let output = final["result"]?["output_tail"]?.stringValue ?? ""
             #expect(output.hasPrefix("env-checked\n"), "FLOTILLA_TOKEN reached the task: \(output)")
             #expect(!output.contains(admin))
             let pwd = output.split(separator: "\n").dropFirst().first.map(String.init) ?? ""
@@ -61,14 +63,16 @@ import Glibc
             #expect(restart.status == 0, "\(restart.output)")
             let replaced = try await UpWatchTests.eventually("alpha registered again with a new token", within: 15) {
                 let all = try await client.tokens().filter { $0["name"] == "fleet:alpha" }
-                return all.count == 2 && all.filter { $0["revoked_at"] == .null }.count == 1 && (await fleet.onlineAgents()).contains("alpha")
+                let online = await fleet.onlineAgents()
+                return all.count == 2 && all.filter { $0["revoked_at"] == .null }.count == 1 && online.contains("alpha")
             }
-            #expect(replaced, "\(try await client.tokens())")
+            let allTokens = try await client.tokens()
+            #expect(replaced, "\(allTokens)")
         }
     }
 
     @Test func anAgentThatExitsAtOnceIsNamedRestartedWithBackoffAndTheOthersWork() async throws {
-        let agents = Self.twoAgents + "\n      - {name: broken, command: 'echo broken-at-start; exit 3'}"
+        let agents = Self.twoAgents + "\n  - {name: broken, command: 'echo broken-at-start; exit 3'}"
         try await FirstRunFleet.with(agents: agents) { fleet in
             let up = try await UpWatchTests.flotilla(["up", "-f", fleet.file])
             #expect(up.status == 0, "\(up.output)")
@@ -87,7 +91,7 @@ import Glibc
                 let pane = try await fleet.tmux.listPanes(session: "first").first { $0.agentName == "broken" }
                 return (pane?.restarts ?? 0) >= 3
             }
-            #expect(restarted, fleet.supervisorLog)
+            #expect(restarted, "\(fleet.supervisorLog)")
             let log = fleet.supervisorLog
             #expect(log.contains("agent 'broken' exited with status 3"), "\(log)")
             #expect(log.contains("broken-at-start"), "\(log)")
@@ -103,16 +107,17 @@ import Glibc
             #expect(up.status == 0, "\(up.output)")
             #expect(try await UpWatchTests.eventually("both agents registered", within: 15) { await fleet.onlineAgents() == ["alpha", "beta"] })
             let hub = try #require(try await fleet.tmux.listPanes(session: "first").first(where: \.isFleetHub))
-            kill(hub.pid, SIGKILL)
+            kill(-hub.pid, SIGKILL)  // the pane's process group: the hub and the shell tmux ran it with
             let revived = try await UpWatchTests.eventually("the hub restarted", within: 20) {
                 guard let pane = try await fleet.tmux.listPanes(session: "first").first(where: \.isFleetHub) else { return false }
-                return pane.restarts == 1 && !pane.isDead && (try? await fleet.client.stats()) != nil
+                let stats = try? await fleet.client.stats()
+                return pane.restarts == 1 && !pane.isDead && stats != nil
             }
-            #expect(revived, fleet.supervisorLog)
+            #expect(revived, "\(fleet.supervisorLog)")
             let client = fleet.client
             let id = try #require(try await client.submit(["type": "code.generate", "payload": ["command": "echo after-the-hub-restart"]])["id"]?.stringValue)
             #expect(try await UpWatchTests.eventually("the task succeeded", within: 30) { try await client.task(id)["state"] == "succeeded" })
-            #expect(fleet.supervisorLog.contains("the hub exited"), fleet.supervisorLog)
+            #expect(fleet.supervisorLog.contains("the hub exited"), "\(fleet.supervisorLog)")
         }
     }
 
