@@ -25,12 +25,13 @@ public func buildApplication(
     EventRoutes(hub: hub).add(to: api)
     let watched = hub.configuration.watch.map { WatchedAgents(hub: hub, configuration: $0) }
     WatchRoutes(watched: watched).add(to: api)
-    AgentSocketRoute(hub: hub).add(to: router)
+    let refusals = UpgradeRefusals()
+    AgentSocketRoute(hub: hub, refusals: refusals).add(to: router)
 
     let configuration = hub.configuration
     return Application(
         router: router,
-        server: .pinnedHTTP1WebSocketUpgrade(webSocketRouter: router),
+        server: .pinnedHTTP1WebSocketUpgrade(webSocketRouter: router, refusals: refusals),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flotilla"),
         services: [hub.commits, MaintenanceService(hub: hub), HubShutdown(hub: hub)] as [any Service] + (watched.map { [$0] } ?? [])
             + (configuration.mqtt.map { [MQTTBridge(hub: hub, configuration: $0, logger: logger)] } ?? []),

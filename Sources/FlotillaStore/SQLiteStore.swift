@@ -70,7 +70,15 @@ public final class SQLiteStore: Store {
             }
             let lastSeq = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM events") ?? 0
             let agents = try Row.fetchAll(db, sql: "SELECT * FROM agents").map(SQLiteRows.agent)
-            return StoreSnapshot(activeTasks: active, stateCounts: counts, lastEventSeq: lastSeq, agents: agents)
+            var outcomes: [String: (completed: Int, failed: Int)] = [:]
+            let outcomeSQL = """
+                SELECT agent_id, sum(outcome = 'succeeded') AS completed, sum(outcome = 'failed') AS failed
+                FROM attempts WHERE outcome IN ('succeeded', 'failed') GROUP BY agent_id
+                """
+            for row in try Row.fetchAll(db, sql: outcomeSQL) {
+                outcomes[row["agent_id"]] = (row["completed"], row["failed"])
+            }
+            return StoreSnapshot(activeTasks: active, stateCounts: counts, lastEventSeq: lastSeq, agents: agents, agentOutcomes: outcomes)
         }
     }
 
@@ -96,9 +104,14 @@ public final class SQLiteStore: Store {
         if let role = query.role { clauses.append("role = ?"); arguments.append(role) }
         if let type = query.type { clauses.append("type = ?"); arguments.append(type) }
         if let agent = query.agentID { clauses.append("agent_id = ?"); arguments.append(agent) }
-        if let before = query.before { clauses.append("id < ?"); arguments.append(before) }
+        // Newest first by creation, not by id text: client-chosen ids ("build-1") do not sort by
+        // time. The cursor is the last id shown; the page goes on after its (created_at, id).
+        if let before = query.before {
+            clauses.append("(created_at, id) < (SELECT created_at, id FROM tasks WHERE id = ?)")
+            arguments.append(before)
+        }
         let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let sql = "SELECT * FROM tasks \(whereSQL) ORDER BY id DESC LIMIT \(max(1, query.limit))"
+        let sql = "SELECT * FROM tasks \(whereSQL) ORDER BY created_at DESC, id DESC LIMIT \(max(1, query.limit))"
         let args = StatementArguments(arguments) ?? StatementArguments()
         return try await pool.read { db in
             try Row.fetchAll(db, sql: sql, arguments: args).map(SQLiteRows.task)

@@ -91,12 +91,13 @@ struct AgentCommand: AsyncParsableCommand {
             permissionMode: permissionMode, autoApprove: autoApprove,
             commandTemplate: commandTemplate.map(CommandLineWords.split) ?? []
         )
-        let executors: [any Executor]
+        let configured: [any Executor]
         do {
-            executors = try executor.split(separator: ",").map { try AgentCommand.makeExecutor(String($0), settings: settings) }
+            configured = try executor.split(separator: ",").map { try AgentCommand.makeExecutor(String($0), settings: settings) }
         } catch let error as AgentError {
             throw ValidationError(error.message)
         }
+        let executors = try Self.available(configured)
         let id = agentID ?? AgentConfiguration.generatedID(name: name ?? roles.first ?? "agent", workdir: workdir)
         var configuration = AgentConfiguration(agentID: id, roles: roles, capabilities: capabilities.split(separator: ",").map(String.init), concurrency: concurrency, workdir: workdir, swarm: swarm)
         configuration.drainGrace = .milliseconds(Int(drainGraceSeconds * 1000))
@@ -129,6 +130,9 @@ struct AgentCommand: AsyncParsableCommand {
             group.cancelAll()
         }
         if let refusal = runtime.refusal {
+            if refusal.code == .unauthorized {
+                throw Console.fail("unauthorized: the hub refused this token (looked in \(tokenFile ?? client.tokenLookup.source)): \(refusal.message)")
+            }
             throw Console.fail("error: the hub refused agent \(id): \(refusal.message)")
         }
     }
@@ -141,6 +145,23 @@ struct AgentCommand: AsyncParsableCommand {
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty else { throw Console.fail("error: the token file \(path) is empty") }
         return token
+    }
+
+    /// The executors whose program is installed: each missing one is named in a warning and not
+    /// offered (tasks it would take go to the others); none left is an error.
+    static func available(_ executors: [any Executor]) throws -> [any Executor] {
+        var kept: [any Executor] = []
+        for executor in executors {
+            if let program = executor.program, ProgramLookup.find(program) == nil {
+                Console.printError("warning: executor \(executor.name): `\(program)` is not on PATH; this agent does not offer \(executor.name)")
+                continue
+            }
+            kept.append(executor)
+        }
+        guard !kept.isEmpty else {
+            throw Console.fail("error: bad_configuration: no executor left to offer: the programs of \(executors.map(\.name).joined(separator: ", ")) are not installed (see the warnings above); install one or pass --executor-bin PATH.")
+        }
+        return kept
     }
 
     static func makeExecutor(_ name: String, settings: LLMSettings) throws -> any Executor {

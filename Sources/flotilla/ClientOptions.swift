@@ -24,17 +24,28 @@ struct ClientOptions: ParsableArguments {
     }
 
     /// The token after applying defaults; nil when none is configured anywhere.
-    var resolvedToken: String? {
-        if let token { return token }
-        if let token = Environment.value("FLOTILLA_TOKEN") { return token }
+    var resolvedToken: String? { tokenLookup.token }
+
+    /// The token and where it was found (or everywhere it was looked for), for messages.
+    var tokenLookup: (token: String?, source: String) {
+        if let token { return (token, "--token") }
+        if let token = Environment.value("FLOTILLA_TOKEN") { return (token, "env FLOTILLA_TOKEN") }
+        let path = adminTokenPath
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              case let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else {
+            return (nil, "--token, env FLOTILLA_TOKEN and \(path), which does not exist or is empty")
+        }
+        return (trimmed, path)
+    }
+
+    /// The admin token file of the data directory, as an absolute path.
+    var adminTokenPath: String {
         let path = HubConfiguration(dataDirectory: dataDir ?? HubConfiguration.defaultDataDirectory).adminTokenPath
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
+        return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     func makeClient() -> HubClient {
-        HubClient(baseURL: resolvedURL, token: resolvedToken)
+        HubClient(baseURL: resolvedURL, token: resolvedToken, http: .failingFast)
     }
 
     /// Runs `body` against the hub, turning hub and connection errors into a message on
@@ -43,15 +54,17 @@ struct ClientOptions: ParsableArguments {
         do {
             return try await body(makeClient())
         } catch {
-            throw Self.report(error, hubURL: resolvedURL)
+            throw Self.report(error, hubURL: resolvedURL, tokenSource: tokenLookup.source)
         }
     }
 
     /// Prints `error` on standard error and returns the exit code to throw.
-    static func report(_ error: any Error, hubURL: String) -> any Error {
+    static func report(_ error: any Error, hubURL: String, tokenSource: String? = nil) -> any Error {
         if error is ExitCode || error is CancellationError { return error }
         if let failure = error as? HubClient.Failure {
             var line = "error: \(failure.code): \(failure.message)"
+            // Say where the token came from (or was looked for), so a person can fix the right one.
+            if failure.code == "unauthorized", let tokenSource { line += " (token looked for in \(tokenSource))" }
             if let field = failure.field { line += " (field: \(field))" }
             return Console.fail(line)
         }

@@ -1,14 +1,21 @@
 import ArgumentParser
+import FlotillaAgent
 import FlotillaClient
 import FlotillaCore
 import Foundation
 
-/// Submits one task; prints its id as the last line (optionally waiting for the outcome).
+/// Submits one task; prints its id first (then, with --wait, waits for the outcome).
 struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
-        abstract: "Submit a task; its id is the last line printed.",
-        discussion: "With --wait, exits 0 only if the task succeeded (1 if it ended dead or cancelled, or the wait timed out)."
+        abstract: "Submit a task; its id is the first line printed.",
+        discussion: """
+            A local --repo path is made absolute here and must be a git repository; a URL is passed on. \
+            With --wait, the id is printed before waiting; the wait rides out a hub restart (it reconnects \
+            with backoff), and exits 0 only if the task succeeded (1 if it ended dead or cancelled, or the \
+            wait timed out). With --json, standard output is one JSON document: the task as submitted, \
+            or with --wait as it ended.
+            """
     )
 
     @OptionGroup var client: ClientOptions
@@ -65,8 +72,8 @@ struct SubmitCommand: AsyncParsableCommand {
         guard waitTimeout > 0 else { throw ValidationError("--wait-timeout must be positive.") }
     }
 
-    /// The task document to POST.
-    func taskJSON() throws -> JSONValue {
+    /// The task document to POST; a local `--repo` path resolved and checked here.
+    func taskJSON() async throws -> JSONValue {
         var task: [String: JSONValue] = ["type": .string(type)]
         if let role { task["role"] = .string(role) }
         if let priority { task["priority"] = .string(priority) }
@@ -77,7 +84,13 @@ struct SubmitCommand: AsyncParsableCommand {
         if let maxAttempts { task["max_attempts"] = .int(Int64(maxAttempts)) }
         if let timeout { task["timeout_seconds"] = .int(Int64(timeout)) }
         if let idempotencyKey { task["idempotency_key"] = .string(idempotencyKey) }
-        if let repo { task["repo"] = .string(repo) }
+        if let repo {
+            do {
+                task["repo"] = .string(try await RepoReference.resolve(repo))
+            } catch {
+                throw Console.fail("error: \(error.code.rawValue): \(error.message) Nothing was submitted.")
+            }
+        }
         if !verify.isEmpty { task["verify"] = .array(verify.map { .string($0) }) }
         if let complexity { task["complexity"] = .string(complexity) }
         if let id { task["id"] = .string(id) }
@@ -104,16 +117,19 @@ struct SubmitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let body = try taskJSON()
+        let body = try await taskJSON()
         let task = try await client.call { try await $0.submit(body) }
         guard let taskID = task["id"]?.stringValue else {
             throw Console.fail("error: the hub's answer has no task id: \(task.jsonString)")
         }
-        guard wait else {
-            if client.json { Console.print(task.jsonString) }
+        // The id first, so it is not lost however the wait ends (with --json it is in the document).
+        if client.json {
+            if !wait { Console.print(task.jsonString) } else { Console.printError("submitted \(taskID); waiting") }
+        } else {
             Console.print(taskID)
-            return
         }
+        await warnIfNoAgentFits(task)
+        guard wait else { return }
         let final = try await waitForOutcome(taskID, current: task)
         let state = final["state"]?.stringValue ?? "unknown"
         if client.json {
@@ -124,7 +140,6 @@ struct SubmitCommand: AsyncParsableCommand {
                 if let text = final[key]?.stringValue { Console.print("\(key): \(text)") }
             }
         }
-        Console.print(taskID)
         if state != "succeeded" {
             if !Self.finalStates.contains(state) {
                 Console.printError("error: task \(taskID) is still \(state) after waiting \(waitTimeout) seconds.")
@@ -135,15 +150,31 @@ struct SubmitCommand: AsyncParsableCommand {
 
     static let finalStates: Set<String> = ["succeeded", "dead", "cancelled"]
 
-    /// Long-polls the task until its state is final or `--wait-timeout` runs out.
+    /// Long-polls the task until its state is final or `--wait-timeout` runs out. A lost hub
+    /// (restarting, or briefly unreachable) is retried with backoff, as `watch` does; an answer
+    /// the hub gives (an unknown task, a refused token) ends the wait.
     func waitForOutcome(_ taskID: String, current: JSONValue) async throws -> JSONValue {
         let deadline = Date().addingTimeInterval(waitTimeout)
+        let hub = client.makeClient()
         var task = current
+        var failures = 0
         while !Self.finalStates.contains(task["state"]?.stringValue ?? "") {
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0 { break }
             let chunk = min(remaining, 300).rounded(.up)
-            task = try await client.call { try await $0.task(taskID.pathSegment, wait: chunk) }
+            do {
+                task = try await hub.task(taskID.pathSegment, wait: chunk)
+                failures = 0
+            } catch let error as HubClient.Failure where error.status != 503 {
+                throw ClientOptions.report(error, hubURL: client.resolvedURL, tokenSource: client.tokenLookup.source)
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                failures += 1
+                let delay = min(5.0, 0.25 * Double(1 << min(failures, 5)), max(0, deadline.timeIntervalSinceNow))
+                Console.printError("submit: lost the hub at \(client.resolvedURL) (\(WatchCommand.brief(error))); still waiting for \(taskID), retrying in \(String(format: "%.1f", delay))s")
+                try await _Concurrency.Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            }
         }
         return task
     }

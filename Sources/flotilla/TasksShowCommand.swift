@@ -19,7 +19,13 @@ struct TasksShowCommand: AsyncParsableCommand {
         if client.json {
             Console.print(task.jsonString)
         } else {
-            Console.details(task, first: ["id", "type", "state", "role", "priority", "attempt", "agent_id"])
+            // Why it waits, in words, under the fields (the reasons' details are in --json).
+            var fields = task.objectValue ?? [:]
+            let waiting = fields.removeValue(forKey: "waiting")?.arrayValue ?? []
+            Console.details(.object(fields), first: ["id", "type", "state", "role", "priority", "attempt", "agent_id"])
+            for reason in waiting {
+                Console.print("waiting: \(reason["reason"]?.stringValue ?? "?"): \(reason["message"]?.stringValue ?? "")")
+            }
         }
     }
 }

@@ -6,7 +6,8 @@ import FlotillaCore
 struct TokenCreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Create a token; the token itself is the last line printed (shown only once)."
+        abstract: "Create a token; the token itself is the last line printed (shown only once).",
+        discussion: "With --json, standard output is one JSON document, the token in its `token` member."
     )
 
     @OptionGroup var client: ClientOptions
@@ -32,11 +33,12 @@ struct TokenCreateCommand: AsyncParsableCommand {
         guard let token = created["token"]?.stringValue else {
             throw Console.fail("error: the hub's answer has no token: \(created.jsonString)")
         }
+        // One JSON document with --json (the token is in it), so `jq` can read the output.
         if client.json {
             Console.print(created.jsonString)
-        } else {
-            Console.print("id: \(Console.cell(created["id"]))  name: \(Console.cell(created["name"]))  scope: \(Console.cell(created["scope"]))  role: \(Console.cell(created["role"]))")
+            return
         }
+        Console.print("id: \(Console.cell(created["id"]))  name: \(Console.cell(created["name"]))  scope: \(Console.cell(created["scope"]))  role: \(Console.cell(created["role"]))")
         Console.print(token)
     }
 }

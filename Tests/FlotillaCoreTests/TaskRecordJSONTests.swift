@@ -33,7 +33,7 @@ import Testing
         let attempts = [AttemptRecord(taskID: "t1", number: 1, agentID: "agent-1", startedAt: 1_700_000_000, endedAt: 1_700_000_001, outcome: .failed, error: "boom")]
         let object = try roundTrip(record.jsonBytes(attempts: attempts))
         let expected: [String: JSONValue] = [
-            "id": "t1", "type": "code.review", "role": "review", "capabilities": ["git", "swift"], "priority": "high",
+            "id": "t1", "type": "code.review", "role": "review", "roles": ["review"], "capabilities": ["git", "swift"], "priority": "high",
             "payload": ["pr": 42], "prompt": "Review it", "context": ["repo": "x"], "success_criteria": ["tests": "pass"],
             "verify": ["swift test"], "depends_on": ["t0"], "timeout_seconds": 60, "max_attempts": 5,
             "idempotency_key": "k-1", "repo": "git@example:x.git", "complexity": "complex", "budget": ["usd": 2.5],

@@ -13,6 +13,8 @@ public struct AgentError: Error, Sendable, Hashable, CustomStringConvertible {
         case ghUnavailable = "gh_unavailable"
         /// The agent's configuration is invalid.
         case badConfiguration = "bad_configuration"
+        /// The hub refused the agent's token (missing, wrong or revoked): retrying cannot help.
+        case unauthorized
     }
 
     public let code: Code

@@ -14,9 +14,10 @@ extension AgentRuntime {
                 try await transport.session { channel in
                     try await self.serve(channel, registered: registered)
                 }
-            } catch let error as AgentError where error.code == .badConfiguration {
-                // A refused registration (wrong role or id for the token, bad id) will not heal by
-                // retrying: stop, so the operator sees it at once.
+            } catch let error as AgentError where error.code == .badConfiguration || error.code == .unauthorized {
+                // A refused registration (wrong role or id for the token, bad id) or a refused
+                // token will not heal by retrying: stop, so the operator sees it at once. A hub
+                // that is down or restarting is a plain connection error, retried below.
                 logger.error("the hub refused this agent: \(error.message)")
                 state.withLock { $0.refusal = error }
                 finished.fire(true)

@@ -1,5 +1,6 @@
 public import FlotillaCore
 public import FlotillaClient
+import Synchronization
 
 /// One live connection to the hub that carries envelopes both ways.
 public protocol AgentChannel: Sendable {
@@ -36,6 +37,24 @@ public struct WebSocketTransport: AgentTransport {
     public var endpoint: String { url }
 
     public func session(_ body: @escaping @Sendable (any AgentChannel) async throws -> Void) async throws {
-        try await AgentLink.connect(url: url, token: token) { link in try await body(link) }
+        let opened = Mutex(false)
+        do {
+            try await AgentLink.connect(url: url, token: token) { link in
+                opened.withLock { $0 = true }
+                try await body(link)
+            }
+        } catch {
+            // The WebSocket client reports a refused upgrade without its status; ask the hub
+            // over plain HTTP whether it is the token, which no retry can fix.
+            if opened.withLock({ $0 }) { throw error }
+            if let refusal = await refusedToken() { throw refusal }
+            throw error
+        }
+    }
+
+    /// The hub's refusal of this token, or nil when it accepts it or cannot be asked (a hub
+    /// that is down is retried as usual).
+    func refusedToken() async -> AgentError? {
+        await HubClient.socketTokenRefusal(url: url, token: token).map { AgentError(.unauthorized, $0) }
     }
 }

@@ -40,7 +40,9 @@ public struct AttemptResult: Sendable {
             "changed": .bool(commit?.changed ?? false),
             "pushed": .bool(commit?.pushed ?? false),
             "pull_request": commit?.pullRequestURL.map(JSONValue.string) ?? .null,
-            "verification": [
+            // null when no check ran (none given, or the work failed first): "passed" would
+            // claim a verification that never happened.
+            "verification": checks.isEmpty ? .null : [
                 "passed": .bool(checks.allSatisfy(\.passed)),
                 "fix_rounds": .int(Int64(fixRounds)),
                 "checks": .array(checks.map(\.json)),

@@ -78,6 +78,9 @@ public struct Scheduler: Sendable {
         for record in snapshot.agents {
             var slot = AgentSlot(registration: record.registration, connection: nil, now: record.connectedAt)
             slot.lastSeen = record.lastSeen
+            if let outcomes = snapshot.agentOutcomes[record.registration.id] {
+                (slot.completed, slot.failed) = outcomes
+            }
             agents[record.registration.id] = slot
         }
         let activeIDs = Set(snapshot.activeTasks.map(\.id))

@@ -31,12 +31,16 @@ public struct StoreSnapshot: Sendable {
     public var stateCounts: [TaskState: Int]
     public var lastEventSeq: Int64
     public var agents: [AgentRecord]
+    /// Attempts each agent completed and failed (the counts `GET /api/agents` shows), from the
+    /// attempt history, so a restart does not reset them.
+    public var agentOutcomes: [String: (completed: Int, failed: Int)]
 
-    public init(activeTasks: [TaskRecord], stateCounts: [TaskState: Int], lastEventSeq: Int64, agents: [AgentRecord]) {
+    public init(activeTasks: [TaskRecord], stateCounts: [TaskState: Int], lastEventSeq: Int64, agents: [AgentRecord], agentOutcomes: [String: (completed: Int, failed: Int)] = [:]) {
         self.activeTasks = activeTasks
         self.stateCounts = stateCounts
         self.lastEventSeq = lastEventSeq
         self.agents = agents
+        self.agentOutcomes = agentOutcomes
     }
 }
 

@@ -1,12 +1,14 @@
-/// The task-type → role table from the seeds (seeds/000). A task that names a type and no role
-/// is routed to the first role listed for its type; unknown types go to `general`.
+/// The task-type → roles table from the seeds (seeds/000). A task that names a type and no role
+/// may be taken by an agent serving any role listed for its type (the first one is the task's
+/// `role`, shown and filtered on); unknown types go to `general`.
 public enum RoleTable {
     public static let defaultRole = "general"
 
-    /// Type → roles that may handle it, first one is the default route.
+    /// Type → roles that may handle it, first one is the default route. Beside the seeds' table,
+    /// `code.generate` is also for `development` agents (the README's own example pairs them).
     public static let roles: [String: [String]] = [
         "code.review": ["review", "general"],
-        "code.generate": ["general"],
+        "code.generate": ["general", "development"],
         "deployment.deploy": ["deployment"],
         "deployment.rollback": ["deployment"],
         "testing.run": ["testing"],
@@ -22,5 +24,10 @@ public enum RoleTable {
 
     public static func role(forType type: String) -> String {
         roles[type]?.first ?? defaultRole
+    }
+
+    /// Every role that may take a task of this type when it names no role itself.
+    public static func roles(forType type: String) -> [String] {
+        roles[type] ?? [defaultRole]
     }
 }

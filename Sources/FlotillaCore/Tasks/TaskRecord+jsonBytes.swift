@@ -5,15 +5,16 @@ extension TaskRecord {
     /// Written field by field, in the key order ``JSONValue`` uses: the API answers a batch
     /// submission with every task it created, and building, hashing and sorting a 30-member
     /// dictionary per task cost more than the rest of the answer.
-    public func jsonBytes(attempts: [AttemptRecord]? = nil) -> [UInt8] {
+    /// `waiting`, when given, is written as is (why an unfinished task waits, or null).
+    public func jsonBytes(attempts: [AttemptRecord]? = nil, waiting: JSONValue? = nil) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(640)
-        writeJSON(attempts: attempts, to: &out)
+        writeJSON(attempts: attempts, waiting: waiting, to: &out)
         return out
     }
 
-    /// Appends ``jsonBytes(attempts:)`` to `out`.
-    public func writeJSON(attempts: [AttemptRecord]? = nil, to out: inout [UInt8]) {
+    /// Appends ``jsonBytes(attempts:waiting:)`` to `out`.
+    public func writeJSON(attempts: [AttemptRecord]? = nil, waiting: JSONValue? = nil, to out: inout [UInt8]) {
         let spec = self.spec
         var object = JSONObjectWriter(appendingTo: &out)
         object.member("agent_id", agentID)
@@ -43,12 +44,14 @@ extension TaskRecord {
         object.member("result", result ?? .null)
         object.member("retry_at", timestamp: retryAt)
         object.member("role", spec.role)
+        object.member("roles", .array(spec.roles.map { .string($0) }))
         object.member("state", state.rawValue)
         object.memberIfPresent("success_criteria", spec.successCriteria)
         object.memberIfPresent("timeout_seconds", spec.timeoutSeconds.map { .int(Int64($0)) })
         object.member("type", spec.type)
         object.member("updated_at", timestamp: updatedAt)
         object.member("verify", .array(spec.verify.map { .string($0) }))
+        if let waiting { object.member("waiting", waiting) }
         object.finish(into: &out)
     }
 

@@ -1,13 +1,15 @@
 extension TaskSpec {
     /// Field names the API accepts; anything else is refused so typos never pass silently.
     public static let knownFields: Set<String> = [
-        "id", "type", "role", "capabilities", "priority", "payload", "prompt", "context",
+        "id", "type", "role", "roles", "capabilities", "priority", "payload", "prompt", "context",
         "success_criteria", "verify", "depends_on", "timeout_seconds", "timeout", "max_attempts",
         "idempotency_key", "repo", "complexity", "budget", "metadata",
     ]
 
     public static let maxAttemptsLimit = 100
     public static let maxDependencies = 1000
+    /// Roles a task may list: each is checked against an agent's roles when lanes are compared.
+    public static let maxRoles = 16
 
     /// Validates a submitted JSON object into a spec.
     ///
@@ -27,6 +29,14 @@ extension TaskSpec {
         try reader.checkName(type, field: "type", maxLength: 128)
         let role = try reader.string("role")
         if let role { try reader.checkName(role, field: "role", maxLength: 64) }
+        let roles = try reader.strings("roles")
+        for name in roles ?? [] { try reader.checkName(name, field: "roles", maxLength: 64) }
+        if let roles, roles.count > Self.maxRoles {
+            throw FlotillaError(.invalidField, "At most \(Self.maxRoles) roles per task.", field: prefix + "roles")
+        }
+        if let role, let roles, !roles.isEmpty, !roles.contains(role) {
+            throw FlotillaError(.invalidField, "'role' \(role) is not among 'roles' (\(roles.joined(separator: ", "))): give one, or a set holding the role.", field: prefix + "roles")
+        }
         let capabilities = try reader.strings("capabilities") ?? []
         for capability in capabilities { try reader.checkName(capability, field: "capabilities", maxLength: 64) }
         var priority = Priority.normal
@@ -61,6 +71,7 @@ extension TaskSpec {
             id: id,
             type: type,
             role: role,
+            roles: roles,
             capabilities: Array(Set(capabilities)),
             priority: priority,
             payload: payload,

@@ -4,8 +4,11 @@ public struct TaskSpec: Sendable, Hashable {
     /// A client-chosen id (optional): lets one batch name its own dependencies.
     public var id: String?
     public var type: String
-    /// The role that must run it; derived from ``type`` via ``RoleTable`` when absent.
+    /// The task's role (shown, filtered on): the one given, else the first of ``roles``.
     public var role: String
+    /// Roles any of which may take it: exactly ``role`` when one was given, else the set given as
+    /// `roles`, else the set ``RoleTable`` lists for ``type``. First is ``role``.
+    public var roles: [String]
     /// Capabilities the agent must all have.
     public var capabilities: [String]
     public var priority: Priority
@@ -30,6 +33,7 @@ public struct TaskSpec: Sendable, Hashable {
         id: String? = nil,
         type: String,
         role: String? = nil,
+        roles: [String]? = nil,
         capabilities: [String] = [],
         priority: Priority = .normal,
         payload: JSONValue = .object([:]),
@@ -48,7 +52,14 @@ public struct TaskSpec: Sendable, Hashable {
     ) {
         self.id = id
         self.type = type
-        self.role = role ?? RoleTable.role(forType: type)
+        let set = roles.map { Array($0.uniquedPreservingOrder()) }.flatMap { $0.isEmpty ? nil : $0 }
+        if let role {
+            // An explicit role means exactly that role, unless a set holding it was given too.
+            self.roles = set.map { [role] + $0.filter { $0 != role } } ?? [role]
+        } else {
+            self.roles = set ?? RoleTable.roles(forType: type)
+        }
+        self.role = role ?? self.roles[0]
         self.capabilities = capabilities.sorted()
         self.priority = priority
         self.payload = payload
@@ -99,6 +110,7 @@ public struct TaskSpec: Sendable, Hashable {
         object.memberIfPresent("prompt", prompt.map { .string($0) })
         object.memberIfPresent("repo", repo.map { .string($0) })
         object.member("role", role)
+        object.member("roles", .array(roles.map { .string($0) }))
         object.memberIfPresent("success_criteria", successCriteria)
         object.memberIfPresent("timeout_seconds", timeoutSeconds.map { .int(Int64($0)) })
         object.member("type", type)

@@ -10,10 +10,13 @@ import ServiceLifecycle
 /// messages (assignments, cancels, acks) go out through the connection's ``SocketOutbox``.
 struct AgentSocketRoute {
     let hub: Hub
+    /// Where a refused upgrade's reason goes, to be answered as 401 + JSON, not an empty 400.
+    let refusals: UpgradeRefusals
 
     func add(to router: Router<HubRequestContext>) {
         let hub = self.hub
         router.group("ws")
+            .add(middleware: UpgradeRefusalMiddleware(refusals: refusals))
             .add(middleware: AuthMiddleware(tokens: hub.tokens, adminOnly: false))
             .ws("") { inbound, _, context in
                 guard let identity = context.requestContext.identity else { return }

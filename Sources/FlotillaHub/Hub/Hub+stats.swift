@@ -10,6 +10,7 @@ extension Hub {
             let lanes: [JSONValue] = scheduler.lanes.depths.sorted { ($0.key.role, $0.key.priority.rank) < ($1.key.role, $1.key.priority.rank) }.map { lane, depth in
                 [
                     "role": .string(lane.role),
+                    "roles": .array(lane.roles.map { .string($0) }),
                     "priority": .string(lane.priority.rawValue),
                     "capabilities": .array(lane.capabilities.map { .string($0) }),
                     "depth": .int(Int64(depth)),

@@ -98,5 +98,6 @@ public final class Hub: Sendable {
     func shutdown() {
         connections.closeAll()
         events.finishAll()
+        waiters.endAll()
     }
 }

@@ -82,7 +82,8 @@ struct TaskRoutes {
             _ = try await hub.wait(id: id, timeout: seconds)
         }
         let (record, attempts) = try await hub.task(id: id)
-        return JSONResponse.make(bytes: record.jsonBytes(attempts: attempts))
+        let waiting = hub.inspect { $0.waitingReasons(id, now: Timestamp.now()) }
+        return JSONResponse.make(bytes: record.jsonBytes(attempts: attempts, waiting: waiting.map { .array($0.map(\.json)) } ?? .null))
     }
 
     private func cancel(_ request: Request, id: String) async throws -> Response {

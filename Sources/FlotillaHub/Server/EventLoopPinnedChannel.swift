@@ -30,13 +30,16 @@ struct EventLoopPinnedChannel<Base: ServerChildChannel>: ServerChildChannel {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 with WebSocket upgrade, each connection's task pinned to its event loop.
+    /// HTTP/1.1 with WebSocket upgrade, each connection's task pinned to its event loop; a
+    /// refused upgrade is answered with the refusal recorded in `refusals`.
     static func pinnedHTTP1WebSocketUpgrade<WebSocketRouter: HTTPResponderBuilder>(
-        webSocketRouter: WebSocketRouter
+        webSocketRouter: WebSocketRouter,
+        refusals: UpgradeRefusals
     ) -> HTTPServerBuilder where WebSocketRouter.Responder.Context: WebSocketRequestContext {
         let webSocketResponder = webSocketRouter.buildResponder()
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: .init(additionalChannelHandlers: [RefusedUpgradeWriter(refusals: refusals)]))
         return .init { responder in
-            EventLoopPinnedChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: .init()))
+            EventLoopPinnedChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration))
         }
     }
 }
