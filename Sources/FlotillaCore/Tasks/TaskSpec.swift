@@ -23,6 +23,11 @@ public struct TaskSpec: Sendable, Hashable {
     public var complexity: Complexity?
     public var budget: JSONValue?
     public var metadata: JSONValue?
+    /// Seconds after submission within which an agent must take the task, else it ends
+    /// `expired` (the seeds' `metadata.ttl`).
+    public var ttlSeconds: Int?
+    /// Who submitted it, as the submitter names itself (the seeds' envelope `agent_id`).
+    public var submitter: String?
 
     public static let defaultMaxAttempts = 3
 
@@ -44,7 +49,9 @@ public struct TaskSpec: Sendable, Hashable {
         repo: String? = nil,
         complexity: Complexity? = nil,
         budget: JSONValue? = nil,
-        metadata: JSONValue? = nil
+        metadata: JSONValue? = nil,
+        ttlSeconds: Int? = nil,
+        submitter: String? = nil
     ) {
         self.id = id
         self.type = type
@@ -64,6 +71,8 @@ public struct TaskSpec: Sendable, Hashable {
         self.complexity = complexity
         self.budget = budget
         self.metadata = metadata
+        self.ttlSeconds = ttlSeconds
+        self.submitter = submitter
     }
 
     /// The spec as JSON, in the same field names the API accepts.
@@ -99,8 +108,10 @@ public struct TaskSpec: Sendable, Hashable {
         object.memberIfPresent("prompt", prompt.map { .string($0) })
         object.memberIfPresent("repo", repo.map { .string($0) })
         object.member("role", role)
+        object.memberIfPresent("submitter", submitter.map { .string($0) })
         object.memberIfPresent("success_criteria", successCriteria)
         object.memberIfPresent("timeout_seconds", timeoutSeconds.map { .int(Int64($0)) })
+        object.memberIfPresent("ttl_seconds", ttlSeconds.map { .int(Int64($0)) })
         object.member("type", type)
         object.member("verify", .array(verify.map { .string($0) }))
         object.finish(into: &out)
