@@ -8,7 +8,7 @@ struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Submit a task; its id is the last line printed.",
-        discussion: "With --wait, exits 0 only if the task succeeded (1 if it ended dead or cancelled, or the wait timed out)."
+        discussion: "With --wait, exits 0 only if the task succeeded (1 if it ended dead, cancelled or expired, or the wait timed out)."
     )
 
     @OptionGroup var client: ClientOptions
@@ -40,6 +40,9 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Time limit of one attempt, in seconds.", valueName: "seconds"))
     var timeout: Int?
 
+    @Option(help: ArgumentHelp("Seconds within which an agent must take the task, else it ends expired.", valueName: "seconds"))
+    var ttl: Int?
+
     @Option(help: "Key that makes resubmission return the existing task.")
     var idempotencyKey: String?
 
@@ -55,7 +58,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Task id to use instead of a generated one.")
     var id: String?
 
-    @Flag(help: "Wait until the task succeeds, goes dead or is cancelled.")
+    @Flag(help: "Wait until the task succeeds, goes dead, is cancelled or expires.")
     var wait = false
 
     @Option(help: ArgumentHelp("Longest time to wait with --wait, in seconds.", valueName: "seconds"))
@@ -76,6 +79,7 @@ struct SubmitCommand: AsyncParsableCommand {
         if !capability.isEmpty { task["capabilities"] = .array(capability.map { .string($0) }) }
         if let maxAttempts { task["max_attempts"] = .int(Int64(maxAttempts)) }
         if let timeout { task["timeout_seconds"] = .int(Int64(timeout)) }
+        if let ttl { task["ttl_seconds"] = .int(Int64(ttl)) }
         if let idempotencyKey { task["idempotency_key"] = .string(idempotencyKey) }
         if let repo { task["repo"] = .string(repo) }
         if !verify.isEmpty { task["verify"] = .array(verify.map { .string($0) }) }
@@ -133,7 +137,7 @@ struct SubmitCommand: AsyncParsableCommand {
         }
     }
 
-    static let finalStates: Set<String> = ["succeeded", "dead", "cancelled"]
+    static let finalStates: Set<String> = ["succeeded", "dead", "cancelled", "expired"]
 
     /// Long-polls the task until its state is final or `--wait-timeout` runs out.
     func waitForOutcome(_ taskID: String, current: JSONValue) async throws -> JSONValue {

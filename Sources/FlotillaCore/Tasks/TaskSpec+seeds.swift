@@ -3,7 +3,8 @@
 /// - the seeds' envelope (seeds/000 and /001), `{"id","type","ts"|"timestamp","agent_id","role",
 ///   "payload","metadata":{"priority","retry_count","ttl"}}`: `type` is the task type, `payload`
 ///   its payload, `metadata.priority` its priority, `metadata.ttl` its time-to-live in seconds,
-///   `agent_id` the submitter, `id` the idempotency key, `role` (when given) the role that runs it;
+///   `agent_id` the submitter, `id` the idempotency key. `role` is the sender's role, as on every
+///   seeds/000 message: the task's role follows its type (``RoleTable``), as the seeds route;
 /// - a task in words (seeds/001), `{"task":"deploy auth system","priority":"high"}`: `task` is
 ///   the prompt, the type ``naturalLanguageType`` (role `general`: an agent that reads prompts).
 extension TaskSpec {
@@ -60,8 +61,8 @@ extension TaskSpec {
         let type = try reader.string("type") ?? (prompt == nil ? nil : Self.naturalLanguageType)
         guard let type else { throw FlotillaError(.missingField, "'type' is required (or 'task' with the work in words).", field: prefix + "type") }
         try reader.checkName(type, field: "type", maxLength: 128)
-        let role = try reader.string("role")
-        if let role { try reader.checkName(role, field: "role", maxLength: 64) }
+        // The sender's role (seeds/000: `"role": "agent-role"`), checked but not the task's.
+        if let role = try reader.string("role") { try reader.checkName(role, field: "role", maxLength: 64) }
         let submitter = try reader.string("agent_id")
         if let submitter { try reader.checkName(submitter, field: "agent_id", maxLength: 128) }
         let key = try reader.string("id")
@@ -83,7 +84,6 @@ extension TaskSpec {
         _ = try meta.int("retry_count", range: 0...Int(Int32.max))
         self.init(
             type: type,
-            role: role,
             priority: priority,
             payload: payload,
             prompt: prompt,
