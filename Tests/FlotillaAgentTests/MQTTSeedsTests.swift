@@ -15,7 +15,7 @@ import Testing
     }
 
     static func accepted(_ recorder: SwarmRecorder, ref: String) -> String? {
-        recorder.messages(on: "tasks/accepted").first { $0["payload"]?["ref"]?.stringValue == ref }?["payload"]?["tasks"]?[0]?["task_id"]?.stringValue
+        recorder.messages(on: "tasks/accepted").first { $0["payload"]?["ref"]?.stringValue == ref }?["payload"]?["tasks"]?.arrayValue?.first?["task_id"]?.stringValue
     }
 
     @Test func seedsMessagesFromMosquittoPubRunOnARealAgentAndEveryOutcomeIsPublished() async throws {

@@ -57,8 +57,10 @@ struct SchedulerExpiryTests {
         try scheduler.add(spec("slow"), ttlSpec("waiting", ttl: 1, dependsOn: ["slow"]), now: 0)
         scheduler.tick(now: 2)
         #expect(scheduler.takeEffects().finished.map(\.id) == ["waiting"])
-        let late = try scheduler.add(spec("after", dependsOn: ["waiting"]), now: 3)
+        // The store knows the expired task (the hub passes its state as a fact).
+        let late = try scheduler.submit([spec("after", dependsOn: ["waiting"])], facts: StoredFacts(states: ["waiting": .expired]), now: 3)
         #expect(late.first?.task.state == .cancelled)
+        #expect(late.first?.task.reason == "dependency waiting is expired")
     }
 
     @Test("a TTL that ran out while the hub was down expires the task at restore")
