@@ -25,6 +25,9 @@ extension MQTTBridge {
             var body = try JSONValue.parse(message.payloadString)
             var wrapper: [String: JSONValue]?
             if case .object(var object) = body {
+                // Two request topics are domain topics too: the hub's own events come back
+                // there on 3.1.1 (no No Local); they are announcements, not requests.
+                if requestType != nil, object["type"]?.stringValue == MessageType.event.rawValue { return }
                 ref = object["id"]?.stringValue
                 if let requestType, object["type"] == nil, object["tasks"] == nil {
                     object["type"] = .string(requestType)
