@@ -47,6 +47,9 @@ import Testing
                     let done = { (leaf: String) in recorder.events(on: leaf, type: "task.succeeded").contains { $0["payload"]?["task_id"]?.stringValue == id } }
                     return done("tasks/complete") && done("tests/results")
                 }
+                try await eventually("its progress on tests/results too") {
+                    recorder.events(on: "tests/results", type: "task.progress").contains { $0["payload"]?["task_id"]?.stringValue == id }
+                }
                 let completion = try #require(recorder.events(on: "tasks/complete", type: "task.succeeded").first { $0["payload"]?["task_id"]?.stringValue == id })
                 #expect(completion["payload"]?["data"]?["result"]?["output_tail"]?.stringValue?.hasPrefix("seeds-ok") == true)
 
