@@ -62,7 +62,7 @@ public final class SQLiteStore: Store {
 
     public func loadSnapshot() async throws -> StoreSnapshot {
         try await pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE state NOT IN ('succeeded','dead','cancelled')")
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE state NOT IN ('succeeded','dead','cancelled','expired')")
             let active = try rows.map(SQLiteRows.task)
             var counts: [TaskState: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT state, count(*) AS n FROM tasks GROUP BY state") {

@@ -42,6 +42,12 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Reach the hub through this MQTT broker instead of its WebSocket (the hub runs with --mqtt).", valueName: "mqtt://host:port"))
     var broker: String?
 
+    @Flag(help: ArgumentHelp("MQTT mode, as seeds/000 spells it: reach the hub through the broker of --broker, mqtt://localhost:1883 when --broker is not given."))
+    var mqtt = false
+
+    /// seeds/000's default broker.
+    static let defaultBroker = "mqtt://localhost:1883"
+
     @Option(help: "Model passed to LLM executors.")
     var model: String?
 
@@ -106,7 +112,7 @@ struct AgentCommand: AsyncParsableCommand {
             verifier: Verifier(), workdir: workdir, logger: logger
         )
         let transport: any AgentTransport
-        if let broker {
+        if let broker = broker ?? (mqtt ? Self.defaultBroker : nil) {
             let mqtt = MQTTTransport(broker: broker, swarm: swarm ?? "flotilla", agentID: id)
             do { try mqtt.validate() } catch { throw ValidationError(error.message) }
             transport = mqtt

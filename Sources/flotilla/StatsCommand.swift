@@ -18,7 +18,7 @@ struct StatsCommand: AsyncParsableCommand {
             Console.print(stats.jsonString)
             return
         }
-        let order = ["blocked", "queued", "assigned", "running", "succeeded", "failed", "dead", "cancelled"]
+        let order = ["blocked", "queued", "assigned", "running", "succeeded", "failed", "dead", "cancelled", "expired"]
         Console.print("tasks:  " + Self.counts(stats["tasks"]?["by_state"], order: order))
         let agentOrder = ["idle", "assigned", "working", "draining", "offline"]
         Console.print("agents: total \(Console.cell(stats["agents"]?["total"])) (" + Self.counts(stats["agents"]?["by_state"], order: agentOrder) + ")")

@@ -12,7 +12,7 @@ struct SubmitCommand: AsyncParsableCommand {
         discussion: """
             A local --repo path is made absolute here and must be a git repository; a URL is passed on. \
             With --wait, the id is printed before waiting; the wait rides out a hub restart (it reconnects \
-            with backoff), and exits 0 only if the task succeeded (1 if it ended dead or cancelled, or the \
+            with backoff), and exits 0 only if the task succeeded (1 if it ended dead, cancelled or expired, or the \
             wait timed out). With --json, standard output is one JSON document: the task as submitted, \
             or with --wait as it ended.
             """
@@ -47,6 +47,9 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Time limit of one attempt, in seconds.", valueName: "seconds"))
     var timeout: Int?
 
+    @Option(help: ArgumentHelp("Seconds within which an agent must take the task, else it ends expired.", valueName: "seconds"))
+    var ttl: Int?
+
     @Option(help: "Key that makes resubmission return the existing task.")
     var idempotencyKey: String?
 
@@ -62,7 +65,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(help: "Task id to use instead of a generated one.")
     var id: String?
 
-    @Flag(help: "Wait until the task succeeds, goes dead or is cancelled.")
+    @Flag(help: "Wait until the task succeeds, goes dead, is cancelled or expires.")
     var wait = false
 
     @Option(help: ArgumentHelp("Longest time to wait with --wait, in seconds.", valueName: "seconds"))
@@ -83,6 +86,7 @@ struct SubmitCommand: AsyncParsableCommand {
         if !capability.isEmpty { task["capabilities"] = .array(capability.map { .string($0) }) }
         if let maxAttempts { task["max_attempts"] = .int(Int64(maxAttempts)) }
         if let timeout { task["timeout_seconds"] = .int(Int64(timeout)) }
+        if let ttl { task["ttl_seconds"] = .int(Int64(ttl)) }
         if let idempotencyKey { task["idempotency_key"] = .string(idempotencyKey) }
         if let repo {
             do {
@@ -148,7 +152,7 @@ struct SubmitCommand: AsyncParsableCommand {
         }
     }
 
-    static let finalStates: Set<String> = ["succeeded", "dead", "cancelled"]
+    static let finalStates: Set<String> = ["succeeded", "dead", "cancelled", "expired"]
 
     /// Long-polls the task until its state is final or `--wait-timeout` runs out. A lost hub
     /// (restarting, or briefly unreachable) is retried with backoff, as `watch` does; an answer

@@ -11,7 +11,7 @@ struct TasksListCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    @Option(help: "Only tasks in this state (comma-separated for several).")
+    @Option(help: "Only tasks in this state (comma-separated for several): blocked, queued, assigned, running, succeeded, failed, dead, cancelled, expired.")
     var state: String?
 
     @Option(help: "Only tasks for this role.")

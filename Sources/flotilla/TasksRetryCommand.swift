@@ -2,11 +2,11 @@ import ArgumentParser
 import FlotillaClient
 import FlotillaCore
 
-/// Puts a dead, failed or cancelled task back in the queue.
+/// Puts a dead, failed, cancelled or expired task back in the queue.
 struct TasksRetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry",
-        abstract: "Queue a dead or cancelled task again."
+        abstract: "Queue a dead, cancelled or expired task again."
     )
 
     @OptionGroup var client: ClientOptions

@@ -148,6 +148,11 @@ public final class AgentRuntime: Sendable {
             (state.unsettled.union(state.running.keys).map(\.description), state.completed, state.failed, state.draining)
         }
         return [
+            // seeds/000's heartbeat: `status`, `uptime`, `memory` and `role`.
+            "status": .string(draining ? "draining" : "alive"),
+            "role": .string(configuration.roles.first ?? RoleTable.defaultRole),
+            "roles": .array(configuration.roles.map(JSONValue.string)),
+            "memory": ["rss": .int(Int64(usage.rssBytes))],
             "uptime": .double((uptime * 10).rounded() / 10),
             "rss_bytes": .int(Int64(usage.rssBytes)),
             "rss_mb": .double((Double(usage.rssBytes) / 1_048_576 * 10).rounded() / 10),
@@ -163,7 +168,8 @@ public final class AgentRuntime: Sendable {
     /// Sends a message now if connected; final reports are also kept until acknowledged.
     @discardableResult
     func send(_ type: MessageType, payload: JSONValue, final: Bool = false) async -> String {
-        let envelope = Envelope(id: ids.next(), type: type, agentID: configuration.agentID, payload: payload)
+        // Every message names its sender's role, as the seeds' envelope does (seeds/000).
+        let envelope = Envelope(id: ids.next(), type: type, agentID: configuration.agentID, role: configuration.roles.first, payload: payload)
         let channel = state.withLock { state -> (any AgentChannel)? in
             if final { state.pendingFinals.append(PendingReport(envelope: envelope, sentAt: .now)) }
             return state.channel

@@ -64,7 +64,11 @@ public struct Envelope: Sendable, Hashable {
 
     /// Parses an envelope; any problem is a ``FlotillaError`` naming the field.
     public init(text: String) throws(FlotillaError) {
-        let json = try JSONValue.parse(text)
+        try self.init(json: try JSONValue.parse(text))
+    }
+
+    /// Reads an envelope out of parsed JSON; any problem is a ``FlotillaError`` naming the field.
+    public init(json: JSONValue) throws(FlotillaError) {
         guard case .object(let object) = json else {
             throw FlotillaError(.invalidField, "A message must be a JSON object envelope, got \(json.typeName).")
         }

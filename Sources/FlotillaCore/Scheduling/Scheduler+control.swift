@@ -44,15 +44,17 @@ extension Scheduler {
         var task: TaskRecord
         if let active = tasks[id] {
             guard active.state == .failed else {
-                throw FlotillaError(.invalidState, "Task \(id) is \(active.state.rawValue); only dead, failed or cancelled tasks can be retried.")
+                throw FlotillaError(.invalidState, "Task \(id) is \(active.state.rawValue); only dead, failed, cancelled or expired tasks can be retried.")
             }
             task = active
             retrying.remove(id)
         } else if let stored {
-            guard stored.state == .dead || stored.state == .cancelled else {
-                throw FlotillaError(.invalidState, "Task \(id) is \(stored.state.rawValue); only dead, failed or cancelled tasks can be retried.")
+            guard stored.state == .dead || stored.state == .cancelled || stored.state == .expired else {
+                throw FlotillaError(.invalidState, "Task \(id) is \(stored.state.rawValue); only dead, failed, cancelled or expired tasks can be retried.")
             }
             task = stored
+            // A retry is a deliberate new life: the TTL that ended the first one no longer applies.
+            if task.spec.ttlSeconds != nil { task.spec.ttlSeconds = nil }
             recentFinished.removeValue(forKey: id)
         } else {
             throw FlotillaError.taskNotFound(id)
@@ -62,7 +64,7 @@ extension Scheduler {
             let state = tasks[dependency]?.state ?? recentFinished[dependency]?.state ?? facts.states[dependency] ?? .succeeded
             switch state {
             case .succeeded: continue
-            case .dead, .cancelled:
+            case .dead, .cancelled, .expired:
                 throw FlotillaError(.invalidState, "Task \(id) depends on \(dependency), which is \(state.rawValue); retry that first.", field: "depends_on")
             default: open.insert(dependency)
             }
@@ -86,6 +88,7 @@ extension Scheduler {
     /// Time passes: expired leases and timed-out attempts fail (and retry), backoffs that ended
     /// put their tasks back in line, then free agents get work.
     public mutating func tick(now: Double) {
+        expireOverdue(now: now)
         for (agentID, slot) in agents where !slot.held.isEmpty {
             for taskID in slot.held.sorted() {
                 guard var task = tasks[taskID], task.state.isHeld, task.agentID == agentID else { continue }

@@ -94,7 +94,7 @@ extension Scheduler {
             let state = tasks[dependency]?.state ?? recentFinished[dependency]?.state ?? facts.states[dependency] ?? .succeeded
             switch state {
             case .succeeded: continue
-            case .dead, .cancelled: failedDependency = failedDependency ?? (dependency, state)
+            case .dead, .cancelled, .expired: failedDependency = failedDependency ?? (dependency, state)
             default: open.insert(dependency)
             }
         }
@@ -116,6 +116,7 @@ extension Scheduler {
             for dependency in open { dependents[dependency, default: []].insert(id) }
             move(&task, to: .blocked, now: now, data: ["waiting_on": .array(open.sorted().map { .string($0) })], insert: true)
         }
+        armExpiry(task)
         return task
     }
 

@@ -37,6 +37,8 @@ public struct Scheduler: Sendable {
     var dependents: [String: Set<String>] = [:]
     /// Failed tasks waiting for their backoff to end.
     var retrying: Set<String> = []
+    /// Tasks with a TTL not yet handed out → when they expire (see Scheduler+expiry.swift).
+    var expiring: [String: Double] = [:]
     var idempotency: [String: String] = [:]
     /// Recently finished tasks: id → (attempt, agent, state), for duplicate reports.
     var recentFinished: [String: (attempt: Int, agentID: String?, state: TaskState)] = [:]
@@ -111,11 +113,14 @@ public struct Scheduler: Sendable {
                 attempts[task.id] = AttemptRecord(taskID: task.id, number: task.attempt, agentID: agentID, startedAt: task.startedAt ?? now)
             case .failed:
                 retrying.insert(task.id)
-            case .succeeded, .dead, .cancelled:
+            case .succeeded, .dead, .cancelled, .expired:
                 continue
             }
             tasks[task.id] = task
+            armExpiry(task)
         }
+        // A TTL that ran out while the hub was down ends the task now.
+        expireOverdue(now: now)
     }
 
     // MARK: helpers shared by the operations

@@ -3,8 +3,11 @@ extension TaskSpec {
     public static let knownFields: Set<String> = [
         "id", "type", "role", "roles", "capabilities", "priority", "payload", "prompt", "context",
         "success_criteria", "verify", "depends_on", "timeout_seconds", "timeout", "max_attempts",
-        "idempotency_key", "repo", "complexity", "budget", "metadata",
+        "idempotency_key", "repo", "complexity", "budget", "metadata", "ttl_seconds", "submitter",
     ]
+
+    /// The longest TTL: a week, like the longest timeout.
+    public static let ttlRange = 1...604_800
 
     public static let maxAttemptsLimit = 100
     public static let maxDependencies = 1000
@@ -67,6 +70,8 @@ extension TaskSpec {
         if let key, key.isEmpty || key.utf8.count > 256 {
             throw FlotillaError(.invalidField, "idempotency_key must be 1 to 256 bytes.", field: prefix + "idempotency_key")
         }
+        let submitter = try reader.string("submitter")
+        if let submitter { try reader.checkName(submitter, field: "submitter", maxLength: 128) }
         self.init(
             id: id,
             type: type,
@@ -86,7 +91,9 @@ extension TaskSpec {
             repo: try reader.string("repo"),
             complexity: complexity,
             budget: object["budget"].flatMap { $0.isNull ? nil : $0 },
-            metadata: try reader.object("metadata")
+            metadata: try reader.object("metadata"),
+            ttlSeconds: try reader.int("ttl_seconds", range: Self.ttlRange),
+            submitter: submitter
         )
     }
 }

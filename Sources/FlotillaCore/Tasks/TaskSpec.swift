@@ -26,6 +26,11 @@ public struct TaskSpec: Sendable, Hashable {
     public var complexity: Complexity?
     public var budget: JSONValue?
     public var metadata: JSONValue?
+    /// Seconds after submission within which an agent must take the task, else it ends
+    /// `expired` (the seeds' `metadata.ttl`).
+    public var ttlSeconds: Int?
+    /// Who submitted it, as the submitter names itself (the seeds' envelope `agent_id`).
+    public var submitter: String?
 
     public static let defaultMaxAttempts = 3
 
@@ -48,7 +53,9 @@ public struct TaskSpec: Sendable, Hashable {
         repo: String? = nil,
         complexity: Complexity? = nil,
         budget: JSONValue? = nil,
-        metadata: JSONValue? = nil
+        metadata: JSONValue? = nil,
+        ttlSeconds: Int? = nil,
+        submitter: String? = nil
     ) {
         self.id = id
         self.type = type
@@ -75,6 +82,8 @@ public struct TaskSpec: Sendable, Hashable {
         self.complexity = complexity
         self.budget = budget
         self.metadata = metadata
+        self.ttlSeconds = ttlSeconds
+        self.submitter = submitter
     }
 
     /// The spec as JSON, in the same field names the API accepts.
@@ -111,8 +120,10 @@ public struct TaskSpec: Sendable, Hashable {
         object.memberIfPresent("repo", repo.map { .string($0) })
         object.member("role", role)
         object.member("roles", .array(roles.map { .string($0) }))
+        object.memberIfPresent("submitter", submitter.map { .string($0) })
         object.memberIfPresent("success_criteria", successCriteria)
         object.memberIfPresent("timeout_seconds", timeoutSeconds.map { .int(Int64($0)) })
+        object.memberIfPresent("ttl_seconds", ttlSeconds.map { .int(Int64($0)) })
         object.member("type", type)
         object.member("verify", .array(verify.map { .string($0) }))
         object.finish(into: &out)

@@ -1,5 +1,6 @@
 /// Where a task is in its life. See DESIGN.md: blocked → queued → assigned → running →
-/// succeeded | failed → (queued after backoff) | dead; cancelled from any non-final state.
+/// succeeded | failed → (queued after backoff) | dead; cancelled from any non-final state;
+/// expired when a task with a TTL was never handed out within it.
 public enum TaskState: String, Sendable, Hashable, CaseIterable, Codable {
     /// Waiting for its dependencies to succeed.
     case blocked
@@ -15,11 +16,13 @@ public enum TaskState: String, Sendable, Hashable, CaseIterable, Codable {
     /// Out of attempts (dead-lettered).
     case dead
     case cancelled
+    /// Its `ttl_seconds` ran out before any agent took it (never assigned).
+    case expired
 
     /// No further transitions happen on their own from a final state (only an explicit retry).
     public var isFinal: Bool {
         switch self {
-        case .succeeded, .dead, .cancelled: true
+        case .succeeded, .dead, .cancelled, .expired: true
         default: false
         }
     }
@@ -39,6 +42,7 @@ public enum TaskState: String, Sendable, Hashable, CaseIterable, Codable {
         case .failed: "task.failed"
         case .dead: "task.dead"
         case .cancelled: "task.cancelled"
+        case .expired: "task.expired"
         }
     }
 }
@@ -71,6 +75,7 @@ extension TaskState {
         case .failed: 5
         case .dead: 6
         case .cancelled: 7
+        case .expired: 8
         }
     }
 }

@@ -1,7 +1,8 @@
 import FlotillaCore
 
 /// A submission body as the API and the MQTT bridge take it: one task object, an array of them,
-/// or `{"tasks":[…]}`.
+/// or `{"tasks":[…]}`. A task object is a spec, the seeds' envelope or a task in words
+/// (``TaskSpec/init(submitted:index:)``).
 struct Submission {
     var specs: [TaskSpec]
     /// One object, answered with one task rather than a list.
@@ -29,7 +30,7 @@ struct Submission {
         specs = []
         specs.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            specs.append(try TaskSpec(json: item, index: single ? nil : index))
+            specs.append(try TaskSpec(submitted: item, index: single ? nil : index))
         }
     }
 }

@@ -4,8 +4,9 @@ import MQTT
 
 extension MQTTBridge {
     /// Publishes every event of the log, in order, as an `event` envelope: task events on their
-    /// seeds topic (`task.succeeded` → `{swarm}/tasks/complete` with the result, and on the
-    /// seeds/001 domain topic of its type), agent events on the agent's status topic.
+    /// seeds topic (`task.succeeded` → `{swarm}/tasks/complete` with the result; progress,
+    /// success, failure, death and expiry also on the seeds/001 domain topic of the task's type),
+    /// agent events on the agent's status topic.
     ///
     /// A publisher that falls too far behind is cut off by the ``EventBus``; it then reads the gap
     /// from the store, so subscribers see every event once.
@@ -34,7 +35,7 @@ extension MQTTBridge {
         let text = envelope.text
         // Pipelined: the session keeps each until acknowledged, and the in-flight window paces us.
         try await client.publish(to: topics.topic(forEvent: event.type, agentID: event.agentID), payload: text, qos: .atLeastOnce, waitForAcknowledgement: false)
-        if event.type == "task.succeeded", let type = event.data["type"]?.stringValue, let domain = topics.domainTopic(forTaskType: type) {
+        if let type = event.data["type"]?.stringValue, let domain = topics.domainTopic(forEvent: event.type, taskType: type) {
             try await client.publish(to: domain, payload: text, qos: .atLeastOnce, waitForAcknowledgement: false)
         }
     }

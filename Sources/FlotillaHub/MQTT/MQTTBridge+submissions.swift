@@ -4,14 +4,18 @@ import MQTT
 import NIOCore
 
 extension MQTTBridge {
-    /// Takes in a submission published to `{swarm}/tasks/new` by any client.
+    /// Takes in a submission published to `{swarm}/tasks/new` by any client, or a request on
+    /// one of seeds/001's request topics (`requestType` is then the topic's task type, for a
+    /// message that names none).
     ///
-    /// The message is either a task (or array of tasks, as `POST /api/tasks` takes) or the seeds'
-    /// envelope with the task as its `payload`. An envelope's `id` becomes the idempotency key
-    /// (`mqtt:<id>`) unless the task names one, so a QoS 1 message delivered twice makes one task.
-    /// The answer goes to `{swarm}/tasks/accepted` (an `ack` naming the tasks) or
-    /// `{swarm}/tasks/rejected` (an `error` with a stable code); `ref` is the envelope id.
-    func submit(_ message: MQTTMessage, client: MQTTClient) async {
+    /// The message is a task (or array of tasks, as `POST /api/tasks` takes: a spec, the seeds'
+    /// envelope or a task in words), or the seeds' envelope without `type` with the task as its
+    /// `payload`. Such a wrapping envelope's `id` becomes the idempotency key (`mqtt:<id>`) and
+    /// its `agent_id` the submitter, unless the task names its own, so a QoS 1 message delivered
+    /// twice makes one task. The answer goes to `{swarm}/tasks/accepted` (an `ack` naming the
+    /// tasks) or `{swarm}/tasks/rejected` (an `error` with a stable code); `ref` is the message's
+    /// `id` whenever it had one.
+    func submit(_ message: MQTTMessage, requestType: String? = nil, client: MQTTClient) async {
         var ref: String?
         let answer: (topic: String, envelope: Envelope)
         do {
@@ -19,16 +23,22 @@ extension MQTTBridge {
                 throw FlotillaError(.bodyTooLarge, "A submission may be at most \(hub.configuration.maxBodySize) bytes, got \(message.payload.readableBytes).")
             }
             var body = try JSONValue.parse(message.payloadString)
-            if case .object(let object) = body, object["type"] == nil, let payload = object["payload"], payload.objectValue != nil {
+            var wrapper: [String: JSONValue]?
+            if case .object(var object) = body {
+                // Two request topics are domain topics too: the hub's own events come back
+                // there on 3.1.1 (no No Local); they are announcements, not requests.
+                if requestType != nil, object["type"]?.stringValue == MessageType.event.rawValue { return }
                 ref = object["id"]?.stringValue
-                body = payload
-            }
-            var submission = try Submission(body, maxBatchSize: hub.configuration.maxBatchSize)
-            if let ref {
-                for index in submission.specs.indices where submission.specs[index].idempotencyKey == nil {
-                    submission.specs[index].idempotencyKey = submission.single ? "mqtt:\(ref)" : "mqtt:\(ref):\(index)"
+                if let requestType, object["type"] == nil, object["tasks"] == nil {
+                    object["type"] = .string(requestType)
+                    body = .object(object)
+                } else if object["type"] == nil, object["task"] == nil, let payload = object["payload"], payload.objectValue != nil {
+                    wrapper = object
+                    body = payload
                 }
             }
+            var submission = try Submission(body, maxBatchSize: hub.configuration.maxBatchSize)
+            if let wrapper { try Self.applyWrapper(wrapper, ref: ref, to: &submission) }
             let submitted = try await hub.submit(submission.specs)
             answer = (topics.tasks("accepted"), Envelope(id: "re-\(ref ?? "submission")", type: .ack, payload: [
                 "ref": ref.map(JSONValue.string) ?? .null,
@@ -43,6 +53,21 @@ extension MQTTBridge {
             try await client.publish(to: answer.topic, payload: answer.envelope.text, qos: .atLeastOnce)
         } catch {
             logger.warning("cannot publish to \(answer.topic): \(error)")
+        }
+    }
+
+    /// What a wrapping envelope (`{id,timestamp,agent_id,role,payload:<task>}`) adds to the tasks
+    /// inside it: the idempotency key from its id, the submitter from its agent_id.
+    private static func applyWrapper(_ wrapper: [String: JSONValue], ref: String?, to submission: inout Submission) throws(FlotillaError) {
+        let submitter = wrapper["agent_id"]?.stringValue
+        if let submitter, !AgentRegistration.isValidID(submitter) {
+            throw FlotillaError(.invalidField, "'agent_id' must be 1 to 128 characters of letters, digits and . _ - : /, got '\(submitter.prefix(80))'.", field: "agent_id")
+        }
+        for index in submission.specs.indices {
+            if let ref, submission.specs[index].idempotencyKey == nil {
+                submission.specs[index].idempotencyKey = submission.single ? "mqtt:\(ref)" : "mqtt:\(ref):\(index)"
+            }
+            if submission.specs[index].submitter == nil { submission.specs[index].submitter = submitter }
         }
     }
 }

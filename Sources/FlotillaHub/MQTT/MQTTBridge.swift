@@ -75,8 +75,8 @@ final class MQTTBridge: Service {
     /// No Local keeps our own event publications on shared topics from coming back (5.0); with
     /// 3.1.1 they do come back and are skipped by their `event` type.
     private func inboundFilters() -> [MQTTSubscribeInfo] {
-        [topics.register, topics.heartbeat, topics.shutdown, topics.anyStatus, topics.newTasks,
-         topics.assigned, topics.progress, topics.complete, topics.failed]
+        ([topics.register, topics.heartbeat, topics.shutdown, topics.anyStatus, topics.newTasks,
+          topics.assigned, topics.progress, topics.complete, topics.failed] + topics.requestTopics.keys.sorted())
             .map { MQTTSubscribeInfo($0, qos: .atLeastOnce, noLocal: true) }
     }
 
@@ -117,13 +117,11 @@ final class MQTTBridge: Service {
             await submit(message, client: client)
             return nil
         }
-        let envelope: Envelope
-        do {
-            envelope = try Envelope(text: message.payloadString)
-        } catch {
-            logger.warning("unreadable message on \(message.topic): \(error.message)")
+        if let type = topics.requestTopics[message.topic] {
+            await submit(message, requestType: type, client: client)
             return nil
         }
+        guard let envelope = await readEnvelope(message, client: client) else { return nil }
         let statusOf = topics.agentID(inStatusTopic: message.topic)
         switch envelope.type {
         case .event, .registered, .assignment, .cancel, .ack, .error:
