@@ -29,6 +29,7 @@ struct Flotilla: AsyncParsableCommand {
             StopCommand.self,
             LogsCommand.self,
             SendCommand.self,
+            CommandsCommand.self,
         ]
     )
 }

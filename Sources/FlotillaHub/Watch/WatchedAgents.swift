@@ -39,6 +39,8 @@ public final class WatchedAgents: Service, Sendable {
         var text: String
         var force: Bool
         var queuedAt: Double
+        /// Cancels it while it waits (`POST /api/agents/{id}/commands/{cid}/cancel`).
+        var ticket = CommandTicket()
     }
 
     struct SessionHandle: Sendable {
