@@ -30,6 +30,9 @@ struct Flotilla: AsyncParsableCommand {
             LogsCommand.self,
             SendCommand.self,
             CommandsCommand.self,
+            WatchSessionCommand.self,
+            InitCommand.self,
+            DoctorCommand.self,
         ]
     )
 }

@@ -27,7 +27,7 @@ extension WatchedAgents {
     public func submit(_ text: String, force: Bool, to name: String) throws(FlotillaError) -> CommandView {
         let agent = try agent(name)
         let job = CommandJob(
-            id: audit.nextID(), agent: name, pane: agent.pane, classifier: agent.target.classifier, text: text, force: force,
+            id: audit.nextID(), agent: agent.name, pane: agent.pane, classifier: agent.target.classifier, text: text, force: force,
             queuedAt: Date().timeIntervalSince1970
         )
         state.withLock { $0.pending[job.id] = job }
@@ -39,7 +39,8 @@ extension WatchedAgents {
     }
 
     /// Agent `name`'s commands, oldest first: the audit trail, then those still queued.
-    public func commands(of name: String) throws(FlotillaError) -> [CommandView] {
+    public func commands(of requested: String) throws(FlotillaError) -> [CommandView] {
+        let name = (try? agent(requested))?.name ?? requested
         let finished = audit.records(agent: name)
         let (watched, pending) = state.withLock { state in
             (state.agents[name] != nil, state.pending.values.filter { $0.agent == name })
@@ -131,7 +132,8 @@ extension WatchedAgents {
 
     /// Cancels agent `name`'s queued command `id` and returns it as it ended (failed,
     /// `cancelled`). Refused (`invalid_state`) once its typing started or it finished.
-    public func cancel(command id: Int, of name: String) async throws(FlotillaError) -> CommandView {
+    public func cancel(command id: Int, of requested: String) async throws(FlotillaError) -> CommandView {
+        let name = (try? agent(requested))?.name ?? requested
         guard let job = state.withLock({ $0.pending[id] }), job.agent == name else {
             if let done = audit.records(agent: name).last(where: { $0.id == id }) {
                 throw FlotillaError(

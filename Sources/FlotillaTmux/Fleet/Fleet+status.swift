@@ -11,6 +11,11 @@ extension Fleet {
         public var task: String
         public var uptimeSeconds: Int?
         public var restarts: Int
+        /// Where STATE comes from: `screen` (read once off the pane), `watch` (the hub watching
+        /// the panes) or `hub` (the agent registered with the hub).
+        public var source = "screen"
+        /// Seconds since the hub last heard from the agent, when the hub knows it.
+        public var lastSeenSeconds: Int?
     }
 
     /// Every agent of the fleet file with its pane, process, screen state, task and uptime.

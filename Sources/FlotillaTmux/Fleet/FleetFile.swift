@@ -108,7 +108,7 @@ public struct FleetFile: Sendable, Hashable {
     }
 
     static let executors: Set<String> = ["shell", "claude", "codex", "aider", "gemini", "openai", "ollama"]
-    static let kinds: Set<String> = ["claude", "codex", "aider", "gemini", "shell"]
+    public static let kinds: Set<String> = ["claude", "codex", "aider", "gemini", "shell"]
 
     static func parseAgent(_ value: Any, path: String) throws -> AgentSpec {
         var reader = try FieldReader(value, path: path)
