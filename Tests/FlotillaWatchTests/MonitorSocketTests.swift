@@ -41,8 +41,12 @@ import Testing
                 await #expect(throws: (any Error).self) {
                     try await MonitorSocket().connect(url: "ws://127.0.0.1:\(hub.port)/") {}
                 }
-                let refused = try await hub.get("/?token=flt_nope_nope")
-                #expect(refused.status == 401 && refused.json["error"]?["code"] == "unauthorized", "\(refused.json)")
+                for token in [nil, "flt_nope_nope"] {
+                    let (status, text) = try await HubClient(baseURL: "http://127.0.0.1:\(hub.port)", token: token).raw(.GET, "/")
+                    #expect(status == 401 && text.contains("unauthorized"), "\(text)")
+                }
+                let plain = try await hub.get("/")
+                #expect(plain.status == 405, "a plain GET of the WebSocket path")
             }
 
             let released = try await UpWatchTests.flotilla(["watch-session", "my-task", "--socket", fleet.socket, "--stop"])

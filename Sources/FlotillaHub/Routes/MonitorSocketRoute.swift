@@ -28,6 +28,8 @@ struct MonitorSocketRoute {
             if let raw = request.uri.queryParameters["since"], Int64(raw) == nil {
                 throw FlotillaError(.invalidField, "'since' must be an event sequence number, got '\(raw)'.", field: "since")
             }
+            // A plain GET of the root is not a WebSocket client: 405, as the monitor answered.
+            guard request.headers[.upgrade]?.lowercased() == "websocket" else { return .dontUpgrade }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let since = context.request.uri.queryParameters["since"].flatMap { Int64($0) }
