@@ -44,13 +44,19 @@ import Testing
         let hold = try await hub.post("/api/agents/erring/command?wait=20", #"{"text": "/hold"}"#)
         #expect(hold.json["status"] == "sent", "\(hold.json)")
         try await events.wait("erring looks busy") { $0.states("erring").last == "thinking" }
+        // …while it is in fact idle (its own spinner gone), so typed keys are taken.
+        let settled = try await UpWatchTests.eventually("the lying busy line alone on screen") {
+            let screen = try await hub.get("/api/agents/erring/output").json["output"]?.stringValue ?? ""
+            return screen.contains("Stalled… (esc to interrupt)") && !screen.contains("received · esc to interrupt")
+        }
+        #expect(settled)
         let first = try await hub.post("/api/agents/erring/command", #"{"text": "queued one"}"#)
         let second = try await hub.post("/api/agents/erring/command", #"{"text": "queued two"}"#)
         #expect(first.status == 202 && second.status == 202 && first.json["status"] == "queued" && second.json["status"] == "queued")
 
         // …and a forced one skips them.
         let forced = try await hub.post("/api/agents/erring/command?wait=15", #"{"text": "/hold forced", "force": true}"#)
-        #expect(forced.status == 200 && forced.json["status"] == "sent" && forced.json["force"] == true, "\(forced.json)")
+        #expect(forced.status == 200 && forced.json["status"] == "sent" && forced.json["force"] == true && forced.json["attempts"] == 1, "\(forced.json)")
 
         // Listed as queued, through the API and the CLI.
         let listed = try await hub.get("/api/agents/erring/commands")

@@ -62,6 +62,11 @@ final class SerialGate: Sendable {
         }
     }
 
+    /// How many callers wait for `key` (not counting the one holding it).
+    func waiting(_ key: String) -> Int {
+        state.withLock { $0.waiting[key]?.count ?? 0 }
+    }
+
     private func release(_ key: String) {
         let next = state.withLock { state -> Waiter? in
             if var queue = state.waiting[key], !queue.isEmpty {
