@@ -119,6 +119,7 @@ let package = Package(
             dependencies: [
                 "FlotillaCore",
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -175,6 +176,7 @@ let package = Package(
             name: "FlotillaWatchTests",
             dependencies: [
                 "FlotillaHub", "FlotillaTmux", "FlotillaClient", "FlotillaCore",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),

@@ -21,12 +21,13 @@ public func buildApplication(
     }
     let api = router.group("api").add(middleware: AuthMiddleware(tokens: hub.tokens, adminOnly: true))
     TaskRoutes(hub: hub).add(to: api)
-    FleetRoutes(hub: hub).add(to: api)
-    EventRoutes(hub: hub).add(to: api)
     let watched = hub.configuration.watch.map { WatchedAgents(hub: hub, configuration: $0) }
+    FleetRoutes(hub: hub, watched: watched).add(to: api)
+    EventRoutes(hub: hub).add(to: api)
     WatchRoutes(watched: watched).add(to: api)
     let refusals = UpgradeRefusals()
     AgentSocketRoute(hub: hub, refusals: refusals).add(to: router)
+    MonitorSocketRoute(hub: hub).add(to: router)
 
     let configuration = hub.configuration
     return Application(

@@ -30,6 +30,10 @@ struct Flotilla: AsyncParsableCommand {
             StopCommand.self,
             LogsCommand.self,
             SendCommand.self,
+            CommandsCommand.self,
+            WatchSessionCommand.self,
+            InitCommand.self,
+            DoctorCommand.self,
         ]
     )
 }

@@ -57,6 +57,12 @@ struct HubCommand: AsyncParsableCommand {
     @Option(help: "The fleet's tmux socket for --watch-panes (default: env FLOTILLA_TMUX_SOCKET, else flotilla).")
     var tmuxSocket: String?
 
+    @Option(name: .customLong("watch-session"), help: ArgumentHelp("Also watch this tmux session Flotilla did not start (repeatable; implies --watch-panes; on --tmux-socket, 'default' for your own tmux).", valueName: "name"))
+    var watchSessions: [String] = []
+
+    @Option(help: "Screen rules for --watch-session sessions: claude, codex, aider, gemini or shell.")
+    var watchKind = "claude"
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard leaseSeconds > 0 else { throw ValidationError("--lease-seconds must be positive.") }
@@ -71,7 +77,10 @@ struct HubCommand: AsyncParsableCommand {
             throw ValidationError("--swarm '\(swarm)' must be one topic level: not empty, without '/', '+' or '#'.")
         }
         guard shutdownGraceSeconds >= 0 else { throw ValidationError("--shutdown-grace-seconds must not be negative.") }
-        guard tmuxSocket == nil || watchPanes else { throw ValidationError("--tmux-socket only applies with --watch-panes.") }
+        guard tmuxSocket == nil || watchPanes || !watchSessions.isEmpty else { throw ValidationError("--tmux-socket only applies with --watch-panes.") }
+        guard FleetFile.kinds.contains(watchKind) else {
+            throw ValidationError("--watch-kind must be one of \(FleetFile.kinds.sorted().joined(separator: ", ")).")
+        }
     }
 
     func run() async throws {
@@ -87,8 +96,10 @@ struct HubCommand: AsyncParsableCommand {
             policy: policy,
             tickInterval: Double(tickMs) / 1000,
             synchronousFull: syncFull,
-            watch: watchPanes ? WatchConfiguration(tmux: TmuxConfiguration(socketName: tmuxSocket ?? TmuxConfiguration.defaultSocketName)) : nil
+            watch: watchPanes || !watchSessions.isEmpty ? WatchConfiguration(tmux: TmuxConfiguration(socketName: tmuxSocket ?? TmuxConfiguration.defaultSocketName)) : nil
         )
+        configuration.watch?.adoptSessions = watchSessions
+        configuration.watch?.adoptKind = watchKind
         configuration.mqtt = mqtt.map { MQTTBridgeConfiguration(url: $0, swarm: swarm) }
         let hub: Hub
         let newToken: String?

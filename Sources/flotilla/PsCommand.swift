@@ -11,9 +11,13 @@ struct PsCommand: AsyncParsableCommand {
         commandName: "ps",
         abstract: "List the fleet's agents: pane, pid, state, task, uptime.",
         discussion: """
-            STATE is the live state from the hub at hub.url when it watches the fleet's panes \
-            (`flotilla up` starts it so); otherwise each screen is read once, which cannot tell \
-            settled idle from a pause, nor stuck.
+            For agents registered with the hub at hub.url (`flotilla agent` panes), STATE is the \
+            hub's (idle, assigned, working, draining, offline), TASK the task they hold with its \
+            progress, SEEN when the hub last heard from them. For the others STATE is the live \
+            screen state from that hub when it watches the fleet's panes (`flotilla up` starts \
+            it so); otherwise each screen is read once, which cannot tell settled idle from a \
+            pause, nor stuck. When the hub does not answer within 2 s, ps says so and shows the \
+            screens.
             """
     )
 
@@ -22,14 +26,24 @@ struct PsCommand: AsyncParsableCommand {
     func run() async throws {
         let fleet = try self.fleet.load()
         var rows = try await FleetOptions.run { try await fleet.status() }
-        let live = await Self.liveStates(fleet)
-        if let live {
+        let view = await HubView.fetch(fleet, token: Self.token(for: fleet))
+        if let live = view.screenStates {
             for index in rows.indices where rows[index].alive {
-                if let state = live[rows[index].name] { rows[index].state = state }
+                if let state = live[rows[index].name] {
+                    rows[index].state = state
+                    rows[index].source = "watch"
+                }
             }
         }
-        Console.table(["AGENT", "PANE", "PID", "STATE", "TASK", "UPTIME", "RESTARTS"], rows.map { row in
-            [row.name, row.pane, row.pid.map(String.init) ?? "-", row.state, row.task, row.uptimeSeconds.map(Self.duration) ?? "-", "\(row.restarts)"]
+        let now = Date().timeIntervalSince1970
+        for index in rows.indices {
+            if let agent = view.agents[rows[index].name] { rows[index].merge(hubAgent: agent, tasks: view.tasks, now: now) }
+        }
+        Console.table(["AGENT", "PANE", "PID", "STATE", "TASK", "UPTIME", "RESTARTS", "SEEN"], rows.map { row in
+            [
+                row.name, row.pane, row.pid.map(String.init) ?? "-", row.state, row.task, row.uptimeSeconds.map(Self.duration) ?? "-",
+                "\(row.restarts)", row.lastSeenSeconds.map { Self.duration($0) + " ago" } ?? "-",
+            ]
         })
         // Why an agent exited (and keeps being restarted): its status and last line of output.
         for row in rows where !row.alive || row.lastExit != nil {
@@ -38,24 +52,11 @@ struct PsCommand: AsyncParsableCommand {
             let last = LogTail.last(1, of: fleet.logPath(row.name)).first.map { "; last output: \($0)" } ?? ""
             Console.print("\(row.name): \(status), restarted \(row.restarts) time\(row.restarts == 1 ? "" : "s")\(last)")
         }
-        if live == nil, rows.contains(where: \.alive) {
-            Console.print("(states read once from each screen: no hub watching these panes answered at \(fleet.file.hub.url))")
+        if let problem = view.unreachable {
+            Console.print("(hub at \(fleet.file.hub.url) not reachable: \(problem); states read once from each screen)")
+        } else if view.screenStates == nil, rows.contains(where: { $0.alive && $0.source == "screen" }) {
+            Console.print("(states of agents the hub does not know read once from each screen: no hub watching these panes answered at \(fleet.file.hub.url))")
         }
-    }
-
-    /// Agent name → live screen state, from the fleet's hub when it watches this fleet's socket.
-    static func liveStates(_ fleet: Fleet) async -> [String: String]? {
-        let client = HubClient(baseURL: fleet.file.hub.url, token: token(for: fleet))
-        guard let answer = try? await client.send(.GET, "/api/watch", timeout: .seconds(2)).body,
-              answer["enabled"] == true,
-              answer["socket"]?.stringValue == fleet.tmux.configuration.socketName,
-              let agents = answer["agents"]?.arrayValue
-        else { return nil }
-        var states: [String: String] = [:]
-        for agent in agents {
-            if let name = agent["agent"]?.stringValue, let state = agent["state"]?.stringValue { states[name] = state }
-        }
-        return states
     }
 
     /// `FLOTILLA_TOKEN`, else the admin token of the hub `flotilla up` starts (`hub.data_dir`, by

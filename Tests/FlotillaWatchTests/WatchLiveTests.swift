@@ -73,7 +73,8 @@ import Testing
         let askerCommands = try await hub.get("/api/agents/asker/commands")
         #expect(askerCommands.json["commands"]?.arrayValue?.compactMap { $0["status"]?.stringValue } == ["sent", "queued"])
 
-        // error, then complete (forced: an agent showing an error is not idle).
+        // error, then complete (forced, as a person would after an error; unforced works too: see
+        // CommandQueueLiveTests).
         let failed = try await hub.post("/api/agents/walker/command?wait=30", #"{"text": "/fail"}"#)
         #expect(failed.json["status"] == "sent")
         try await events.wait("agent.error") { !$0.of("walker", "agent.error").isEmpty }

@@ -2,16 +2,19 @@ import FlotillaCore
 import FlotillaStore
 import Hummingbird
 
-/// `/api/agents`, `/api/stats` and `/api/tokens`.
+/// `/api/agents`, `/api/stats` and `/api/tokens`. Agents are one id space: those registered
+/// with the hub and those watched in tmux panes (see ``AgentDirectory``).
 struct FleetRoutes {
     let hub: Hub
+    var watched: WatchedAgents? = nil
 
     func add(to group: RouterGroup<HubRequestContext>) {
+        let directory = AgentDirectory(hub: hub, watched: watched)
         group.get("agents") { _, _ in
-            JSONResponse.make(["agents": .array(hub.agents().map(\.json))])
+            JSONResponse.make(["agents": .array(directory.all())])
         }
         group.get("agents/:id") { _, context in
-            JSONResponse.make(try hub.agent(id: context.parameters.require("id")).json)
+            JSONResponse.make(try directory.agent(context.parameters.require("id")))
         }
         group.get("stats") { _, _ in JSONResponse.make(hub.stats()) }
         group.get("tokens") { _, _ in

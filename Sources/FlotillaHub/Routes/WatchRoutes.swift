@@ -4,7 +4,8 @@ import Hummingbird
 
 /// The watched-agent endpoints of seeds/004, for the fleet's interactive agents in tmux:
 /// `GET /api/watch`, `GET /api/agents/{id}/output`, `POST /api/agents/{id}/command`,
-/// `GET /api/agents/{id}/commands` and `POST /api/agents/{id}/kill`. `{id}` is the fleet
+/// `GET /api/agents/{id}/commands`, `POST /api/agents/{id}/commands/{cid}/cancel` (or `DELETE
+/// /api/agents/{id}/commands/{cid}`) and `POST /api/agents/{id}/kill`. `{id}` is the fleet
 /// agent's name. Without `--watch-panes` they answer 409 `watch_not_enabled`.
 struct WatchRoutes {
     let watched: WatchedAgents?
@@ -21,6 +22,12 @@ struct WatchRoutes {
             let name = try context.parameters.require("id")
             let commands = try require().commands(of: name)
             return JSONResponse.make(["agent": .string(name), "commands": .array(commands.map(Self.json))])
+        }
+        group.post("agents/:id/commands/:command/cancel") { _, context in
+            try await cancel(name: context.parameters.require("id"), command: context.parameters.require("command"))
+        }
+        group.delete("agents/:id/commands/:command") { _, context in
+            try await cancel(name: context.parameters.require("id"), command: context.parameters.require("command"))
         }
         group.post("agents/:id/kill") { request, context in
             try await kill(request, name: context.parameters.require("id"))
@@ -119,6 +126,17 @@ struct WatchRoutes {
             force = value
         }
         return (text, force)
+    }
+
+    /// Cancels a queued command: 200 with the command as it ended (`failed`, error
+    /// `cancelled`); 409 `invalid_state` once its typing started or it finished.
+    private func cancel(name: String, command raw: String) async throws -> Response {
+        let watched = try require()
+        guard let id = Int(raw), id > 0 else {
+            throw FlotillaError(.invalidField, "A command id is a positive whole number, got '\(raw)'.", field: "command")
+        }
+        let view = try await watched.cancel(command: id, of: name)
+        return JSONResponse.make(Self.json(view))
     }
 
     /// Optional body `{"grace": SECONDS}`: time between SIGTERM and SIGKILL (default 3, at most 60).

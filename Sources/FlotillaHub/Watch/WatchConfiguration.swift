@@ -15,6 +15,13 @@ public struct WatchConfiguration: Sendable {
     public var maxCommandBytes: Int
     /// The command audit trail (JSON lines); nil puts it at `<data-dir>/commands.jsonl`.
     public var auditPath: String?
+    /// tmux sessions Flotilla did not start to adopt and watch too (`--watch-session NAME`):
+    /// each scan marks their panes (see `Tmux.adopt(session:kind:)`), so a session that
+    /// appears later is picked up as well. Default none.
+    public var adoptSessions: [String] = []
+    /// The screen rules adopted sessions are read with. Default `claude` (seeds/004 watched
+    /// Claude Code sessions).
+    public var adoptKind = "claude"
 
     public init(
         tmux: TmuxConfiguration = TmuxConfiguration(),

@@ -27,8 +27,13 @@ extension WatchedAgents {
         view(try agent(name))
     }
 
+    /// The watched agent named `name`, else the only watched agent of tmux session `name`.
     func agent(_ name: String) throws(FlotillaError) -> Agent {
-        let (agent, known) = state.withLock { ($0.agents[name], $0.agents.keys.sorted()) }
+        let (agent, known) = state.withLock { state -> (Agent?, [String]) in
+            if let agent = state.agents[name] { return (agent, []) }
+            let inSession = state.agents.values.filter { $0.session == name }
+            return (inSession.count == 1 ? inSession.first : nil, state.agents.keys.sorted())
+        }
         guard let agent else {
             let list = known.isEmpty ? "none" : known.joined(separator: ", ")
             throw FlotillaError(
@@ -59,8 +64,8 @@ extension WatchedAgents {
             }
             return (view(agent), text)
         } catch let error as TmuxError where error.code == .paneNotFound {
-            release(agent: name, pane: agent.pane)
-            throw FlotillaError(.agentNotFound, "Agent '\(name)' is gone: its pane \(agent.pane) no longer exists.", field: "id")
+            release(agent: agent.name, pane: agent.pane)
+            throw FlotillaError(.agentNotFound, "Agent '\(agent.name)' is gone: its pane \(agent.pane) no longer exists.", field: "id")
         }
     }
 
@@ -73,14 +78,14 @@ extension WatchedAgents {
     public func kill(_ name: String, grace: Duration) async throws -> (pane: String, killed: [Int32]) {
         let agent = try agent(name)
         guard let info = try await tmux.paneInfo(agent.pane) else {
-            release(agent: name, pane: agent.pane)
-            throw FlotillaError(.agentNotFound, "Agent '\(name)' is gone: its pane \(agent.pane) no longer exists.", field: "id")
+            release(agent: agent.name, pane: agent.pane)
+            throw FlotillaError(.agentNotFound, "Agent '\(agent.name)' is gone: its pane \(agent.pane) no longer exists.", field: "id")
         }
         _ = try? await tmux.run(["set-option", "-p", "-u", "-t", info.id, "@flotilla_agent"])
-        release(agent: name, pane: info.id)
+        release(agent: agent.name, pane: info.id)
         let killed = await tmux.terminate([info], grace: grace)
         _ = try? await tmux.killPane(info.id)
-        hub.recordObservation("agent.killed", agentID: name, data: [
+        hub.recordObservation("agent.killed", agentID: agent.name, data: [
             "pane": .string(info.id),
             "sigkill": .array(killed.sorted().map { .int(Int64($0)) }),
         ])

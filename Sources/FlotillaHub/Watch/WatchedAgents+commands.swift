@@ -27,7 +27,7 @@ extension WatchedAgents {
     public func submit(_ text: String, force: Bool, to name: String) throws(FlotillaError) -> CommandView {
         let agent = try agent(name)
         let job = CommandJob(
-            id: audit.nextID(), agent: name, pane: agent.pane, classifier: agent.target.classifier, text: text, force: force,
+            id: audit.nextID(), agent: agent.name, pane: agent.pane, classifier: agent.target.classifier, text: text, force: force,
             queuedAt: Date().timeIntervalSince1970
         )
         state.withLock { $0.pending[job.id] = job }
@@ -39,7 +39,8 @@ extension WatchedAgents {
     }
 
     /// Agent `name`'s commands, oldest first: the audit trail, then those still queued.
-    public func commands(of name: String) throws(FlotillaError) -> [CommandView] {
+    public func commands(of requested: String) throws(FlotillaError) -> [CommandView] {
+        let name = (try? agent(requested))?.name ?? requested
         let finished = audit.records(agent: name)
         let (watched, pending) = state.withLock { state in
             (state.agents[name] != nil, state.pending.values.filter { $0.agent == name })
@@ -86,16 +87,33 @@ extension WatchedAgents {
         if case .waiting(_, let continuation) = waiter { continuation.resume() }
     }
 
-    /// Types one queued command (in its session's task) and wakes whoever waits on it.
+    /// Types one queued command (in its session's task) and wakes whoever waits on it. A
+    /// cancel through the API ends the typing task while the command still waits.
     func execute(_ job: CommandJob, queue: CommandQueue) async {
-        do {
-            _ = try await queue.send(job.text, to: job.pane, agent: job.agent, classifier: job.classifier, force: job.force, id: job.id)
-        } catch {
-            // Only cancellation gets here (the hub is stopping): the command still ends in the
-            // trail and the event log, as failed.
+        let typed = await withTaskGroup(of: CommandRecord?.self) { group -> CommandRecord? in
+            group.addTask {
+                try? await queue.send(
+                    job.text, to: job.pane, agent: job.agent, classifier: job.classifier, force: job.force, id: job.id, ticket: job.ticket
+                )
+            }
+            group.addTask {
+                await job.ticket.cancelled()
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            var typed = first
+            for await record in group where typed == nil { typed = record }
+            return typed
+        }
+        if typed == nil {
+            // Cancelled before its first key: through the API, or because the hub is stopping.
+            // It still ends in the trail and the event log, as failed.
             var record = Self.queuedRecord(job)
             record.errorCode = "cancelled"
-            record.errorMessage = "the hub stopped before the command was typed"
+            record.errorMessage = job.ticket.current == .cancelled
+                ? "cancelled while queued, before anything was typed"
+                : "the hub stopped before the command was typed"
             record.finishedAt = Date().timeIntervalSince1970
             audit.append(record)
             self.record(.command(record))
@@ -110,6 +128,25 @@ extension WatchedAgents {
             return woken
         }
         for continuation in woken { continuation.resume() }
+    }
+
+    /// Cancels agent `name`'s queued command `id` and returns it as it ended (failed,
+    /// `cancelled`). Refused (`invalid_state`) once its typing started or it finished.
+    public func cancel(command id: Int, of requested: String) async throws(FlotillaError) -> CommandView {
+        let name = (try? agent(requested))?.name ?? requested
+        guard let job = state.withLock({ $0.pending[id] }), job.agent == name else {
+            if let done = audit.records(agent: name).last(where: { $0.id == id }) {
+                throw FlotillaError(
+                    .invalidState, "Command \(id) already finished (\(done.outcome.rawValue)); only a queued command can be cancelled.", field: "id"
+                )
+            }
+            throw FlotillaError(.notFound, "Agent '\(name)' has no command \(id); list them with GET /api/agents/\(name)/commands.", field: "id")
+        }
+        guard job.ticket.cancel() else {
+            throw FlotillaError(.invalidState, "Command \(id) is being typed into the pane now and can no longer be cancelled.", field: "id")
+        }
+        await waitForCommand(id, timeout: .seconds(10))
+        return command(id: id) ?? CommandView(record: Self.queuedRecord(job), queued: true)
     }
 
     static func queuedRecord(_ job: CommandJob) -> CommandRecord {

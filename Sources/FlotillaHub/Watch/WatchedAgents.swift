@@ -39,6 +39,8 @@ public final class WatchedAgents: Service, Sendable {
         var text: String
         var force: Bool
         var queuedAt: Double
+        /// Cancels it while it waits (`POST /api/agents/{id}/commands/{cid}/cancel`).
+        var ticket = CommandTicket()
     }
 
     struct SessionHandle: Sendable {
@@ -93,6 +95,10 @@ public final class WatchedAgents: Service, Sendable {
     /// Scans the socket once: starts a task for each new session, tells every session which
     /// agent panes it has, and ends the tasks of sessions that are gone.
     private func discover(into group: inout TaskGroup<Void>) async {
+        for session in configuration.adoptSessions {
+            // Missing sessions are fine: they are adopted once they exist.
+            _ = try? await tmux.adopt(session: session, kind: configuration.adoptKind)
+        }
         let panes: [FleetPane]
         do {
             panes = try await tmux.fleetPanes()

@@ -13,6 +13,11 @@ extension Fleet {
         public var restarts: Int
         /// The exit status the supervisor last saw, when the agent has exited before.
         public var lastExit: Int? = nil
+        /// Where STATE comes from: `screen` (read once off the pane), `watch` (the hub watching
+        /// the panes) or `hub` (the agent registered with the hub).
+        public var source = "screen"
+        /// Seconds since the hub last heard from the agent, when the hub knows it.
+        public var lastSeenSeconds: Int?
     }
 
     /// Every agent of the fleet file with its pane, process, screen state, task and uptime.

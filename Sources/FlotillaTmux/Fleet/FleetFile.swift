@@ -123,7 +123,7 @@ public struct FleetFile: Sendable, Hashable {
         return fleet
     }
 
-    static let kinds: Set<String> = ["claude", "codex", "aider", "gemini", "shell"]
+    public static let kinds: Set<String> = ["claude", "codex", "aider", "gemini", "shell"]
 
     static func parseAgent(_ value: Any, path: String) throws -> AgentSpec {
         var reader = try FieldReader(value, path: path)

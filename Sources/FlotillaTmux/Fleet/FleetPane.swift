@@ -9,12 +9,16 @@ public struct FleetPane: Sendable, Hashable {
     public var pane: PaneInfo
     /// The fleet file of the pane's session, when the session names one.
     public var fleetFile: String?
+    /// The screen-rules kind of an adopted pane (pane option `@flotilla_kind`, set by
+    /// ``Tmux/adopt(session:kind:)``).
+    public var kind: String?
 
     public var session: String { pane.sessionName }
 
     /// The monitor target for this pane: kind, rules, auto-approve policy and task spec from
     /// the fleet file. Without a readable fleet file (or an agent it no longer lists), the pane
-    /// is read with the `shell` rules and nothing is approved.
+    /// is read with its `@flotilla_kind` rules (an adopted session), else the `shell` rules, and
+    /// nothing is approved.
     public func monitorTarget() throws -> PaneMonitor.Target {
         if let fleetFile, let file = try? FleetFile.load(path: fleetFile),
            let agent = try file.expandedAgents().first(where: { $0.name == self.agent }) {
@@ -26,7 +30,7 @@ public struct FleetPane: Sendable, Hashable {
                 taskSpec: agent.spec.taskSpec.map(file.resolve)
             )
         }
-        return PaneMonitor.Target(agent: agent, pane: pane.id, classifier: try ScreenClassifier(kind: "shell"))
+        return PaneMonitor.Target(agent: agent, pane: pane.id, classifier: try ScreenClassifier(kind: kind ?? "shell"))
     }
 }
 
@@ -42,7 +46,12 @@ extension Tmux {
                 let path = output.flatMap { $0.succeeded ? $0.standardOutput.trimmingWhitespace() : nil }
                 files[pane.sessionName] = .some(path?.isEmpty == false ? path : nil)
             }
-            result.append(FleetPane(agent: pane.agentName!, pane: pane, fleetFile: files[pane.sessionName] ?? nil))
+            var found = FleetPane(agent: pane.agentName!, pane: pane, fleetFile: files[pane.sessionName] ?? nil)
+            if found.fleetFile == nil, let output = try? await execute(["show-options", "-p", "-v", "-t", pane.id, "@flotilla_kind"]), output.succeeded {
+                let kind = output.standardOutput.trimmingWhitespace()
+                found.kind = kind.isEmpty ? nil : kind
+            }
+            result.append(found)
         }
         return result
     }

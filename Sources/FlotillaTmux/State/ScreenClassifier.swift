@@ -14,6 +14,17 @@ public struct ScreenClassifier: Sendable {
         public var hasInputBox: Bool
         /// The text sitting in the input box (placeholders removed); empty when none.
         public var inputText: String
+
+        /// Whether a prompt typed now would be taken: the agent is idle, or it shows an error or
+        /// a finished task with its input box on screen (it waits for the next prompt; typing
+        /// is how a person gets it going again).
+        public var acceptsInput: Bool {
+            switch state {
+            case .idle?: true
+            case .error?, .complete?: hasInputBox
+            default: false
+            }
+        }
     }
 
     private struct CompiledRule: @unchecked Sendable {

@@ -37,15 +37,21 @@ public struct SafeTyper: Sendable {
     ///   - skipTyping: the text already sits in the input box (a retry after a failed submit):
     ///     only press Enter.
     public func type(_ text: String, into pane: String, classifier: ScreenClassifier, force: Bool = false, skipTyping: Bool = false) async throws -> Outcome {
-        let tmux = screen.tmux
-        if let info = try await tmux.paneInfo(pane) {
-            if info.isDead { throw TmuxError(.paneNotFound, "pane \(pane) has no running program") }
-            if info.inMode { try await tmux.leaveMode(pane) }
-        } else {
-            throw TmuxError(.paneNotFound, "no pane \(pane)")
-        }
+        var ready: ScreenClassifier.Reading?
         if !force && !skipTyping {
-            let ready = try await waitUntilIdle(pane, classifier: classifier, timeout: configuration.readyTimeout)
+            try await prepare(pane)
+            ready = try await waitUntilIdle(pane, classifier: classifier, timeout: configuration.readyTimeout)
+        }
+        return try await typeNow(text, into: pane, classifier: classifier, ready: ready, skipTyping: skipTyping)
+    }
+
+    /// Types `text` into `pane` and submits it without waiting for the agent.
+    /// - Parameter ready: the reading that found the agent ready, when the caller waited for
+    ///   it (leftover text in its input box is cleared first); nil types as forced.
+    public func typeNow(_ text: String, into pane: String, classifier: ScreenClassifier, ready: ScreenClassifier.Reading?, skipTyping: Bool = false) async throws -> Outcome {
+        let tmux = screen.tmux
+        try await prepare(pane)
+        if let ready, !skipTyping {
             if !ready.inputText.isEmpty {
                 guard !classifier.clearKeys.isEmpty else {
                     throw TmuxError(.agentBusy, "pane \(pane) has unsent text in its input box")
@@ -86,8 +92,16 @@ public struct SafeTyper: Sendable {
         throw TmuxError(.notSubmitted, "pane \(pane): the text still sits in the input box after \(configuration.maxEnterPresses) Enter presses")
     }
 
-    /// Waits until `pane` looks idle and its screen has been quiet for the settle time; returns
-    /// that reading. Throws ``TmuxError/Code/timedOut`` after `timeout`.
+    /// Fails when `pane` is gone or dead; leaves copy mode, which would swallow the keys.
+    public func prepare(_ pane: String) async throws {
+        guard let info = try await screen.tmux.paneInfo(pane) else { throw TmuxError(.paneNotFound, "no pane \(pane)") }
+        if info.isDead { throw TmuxError(.paneNotFound, "pane \(pane) has no running program") }
+        if info.inMode { try await screen.tmux.leaveMode(pane) }
+    }
+
+    /// Waits until `pane` is ready for input (idle, or showing an error or a finished task at
+    /// its input box: see ``ScreenClassifier/Reading/acceptsInput``) and its screen has been
+    /// quiet for the settle time; returns that reading. Throws ``TmuxError/Code/timedOut`` after `timeout`.
     public func waitUntilIdle(_ pane: String, classifier: ScreenClassifier, timeout: Duration) async throws -> ScreenClassifier.Reading {
         let start = ContinuousClock.now
         var lastScreen: String?
@@ -101,10 +115,10 @@ public struct SafeTyper: Sendable {
             // With control mode, `%output` says exactly when the pane last printed; without it,
             // only screens we captured ourselves can show a change.
             let quietSince = screen.control != nil ? (screen.lastOutput(pane) ?? start) : lastChange
-            return reading.state == .idle && now - quietSince >= configuration.settle
+            return reading.acceptsInput && now - quietSince >= configuration.settle
         }
         guard result.matched else {
-            throw TmuxError(.timedOut, "pane \(pane) did not become idle (last seen: \(result.reading.state?.rawValue ?? "unknown"))")
+            throw TmuxError(.timedOut, "pane \(pane) did not become ready for input (last seen: \(result.reading.state?.rawValue ?? "unknown"))")
         }
         return result.reading
     }

@@ -11,7 +11,9 @@ hostile, like the real thing under fast input:
 Every submitted prompt is appended to --record as one JSON line {"text": ...}.
 
 Prompts steer it: "/approve ..." asks for approval, then works; "/test ..." runs "tests";
-"/read ..." reads; "/fail" shows an API error; "/done" says the task is complete.
+"/read ..." reads; "/fail" shows an API error; "/done" says the task is complete; "/hold" leaves a busy-looking
+line on screen ("esc to interrupt") while it is in fact idle and takes input: a screen that never
+reads ready, like an agent whose status line lies.
 """
 import argparse, json, os, select, signal, sys, termios, time, tty
 
@@ -111,6 +113,9 @@ def submit(text):
     elif word == "/fail":
         notice = "API Error: 500 {\"type\":\"error\",\"error\":{\"type\":\"api_error\"}}"
         start_busy("Thinking", "", ph / 2)
+    elif word == "/hold":
+        start_busy("Thinking", "", args.busy)
+        notice = "✻ Stalled… (esc to interrupt)"
     elif word == "/done":
         start_busy("Thinking", "", ph / 2)
         notice = "Task complete: all checks pass."

@@ -88,16 +88,19 @@ struct WatchHub: Sendable {
         stuckAfter: Duration = .seconds(300),
         typing: TypingConfiguration = WatchHub.typing,
         maxCommandBytes: Int = 64 * 1024,
+        adopt: [String] = [],
         _ body: @escaping @Sendable (WatchHub) async throws -> Value
     ) async throws -> Value {
         let directory = NSTemporaryDirectory() + "flotilla-watch-hub-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let watch = socket.map {
-            WatchConfiguration(
+            var watch = WatchConfiguration(
                 tmux: TmuxConfiguration(socketName: $0), discoveryInterval: .milliseconds(200),
                 tracking: .init(settle: .milliseconds(150), stuckAfter: stuckAfter), typing: typing, maxCommandBytes: maxCommandBytes
             )
+            watch.adoptSessions = adopt
+            return watch
         }
         let configuration = HubConfiguration(port: 0, dataDirectory: directory, tickInterval: 0.05, watch: watch)
         var logger = Logger(label: "test.watch-hub")

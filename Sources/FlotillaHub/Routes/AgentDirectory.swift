@@ -1,0 +1,55 @@
+import FlotillaCore
+import FlotillaTmux
+
+/// One id space for agents, whether the hub or a tmux pane knows them (seeds/004's
+/// `/api/agents/:session`): an agent registered with the hub (`flotilla agent`) shows its
+/// scheduler view, plus `screen` when its pane is watched too; an agent only watched in a pane
+/// (an interactive TUI, an adopted session) shows its screen state. A watched agent also answers
+/// to its tmux session's name when the session holds only it.
+struct AgentDirectory {
+    let hub: Hub
+    let watched: WatchedAgents?
+
+    /// Every agent: the hub's first (by id), then those only watched in panes.
+    func all() -> [JSONValue] {
+        let registered = hub.agents()
+        let views = watched?.agents() ?? []
+        let byName = Dictionary(views.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let known = Set(registered.map(\.registration.id))
+        return registered.map { Self.json($0, screen: byName[$0.registration.id]) }
+            + views.filter { !known.contains($0.name) }.map(Self.json(pane:))
+    }
+
+    /// Agent `id`: a hub agent id, a watched agent's name, or a watched session's name.
+    func agent(_ id: String) throws(FlotillaError) -> JSONValue {
+        let view = try? watched?.view(of: id)
+        if let slot = try? hub.agent(id: id) { return Self.json(slot, screen: view) }
+        if let view {
+            if view.name != id, let slot = try? hub.agent(id: view.name) { return Self.json(slot, screen: view) }
+            return Self.json(pane: view)
+        }
+        let message = watched == nil
+            ? "No agent has id '\(id)': none is registered with this hub (and it does not watch tmux panes)."
+            : "No agent has id '\(id)': none is registered with this hub or watched in a tmux pane on socket '\(watched!.tmux.configuration.socketName)'."
+        throw FlotillaError(.agentNotFound, message, field: "id")
+    }
+
+    static func json(_ slot: AgentSlot, screen: WatchedAgents.AgentView?) -> JSONValue {
+        guard case .object(var out) = slot.json else { return slot.json }
+        out["source"] = "hub"
+        out["screen"] = screen.map(WatchRoutes.json) ?? .null
+        out["session"] = screen.map { .string($0.session) } ?? .null
+        return .object(out)
+    }
+
+    /// A pane-only agent in seeds/004's shape (`session`, `state`, `progress` in percent).
+    static func json(pane view: WatchedAgents.AgentView) -> JSONValue {
+        [
+            "id": .string(view.name), "source": "pane", "session": .string(view.session), "pane": .string(view.pane),
+            "kind": .string(view.kind), "state": .string(view.state.rawValue),
+            "since": view.since.map { .string(Timestamp.iso8601($0)) } ?? .null,
+            "progress": view.progress.map { .int(Int64($0.percent)) } ?? .null,
+            "screen": WatchRoutes.json(view),
+        ]
+    }
+}

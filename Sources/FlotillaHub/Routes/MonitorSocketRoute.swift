@@ -1,0 +1,114 @@
+import FlotillaCore
+import FlotillaStore
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOWebSocket
+import ServiceLifecycle
+import Synchronization
+
+/// seeds/004's event WebSocket at the root (`ws://HOST:PORT/`, where the monitor served it):
+/// the watched agents' events as ``MonitorMessage``s, live, after a `connected` greeting.
+///
+/// Admin token in `Authorization: Bearer …`, or `?token=…` for clients that cannot set headers
+/// (a browser's `new WebSocket(url)`). `?since=SEQ` first replays the log after SEQ. Messages
+/// from the client: `{"type":"ping"}` → `{"type":"pong"}`; `{"type":"subscribe","sessions":[…]}`
+/// keeps only those agents' events (an empty list: all).
+struct MonitorSocketRoute {
+    let hub: Hub
+
+    func add(to router: Router<HubRequestContext>) {
+        let hub = self.hub
+        router.ws("") { request, _ in
+            let token = request.uri.queryParameters["token"].map { "Bearer " + String($0) }
+            let identity = try hub.tokens.authenticate(header: request.headers[.authorization] ?? token)
+            guard identity.isAdmin else {
+                throw FlotillaError(.forbidden, "The event WebSocket needs an admin token; agent tokens may only connect to /ws.")
+            }
+            if let raw = request.uri.queryParameters["since"], Int64(raw) == nil {
+                throw FlotillaError(.invalidField, "'since' must be an event sequence number, got '\(raw)'.", field: "since")
+            }
+            // A plain GET of the root is not a WebSocket client: 405, as the monitor answered.
+            guard request.headers[.upgrade]?.lowercased() == "websocket" else { return .dontUpgrade }
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            let since = context.request.uri.queryParameters["since"].flatMap { Int64($0) }
+            let sessions = SessionFilter()
+            let live = hub.events.subscribe { MonitorMessage.seedName(of: $0.type) != nil }
+            let greeting: JSONValue = [
+                "type": "connected", "message": "Connected to the Flotilla hub's agent monitor events",
+                "timestamp": .int(Int64((Timestamp.now() * 1000).rounded())), "seq": .int(hub.events.lastSeq),
+            ]
+            try await outbound.write(.text(greeting.jsonString))
+            await withGracefulShutdownHandler {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        do {
+                            try await Self.send(since: since, live: live, hub: hub, outbound: outbound) { event in
+                                sessions.keeps(event)
+                            }
+                        } catch {
+                            context.logger.debug("monitor socket ended: \(error)")
+                        }
+                    }
+                    group.addTask {
+                        do {
+                            for try await message in inbound.messages(maxSize: 64 * 1024) {
+                                guard case .text(let text) = message, let json = try? JSONValue.parse(text) else { continue }
+                                switch json["type"]?.stringValue {
+                                case "ping":
+                                    let pong: JSONValue = ["type": "pong", "timestamp": .int(Int64((Timestamp.now() * 1000).rounded()))]
+                                    try await outbound.write(.text(pong.jsonString))
+                                case "subscribe":
+                                    let names = json["sessions"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                                    sessions.set(names)
+                                default:
+                                    break
+                                }
+                            }
+                        } catch {
+                            context.logger.debug("monitor socket reader ended: \(error)")
+                        }
+                    }
+                    await group.next()
+                    group.cancelAll()
+                }
+            } onGracefulShutdown: {
+                hub.events.finishAll()
+            }
+        }
+    }
+
+    /// The agents a client subscribed to (`subscribe`); none means all.
+    final class SessionFilter: Sendable {
+        private let names = Mutex<Set<String>>([])
+
+        func set(_ list: [String]) { names.withLock { $0 = Set(list) } }
+
+        func keeps(_ event: EventRecord) -> Bool {
+            let wanted = names.withLock { $0 }
+            return wanted.isEmpty || event.agentID.map(wanted.contains) == true
+        }
+    }
+
+    /// Replays the log after `since` (when given), then forwards live events.
+    static func send(
+        since: Int64?, live: AsyncStream<EventRecord>, hub: Hub, outbound: WebSocketOutboundWriter, keep: @Sendable (EventRecord) -> Bool
+    ) async throws {
+        var last = since ?? hub.events.lastSeq
+        if since != nil {
+            while true {
+                let page = try await hub.store.events(after: last, limit: 1000)
+                for event in page where keep(event) {
+                    if let message = MonitorMessage.json(event) { try await outbound.write(.text(message.jsonString)) }
+                }
+                if let newest = page.last { last = newest.seq }
+                if page.count < 1000 { break }
+            }
+        }
+        for await event in live where event.seq > last && keep(event) {
+            last = event.seq
+            if let message = MonitorMessage.json(event) { try await outbound.write(.text(message.jsonString)) }
+        }
+    }
+}

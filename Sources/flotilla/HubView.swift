@@ -1,0 +1,65 @@
+import FlotillaClient
+import FlotillaCore
+import FlotillaTmux
+import NIOCore
+
+/// What the fleet's hub knows about its agents, for `flotilla ps`: fetched with short timeouts,
+/// so a hub that is down or hanging costs ps at most a few seconds and one line of output.
+struct HubView: Sendable {
+    /// Agents registered with the hub (`GET /api/agents`), by id.
+    var agents: [String: JSONValue] = [:]
+    /// Tasks those agents hold, by id.
+    var tasks: [String: JSONValue] = [:]
+    /// Live screen states by agent name, when the hub watches this fleet's panes.
+    var screenStates: [String: String]?
+    /// Why the hub could not be asked, when it could not.
+    var unreachable: String?
+
+    static let timeout: TimeAmount = .seconds(2)
+
+    static func fetch(_ fleet: Fleet, token: String?) async -> HubView {
+        let client = HubClient(baseURL: fleet.file.hub.url, token: token)
+        var view = HubView()
+        async let watch = try? client.send(.GET, "/api/watch", timeout: timeout).body
+        let agents: [JSONValue]
+        do {
+            agents = try await client.send(.GET, "/api/agents", timeout: timeout).body["agents"]?.arrayValue ?? []
+        } catch let failure as HubClient.Failure {
+            view.unreachable = "\(failure.code): \(failure.message)"
+            _ = await watch
+            return view
+        } catch {
+            view.unreachable = Self.describe(error)
+            _ = await watch
+            return view
+        }
+        for agent in agents {
+            if let id = agent["id"]?.stringValue { view.agents[id] = agent }
+        }
+        if let answer = await watch, answer["enabled"] == true,
+           answer["socket"]?.stringValue == fleet.tmux.configuration.socketName {
+            var states: [String: String] = [:]
+            for agent in answer["agents"]?.arrayValue ?? [] {
+                if let name = agent["agent"]?.stringValue, let state = agent["state"]?.stringValue { states[name] = state }
+            }
+            view.screenStates = states
+        }
+        let held = Set(agents.flatMap { $0["held"]?.arrayValue?.compactMap(\.stringValue) ?? [] })
+        await withTaskGroup(of: (String, JSONValue?).self) { group in
+            for id in held {
+                group.addTask { (id, try? await client.send(.GET, "/api/tasks/\(id.pathSegment)", timeout: timeout).body) }
+            }
+            for await (id, task) in group { view.tasks[id] = task }
+        }
+        return view
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.localizedCaseInsensitiveContains("refused") { return "connection refused" }
+        if text.localizedCaseInsensitiveContains("deadline") || text.localizedCaseInsensitiveContains("timeout") {
+            return "no answer within 2 s"
+        }
+        return text
+    }
+}

@@ -1,0 +1,104 @@
+import FlotillaClient
+import FlotillaCore
+import FlotillaHub
+import FlotillaTmux
+import Foundation
+import Testing
+
+/// seeds/004's users: a tmux session Flotilla did not start is adopted (`flotilla
+/// watch-session`, or the hub's `--watch-session`) and watched; `/api/agents/{id}` answers for
+/// pane agents, by agent or session name; the seven events come over the root WebSocket with
+/// the seed's names.
+@Suite struct MonitorSocketTests {
+    static let agents = """
+          - {name: walker, command: '\(Fixture.fakeAgentCommand())', kind: claude}
+        """
+
+    @Test func adoptedSessionsAreWatchedAnsweredForAndStreamedWithTheSeedsEventNames() async throws {
+        try await TestFleet.with(agents: Self.agents) { fleet in
+            let tmux = fleet.fleet.tmux
+            // The seed's users start their agents themselves: `tmux new -s my-task …`.
+            for session in ["my-task", "late-task"] {
+                try await tmux.run([
+                    "new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", fleet.directory, "-e", "FLOTILLA_AGENT_NAME=\(session)",
+                    Fixture.fakeAgentCommand(),
+                ])
+            }
+            let adopted = try await UpWatchTests.flotilla(["watch-session", "my-task", "--socket", fleet.socket])
+            #expect(adopted.status == 0 && adopted.output.contains("as my-task"), "\(adopted.output)")
+
+            try await WatchHub.run(socket: fleet.socket, adopt: ["late-task"]) { hub in
+                let socket = MonitorSocket()
+                try await socket.connect(url: "ws://127.0.0.1:\(hub.port)/?token=\(hub.adminToken)") {
+                    try await Self.exercise(hub: hub, socket: socket, fleet: fleet)
+                }
+                // Seeds' message shapes: the greeting first, every event with the seed's fields.
+                #expect(socket.all.first?["type"] == "connected")
+                let changes = socket.events("state_change", session: "my-task")
+                #expect(changes.contains { $0["state"] == "idle" && $0["pane"]?.stringValue?.hasPrefix("%") == true && $0["timestamp"]?.intValue != nil })
+
+                // No token, a wrong one: refused before any upgrade.
+                await #expect(throws: (any Error).self) {
+                    try await MonitorSocket().connect(url: "ws://127.0.0.1:\(hub.port)/") {}
+                }
+                for token in [nil, "flt_nope_nope"] {
+                    let (status, text) = try await HubClient(baseURL: "http://127.0.0.1:\(hub.port)", token: token).raw(.GET, "/")
+                    #expect(status == 401 && text.contains("unauthorized"), "\(text)")
+                }
+                let plain = try await hub.get("/")
+                #expect(plain.status == 405, "a plain GET of the WebSocket path")
+            }
+
+            let released = try await UpWatchTests.flotilla(["watch-session", "my-task", "--socket", fleet.socket, "--stop"])
+            #expect(released.status == 0 && released.output.contains("stopped watching my-task"), "\(released.output)")
+            #expect(try await tmux.fleetPanes().map(\.agent).sorted() == ["late-task", "walker"])
+        }
+    }
+
+    static func exercise(hub: WatchHub, socket: MonitorSocket, fleet: TestFleet) async throws {
+        let found = try await UpWatchTests.eventually("the adopted sessions watched and idle") {
+            let agents = try await hub.get("/api/agents").json["agents"]?.arrayValue ?? []
+            return Set(agents.filter { $0["state"] == "idle" }.compactMap { $0["id"]?.stringValue }) == ["my-task", "late-task", "walker"]
+        }
+        #expect(found)
+
+        // One id space: a pane agent answers by its name, and by its tmux session's.
+        let byName = try await hub.get("/api/agents/my-task")
+        #expect(byName.status == 200 && byName.json["source"] == "pane" && byName.json["session"] == "my-task" && byName.json["state"] == "idle", "\(byName.json)")
+        #expect(byName.json["kind"] == "claude" && byName.json["progress"] == .null)
+        let bySession = try await hub.get("/api/agents/fleet")
+        #expect(bySession.status == 200 && bySession.json["id"] == "walker", "\(bySession.json)")
+        let unknown = try await hub.get("/api/agents/nobody")
+        #expect(unknown.status == 404 && unknown.json["error"]?["code"] == "agent_not_found", "\(unknown.json)")
+
+        // Commands to an adopted agent, and its events on the socket with the seed's names.
+        socket.send(#"{"type":"ping"}"#)
+        let sent = try await hub.post("/api/agents/my-task/command?wait=20", #"{"command": "/fail"}"#)
+        #expect(sent.json["status"] == "sent", "\(sent.json)")
+        try await socket.wait("command_sent, state_change and agent_error for my-task") { socket in
+            socket.events("command_sent", session: "my-task").contains { $0["command"] == "/fail" && $0["jobId"] == sent.json["id"] }
+                && socket.events("state_change", session: "my-task").contains { $0["state"] == "error" }
+                && !socket.events("agent_error", session: "my-task").isEmpty
+                && socket.all.contains { $0["type"] == "pong" }
+        }
+        #expect(Fixture.recorded(fleet.directory + "/rec-my-task.jsonl") == ["/fail"])
+        let done = try await hub.post("/api/agents/late-task/command?wait=20", #"{"text": "/done"}"#)
+        #expect(done.json["status"] == "sent", "\(done.json)")
+        try await socket.wait("agent_complete for late-task") { !$0.events("agent_complete", session: "late-task").isEmpty }
+
+        // `subscribe` keeps one session's events only.
+        // The hub reads a socket's messages in order: the pong after the subscription says it holds.
+        let pongs = socket.all.filter { $0["type"] == "pong" }.count
+        socket.send(#"{"type":"subscribe","sessions":["walker"]}"#)
+        socket.send(#"{"type":"ping"}"#)
+        try await socket.wait("the pong after subscribing") { $0.all.filter { $0["type"] == "pong" }.count > pongs }
+        let before = socket.all.count
+        let quiet = try await hub.post("/api/agents/my-task/command?wait=20", #"{"text": "still here"}"#)
+        #expect(quiet.json["status"] == "sent")
+        let walked = try await hub.post("/api/agents/walker/command?wait=20", #"{"text": "hello walker"}"#)
+        #expect(walked.json["status"] == "sent")
+        try await socket.wait("walker's command_sent") { !$0.events("command_sent", session: "walker").isEmpty }
+        #expect(socket.all.dropFirst(before).allSatisfy { $0["session"] == "walker" })
+        #expect(Fixture.recorded(fleet.directory + "/rec-my-task.jsonl") == ["/fail", "still here"])
+    }
+}
