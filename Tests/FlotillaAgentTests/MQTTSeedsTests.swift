@@ -112,6 +112,19 @@ import Testing
                 #expect(words["priority"] == "high")
                 #expect(words["type"] == "code.generate")
 
+                // A bare request on code/review: its id makes a redelivery the same task.
+                let review = #"{"id":"review-1","payload":{"pr":12}}"#
+                try await Self.publish(review, on: "code/review", broker: broker, swarm: swarm)
+                try await Self.publish(review, on: "code/review", broker: broker, swarm: swarm)
+                try await eventually("both copies of the request answered") {
+                    recorder.messages(on: "tasks/accepted").filter { $0["payload"]?["ref"] == "review-1" }.count == 2
+                }
+                let reviews = recorder.messages(on: "tasks/accepted").filter { $0["payload"]?["ref"] == "review-1" }
+                #expect(Set(reviews.compactMap { $0["payload"]?["tasks"]?.arrayValue?.first?["task_id"]?.stringValue }).count == 1)
+                let reviewTask = try await client.task(try #require(Self.accepted(recorder, ref: "review-1")))
+                #expect(reviewTask["type"] == "code.review")
+                #expect(reviewTask["payload"]?["pr"] == 12)
+
                 // A TTL of 1 s on a task no agent can take: it ends expired.
                 try await Self.publish(#"{"id":"ttl-1","timestamp":"2026-02-22T19:00:00Z","agent_id":"sheri-ml-02","type":"database.backup","payload":{},"metadata":{"priority":"high","retry_count":0,"ttl":1}}"#, on: "tasks/new", broker: broker, swarm: swarm)
                 try await eventually("the TTL task accepted") { Self.accepted(recorder, ref: "ttl-1") != nil }
