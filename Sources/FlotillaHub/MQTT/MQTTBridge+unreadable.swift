@@ -1,6 +1,7 @@
 import FlotillaCore
 import Logging
 import MQTT
+import NIOCore
 
 extension MQTTBridge {
     /// Reads an agent-topic message as an envelope. seeds/000's agents leave `type` out and let
@@ -10,6 +11,8 @@ extension MQTTBridge {
     /// stable code and `ref` = its id (when it had one) goes to the sender's inbox when it named
     /// itself, else to `{swarm}/tasks/rejected`. Returns nil then.
     func readEnvelope(_ message: MQTTMessage, client: MQTTClient) async -> Envelope? {
+        // An empty message is how MQTT clears a retained one (an old status): nothing was said.
+        guard message.payload.readableBytes > 0 else { return nil }
         var json: JSONValue?
         do {
             var parsed = try JSONValue.parse(message.payloadString)
