@@ -138,10 +138,12 @@ import Testing
                 try await Self.publish("{not json", on: "agents/heartbeat", broker: broker, swarm: swarm)
                 try await Self.publish(#"{"id":"hb-bad","agent_id":"test-agent-01","type":"bogus","payload":{}}"#, on: "agents/heartbeat", broker: broker, swarm: swarm)
                 try await Self.publish(#"{"id":"nl-bad","task":"","priority":"high"}"#, on: "tasks/new", broker: broker, swarm: swarm)
+                try await Self.publish(#"{"id":"hb-anon","timestamp":"2026-02-22T19:42:40.710Z","role":"testing","payload":{"status":"alive"}}"#, on: "agents/heartbeat", broker: broker, swarm: swarm)
                 try await eventually("each unreadable message answered") {
                     let rejected = recorder.messages(on: "tasks/rejected")
                     return rejected.contains { $0["payload"]?["code"] == "malformed_json" }
                         && rejected.contains { $0["payload"]?["ref"] == "nl-bad" && $0["payload"]?["field"] == "task" }
+                        && rejected.contains { $0["payload"]?["ref"] == "hb-anon" && $0["payload"]?["code"] == "missing_field" && $0["payload"]?["field"] == "agent_id" }
                         && recorder.messages(on: "agents/test-agent-01/inbox").contains { $0["type"] == "error" && $0["payload"]?["ref"] == "hb-bad" && $0["payload"]?["code"] == "invalid_field" }
                 }
             }
