@@ -91,6 +91,10 @@ import Testing
         let swarm = MQTTFleetTests.swarm()
         try await LiveHub.run(mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm)) { _, client in
             try await SwarmRecorder.run(broker, swarm: swarm) { recorder in
+                // The hub subscribes before it says it is online: nothing published after is missed.
+                try await eventually("the hub online on the broker") {
+                    recorder.messages(on: "hub/status").contains { $0["payload"]?["status"] == "online" }
+                }
                 // seeds/000's register and heartbeat: no `type`, the topic says it.
                 try await Self.publish(#"{"id":"reg-1","timestamp":"2026-02-22T19:42:30.100Z","agent_id":"test-agent-01","role":"testing","payload":{"status":"online"}}"#, on: "agents/register", broker: broker, swarm: swarm)
                 try await eventually("the register answered in the agent's inbox") {
