@@ -48,7 +48,10 @@ import Testing
                 }
                 let stored = try await client.allTasks()
                 #expect(stored.count == 1000)
-                #expect(stored.allSatisfy { $0["state"] == "succeeded" && $0["attempt"] == 1 })
+                let retried = stored.filter { $0["state"] != "succeeded" || $0["attempt"] != 1 }
+                for task in retried.prefix(3) {
+                    Issue.record("not succeeded at the first attempt: \(try await client.task(try #require(task["id"]?.stringValue)).jsonString)")
+                }
                 for id in ["one", "two"] {
                     #expect(stored.contains { $0["agent_id"]?.stringValue == id }, "agent \(id) ran nothing")
                 }

@@ -91,6 +91,10 @@ import Testing
         let swarm = MQTTFleetTests.swarm()
         try await LiveHub.run(mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm)) { _, client in
             try await SwarmRecorder.run(broker, swarm: swarm) { recorder in
+                // The hub subscribes before it says it is online: nothing published after is missed.
+                try await eventually("the hub online on the broker") {
+                    recorder.messages(on: "hub/status").contains { $0["payload"]?["status"] == "online" }
+                }
                 // seeds/000's register and heartbeat: no `type`, the topic says it.
                 try await Self.publish(#"{"id":"reg-1","timestamp":"2026-02-22T19:42:30.100Z","agent_id":"test-agent-01","role":"testing","payload":{"status":"online"}}"#, on: "agents/register", broker: broker, swarm: swarm)
                 try await eventually("the register answered in the agent's inbox") {
@@ -112,6 +116,19 @@ import Testing
                 #expect(words["priority"] == "high")
                 #expect(words["type"] == "code.generate")
 
+                // A bare request on code/review: its id makes a redelivery the same task.
+                let review = #"{"id":"review-1","payload":{"pr":12}}"#
+                try await Self.publish(review, on: "code/review", broker: broker, swarm: swarm)
+                try await Self.publish(review, on: "code/review", broker: broker, swarm: swarm)
+                try await eventually("both copies of the request answered") {
+                    recorder.messages(on: "tasks/accepted").filter { $0["payload"]?["ref"] == "review-1" }.count == 2
+                }
+                let reviews = recorder.messages(on: "tasks/accepted").filter { $0["payload"]?["ref"] == "review-1" }
+                #expect(Set(reviews.compactMap { $0["payload"]?["tasks"]?.arrayValue?.first?["task_id"]?.stringValue }).count == 1)
+                let reviewTask = try await client.task(try #require(Self.accepted(recorder, ref: "review-1")))
+                #expect(reviewTask["type"] == "code.review")
+                #expect(reviewTask["payload"]?["pr"] == 12)
+
                 // A TTL of 1 s on a task no agent can take: it ends expired.
                 try await Self.publish(#"{"id":"ttl-1","timestamp":"2026-02-22T19:00:00Z","agent_id":"sheri-ml-02","type":"database.backup","payload":{},"metadata":{"priority":"high","retry_count":0,"ttl":1}}"#, on: "tasks/new", broker: broker, swarm: swarm)
                 try await eventually("the TTL task accepted") { Self.accepted(recorder, ref: "ttl-1") != nil }
@@ -125,10 +142,12 @@ import Testing
                 try await Self.publish("{not json", on: "agents/heartbeat", broker: broker, swarm: swarm)
                 try await Self.publish(#"{"id":"hb-bad","agent_id":"test-agent-01","type":"bogus","payload":{}}"#, on: "agents/heartbeat", broker: broker, swarm: swarm)
                 try await Self.publish(#"{"id":"nl-bad","task":"","priority":"high"}"#, on: "tasks/new", broker: broker, swarm: swarm)
+                try await Self.publish(#"{"id":"hb-anon","timestamp":"2026-02-22T19:42:40.710Z","role":"testing","payload":{"status":"alive"}}"#, on: "agents/heartbeat", broker: broker, swarm: swarm)
                 try await eventually("each unreadable message answered") {
                     let rejected = recorder.messages(on: "tasks/rejected")
                     return rejected.contains { $0["payload"]?["code"] == "malformed_json" }
                         && rejected.contains { $0["payload"]?["ref"] == "nl-bad" && $0["payload"]?["field"] == "task" }
+                        && rejected.contains { $0["payload"]?["ref"] == "hb-anon" && $0["payload"]?["code"] == "missing_field" && $0["payload"]?["field"] == "agent_id" }
                         && recorder.messages(on: "agents/test-agent-01/inbox").contains { $0["type"] == "error" && $0["payload"]?["ref"] == "hb-bad" && $0["payload"]?["code"] == "invalid_field" }
                 }
             }

@@ -38,6 +38,7 @@ struct SchedulerExpiryTests {
         scheduler.tick(now: 5)
         #expect(scheduler.task("t")?.state == .assigned)
         #expect(TaskExpiry.deadline(of: try #require(scheduler.task("t"))) == nil)
+        #expect(scheduler.expiring.isEmpty, "handing it out stops watching it")
     }
 
     @Test("dependents of an expired task are cancelled, as for a dead one")

@@ -42,6 +42,18 @@ struct SeedsTaskSpecTests {
         #expect(TaskSpec.form(of: ["task": "x"]) == .naturalLanguage)
     }
 
+    @Test("a request takes its topic's type when it names none, and its id is the idempotency key")
+    func request() throws {
+        let spec = try TaskSpec(request: try JSONValue.parse(#"{"id":"review-1","payload":{"pr":12}}"#), defaultType: "code.review")
+        #expect(spec.type == "code.review")
+        #expect(spec.role == "review")
+        #expect(spec.idempotencyKey == "review-1")
+        #expect(spec.id == nil)
+        let named = try TaskSpec(request: try JSONValue.parse(#"{"type":"security.audit"}"#), defaultType: "security.scan")
+        #expect(named.type == "security.audit")
+        #expect(caught { try TaskSpec(request: .string("scan please"), defaultType: "security.scan") }?.code == .invalidField)
+    }
+
     @Test("the bare spec keeps its meaning, and refuses truly unknown fields")
     func bareSpecUnchanged() throws {
         let spec = try read(#"{"id":"build-1","type":"code.generate","metadata":{"priority":"high","ttl":5},"ttl_seconds":9}"#)

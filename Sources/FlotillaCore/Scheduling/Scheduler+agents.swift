@@ -110,6 +110,8 @@ extension Scheduler {
     mutating func assign(_ taskID: String, to agentID: String, now: Double) {
         guard var task = tasks[taskID], let connection = agents[agentID]?.connection else { return }
         task.attempt += 1
+        // Handed out: past its TTL's reach (Scheduler+expiry.swift).
+        if !expiring.isEmpty { expiring.removeValue(forKey: taskID) }
         task.agentID = agentID
         task.startedAt = now
         task.leaseExpiresAt = now + policy.leaseDuration

@@ -23,9 +23,8 @@ extension Scheduler {
         expiring[task.id] = deadline
     }
 
-    /// Expires every watched task whose TTL ran out before an agent took it. Entries of tasks
-    /// handed out (or finished) meanwhile are dropped here rather than on every assignment, which
-    /// keeps the hot path untouched.
+    /// Expires every watched task whose TTL ran out before an agent took it. Handing a task out
+    /// unwatches it; a task that finished otherwise (cancelled) is dropped when its time comes.
     public mutating func expireOverdue(now: Double) {
         guard !expiring.isEmpty else { return }
         let due = expiring.filter { $0.value <= now }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
@@ -33,10 +32,6 @@ extension Scheduler {
             expiring.removeValue(forKey: id)
             guard var task = tasks[id], TaskExpiry.isExpired(task, now: now) else { continue }
             expire(&task, now: now)
-        }
-        // Forget tasks that were handed out since they were armed, so the map stays small.
-        if expiring.count > 64 {
-            expiring = expiring.filter { id, _ in tasks[id].map { TaskExpiry.deadline(of: $0) != nil } ?? false }
         }
     }
 

@@ -44,6 +44,18 @@ extension TaskSpec {
         }
     }
 
+    /// Reads a request published on one of seeds/001's request topics (`tests/run`, …): the
+    /// seeds' envelope (or a task in words), of `defaultType` when it names no `type`. Its `id`
+    /// is the idempotency key even without the envelope's other members, so a request the broker
+    /// delivers twice makes one task.
+    public init(request json: JSONValue, defaultType: String) throws(FlotillaError) {
+        guard case .object(var object) = json else {
+            throw FlotillaError(.invalidField, "A request must be a JSON object like {\"id\",\"timestamp\",\"agent_id\",\"payload\"}, got \(json.typeName).")
+        }
+        if object["type"] == nil { object["type"] = .string(defaultType) }
+        try self.init(seeds: object, index: nil)
+    }
+
     /// Reads the seeds' envelope or a task in words. Anything outside ``seedsEnvelopeFields`` is
     /// refused, as for a bare spec.
     init(seeds object: [String: JSONValue], index: Int?) throws(FlotillaError) {

@@ -6,7 +6,7 @@ import NIOCore
 extension MQTTBridge {
     /// Takes in a submission published to `{swarm}/tasks/new` by any client, or a request on
     /// one of seeds/001's request topics (`requestType` is then the topic's task type, for a
-    /// message that names none).
+    /// message that names none; see ``TaskSpec/init(request:defaultType:)``).
     ///
     /// The message is a task (or array of tasks, as `POST /api/tasks` takes: a spec, the seeds'
     /// envelope or a task in words), or the seeds' envelope without `type` with the task as its
@@ -23,23 +23,24 @@ extension MQTTBridge {
                 throw FlotillaError(.bodyTooLarge, "A submission may be at most \(hub.configuration.maxBodySize) bytes, got \(message.payload.readableBytes).")
             }
             var body = try JSONValue.parse(message.payloadString)
-            var wrapper: [String: JSONValue]?
-            if case .object(var object) = body {
+            ref = body.objectValue?["id"]?.stringValue
+            let specs: [TaskSpec]
+            if let requestType {
                 // Two request topics are domain topics too: the hub's own events come back
                 // there on 3.1.1 (no No Local); they are announcements, not requests.
-                if requestType != nil, object["type"]?.stringValue == MessageType.event.rawValue { return }
-                ref = object["id"]?.stringValue
-                if let requestType, object["type"] == nil, object["tasks"] == nil {
-                    object["type"] = .string(requestType)
-                    body = .object(object)
-                } else if object["type"] == nil, object["task"] == nil, let payload = object["payload"], payload.objectValue != nil {
+                if body["type"]?.stringValue == MessageType.event.rawValue { return }
+                specs = [try TaskSpec(request: body, defaultType: requestType)]
+            } else {
+                var wrapper: [String: JSONValue]?
+                if case .object(let object) = body, object["type"] == nil, object["task"] == nil, let payload = object["payload"], payload.objectValue != nil {
                     wrapper = object
                     body = payload
                 }
+                var submission = try Submission(body, maxBatchSize: hub.configuration.maxBatchSize)
+                if let wrapper { try Self.applyWrapper(wrapper, ref: ref, to: &submission) }
+                specs = submission.specs
             }
-            var submission = try Submission(body, maxBatchSize: hub.configuration.maxBatchSize)
-            if let wrapper { try Self.applyWrapper(wrapper, ref: ref, to: &submission) }
-            let submitted = try await hub.submit(submission.specs)
+            let submitted = try await hub.submit(specs)
             answer = (topics.tasks("accepted"), Envelope(id: "re-\(ref ?? "submission")", type: .ack, payload: [
                 "ref": ref.map(JSONValue.string) ?? .null,
                 "tasks": .array(submitted.map { ["task_id": .string($0.task.id), "state": .string($0.task.state.rawValue), "created": .bool($0.created)] }),

@@ -1,6 +1,7 @@
 import FlotillaCore
 import Logging
 import MQTT
+import NIOCore
 
 extension MQTTBridge {
     /// Reads an agent-topic message as an envelope. seeds/000's agents leave `type` out and let
@@ -10,6 +11,8 @@ extension MQTTBridge {
     /// stable code and `ref` = its id (when it had one) goes to the sender's inbox when it named
     /// itself, else to `{swarm}/tasks/rejected`. Returns nil then.
     func readEnvelope(_ message: MQTTMessage, client: MQTTClient) async -> Envelope? {
+        // An empty message is how MQTT clears a retained one (an old status): nothing was said.
+        guard message.payload.readableBytes > 0 else { return nil }
         var json: JSONValue?
         do {
             var parsed = try JSONValue.parse(message.payloadString)
@@ -20,17 +23,23 @@ extension MQTTBridge {
             }
             return try Envelope(json: parsed)
         } catch {
-            let ref = json?["id"]?.stringValue
             let sender = topics.agentID(inStatusTopic: message.topic) ?? json?["agent_id"]?.stringValue
-            let topic = sender.flatMap { AgentRegistration.isValidID($0) ? topics.inbox(agentID: $0) : nil } ?? topics.rejected
-            logger.info("unreadable message on \(message.topic), answered on \(topic): \(error.code.rawValue): \(error.message)")
-            let reply = Envelope(id: "re-\(ref ?? "message")", type: .error, agentID: sender, payload: error.replyPayload(ref: ref, of: json?["type"]?.stringValue))
-            do {
-                try await client.publish(to: topic, payload: reply.text, qos: .atLeastOnce)
-            } catch {
-                logger.warning("cannot publish to \(topic): \(error)")
-            }
+            await answer(error, ref: json?["id"]?.stringValue, of: json?["type"]?.stringValue, sender: sender, on: message.topic, client: client)
             return nil
+        }
+    }
+
+    /// Answers a message the hub cannot act on with an `error` (`ref` = its id): in the sender's
+    /// inbox when it is known, else on `{swarm}/tasks/rejected`.
+    func answer(_ error: FlotillaError, ref: String?, of type: String?, sender: String?, on topic: String, client: MQTTClient) async {
+        let inbox = sender.flatMap { AgentRegistration.isValidID($0) ? topics.inbox(agentID: $0) : nil }
+        let replyTopic = inbox ?? topics.rejected
+        logger.info("unreadable message on \(topic), answered on \(replyTopic): \(error.code.rawValue): \(error.message)")
+        let reply = Envelope(id: "re-\(ref ?? "message")", type: .error, agentID: inbox == nil ? nil : sender, payload: error.replyPayload(ref: ref, of: type))
+        do {
+            try await client.publish(to: replyTopic, payload: reply.text, qos: .atLeastOnce)
+        } catch {
+            logger.warning("cannot publish to \(replyTopic): \(error)")
         }
     }
 }

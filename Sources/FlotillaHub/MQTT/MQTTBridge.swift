@@ -133,7 +133,8 @@ final class MQTTBridge: Service {
             break
         }
         guard let id = statusOf ?? envelope.agentID, !id.isEmpty else {
-            logger.warning("a '\(envelope.type.rawValue)' on \(message.topic) names no agent_id; ignored")
+            let error = FlotillaError(.missingField, "A '\(envelope.type.rawValue)' must name its sender in 'agent_id'.", field: "agent_id")
+            await answer(error, ref: envelope.id.isEmpty ? nil : envelope.id, of: envelope.type.rawValue, sender: nil, on: message.topic, client: client)
             return nil
         }
         if envelope.type == .register { return await register(envelope, agentID: id, client: client) }
