@@ -34,7 +34,8 @@ import Testing
             let gpu = try await hub.client.submit(["type": "testing.run", "capabilities": ["gpu"]])
             #expect(testing["role"] == "testing")
             #expect(review["role"] == "review")
-            try await TestAgent.run(hub, id: "tester") { tester in
+            // Neither testing.run (testing) nor code.review (review or general) is for deployment.
+            try await TestAgent.run(hub, id: "tester", roles: ["deployment"]) { tester in
                 try await TestAgent.run(hub, id: "reviewer", roles: ["review"]) { reviewer in
                     let first = try await reviewer.assignment()
                     #expect(first.taskID == review["id"]?.stringValue)
@@ -43,7 +44,7 @@ import Testing
                 }
                 return ()
             }
-            // The tester agent above registered with role "general" and got nothing of role testing.
+            // The tester agent above registered with role "deployment" and got nothing of role testing.
             try await TestAgent.run(hub, id: "tester-2", roles: ["testing"]) { tester in
                 let assignment = try await tester.assignment()
                 #expect(assignment.taskID == testing["id"]?.stringValue)

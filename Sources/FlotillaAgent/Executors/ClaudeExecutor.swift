@@ -13,6 +13,8 @@ public struct ClaudeExecutor: Executor {
         self.settings = settings
     }
 
+    public var program: String? { settings.binary ?? "claude" }
+
     /// The command line for one run; `resume` continues an earlier session.
     public func arguments(prompt: String, resume sessionID: String?) -> [String] {
         var argv = [settings.binary ?? "claude", "-p", prompt, "--output-format", "stream-json", "--verbose"]

@@ -106,6 +106,13 @@ public protocol Executor: Sendable {
     var name: String { get }
     /// LLM executors get corrective runs when a check fails; a shell command would only repeat itself.
     var isLLM: Bool { get }
+    /// The program it starts, when it starts a fixed one: the agent checks it is on PATH at start.
+    var program: String? { get }
     /// Runs the request to the end, or until `stop` fires (then the whole process group is killed).
     func execute(_ request: ExecutionRequest, stop: StopSignal, progress: @escaping ProgressSink) async throws -> ExecutionOutcome
+}
+
+extension Executor {
+    /// None by default: the shell executor runs whatever a task asks.
+    public var program: String? { nil }
 }

@@ -16,6 +16,9 @@ public struct TemplateExecutor: Executor {
         self.settings = settings
     }
 
+    /// The template's first word: the CLI it runs.
+    public var program: String? { template.first }
+
     /// The preset for `codex`, `aider` or `gemini`, or the configured template for `cmd`.
     public static func preset(_ name: String, settings: LLMSettings) throws -> TemplateExecutor {
         var template: [String]

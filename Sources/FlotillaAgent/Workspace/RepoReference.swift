@@ -5,12 +5,12 @@ import Foundation
 /// checked there; a URL is left for the agent to clone.
 public enum RepoReference {
     /// Whether `repo` reads as a git URL (`https://…`, `ssh://…`, `file://…`, or scp-like
-    /// `user@host:path`) rather than a path.
+    /// `[user@]host:path`) rather than a path.
     public static func isURL(_ repo: String) -> Bool {
         if repo.contains("://") { return true }
-        // scp-like syntax: `[user@]host:path`, with no slash before the colon (git's own rule).
-        guard let colon = repo.firstIndex(of: ":") else { return false }
-        return repo.contains("@") && !repo[..<colon].contains("/")
+        // scp-like syntax: a colon with no slash before it (git's own rule).
+        guard let colon = repo.firstIndex(of: ":"), colon != repo.startIndex else { return false }
+        return !repo[..<colon].contains("/")
     }
 
     /// The repository as an agent should receive it: a URL unchanged; a local path as the

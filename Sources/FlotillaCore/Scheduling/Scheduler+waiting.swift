@@ -6,7 +6,7 @@ extension Scheduler {
         guard let task = tasks[taskID] else { return nil }
         var reasons: [WaitingReason] = []
         switch task.state {
-        case .assigned, .running, .succeeded, .dead, .cancelled:
+        case .assigned, .running, .succeeded, .dead, .cancelled, .expired:
             return nil
         case .blocked:
             let open = (waitingOn[taskID] ?? []).sorted()

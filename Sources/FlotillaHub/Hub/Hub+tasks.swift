@@ -1,5 +1,6 @@
 public import FlotillaCore
 public import FlotillaStore
+import ServiceLifecycle
 
 extension Hub {
     /// Admits a batch of tasks; returns once they are durable.
@@ -90,7 +91,14 @@ extension Hub {
             waiters.end(id: id, token: token)
             return current
         }
-        if let finished = await waiters.wait(for: id, token: token, timeout: timeout) { return finished }
+        // A hub shutting down answers with the task as it is now: the server's graceful shutdown
+        // waits for open requests, and a long poll would hold it for the rest of its wait.
+        let finished = await withGracefulShutdownHandler {
+            await waiters.wait(for: id, token: token, timeout: timeout)
+        } onGracefulShutdown: {
+            self.waiters.end(id: id, token: token)
+        }
+        if let finished { return finished }
         return try await task(id: id).0
     }
 

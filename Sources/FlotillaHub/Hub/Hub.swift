@@ -98,6 +98,5 @@ public final class Hub: Sendable {
     func shutdown() {
         connections.closeAll()
         events.finishAll()
-        waiters.endAll()
     }
 }

@@ -66,18 +66,6 @@ final class TaskWaiters: Sendable {
         if case .waiting(let continuation) = slot { continuation.resume(returning: nil) }
     }
 
-    /// Wakes every waiter with nil (the hub is shutting down): long polls answer with the task
-    /// as it is, instead of holding the server's graceful shutdown for their whole wait.
-    func endAll() {
-        let waiting = state.withLock { state -> [CheckedContinuation<TaskRecord?, Never>] in
-            defer { state.slots.removeAll() }
-            return state.slots.values.flatMap(\.values).compactMap { slot in
-                if case .waiting(let continuation) = slot { continuation } else { nil }
-            }
-        }
-        for continuation in waiting { continuation.resume(returning: nil) }
-    }
-
     func finished(_ records: [TaskRecord]) {
         for record in records {
             let waiting = state.withLock { state -> [CheckedContinuation<TaskRecord?, Never>] in

@@ -1,17 +1,5 @@
 import Foundation
 
-extension Executor {
-    /// The program this executor starts, when it starts a fixed one (nil for the shell
-    /// executor, which runs whatever a task asks). Checked on PATH when the agent starts.
-    public var program: String? {
-        switch self {
-        case let claude as ClaudeExecutor: claude.settings.binary ?? "claude"
-        case let template as TemplateExecutor: template.template.first
-        default: nil
-        }
-    }
-}
-
 /// Finds programs the way `execvp` does: a name with a slash is a path; any other name is looked
 /// up in each directory of `PATH`.
 public enum ProgramLookup {

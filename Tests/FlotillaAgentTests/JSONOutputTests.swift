@@ -1,0 +1,74 @@
+import FlotillaClient
+import FlotillaCore
+import Foundation
+import Testing
+
+/// Issue 19 item 9: with `--json`, standard output is exactly one JSON document (so `jq` and
+/// scripts can read it), for every command that has the flag, against a live hub.
+@Suite(.serialized) struct JSONOutputTests {
+    /// Commands whose `--json` is not a single document, and why.
+    static let streams: [String: String] = [
+        "watch": "an endless stream: one JSON document per line (JSON Lines)",
+        "agent": "runs until stopped and prints a log, not a result",
+    ]
+
+    @Test func everyCommandWithJSONPrintsExactlyOneJSONDocument() async throws {
+        try await LiveHub.run { served, client in
+            let hub = ["--hub", served.baseURL, "--token", served.adminToken]
+            let agent = try AgentProcess(["--role", "json", "--agent-id", "json-agent", "--executor", "shell", "--workdir", Paths.temporaryDirectory()], hub: served.baseURL, token: served.adminToken)
+            defer { agent.stop() }
+            try await eventually("the agent is connected") { (try? await client.agent("json-agent"))?["connected"] == true }
+            let queued = try await client.submit(["type": "x", "role": "nobody", "id": "parked"])
+            #expect(queued["state"] == "queued")
+            let token = try await client.createToken(name: "to-revoke")
+            let tokenID = try #require(token["id"]?.stringValue)
+
+            // In an order where each command has something to act on.
+            let runs: [(command: String, arguments: [String])] = [
+                ("submit", ["submit", "--type", "x", "--role", "nobody"]),
+                ("submit --wait", ["submit", "--type", "x", "--role", "json", "--payload", #"{"command":"echo waited"}"#, "--wait"]),
+                ("tasks list", ["tasks", "list"]),
+                ("tasks show", ["tasks", "show", "parked"]),
+                ("tasks cancel", ["tasks", "cancel", "parked"]),
+                ("tasks retry", ["tasks", "retry", "parked"]),
+                ("agents list", ["agents", "list"]),
+                ("agents show", ["agents", "show", "json-agent"]),
+                ("stats", ["stats"]),
+                ("token create", ["token", "create", "--name", "ci"]),
+                ("token list", ["token", "list"]),
+                ("token revoke", ["token", "revoke", tokenID]),
+                ("bench", ["bench", "--tasks", "20", "--agents", "1", "--concurrency", "2", "--batch", "10", "--round-trips", "5"]),
+            ]
+            for run in runs {
+                let result = try await CLIProcess.run(run.arguments + hub + ["--json"], within: 120)
+                #expect(result.status == 0, "\(run.command): \(result.stderr)")
+                let text = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(text.first == "{", "\(run.command) printed: \(result.stdout)")
+                #expect((try? JSONValue.parse(text)) != nil, "\(run.command) printed more or less than one JSON document: \(result.stdout)")
+            }
+
+            // Every command offering --json is covered above or named as a stream.
+            let covered = Set(runs.map { $0.command.replacingOccurrences(of: " --wait", with: "") }).union(Self.streams.keys)
+            let offering = try await Self.commandsOfferingJSON()
+            #expect(offering.isSuperset(of: ["stats", "token create", "tasks show", "watch"]), "the help walk found \(offering.sorted())")
+            #expect(offering.subtracting(covered).isEmpty, "commands with --json this test does not run: \(offering.subtracting(covered).sorted())")
+        }
+    }
+
+    /// Leaf commands whose help lists `--json`, found by walking `flotilla help`.
+    static func commandsOfferingJSON(_ path: [String] = []) async throws -> Set<String> {
+        let help = try await CLIProcess.run(path + ["--help"])
+        let lines = help.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(of: "SUBCOMMANDS:") else {
+            return help.stdout.contains("--json") ? [path.joined(separator: " ")] : []
+        }
+        var found: Set<String> = []
+        for line in lines[(start + 1)...] {
+            // "  name   abstract": a subcommand; deeper-indented lines continue an abstract.
+            guard line.hasPrefix("  "), !line.hasPrefix("   "), let name = line.split(separator: " ").first else { continue }
+            if name == "See" || name == "help" { continue }
+            found.formUnion(try await commandsOfferingJSON(path + [String(name)]))
+        }
+        return found
+    }
+}
