@@ -39,8 +39,8 @@ extension Fleet {
                 do {
                     if pane.isFleetHub {
                         try await restartHub(pane)
-                    } else {
-                        try await restart(name)
+                    } else if let warning = try await restart(name) {
+                        log("warning: \(warning)")
                     }
                     deadSince[pane.id] = nil
                     reported.remove(pane.id)
