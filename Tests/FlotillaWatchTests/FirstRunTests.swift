@@ -68,6 +68,19 @@ import Glibc
             }
             let allTokens = try await client.tokens()
             #expect(replaced, "\(allTokens)")
+
+            // The supervisor's restart of a crashed agent gives it a fresh token too.
+            let beta = try #require(try await fleet.tmux.listPanes(session: "first").first { $0.agentName == "beta" })
+            kill(-beta.pid, SIGKILL)
+            let revived = try await UpWatchTests.eventually("beta restarted by the supervisor with a new token", within: 15) {
+                let all = try await client.tokens().filter { $0["name"] == "fleet:beta" }
+                let pane = try await fleet.tmux.listPanes(session: "first").first { $0.agentName == "beta" }
+                let online = await fleet.onlineAgents()
+                return all.count == 2 && all.filter { $0["revoked_at"] == .null }.count == 1 && pane?.restarts == 1 && online.contains("beta")
+            }
+            #expect(revived, "\(fleet.supervisorLog)")
+            let after = try #require(try await client.submit(["type": "code.generate", "payload": ["command": "echo after-restarts"]])["id"]?.stringValue)
+            #expect(try await UpWatchTests.eventually("a task after the restarts succeeded", within: 15) { try await client.task(after)["state"] == "succeeded" })
         }
     }
 
@@ -131,6 +144,18 @@ import Glibc
             #expect(up.output.contains("exited (status 5)"), "\(up.output)")
             #expect(up.output.contains(fleet.dataDirectory + "/logs/fleet/hub.log"), "\(up.output)")
             #expect(up.output.contains("hub-cannot-start"), "\(up.output)")
+            #expect(await !fleet.tmux.hasSession("first"))
+        }
+    }
+
+    @Test func aHubThatStaysSilentFailsUpAfterTheDeadline() async throws {
+        try await FirstRunFleet.with(agents: Self.twoAgents, hub: "{url: 'http://127.0.0.1:1', command: \"sh -c 'echo hub-starting-slowly; exec sleep 60'\"}") { fleet in
+            let started = ContinuousClock.now
+            let up = try await UpWatchTests.flotilla(["up", "-f", fleet.file, "--hub-timeout", "1"])
+            #expect(up.status == 1, "\(up.output)")
+            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(up.output.contains("fleet_hub_unavailable") && up.output.contains("the hub did not answer at http://127.0.0.1:1 within 1"), "\(up.output)")
+            #expect(up.output.contains("hub-starting-slowly"), "\(up.output)")
             #expect(await !fleet.tmux.hasSession("first"))
         }
     }
