@@ -38,6 +38,10 @@ extension Fleet {
         // A token binds one role; an agent serving several is bound by its name only.
         let role = agent.spec.role.flatMap { $0.contains(",") ? nil : $0.trimmingCharacters(in: .whitespaces) }
         do {
+            // A quick connect first: minting against a hub that is down would wait for timeouts.
+            guard HubProbe.isAnswering(file.hub.url) else {
+                throw FleetError(.hubUnavailable, "nothing answers at \(file.hub.url)", field: "hub.url")
+            }
             let token = try await issuer.issue(agent: agent.name, role: role, previous: previous?.isEmpty == false ? previous : nil)
             try SecretFile.makeDirectory(file.tokenDirectory)
             try SecretFile.write(path, contents: token + "\n")
