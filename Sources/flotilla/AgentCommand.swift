@@ -75,9 +75,13 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Read the hub token from this file (`flotilla up` writes one per agent, 0600, outside the agent's working directory); beats --token and FLOTILLA_TOKEN.", valueName: "path"))
     var tokenFile: String?
 
+    @Flag(help: "Delete the --token-file once read, so nothing the agent runs can find it (how `flotilla up` starts agents).")
+    var consumeTokenFile = false
+
     @OptionGroup var client: ClientOptions
 
     func validate() throws {
+        guard tokenFile != nil || !consumeTokenFile else { throw ValidationError("--consume-token-file needs --token-file.") }
         guard concurrency >= 1, concurrency <= 1024 else {
             throw ValidationError("--concurrency must be between 1 and 1024.")
         }
@@ -117,7 +121,8 @@ struct AgentCommand: AsyncParsableCommand {
             do { try mqtt.validate() } catch { throw ValidationError(error.message) }
             transport = mqtt
         } else {
-            transport = WebSocketTransport(hub: client.resolvedURL, token: try tokenFile.map(Self.readToken) ?? client.resolvedToken)
+            let token = try tokenFile.map { try Self.readToken($0, consume: consumeTokenFile) } ?? client.resolvedToken
+            transport = WebSocketTransport(hub: client.resolvedURL, token: token)
         }
         let runtime = AgentRuntime(configuration: configuration, transport: transport, runner: runner, logger: logger)
         logger.info("agent \(id) (roles \(roles.joined(separator: ",")), executors \(executors.map(\.name).joined(separator: ","))) → \(transport.endpoint)")
@@ -143,13 +148,14 @@ struct AgentCommand: AsyncParsableCommand {
         }
     }
 
-    /// The token in `path`, or exit 1 naming the file.
-    static func readToken(_ path: String) throws -> String {
+    /// The token in `path` (deleted when `consume`), or exit 1 naming the file.
+    static func readToken(_ path: String, consume: Bool) throws -> String {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw Console.fail("error: cannot read the token file \(path) (`flotilla up` writes it when it starts or restarts the agent)")
         }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty else { throw Console.fail("error: the token file \(path) is empty") }
+        if consume { try? FileManager.default.removeItem(atPath: path) }
         return token
     }
 

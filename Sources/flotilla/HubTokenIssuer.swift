@@ -3,9 +3,11 @@ import FlotillaCore
 import FlotillaTmux
 import Foundation
 
-/// Mints each fleet agent its own hub token (`POST /api/tokens`, scope agent, bound to the
-/// agent's name and role) with the admin token of the person running `up`, `restart`, `start`
-/// or the supervisor, and revokes the token it replaces. The agent never sees the admin token.
+/// Mints each fleet agent its own hub token (`POST /api/tokens`, scope agent, named
+/// `fleet:NAME`, bound to the agent's name and role) with the admin token of the person running
+/// `up`, `restart`, `start` or the supervisor, and revokes the agent's earlier `fleet:NAME`
+/// tokens: the process that held them is gone or being replaced. The agent never sees the admin
+/// token.
 struct HubTokenIssuer: AgentTokenIssuer {
     let fleet: Fleet
 
@@ -13,7 +15,7 @@ struct HubTokenIssuer: AgentTokenIssuer {
         let description: String
     }
 
-    func issue(agent name: String, role: String?, previous: String?) async throws -> String {
+    func issue(agent name: String, role: String?) async throws -> String {
         // Read now, not when the fleet was loaded: the hub `up` starts writes it on first start.
         guard let admin = PsCommand.token(for: fleet) else {
             throw Unavailable(description: "no admin token to mint it with (set FLOTILLA_TOKEN or hub.data_dir)")
@@ -33,7 +35,10 @@ struct HubTokenIssuer: AgentTokenIssuer {
             guard let chosen = Environment.value("FLOTILLA_TOKEN") else { throw failure }
             return chosen
         }
-        if let previous, let id = Self.id(of: previous), id != Self.id(of: token) {
+        // Best effort: a token left unrevoked is bound to this agent's name only.
+        let earlier = (try? await client.send(.GET, "/api/tokens", timeout: .seconds(5)).body["tokens"]?.arrayValue) ?? []
+        for row in earlier where row["name"] == .string("fleet:\(name)") && row["revoked_at"] == .null {
+            guard let id = row["id"]?.stringValue, id != Self.id(of: token) else { continue }
             _ = try? await client.send(.POST, "/api/tokens/\(id.pathSegment)/revoke", timeout: .seconds(5))
         }
         return token

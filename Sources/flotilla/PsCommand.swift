@@ -48,7 +48,7 @@ struct PsCommand: AsyncParsableCommand {
         // Why an agent exited (and keeps being restarted): its status and last line of output.
         for row in rows where !row.alive || row.lastExit != nil {
             guard row.pane != "-" else { continue }
-            let status = row.lastExit.map { "exit status \($0)" } ?? "exited"
+            let status = "exited with status \(row.lastExit.map(String.init) ?? "unknown")"
             let last = LogTail.last(1, of: fleet.logPath(row.name)).first.map { "; last output: \($0)" } ?? ""
             Console.print("\(row.name): \(status), restarted \(row.restarts) time\(row.restarts == 1 ? "" : "s")\(last)")
         }

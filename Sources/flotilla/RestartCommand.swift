@@ -12,7 +12,7 @@ struct RestartCommand: AsyncParsableCommand {
 
     func run() async throws {
         let fleet = try self.fleet.load()
-        try await FleetOptions.run { try await fleet.restart(name) }
+        if let warning = try await FleetOptions.run({ try await fleet.restart(name) }) { Console.printError("warning: \(warning)") }
         Console.print("restarted \(name)")
     }
 }

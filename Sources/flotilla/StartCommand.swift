@@ -12,7 +12,7 @@ struct StartCommand: AsyncParsableCommand {
 
     func run() async throws {
         let fleet = try self.fleet.load()
-        try await FleetOptions.run { try await fleet.start(name) }
+        if let warning = try await FleetOptions.run({ try await fleet.start(name) }) { Console.printError("warning: \(warning)") }
         Console.print("started \(name)")
     }
 }

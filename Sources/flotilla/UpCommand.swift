@@ -65,6 +65,11 @@ struct UpCommand: AsyncParsableCommand {
     @Option(help: "Seconds to watch the agents after starting them, to report any that exit at once (0: do not wait).")
     var checkSeconds: Double = 2
 
+    func validate() throws {
+        guard hubTimeout > 0 else { throw ValidationError("--hub-timeout must be positive.") }
+        guard checkSeconds >= 0 else { throw ValidationError("--check-seconds must not be negative.") }
+    }
+
     func run() async throws {
         let fleet = try self.fleet.load()
         if supervise {
@@ -81,7 +86,8 @@ struct UpCommand: AsyncParsableCommand {
             let failures = try await FleetOptions.run { try await fleet.startFailures(within: .milliseconds(Int64(checkSeconds * 1000))) }
             for failure in failures {
                 let status = failure.status.map { "exit status \($0)" } ?? "exit status unknown"
-                var lines = ["warning: agent '\(failure.name)' exited at once (\(status)); the supervisor restarts it with backoff (see `flotilla logs \(failure.name)`)"]
+                let next = noSupervisor ? "no supervisor runs: `flotilla restart \(failure.name)` starts it again" : "the supervisor restarts it with backoff"
+                var lines = ["warning: agent '\(failure.name)' exited at once (\(status)); \(next) (see `flotilla logs \(failure.name)`)"]
                 lines += failure.lastLines.map { "  | \($0)" }
                 Console.printError(lines.joined(separator: "\n"))
             }

@@ -26,6 +26,19 @@ import Testing
             try await eventually("the task succeeded") { try await client.state(of: id) == "succeeded" }
             let output = try await client.task(id)["result"]?["output_tail"]?.stringValue
             #expect(output == "checked\n", "the task saw the agent's credential: \(output ?? "nil")")
+            #expect(FileManager.default.fileExists(atPath: file), "kept without --consume-token-file")
+        }
+    }
+
+    @Test func aConsumedTokenFileIsGoneOnceTheAgentReadIt() async throws {
+        try await LiveHub.run { served, client in
+            let token = try #require(try await client.createToken(name: "once", agentID: "once")["token"]?.stringValue)
+            let file = Paths.temporaryDirectory("token") + "/once.token"
+            try (token + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+            let agent = try AgentProcess(["--agent-id", "once", "--token-file", file, "--consume-token-file", "--workdir", Paths.temporaryDirectory()], hub: served.baseURL, token: "flt_wrong_token")
+            defer { agent.stop() }
+            try await eventually("the agent registered") { try await client.agents().contains { $0["id"] == "once" && $0["state"] != "offline" } }
+            #expect(!FileManager.default.fileExists(atPath: file))
         }
     }
 

@@ -77,9 +77,20 @@ import Testing
             """, baseDirectory: "/srv")
         let agents = try fleet.expandedAgents(flotilla: "/bin/flotilla")
         #expect(agents[0].command.workingDirectory == "/srv/.flotilla/agents/solo")
-        #expect(agents[0].command.command.hasSuffix("--token-file /srv/.flotilla/tokens/solo.token --workdir /srv/.flotilla/agents/solo"))
+        #expect(agents[0].command.command.hasSuffix("--token-file /srv/.flotilla/tokens/solo.token --consume-token-file --workdir /srv/.flotilla/agents/solo"))
         #expect(!agents[0].command.command.contains("--data-dir"), "the agent is pointed at the hub's admin token")
         // Asked for explicitly, an agent still runs beside the fleet file.
         #expect(agents[1].command.workingDirectory == "/srv")
+    }
+
+    @Test func secretFilesAreTheOwnersOnly() throws {
+        let directory = NSTemporaryDirectory() + "flotilla-secret-\(UUID().uuidString)/tokens"
+        defer { try? FileManager.default.removeItem(atPath: (directory as NSString).deletingLastPathComponent) }
+        try SecretFile.makeDirectory(directory)
+        try SecretFile.write(directory + "/a.token", contents: "flt_x_y\n")
+        let mode = { (path: String) in (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1 }
+        #expect(try mode(directory) == 0o700)
+        #expect(try mode(directory + "/a.token") == 0o600)
+        #expect(try String(contentsOfFile: directory + "/a.token", encoding: .utf8) == "flt_x_y\n")
     }
 }

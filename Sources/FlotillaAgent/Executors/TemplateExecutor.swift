@@ -42,7 +42,7 @@ public struct TemplateExecutor: Executor {
             }
             template = settings.commandTemplate
         default:
-            throw AgentError(.badConfiguration, "No executor named '\(name)'. Known executors: \(ExecutorNames.listed).")
+            throw AgentError(.badConfiguration, "No CLI preset named '\(name)' (presets: codex, aider, gemini, cmd). Known executors: \(ExecutorNames.listed).")
         }
         return TemplateExecutor(name: name, template: template + settings.extraArguments, settings: settings)
     }

@@ -5,6 +5,6 @@
 /// gets to the agent's token file.
 public protocol AgentTokenIssuer: Sendable {
     /// A new token for agent `name`. `role` is the one role the token may register with (nil:
-    /// any); `previous` is the token the agent had, which the issuer may revoke.
-    func issue(agent name: String, role: String?, previous: String?) async throws -> String
+    /// any). The issuer may revoke the tokens it gave the agent before.
+    func issue(agent name: String, role: String?) async throws -> String
 }

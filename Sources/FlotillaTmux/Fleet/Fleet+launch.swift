@@ -29,21 +29,26 @@ extension Fleet {
         try await tmux.respawnPane(pane, command: agent.command)
     }
 
-    /// Writes a fresh token for a `flotilla agent` agent to its token file; returns a warning
-    /// when none could be issued (the agent then keeps the token it had, if any).
+    /// Writes a fresh token for a `flotilla agent` agent to its token file, which the agent
+    /// removes once read (`--consume-token-file`); returns a warning when none could be issued
+    /// (the agent then fails to start, and the supervisor tries again after its backoff).
     func provision(_ agent: FleetFile.Agent) async -> String? {
         guard agent.spec.command == nil, let issuer else { return nil }
         let path = file.tokenPath(agent.name)
-        let previous = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         // A token binds one role; an agent serving several is bound by its name only.
         let role = agent.spec.role.flatMap { $0.contains(",") ? nil : $0.trimmingCharacters(in: .whitespaces) }
         do {
-            let token = try await issuer.issue(agent: agent.name, role: role, previous: previous?.isEmpty == false ? previous : nil)
+            // A quick connect first: minting against a hub that is down would wait for timeouts.
+            guard HubProbe.isAnswering(file.hub.url) else {
+                throw FleetError(.hubUnavailable, "nothing answers at \(file.hub.url)", field: "hub.url")
+            }
+            let token = try await issuer.issue(agent: agent.name, role: role)
             try SecretFile.makeDirectory(file.tokenDirectory)
             try SecretFile.write(path, contents: token + "\n")
             return nil
         } catch {
-            let kept = previous?.isEmpty == false ? "it keeps its previous token" : "it has none and will not connect"
+            // A file still there was never read by an agent, so it is as good as new.
+            let kept = FileManager.default.fileExists(atPath: path) ? "it gets the unread token already in its token file" : "it cannot connect until one can be minted"
             return "no new hub token for agent '\(agent.name)' (\(kept)): \(error)"
         }
     }

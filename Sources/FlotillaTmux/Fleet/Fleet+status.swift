@@ -43,7 +43,7 @@ extension Fleet {
             rows.append(AgentStatus(
                 name: agent.name, pane: pane.id, pid: alive ? pane.pid : nil, alive: alive, state: state, task: task,
                 uptimeSeconds: alive ? pane.startedAt.map { now - $0 } : nil, restarts: pane.restarts,
-                lastExit: pane.isDead ? pane.deadStatus : pane.lastExit
+                lastExit: pane.isDead ? (pane.deadStatus ?? pane.lastExit) : pane.lastExit
             ))
         }
         return rows

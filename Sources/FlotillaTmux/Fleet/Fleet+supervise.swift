@@ -8,6 +8,7 @@ extension Fleet {
     /// `@flotilla_last_exit` for `flotilla ps`.
     public func supervise(interval: Duration = .milliseconds(500), log: @Sendable (String) -> Void = { _ in }) async throws {
         var deadSince: [String: ContinuousClock.Instant] = [:]
+        var reported: Set<String> = []
         while !Task.isCancelled {
             guard await tmux.hasSession(file.session) else { return }
             let panes = ((try? await tmux.listPanes(session: file.session)) ?? []).filter { $0.agentName != nil || $0.isFleetHub }
@@ -18,26 +19,31 @@ extension Fleet {
                 let dead = pane.isDead || !ProcessLiveness.isAlive(pane.pid)
                 guard dead else {
                     deadSince[pane.id] = nil
+                    reported.remove(pane.id)
                     continue
                 }
                 let delay = min(file.restartBackoffMax, file.restartBackoff * pow(2, Double(min(pane.restarts, 16))))
-                guard let since = deadSince[pane.id] else {
-                    deadSince[pane.id] = now
-                    let status = pane.deadStatus.map(String.init) ?? "?"
+                let since = deadSince[pane.id] ?? now
+                deadSince[pane.id] = since
+                let due = now - since >= .milliseconds(Int64(delay * 1000))
+                // Reported once tmux has the exit status (it marks the pane dead a moment after
+                // the process is gone), or when the restart is due, whichever comes first.
+                if !reported.contains(pane.id), pane.isDead || due {
+                    reported.insert(pane.id)
                     _ = try? await tmux.setPaneOption(pane.id, "@flotilla_last_exit", pane.deadStatus.map(String.init) ?? "")
                     let tail = LogTail.last(5, of: pane.isFleetHub ? hubLogPath : logPath(name))
                     let lines = tail.isEmpty ? " (no output)" : ":\n    " + tail.joined(separator: "\n    ")
-                    log("\(what) exited with status \(status); last output\(lines)\n  restarting it in \(delay)s (restart \(pane.restarts + 1))")
-                    continue
+                    log("\(what) exited with status \(pane.deadStatus.map(String.init) ?? "unknown"); last output\(lines)\n  restarting it in \(delay)s (restart \(pane.restarts + 1))")
                 }
-                guard now - since >= .milliseconds(Int64(delay * 1000)) else { continue }
+                guard due else { continue }
                 do {
                     if pane.isFleetHub {
                         try await restartHub(pane)
-                    } else {
-                        try await restart(name)
+                    } else if let warning = try await restart(name) {
+                        log("warning: \(warning)")
                     }
                     deadSince[pane.id] = nil
+                    reported.remove(pane.id)
                     log("restarted \(what) (restart \(pane.restarts + 1), after \(delay)s)")
                 } catch {
                     log("cannot restart \(what): \(error)")

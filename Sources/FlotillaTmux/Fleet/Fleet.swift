@@ -105,15 +105,16 @@ public struct Fleet: Sendable {
     }
 
     /// Replaces agent `name`'s process with a fresh one (with a fresh token); starts it when it
-    /// was stopped.
-    public func restart(_ name: String) async throws {
+    /// was stopped. Returns a warning when no new token could be issued.
+    @discardableResult
+    public func restart(_ name: String) async throws -> String? {
         let agent = try agent(name)
         guard let pane = try await agentPanes().first(where: { $0.agentName == name }) else {
-            try await start(name)
-            return
+            return try await start(name)
         }
-        _ = await provision(agent)
+        let warning = await provision(agent)
         try await launch(agent, in: pane.id, restarts: pane.restarts + 1)
+        return warning
     }
 
     public var logDirectory: String { file.stateDirectory + "/logs" }

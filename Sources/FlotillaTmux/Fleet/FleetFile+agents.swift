@@ -35,7 +35,8 @@ extension FleetFile {
         }
         // `flotilla agent` spells these as in seeds/000. Its credential is a token bound to
         // its name and role that `up` (or the supervisor, on a restart) writes to a 0600 file
-        // outside its working directory; it never gets the admin token. It runs, and makes its
+        // outside its working directory, and that the agent deletes once read, so nothing it
+        // runs finds it; it never gets the admin token. It runs, and makes its
         // worktrees, in a directory of its own unless `workdir` says otherwise, so its tasks do
         // not start beside the hub's data directory.
         let workdir = runDirectory(of: spec, name: name)
@@ -45,7 +46,7 @@ extension FleetFile {
         if let model = spec.model { arguments += ["--model", model] }
         if let template = spec.commandTemplate { arguments += ["--command-template", template] }
         if spec.autoApprove.enabled { arguments.append("--auto-approve") }
-        arguments += ["--token-file", tokenPath(name), "--workdir", workdir]
+        arguments += ["--token-file", tokenPath(name), "--consume-token-file", "--workdir", workdir]
         return PaneCommand(arguments.map(Self.shellQuote).joined(separator: " "), workingDirectory: workdir, environment: environment)
     }
 
