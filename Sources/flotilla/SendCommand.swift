@@ -24,7 +24,7 @@ struct SendCommand: AsyncParsableCommand {
     @Argument(help: "The text (use - to read it from standard input).")
     var text: String
 
-    @Flag(help: "Type even if the agent looks busy.")
+    @Flag(help: "Type even if the agent looks busy, without waiting behind queued commands.")
     var force = false
 
     @Option(help: "Seconds to wait for the agent to become idle.")
@@ -36,7 +36,8 @@ struct SendCommand: AsyncParsableCommand {
         if let answer = try await sendThroughHub(fleet, body) {
             guard answer["status"] == "sent" else {
                 if answer["status"] == "queued" {
-                    throw Console.fail("error: still queued in the hub as command \(answer["id"]?.intValue ?? 0) after \(timeout)s (the agent is not idle); it will be typed when it is")
+                    let id = answer["id"]?.intValue ?? 0
+                    throw Console.fail("error: still queued in the hub as command \(id) after \(timeout)s (the agent is not ready for input); it will be typed when it is, or cancel it with `flotilla commands \(name) --cancel \(id)`")
                 }
                 throw Console.fail("error: \(answer["error"]?["code"]?.stringValue ?? "failed"): \(answer["error"]?["message"]?.stringValue ?? "not sent") (after \(answer["attempts"]?.intValue ?? 0) attempts)")
             }
