@@ -51,6 +51,24 @@ import Testing
         #expect(tools.find(directory + "/tool") == directory + "/tool")
     }
 
+    @Test func tcpProbeSeesListenersOnly() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 4) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        #expect(listening)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        #expect(TCPProbe.connects(host: "127.0.0.1", port: port))
+        #expect(HostTools().answers("mqtt://127.0.0.1:\(port)", defaultPort: 1883))
+        #expect(!TCPProbe.connects(host: "127.0.0.1", port: 1))
+        #expect(!TCPProbe.connects(host: "no-such-host.invalid", port: 1883))
+    }
+
     @Test func sessionNamesBecomeAgentNames() {
         #expect(Tmux.agentName(fromSession: "my-task") == "my-task")
         #expect(Tmux.agentName(fromSession: "relationship os:1") == "relationship-os-1")
