@@ -1,7 +1,8 @@
 import Foundation
 
 /// The command queue of a fleet: per pane, commands run one at a time in the order they were
-/// queued (forced ones skip the line, see ``send(_:to:agent:classifier:force:id:ticket:)``), at most ``TypingConfiguration/ratePerPane`` per second, each retried (up to
+/// queued (forced ones skip the line, see ``send(_:to:agent:classifier:force:id:ticket:)``), at
+/// most ``TypingConfiguration/ratePerPane`` per second, each retried (up to
 /// ``TypingConfiguration/retries`` times, exponential backoff) and recorded in the audit trail.
 public final class CommandQueue: Sendable {
     public let typer: SafeTyper
