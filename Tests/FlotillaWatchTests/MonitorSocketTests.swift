@@ -68,6 +68,8 @@ import Testing
         #expect(byName.json["kind"] == "claude" && byName.json["progress"] == .null)
         let bySession = try await hub.get("/api/agents/fleet")
         #expect(bySession.status == 200 && bySession.json["id"] == "walker", "\(bySession.json)")
+        let listed = try await hub.get("/api/agents")
+        #expect(listed.json["count"] == 3 && listed.json["agents"]?.arrayValue?.allSatisfy { $0["source"] == "pane" } == true)
         let unknown = try await hub.get("/api/agents/nobody")
         #expect(unknown.status == 404 && unknown.json["error"]?["code"] == "agent_not_found", "\(unknown.json)")
 
