@@ -55,6 +55,35 @@ import Testing
         }
     }
 
+    /// `flotilla hub --watch-session NAME` (the real binary, run in a tmux window of the test's
+    /// socket) adopts the session by itself, including one started after the hub.
+    @Test func hubOptionAdoptsSessionsAsTheyAppear() async throws {
+        try await TestFleet.with(agents: Self.agents) { fleet in
+            let port = try UpWatchTests.freePort()
+            let data = fleet.directory + "/hubdata"
+            try await fleet.fleet.tmux.run([
+                "new-session", "-d", "-s", "hubrun", "-c", fleet.directory,
+                "\(UpWatchTests.binary) hub --port \(port) --data-dir \(data) --tmux-socket \(fleet.socket) --watch-session seeded --watch-kind claude",
+            ])
+            var client = HubClient(baseURL: "http://127.0.0.1:\(port)", token: nil)
+            let up = try await UpWatchTests.eventually("the hub up") {
+                guard let token = try? String(contentsOfFile: data + "/admin.token", encoding: .utf8) else { return false }
+                client.token = token.trimmingCharacters(in: .whitespacesAndNewlines)
+                return (try? await client.send(.GET, "/api/watch", timeout: .seconds(2)).body["enabled"]) == true
+            }
+            #expect(up)
+            try await fleet.fleet.tmux.run([
+                "new-session", "-d", "-s", "seeded", "-x", "120", "-y", "40", "-c", fleet.directory, "-e", "FLOTILLA_AGENT_NAME=seeded",
+                Fixture.fakeAgentCommand(),
+            ])
+            let watched = try await UpWatchTests.eventually("the late session adopted and idle") {
+                let agent = try? await client.send(.GET, "/api/agents/seeded", timeout: .seconds(2)).body
+                return agent?["state"] == "idle" && agent?["kind"] == "claude" && agent?["source"] == "pane"
+            }
+            #expect(watched)
+        }
+    }
+
     static func exercise(hub: WatchHub, socket: MonitorSocket, fleet: TestFleet) async throws {
         let found = try await UpWatchTests.eventually("the adopted sessions watched and idle") {
             let agents = try await hub.get("/api/agents").json["agents"]?.arrayValue ?? []
