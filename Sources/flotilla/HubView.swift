@@ -12,8 +12,8 @@ struct HubView: Sendable {
     var tasks: [String: JSONValue] = [:]
     /// Live screen states by agent name, when the hub watches this fleet's panes.
     var screenStates: [String: String]?
-    /// Why the hub could not be asked, when it could not.
-    var unreachable: String?
+    /// Why the hub could not be asked, when it could not: `not reachable: …` or `refused: …`.
+    var problem: String?
 
     static let timeout: TimeAmount = .seconds(2)
 
@@ -25,11 +25,11 @@ struct HubView: Sendable {
         do {
             agents = try await client.send(.GET, "/api/agents", timeout: timeout).body["agents"]?.arrayValue ?? []
         } catch let failure as HubClient.Failure {
-            view.unreachable = "\(failure.code): \(failure.message)"
+            view.problem = "refused the request: \(failure.code): \(failure.message)"
             _ = await watch
             return view
         } catch {
-            view.unreachable = Self.describe(error)
+            view.problem = "not reachable: " + Self.describe(error)
             _ = await watch
             return view
         }

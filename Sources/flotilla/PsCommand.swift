@@ -45,8 +45,8 @@ struct PsCommand: AsyncParsableCommand {
                 "\(row.restarts)", row.lastSeenSeconds.map { Self.duration($0) + " ago" } ?? "-",
             ]
         })
-        if let problem = view.unreachable {
-            Console.print("(hub at \(fleet.file.hub.url) not reachable: \(problem); states read once from each screen)")
+        if let problem = view.problem {
+            Console.print("(hub at \(fleet.file.hub.url) \(problem); states read once from each screen)")
         } else if view.screenStates == nil, rows.contains(where: { $0.alive && $0.source == "screen" }) {
             Console.print("(states of agents the hub does not know read once from each screen: no hub watching these panes answered at \(fleet.file.hub.url))")
         }
