@@ -55,6 +55,41 @@ import Testing
         }
     }
 
+    /// All seven of seeds/004's events reach the socket, each with the seed's fields.
+    @Test func allSevenEventsComeOverTheSocket() async throws {
+        let agents = """
+              - {name: walker, command: '\(Fixture.fakeAgentCommand())', kind: claude, task_spec: TASK.md}
+            """
+        try await TestFleet.with(agents: agents) { fleet in
+            try await WatchHub.run(socket: fleet.socket, stuckAfter: .seconds(1)) { hub in
+                let socket = MonitorSocket()
+                try await socket.connect(url: "ws://127.0.0.1:\(hub.port)/", header: hub.adminToken) {
+                    try await socket.wait("walker idle") { $0.events("state_change", session: "walker").contains { $0["state"] == "idle" } }
+                    try "- [x] one\n- [ ] two\n".write(toFile: fleet.directory + "/TASK.md", atomically: true, encoding: .utf8)
+                    try await socket.wait("progress 50") { $0.events("progress", session: "walker").contains { $0["progress"] == 50 } }
+                    _ = try await hub.post("/api/agents/walker/command?wait=20", #"{"text": "/fail"}"#)
+                    try await socket.wait("agent_error") { !$0.events("agent_error", session: "walker").isEmpty }
+                    _ = try await hub.post("/api/agents/walker/command?wait=20", #"{"text": "/done"}"#)
+                    try await socket.wait("agent_complete") { !$0.events("agent_complete", session: "walker").isEmpty }
+                    _ = try await hub.post("/api/agents/walker/command?wait=20", #"{"text": "/hold"}"#)
+                    try await socket.wait("agent_stuck") { !$0.events("agent_stuck", session: "walker").isEmpty }
+                    let queued = try await hub.post("/api/agents/walker/command", #"{"text": "never"}"#)
+                    let id = queued.json["id"]?.intValue ?? 0
+                    _ = try await hub.post("/api/agents/walker/commands/\(id)/cancel", nil)
+                    try await socket.wait("command_failed") {
+                        $0.events("command_failed", session: "walker").contains { $0["jobId"] == .int(Int64(id)) && $0["error"] == "cancelled" && $0["command"] == "never" }
+                    }
+                }
+                let names = Set(socket.all.compactMap { $0["event"]?.stringValue })
+                let seven: Set = ["state_change", "progress", "agent_stuck", "agent_error", "agent_complete", "command_sent", "command_failed"]
+                #expect(seven.isSubset(of: names), "\(names)")
+                #expect(socket.events("agent_stuck", session: "walker").allSatisfy { ($0["idleTime"]?.doubleValue ?? 0) >= 1 })
+                let seqs = socket.all.compactMap { $0["seq"]?.intValue }.dropFirst()
+                #expect(Array(seqs) == seqs.sorted(), "events in log order")
+            }
+        }
+    }
+
     /// `flotilla hub --watch-session NAME` (the real binary, run in a tmux window of the test's
     /// socket) adopts the session by itself, including one started after the hub.
     @Test func hubOptionAdoptsSessionsAsTheyAppear() async throws {

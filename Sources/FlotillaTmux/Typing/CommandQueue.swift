@@ -76,6 +76,10 @@ public final class CommandQueue: Sendable {
                 record.errorMessage = nil
                 break
             } catch let error as TmuxError {
+                // A cancel that lands inside a tmux call surfaces as that call's failure (a
+                // pane that seems gone): it is still a cancel, before any key was typed.
+                if ticket.current == .cancelled { throw CancellationError() }
+                try Task.checkCancellation()
                 record.errorCode = error.code.rawValue
                 record.errorMessage = error.message
                 // The text reached the input box but was not submitted: the retry only
