@@ -86,8 +86,26 @@ import Testing
                 #expect(socket.events("agent_stuck", session: "walker").allSatisfy { ($0["idleTime"]?.doubleValue ?? 0) >= 1 })
                 let seqs = socket.all.compactMap { $0["seq"]?.intValue }.dropFirst()
                 #expect(Array(seqs) == seqs.sorted(), "events in log order")
+
+                // `?since=0` replays the log: a late client gets what it missed, in order, once.
+                let late = MonitorSocket()
+                try await late.connect(url: "ws://127.0.0.1:\(hub.port)/?since=0&token=\(hub.adminToken)") {
+                    try await late.wait("the replay up to command_failed") { !$0.events("command_failed", session: "walker").isEmpty }
+                }
+                let replayed = Self.eventSeqs(late)
+                let original = Self.eventSeqs(socket)
+                #expect(Array(replayed.prefix(original.count)) == original)
             }
         }
+    }
+
+    /// The sequence numbers of the events `socket` received, in order.
+    static func eventSeqs(_ socket: MonitorSocket) -> [Int64] {
+        var seqs: [Int64] = []
+        for message in socket.all where message["type"] == "event" {
+            if let seq = message["seq"]?.intValue { seqs.append(seq) }
+        }
+        return seqs
     }
 
     /// `flotilla hub --watch-session NAME` (the real binary, run in a tmux window of the test's
