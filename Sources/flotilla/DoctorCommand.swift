@@ -64,9 +64,10 @@ struct DoctorCommand: AsyncParsableCommand {
         let token = fleet.map(PsCommand.token(for:)) ?? ClientOptions.parseOrExit([]).resolvedToken
         let client = HubClient(baseURL: url, token: token)
         do {
+            guard HostTools().answers(url, defaultPort: url.hasPrefix("https") ? 443 : 80) else { throw HubDown() }
             _ = try await client.send(.GET, "/health", timeout: .seconds(3))
         } catch {
-            let detail = "no hub answers at \(url) (\(HubView.describe(error)))"
+            let detail = "no hub answers at \(url) (\(error is HubDown ? "nothing accepts connections there" : HubView.describe(error)))"
             if fleet?.file.hub.start == true {
                 return [.warning("hub", detail, fix: "none needed: `flotilla up` starts one there")]
             }
@@ -89,6 +90,8 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         return checks
     }
+
+    private struct HubDown: Error {}
 
     /// MQTT broker URLs the fleet uses: `--mqtt URL` in hub.command, `--broker URL` in agents' commands.
     static func brokers(_ file: FleetFile?, extra: String?) -> [String] {

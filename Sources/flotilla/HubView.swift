@@ -18,8 +18,14 @@ struct HubView: Sendable {
     static let timeout: TimeAmount = .seconds(2)
 
     static func fetch(_ fleet: Fleet, token: String?) async -> HubView {
-        let client = HubClient(baseURL: fleet.file.hub.url, token: token)
         var view = HubView()
+        // A refused connection answers at once here; the HTTP client would retry it until its
+        // deadline.
+        guard HostTools().answers(fleet.file.hub.url, defaultPort: fleet.file.hub.url.hasPrefix("https") ? 443 : 80) else {
+            view.problem = "not reachable: nothing accepts connections there"
+            return view
+        }
+        let client = HubClient(baseURL: fleet.file.hub.url, token: token)
         async let watch = try? client.send(.GET, "/api/watch", timeout: timeout).body
         let agents: [JSONValue]
         do {
