@@ -68,7 +68,10 @@ struct DoctorCommand: AsyncParsableCommand {
             _ = try await client.send(.GET, "/health", timeout: .seconds(3))
         } catch {
             let detail = "no hub answers at \(url) (\(error is HubDown ? "nothing accepts connections there" : HubView.describe(error)))"
-            if fleet?.file.hub.start == true {
+            guard let fleet else {
+                return [.warning("hub", detail, fix: "`flotilla up` starts one with the fleet, or run `flotilla hub`")]
+            }
+            if fleet.file.hub.start {
                 return [.warning("hub", detail, fix: "none needed: `flotilla up` starts one there")]
             }
             return [.failed("hub", detail, fix: "start it (`flotilla hub --port \(URL(string: url)?.port ?? 7700)`), or set hub.url / FLOTILLA_HUB to where it runs")]
