@@ -64,10 +64,14 @@ struct DoctorCommand: AsyncParsableCommand {
         let token = fleet.map(PsCommand.token(for:)) ?? ClientOptions.parseOrExit([]).resolvedToken
         let client = HubClient(baseURL: url, token: token)
         do {
+            guard HostTools().answers(url, defaultPort: url.hasPrefix("https") ? 443 : 80) else { throw HubDown() }
             _ = try await client.send(.GET, "/health", timeout: .seconds(3))
         } catch {
-            let detail = "no hub answers at \(url) (\(HubView.describe(error)))"
-            if fleet?.file.hub.start == true {
+            let detail = "no hub answers at \(url) (\(error is HubDown ? "nothing accepts connections there" : HubView.describe(error)))"
+            guard let fleet else {
+                return [.warning("hub", detail, fix: "`flotilla up` starts one with the fleet, or run `flotilla hub`")]
+            }
+            if fleet.file.hub.start {
                 return [.warning("hub", detail, fix: "none needed: `flotilla up` starts one there")]
             }
             return [.failed("hub", detail, fix: "start it (`flotilla hub --port \(URL(string: url)?.port ?? 7700)`), or set hub.url / FLOTILLA_HUB to where it runs")]
@@ -89,6 +93,8 @@ struct DoctorCommand: AsyncParsableCommand {
         }
         return checks
     }
+
+    private struct HubDown: Error {}
 
     /// MQTT broker URLs the fleet uses: `--mqtt URL` in hub.command, `--broker URL` in agents' commands.
     static func brokers(_ file: FleetFile?, extra: String?) -> [String] {

@@ -12,24 +12,30 @@ struct HubView: Sendable {
     var tasks: [String: JSONValue] = [:]
     /// Live screen states by agent name, when the hub watches this fleet's panes.
     var screenStates: [String: String]?
-    /// Why the hub could not be asked, when it could not.
-    var unreachable: String?
+    /// Why the hub could not be asked, when it could not: `not reachable: …` or `refused: …`.
+    var problem: String?
 
     static let timeout: TimeAmount = .seconds(2)
 
     static func fetch(_ fleet: Fleet, token: String?) async -> HubView {
-        let client = HubClient(baseURL: fleet.file.hub.url, token: token)
         var view = HubView()
+        // A refused connection answers at once here; the HTTP client would retry it until its
+        // deadline.
+        guard HostTools().answers(fleet.file.hub.url, defaultPort: fleet.file.hub.url.hasPrefix("https") ? 443 : 80) else {
+            view.problem = "not reachable: nothing accepts connections there"
+            return view
+        }
+        let client = HubClient(baseURL: fleet.file.hub.url, token: token)
         async let watch = try? client.send(.GET, "/api/watch", timeout: timeout).body
         let agents: [JSONValue]
         do {
             agents = try await client.send(.GET, "/api/agents", timeout: timeout).body["agents"]?.arrayValue ?? []
         } catch let failure as HubClient.Failure {
-            view.unreachable = "\(failure.code): \(failure.message)"
+            view.problem = "refused the request: \(failure.code): \(failure.message)"
             _ = await watch
             return view
         } catch {
-            view.unreachable = Self.describe(error)
+            view.problem = "not reachable: " + Self.describe(error)
             _ = await watch
             return view
         }

@@ -52,8 +52,8 @@ struct PsCommand: AsyncParsableCommand {
             let last = LogTail.last(1, of: fleet.logPath(row.name)).first.map { "; last output: \($0)" } ?? ""
             Console.print("\(row.name): \(status), restarted \(row.restarts) time\(row.restarts == 1 ? "" : "s")\(last)")
         }
-        if let problem = view.unreachable {
-            Console.print("(hub at \(fleet.file.hub.url) not reachable: \(problem); states read once from each screen)")
+        if let problem = view.problem {
+            Console.print("(hub at \(fleet.file.hub.url) \(problem); states read once from each screen)")
         } else if view.screenStates == nil, rows.contains(where: { $0.alive && $0.source == "screen" }) {
             Console.print("(states of agents the hub does not know read once from each screen: no hub watching these panes answered at \(fleet.file.hub.url))")
         }

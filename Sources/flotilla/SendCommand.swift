@@ -27,7 +27,7 @@ struct SendCommand: AsyncParsableCommand {
     @Flag(help: "Type TEXT into every running agent of the fleet (each safely, all at once).")
     var all = false
 
-    @Flag(help: "Type even if the agent looks busy.")
+    @Flag(help: "Type even if the agent looks busy, without waiting behind queued commands.")
     var force = false
 
     @Option(help: "Seconds to wait for the agent to become idle.")
@@ -89,7 +89,8 @@ struct SendCommand: AsyncParsableCommand {
         if let answer = try await sendThroughHub(fleet, name, body, force: force, timeout: timeout) {
             guard answer["status"] == "sent" else {
                 if answer["status"] == "queued" {
-                    throw SendFailure(message: "still queued in the hub as command \(answer["id"]?.intValue ?? 0) after \(timeout)s (the agent is not idle); it will be typed when it is")
+                    let id = answer["id"]?.intValue ?? 0
+                    throw SendFailure(message: "still queued in the hub as command \(id) after \(timeout)s (the agent is not ready for input); it will be typed when it is, or cancel it with `flotilla commands \(name) --cancel \(id)`")
                 }
                 throw SendFailure(message: "\(answer["error"]?["code"]?.stringValue ?? "failed"): \(answer["error"]?["message"]?.stringValue ?? "not sent") (after \(answer["attempts"]?.intValue ?? 0) attempts)")
             }

@@ -67,6 +67,27 @@ import Testing
         }
     }
 
+    /// An agent that never becomes ready costs one ready timeout, not one per retry.
+    @Test func waitingForReadyIsBoundedByOneReadyTimeout() async throws {
+        try await TestServer.with { server in
+            let record = server.directory + "/rec.jsonl"
+            let pane = try await server.tmux.newSession("t", command: PaneCommand(Fixture.fakeAgentCommand(record: record)), width: 120, height: 40)
+            let classifier = try ScreenClassifier(kind: "claude")
+            try await ControlModeClient.withConnection(server.tmux, session: "t") { control in
+                var typing = Self.typing
+                typing.readyTimeout = .seconds(1)
+                let queue = CommandQueue(typer: SafeTyper(screen: PaneScreen(tmux: server.tmux, control: control), configuration: typing))
+                #expect(try await queue.send("/hold", to: pane, agent: "fake", classifier: classifier).outcome == .sent)
+                #expect(await Self.holding(pane, server))
+                let start = ContinuousClock.now
+                let stuck = try await queue.send("never typed", to: pane, agent: "fake", classifier: classifier)
+                #expect(stuck.outcome == .failed && stuck.errorCode == "timed_out" && stuck.attempts == 1, "\(stuck)")
+                #expect(ContinuousClock.now - start < .seconds(3))
+                #expect(Fixture.recorded(record) == ["/hold"])
+            }
+        }
+    }
+
     /// Waits until the fake agent shows its lying busy line and is in fact idle (its own
     /// spinner gone): typed keys are taken then. While it is really busy it drops them.
     static func holding(_ pane: String, _ server: TestServer) async -> Bool {

@@ -112,6 +112,27 @@ import Testing
         }
     }
 
+    @Test func doctorChecksTheHubsTokenWhenTheHubAnswers() async throws {
+        try await WatchHub.run(socket: nil) { hub in
+            try await Self.withRepository { repo in
+                try """
+                    hub: {url: 'http://127.0.0.1:\(hub.port)', start: false}
+                    agents:
+                      - {name: s, role: general, executor: shell}
+                    """.write(toFile: repo + "/flotilla.yaml", atomically: true, encoding: .utf8)
+                let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+                let good = try await Self.flotilla(["doctor"], in: repo, path: path, token: hub.adminToken)
+                #expect(good.status == 0 && good.output.contains("ok    hub: a hub answers") && good.output.contains("ok    token:"), "\(good.output)")
+                let bad = try await Self.flotilla(["doctor"], in: repo, path: path, token: "flt_nope_nope")
+                #expect(bad.status != 0 && bad.output.contains("FAIL  token: the hub refused the token"), "\(bad.output)")
+                #expect(bad.output.contains("fix: use this hub's <data-dir>/admin.token"), "\(bad.output)")
+                let agentToken = try await hub.client.createToken(name: "doctor-agent")["token"]?.stringValue
+                let agent = try await Self.flotilla(["doctor"], in: repo, path: path, token: agentToken)
+                #expect(agent.status != 0 && agent.output.contains("FAIL  token: the token is an agent token"), "\(agent.output)")
+            }
+        }
+    }
+
     // MARK: support
 
     /// The fake `claude` of the agent tests: stands in for any agent CLI binary on PATH.
@@ -144,10 +165,10 @@ import Testing
     }
 
     /// Runs the flotilla binary in `directory` with `PATH` set to `path`.
-    static func flotilla(_ arguments: [String], in directory: String, path: String) async throws -> (status: Int32, output: String) {
+    static func flotilla(_ arguments: [String], in directory: String, path: String, token: String? = nil) async throws -> (status: Int32, output: String) {
         let result = try await Subprocess.run(
             .path(FilePath(UpWatchTests.binary)), arguments: Arguments(arguments),
-            environment: .inherit.updating(["PATH": path, "FLOTILLA_TOKEN": nil, "FLOTILLA_FILE": nil, "FLOTILLA_HUB": nil]),
+            environment: .inherit.updating(["PATH": path, "FLOTILLA_TOKEN": token, "FLOTILLA_FILE": nil, "FLOTILLA_HUB": nil]),
             workingDirectory: FilePath(directory),
             output: .string(limit: 1 << 20), error: .string(limit: 1 << 20)
         )

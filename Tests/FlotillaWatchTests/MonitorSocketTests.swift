@@ -55,6 +55,88 @@ import Testing
         }
     }
 
+    /// All seven of seeds/004's events reach the socket, each with the seed's fields.
+    @Test func allSevenEventsComeOverTheSocket() async throws {
+        let agents = """
+              - {name: walker, command: '\(Fixture.fakeAgentCommand())', kind: claude, task_spec: TASK.md}
+            """
+        try await TestFleet.with(agents: agents) { fleet in
+            try await WatchHub.run(socket: fleet.socket, stuckAfter: .seconds(1)) { hub in
+                let socket = MonitorSocket()
+                try await socket.connect(url: "ws://127.0.0.1:\(hub.port)/", header: hub.adminToken) {
+                    try await socket.wait("walker idle") { $0.events("state_change", session: "walker").contains { $0["state"] == "idle" } }
+                    try "- [x] one\n- [ ] two\n".write(toFile: fleet.directory + "/TASK.md", atomically: true, encoding: .utf8)
+                    try await socket.wait("progress 50") { $0.events("progress", session: "walker").contains { $0["progress"] == 50 } }
+                    _ = try await hub.post("/api/agents/walker/command?wait=20", #"{"text": "/fail"}"#)
+                    try await socket.wait("agent_error") { !$0.events("agent_error", session: "walker").isEmpty }
+                    _ = try await hub.post("/api/agents/walker/command?wait=20", #"{"text": "/done"}"#)
+                    try await socket.wait("agent_complete") { !$0.events("agent_complete", session: "walker").isEmpty }
+                    _ = try await hub.post("/api/agents/walker/command?wait=20", #"{"text": "/hold"}"#)
+                    try await socket.wait("agent_stuck") { !$0.events("agent_stuck", session: "walker").isEmpty }
+                    let queued = try await hub.post("/api/agents/walker/command", #"{"text": "never"}"#)
+                    let id = queued.json["id"]?.intValue ?? 0
+                    _ = try await hub.post("/api/agents/walker/commands/\(id)/cancel", nil)
+                    try await socket.wait("command_failed") {
+                        $0.events("command_failed", session: "walker").contains { $0["jobId"] == .int(Int64(id)) && $0["error"] == "cancelled" && $0["command"] == "never" }
+                    }
+                }
+                let names = Set(socket.all.compactMap { $0["event"]?.stringValue })
+                let seven: Set = ["state_change", "progress", "agent_stuck", "agent_error", "agent_complete", "command_sent", "command_failed"]
+                #expect(seven.isSubset(of: names), "\(names)")
+                #expect(socket.events("agent_stuck", session: "walker").allSatisfy { ($0["idleTime"]?.doubleValue ?? 0) >= 1 })
+                let seqs = socket.all.compactMap { $0["seq"]?.intValue }.dropFirst()
+                #expect(Array(seqs) == seqs.sorted(), "events in log order")
+
+                // `?since=0` replays the log: a late client gets what it missed, in order, once.
+                let late = MonitorSocket()
+                try await late.connect(url: "ws://127.0.0.1:\(hub.port)/?since=0&token=\(hub.adminToken)") {
+                    try await late.wait("the replay up to command_failed") { !$0.events("command_failed", session: "walker").isEmpty }
+                }
+                let replayed = Self.eventSeqs(late)
+                let original = Self.eventSeqs(socket)
+                #expect(Array(replayed.prefix(original.count)) == original)
+            }
+        }
+    }
+
+    /// The sequence numbers of the events `socket` received, in order.
+    static func eventSeqs(_ socket: MonitorSocket) -> [Int64] {
+        var seqs: [Int64] = []
+        for message in socket.all where message["type"] == "event" {
+            if let seq = message["seq"]?.intValue { seqs.append(seq) }
+        }
+        return seqs
+    }
+
+    /// `flotilla hub --watch-session NAME` (the real binary, run in a tmux window of the test's
+    /// socket) adopts the session by itself, including one started after the hub.
+    @Test func hubOptionAdoptsSessionsAsTheyAppear() async throws {
+        try await TestFleet.with(agents: Self.agents) { fleet in
+            let port = try UpWatchTests.freePort()
+            let data = fleet.directory + "/hubdata"
+            try await fleet.fleet.tmux.run([
+                "new-session", "-d", "-s", "hubrun", "-c", fleet.directory,
+                "\(UpWatchTests.binary) hub --port \(port) --data-dir \(data) --tmux-socket \(fleet.socket) --watch-session seeded --watch-kind claude",
+            ])
+            var client = HubClient(baseURL: "http://127.0.0.1:\(port)", token: nil)
+            let up = try await UpWatchTests.eventually("the hub up") {
+                guard let token = try? String(contentsOfFile: data + "/admin.token", encoding: .utf8) else { return false }
+                client.token = token.trimmingCharacters(in: .whitespacesAndNewlines)
+                return (try? await client.send(.GET, "/api/watch", timeout: .seconds(2)).body["enabled"]) == true
+            }
+            #expect(up)
+            try await fleet.fleet.tmux.run([
+                "new-session", "-d", "-s", "seeded", "-x", "120", "-y", "40", "-c", fleet.directory, "-e", "FLOTILLA_AGENT_NAME=seeded",
+                Fixture.fakeAgentCommand(),
+            ])
+            let watched = try await UpWatchTests.eventually("the late session adopted and idle") {
+                let agent = try? await client.send(.GET, "/api/agents/seeded", timeout: .seconds(2)).body
+                return agent?["state"] == "idle" && agent?["kind"] == "claude" && agent?["source"] == "pane"
+            }
+            #expect(watched)
+        }
+    }
+
     static func exercise(hub: WatchHub, socket: MonitorSocket, fleet: TestFleet) async throws {
         let found = try await UpWatchTests.eventually("the adopted sessions watched and idle") {
             let agents = try await hub.get("/api/agents").json["agents"]?.arrayValue ?? []
@@ -68,6 +150,11 @@ import Testing
         #expect(byName.json["kind"] == "claude" && byName.json["progress"] == .null)
         let bySession = try await hub.get("/api/agents/fleet")
         #expect(bySession.status == 200 && bySession.json["id"] == "walker", "\(bySession.json)")
+        let pane = try #require(byName.json["pane"]?.stringValue)
+        let byPane = try await hub.get("/api/agents/\(pane.replacingOccurrences(of: "%", with: "%25"))")
+        #expect(byPane.status == 200 && byPane.json["id"] == "my-task", "\(byPane.json)")
+        let listed = try await hub.get("/api/agents")
+        #expect(listed.json["count"] == 3 && listed.json["agents"]?.arrayValue?.allSatisfy { $0["source"] == "pane" } == true)
         let unknown = try await hub.get("/api/agents/nobody")
         #expect(unknown.status == 404 && unknown.json["error"]?["code"] == "agent_not_found", "\(unknown.json)")
 

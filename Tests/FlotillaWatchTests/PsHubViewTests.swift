@@ -42,6 +42,33 @@ import Testing
         }
     }
 
+    /// A `flotilla agent` in a watched pane is one agent: `/api/agents/{id}` shows the hub's view
+    /// with its screen beside it, `/api/agents` lists it once, and its session's name finds it.
+    @Test func aRegisteredAgentInAWatchedPaneIsOneAgent() async throws {
+        // The pane reads the hub's port and token from files written once the hub runs.
+        let agents = """
+              - {name: worker, command: '\(UpWatchTests.binary) agent --agent-id worker --hub http://127.0.0.1:$(cat hub.port) --token $(cat hub.token) --executor shell --workdir .'}
+            """
+        try await TestFleet.with(agents: agents, start: false) { fleet in
+            try await WatchHub.run(socket: fleet.socket) { hub in
+                try "\(hub.port)".write(toFile: fleet.directory + "/hub.port", atomically: true, encoding: .utf8)
+                try hub.adminToken.write(toFile: fleet.directory + "/hub.token", atomically: true, encoding: .utf8)
+                _ = try await fleet.fleet.up(supervisor: false)
+                let merged = try await UpWatchTests.eventually("worker registered and its pane watched") {
+                    let agent = try await hub.get("/api/agents/worker").json
+                    return agent["state"] == "idle" && agent["screen"]?["pane"]?.stringValue?.hasPrefix("%") == true
+                }
+                #expect(merged)
+                let agent = try await hub.get("/api/agents/worker").json
+                #expect(agent["source"] == "hub" && agent["session"] == "fleet" && agent["executor"] == "shell", "\(agent)")
+                let all = try await hub.get("/api/agents").json["agents"]?.arrayValue ?? []
+                #expect(all.compactMap { $0["id"]?.stringValue } == ["worker"], "\(all)")
+                let bySession = try await hub.get("/api/agents/fleet").json
+                #expect(bySession["id"] == "worker" && bySession["source"] == "hub", "\(bySession)")
+            }
+        }
+    }
+
     @Test func psWithTheHubDownSaysSoInOneLineAndReadsTheScreens() async throws {
         let agents = """
               - {name: screen, command: '\(Fixture.fakeAgentCommand())', kind: claude}
@@ -50,10 +77,10 @@ import Testing
         try await TestFleet.with(agents: agents) { fleet in
             let started = ContinuousClock.now
             let ps = try await Self.ps(fleet, token: nil)
-            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(ContinuousClock.now - started < .seconds(5))
             #expect(ps.status == 0, "\(ps.output)")
             let notes = ps.output.split(separator: "\n").filter { $0.hasPrefix("(") }
-            #expect(notes.count == 1 && notes[0].contains("hub at http://127.0.0.1:1 not reachable: connection refused"), "\(ps.output)")
+            #expect(notes.count == 1 && notes[0].contains("hub at http://127.0.0.1:1 not reachable: nothing accepts connections there"), "\(ps.output)")
             #expect(Self.row("screen", in: ps.output).count >= 8, "\(ps.output)")
         }
     }

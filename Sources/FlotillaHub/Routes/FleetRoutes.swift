@@ -11,7 +11,8 @@ struct FleetRoutes {
     func add(to group: RouterGroup<HubRequestContext>) {
         let directory = AgentDirectory(hub: hub, watched: watched)
         group.get("agents") { _, _ in
-            JSONResponse.make(["agents": .array(directory.all())])
+            let agents = directory.all()
+            return JSONResponse.make(["agents": .array(agents), "count": .int(Int64(agents.count))])
         }
         group.get("agents/:id") { _, context in
             JSONResponse.make(try directory.agent(context.parameters.require("id")))

@@ -32,19 +32,21 @@ struct MonitorSocketRoute {
             guard request.headers[.upgrade]?.lowercased() == "websocket" else { return .dontUpgrade }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
-            let since = context.request.uri.queryParameters["since"].flatMap { Int64($0) }
+            // Taken before subscribing: what is published in between is read back from the
+            // store, so nothing falls between the replay and the live stream.
+            let start = context.request.uri.queryParameters["since"].flatMap { Int64($0) } ?? hub.events.lastSeq
             let sessions = SessionFilter()
             let live = hub.events.subscribe { MonitorMessage.seedName(of: $0.type) != nil }
             let greeting: JSONValue = [
                 "type": "connected", "message": "Connected to the Flotilla hub's agent monitor events",
-                "timestamp": .int(Int64((Timestamp.now() * 1000).rounded())), "seq": .int(hub.events.lastSeq),
+                "timestamp": .int(Int64((Timestamp.now() * 1000).rounded())), "seq": .int(start),
             ]
             try await outbound.write(.text(greeting.jsonString))
             await withGracefulShutdownHandler {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask {
                         do {
-                            try await Self.send(since: since, live: live, hub: hub, outbound: outbound) { event in
+                            try await Self.send(after: start, live: live, hub: hub, outbound: outbound) { event in
                                 sessions.keeps(event)
                             }
                         } catch {
@@ -91,20 +93,18 @@ struct MonitorSocketRoute {
         }
     }
 
-    /// Replays the log after `since` (when given), then forwards live events.
+    /// Replays the log after `start` from the store, then forwards live events.
     static func send(
-        since: Int64?, live: AsyncStream<EventRecord>, hub: Hub, outbound: WebSocketOutboundWriter, keep: @Sendable (EventRecord) -> Bool
+        after start: Int64, live: AsyncStream<EventRecord>, hub: Hub, outbound: WebSocketOutboundWriter, keep: @Sendable (EventRecord) -> Bool
     ) async throws {
-        var last = since ?? hub.events.lastSeq
-        if since != nil {
-            while true {
-                let page = try await hub.store.events(after: last, limit: 1000)
-                for event in page where keep(event) {
-                    if let message = MonitorMessage.json(event) { try await outbound.write(.text(message.jsonString)) }
-                }
-                if let newest = page.last { last = newest.seq }
-                if page.count < 1000 { break }
+        var last = start
+        while true {
+            let page = try await hub.store.events(after: last, limit: 1000)
+            for event in page where keep(event) {
+                if let message = MonitorMessage.json(event) { try await outbound.write(.text(message.jsonString)) }
             }
+            if let newest = page.last { last = newest.seq }
+            if page.count < 1000 { break }
         }
         for await event in live where event.seq > last && keep(event) {
             last = event.seq

@@ -1,4 +1,5 @@
 import FlotillaCore
+import Foundation
 import FlotillaTmux
 import Synchronization
 
@@ -27,12 +28,16 @@ extension WatchedAgents {
         view(try agent(name))
     }
 
-    /// The watched agent named `name`, else the only watched agent of tmux session `name`.
+    /// The watched agent named `name`, else the only watched agent of tmux session `name`, else
+    /// the agent in tmux pane `name` (`%12`, also percent-encoded as `%2512`).
     func agent(_ name: String) throws(FlotillaError) -> Agent {
+        let pane = name.removingPercentEncoding ?? name
         let (agent, known) = state.withLock { state -> (Agent?, [String]) in
             if let agent = state.agents[name] { return (agent, []) }
             let inSession = state.agents.values.filter { $0.session == name }
-            return (inSession.count == 1 ? inSession.first : nil, state.agents.keys.sorted())
+            if inSession.count == 1 { return (inSession.first, []) }
+            let inPane = state.agents.values.first { $0.pane == name || $0.pane == pane }
+            return (inPane, state.agents.keys.sorted())
         }
         guard let agent else {
             let list = known.isEmpty ? "none" : known.joined(separator: ", ")

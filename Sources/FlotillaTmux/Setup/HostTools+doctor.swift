@@ -74,9 +74,9 @@ extension HostTools {
     }
 
     /// Whether something accepts TCP connections at `url`'s host and port (`defaultPort` when
-    /// it names none).
+    /// it names none) within 2 seconds.
     public func answers(_ url: String, defaultPort: Int) -> Bool {
         guard let parsed = URL(string: url), let host = parsed.host else { return false }
-        return HubProbe.isAnswering("http://\(host.contains(":") ? "[\(host)]" : host):\(parsed.port ?? defaultPort)")
+        return TCPProbe.connects(host: host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port: parsed.port ?? defaultPort)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The command queue of a fleet: per pane, commands run one at a time in the order they were
-/// queued (forced ones skip the line, see ``send(_:to:agent:classifier:force:id:ticket:)``), at most ``TypingConfiguration/ratePerPane`` per second, each retried (up to
+/// queued (forced ones skip the line, see ``send(_:to:agent:classifier:force:id:ticket:)``), at
+/// most ``TypingConfiguration/ratePerPane`` per second, each retried (up to
 /// ``TypingConfiguration/retries`` times, exponential backoff) and recorded in the audit trail.
 public final class CommandQueue: Sendable {
     public let typer: SafeTyper
@@ -75,6 +76,10 @@ public final class CommandQueue: Sendable {
                 record.errorMessage = nil
                 break
             } catch let error as TmuxError {
+                // A cancel that lands inside a tmux call surfaces as that call's failure (a
+                // pane that seems gone): it is still a cancel, before any key was typed.
+                if ticket.current == .cancelled { throw CancellationError() }
+                try Task.checkCancellation()
                 record.errorCode = error.code.rawValue
                 record.errorMessage = error.message
                 // The text reached the input box but was not submitted: the retry only

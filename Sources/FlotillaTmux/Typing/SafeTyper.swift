@@ -101,7 +101,8 @@ public struct SafeTyper: Sendable {
 
     /// Waits until `pane` is ready for input (idle, or showing an error or a finished task at
     /// its input box: see ``ScreenClassifier/Reading/acceptsInput``) and its screen has been
-    /// quiet for the settle time; returns that reading. Throws ``TmuxError/Code/timedOut`` after `timeout`.
+    /// quiet for the settle time; returns that reading. Throws ``TmuxError/Code/timedOut``
+    /// after `timeout`.
     public func waitUntilIdle(_ pane: String, classifier: ScreenClassifier, timeout: Duration) async throws -> ScreenClassifier.Reading {
         let start = ContinuousClock.now
         var lastScreen: String?
