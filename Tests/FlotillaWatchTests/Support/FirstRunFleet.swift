@@ -63,10 +63,11 @@ struct FirstRunFleet: Sendable {
         await tmux.killServer()
     }
 
-    /// The fleet agents the hub has online (connected, any state but offline).
+    /// Fleet agents registered with the hub and not offline (`/api/agents` also lists agents only
+    /// watched in panes, such as one that never got as far as registering).
     func onlineAgents() async -> Set<String> {
         guard adminToken != nil, let agents = try? await client.agents() else { return [] }
-        return Set(agents.filter { $0["state"] != "offline" }.compactMap { $0["id"]?.stringValue })
+        return Set(agents.filter { $0["source"] == "hub" && $0["state"] != "offline" }.compactMap { $0["id"]?.stringValue })
     }
 
     /// The supervisor's log so far (for failure messages and checks).
