@@ -41,9 +41,9 @@ func flotilla(_ arguments: [String]) throws -> (status: Int32, output: String) {
             """, baseDirectory: "/srv")
         let agents = try fleet.expandedAgents(flotilla: "/bin/flotilla")
         #expect(agents.map(\.name) == ["coder-1", "coder-2", "sh"])
-        #expect(agents[0].command.command == "/bin/flotilla agent --agent-id coder-1 --hub http://127.0.0.1:7711 --role backend --executor claude --model sonnet --auto-approve --token-file /srv/.flotilla/tokens/coder-1.token --consume-token-file --workdir /srv/.flotilla/agents/coder-1")
+        #expect(agents[0].command.command == "/bin/flotilla agent --agent-id coder-1 --hub http://127.0.0.1:7711 --role backend --executor claude --model sonnet --auto-approve --token-file /srv/.flotilla/tokens/coder-1.token --consume-token-file --workdir \(fleet.agentDirectory("coder-1"))")
         #expect(agents[0].kind == "claude" && agents[2].kind == "shell")
-        #expect(agents[2].command.workingDirectory == "/tmp" && agents[0].command.workingDirectory == "/srv/.flotilla/agents/coder-1")
+        #expect(agents[2].command.workingDirectory == "/tmp" && agents[0].command.workingDirectory == fleet.agentDirectory("coder-1"))
         #expect(agents[0].spec.autoApprove == AutoApprovePolicy(enabled: true, deny: ["rm -rf"]))
         #expect(fleet.hubCommand(flotilla: "/bin/flotilla", socket: "fl")?.command == "/bin/flotilla hub --watch-panes --tmux-socket fl --port 7711 --host 127.0.0.1")
     }

@@ -76,8 +76,13 @@ import Testing
               - {name: here, role: backend, executor: shell, workdir: .}
             """, baseDirectory: "/srv")
         let agents = try fleet.expandedAgents(flotilla: "/bin/flotilla")
-        #expect(agents[0].command.workingDirectory == "/srv/.flotilla/agents/solo")
-        #expect(agents[0].command.command.hasSuffix("--token-file /srv/.flotilla/tokens/solo.token --consume-token-file --workdir /srv/.flotilla/agents/solo"))
+        // Its own directory lies outside the fleet's directory, so outside `.flotilla/` and
+        // `hubdata/`: nothing relative to where its tasks run leads to the data directory.
+        let own = fleet.agentDirectory("solo")
+        #expect(own.hasSuffix("/agents/solo") && !own.hasPrefix("/srv/"), "\(own)")
+        #expect(try fleet.agentDirectory("solo") != FleetFile.parse(yaml: "agents:\n  - {name: solo, command: x}", baseDirectory: "/elsewhere").agentDirectory("solo"))
+        #expect(agents[0].command.workingDirectory == own)
+        #expect(agents[0].command.command.hasSuffix("--token-file /srv/.flotilla/tokens/solo.token --consume-token-file --workdir \(own)"))
         #expect(!agents[0].command.command.contains("--data-dir"), "the agent is pointed at the hub's admin token")
         // Asked for explicitly, an agent still runs beside the fleet file.
         #expect(agents[1].command.workingDirectory == "/srv")

@@ -50,13 +50,37 @@ extension FleetFile {
         return PaneCommand(arguments.map(Self.shellQuote).joined(separator: " "), workingDirectory: workdir, environment: environment)
     }
 
-    /// Where a `flotilla agent` agent runs: its `workdir`, else `.flotilla/agents/NAME`.
+    /// Where a `flotilla agent` agent runs: its `workdir`, else its own directory (below).
     func runDirectory(of spec: AgentSpec, name: String) -> String {
         spec.workdir.map(resolve) ?? agentDirectory(name)
     }
 
-    /// The agent's own directory under the state directory (its default working directory).
-    public func agentDirectory(_ name: String) -> String { stateDirectory + "/agents/\(name)" }
+    /// The agent's own directory, its default working directory. It lies outside the fleet's
+    /// directory and so outside the hub's data directory: a task that looks around where it
+    /// runs (`ls ..`, `../../admin.token`) finds neither the repository's `.flotilla/` nor its
+    /// admin token. See ``agentsRoot``.
+    public func agentDirectory(_ name: String) -> String { agentsRoot + "/\(name)" }
+
+    /// `$XDG_STATE_HOME/flotilla/fleets/<session>-<hash of the fleet's directory>/agents`
+    /// (`~/.local/state/…` without `XDG_STATE_HOME`): one per fleet file, stable across runs so
+    /// agents keep their worktrees and clones.
+    public var agentsRoot: String {
+        let environment = ProcessInfo.processInfo.environment
+        let state = environment["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
+            ?? (environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSTemporaryDirectory()) + "/.local/state"
+        return URL(fileURLWithPath: state).standardizedFileURL.path + "/flotilla/fleets/\(session)-\(Self.pathHash(baseDirectory))/agents"
+    }
+
+    /// A short, stable hash of a path (FNV-1a, 64 bits, as 12 hex digits): two fleets with the
+    /// same session name in different directories get different agent directories.
+    static func pathHash(_ path: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in path.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return String(String(hash, radix: 16).suffix(12))
+    }
 
     /// The directory of the agents' token files (0700).
     public var tokenDirectory: String { stateDirectory + "/tokens" }

@@ -61,6 +61,10 @@ struct FirstRunFleet: Sendable {
     func tearDown() async {
         _ = try? await UpWatchTests.flotilla(["stop", "-f", file, "--grace", "1"])
         await tmux.killServer()
+        // The agents' own directories live outside the project (under the user's state directory).
+        if let root = try? FleetFile.load(path: file).agentsRoot {
+            try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: root).deletingLastPathComponent().path)
+        }
     }
 
     /// Fleet agents registered with the hub and not offline (`/api/agents` also lists agents only
