@@ -25,18 +25,18 @@ struct InitCommand: AsyncParsableCommand {
         let here = FileManager.default.currentDirectoryPath
         guard let top = await tools.gitTopLevel(of: here) else {
             let why = tools.find("git") == nil ? "git is not installed (not found on PATH)" : "\(here) is not inside a git repository"
-            throw FleetOptions.report(SetupError(.notAGitRepository, "\(why); run `git init` first, or cd into your project"))
+            throw FleetOptions.report(FleetError(.initNotAGitRepository, "\(why); run `git init` first, or cd into your project"))
         }
         let path = file.map { $0.hasPrefix("/") ? $0 : here + "/" + $0 } ?? top + "/flotilla.yaml"
         if FileManager.default.fileExists(atPath: path) && !force {
-            throw FleetOptions.report(SetupError(.fileExists, "\(path) already exists; use --force to overwrite it"))
+            throw FleetOptions.report(FleetError(.initFileExists, "\(path) already exists; use --force to overwrite it"))
         }
         let clis = HostTools.agentCLIs.compactMap { name in tools.find(name).map { FleetTemplate.FoundCLI(name: name, path: $0) } }
         let template = FleetTemplate(repository: URL(fileURLWithPath: top).lastPathComponent, clis: clis)
         do {
             try template.text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw FleetOptions.report(SetupError(.writeFailed, "cannot write \(path): \(error.localizedDescription)"))
+            throw FleetOptions.report(FleetError(.initWriteFailed, "cannot write \(path): \(error.localizedDescription)"))
         }
         let agents = clis.isEmpty ? "2 shell agents (no agent CLI found on PATH)" : clis.map(\.name).joined(separator: ", ")
         Console.print("wrote \(path): \(agents)")

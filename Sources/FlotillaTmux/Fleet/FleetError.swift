@@ -15,6 +15,12 @@ public struct FleetError: Error, Sendable, Hashable, CustomStringConvertible {
         case hubUnavailable = "fleet_hub_unavailable"
         /// `start NAME` for an agent that is running.
         case agentRunning = "fleet_agent_running"
+        /// `init` outside a git repository (or without git).
+        case initNotAGitRepository = "init_not_a_git_repository"
+        /// `init` over an existing fleet file without `--force`.
+        case initFileExists = "init_file_exists"
+        /// `init` could not write the fleet file.
+        case initWriteFailed = "init_write_failed"
     }
 
     public let code: Code
