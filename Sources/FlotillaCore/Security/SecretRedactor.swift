@@ -67,8 +67,9 @@ public enum SecretRedactor {
         Rule(["authorization"], #"(?i)(authorization["']?\s*[:=]\s*["']?)(?!\[redacted\])[^\r\n"']+"#) { output in
             group(output, 1) + marker
         },
-        // A bearer or basic credential anywhere else (`curl -H "…Bearer x"`, logs).
-        Rule(["bearer", "basic"], #"(?i)\b(bearer|basic)(\s+)(?!\[redacted\])[A-Za-z0-9._~+/=-]{8,}"#) { output in
+        // A bearer credential anywhere else (`curl -H "…Bearer x"`, logs). Not `basic`: that is
+        // an ordinary word, and a Basic credential comes in an Authorization header.
+        Rule(["bearer"], #"(?i)\b(bearer)(\s+)(?!\[redacted\])[A-Za-z0-9._~+/=-]{8,}"#) { output in
             group(output, 1) + group(output, 2) + marker
         },
         // Flotilla tokens `flt_<id>_<secret>`: the id stays, it names the token.
