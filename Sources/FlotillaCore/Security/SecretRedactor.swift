@@ -13,8 +13,13 @@ public enum SecretRedactor {
     public static func redact(_ text: String) -> String {
         guard !text.isEmpty else { return text }
         var out = text
-        for rule in rules where rule.applies(to: out) {
-            out = out.replacing(rule.pattern) { match in rule.replacement(match.output) }
+        // Lower-cased once for the anchors, again only after a rule changed the text.
+        var lowered = text.lowercased()
+        for rule in rules where rule.applies(toLowercased: lowered) {
+            let replaced = out.replacing(rule.pattern) { match in rule.replacement(match.output) }
+            guard replaced != out else { continue }
+            out = replaced
+            lowered = out.lowercased()
         }
         return out
     }
@@ -45,9 +50,8 @@ public enum SecretRedactor {
             self.replacement = replacement
         }
 
-        func applies(to text: String) -> Bool {
-            let lowered = text.lowercased()
-            return anchors.contains { lowered.contains($0) }
+        func applies(toLowercased text: String) -> Bool {
+            anchors.contains { text.contains($0) }
         }
     }
 
