@@ -37,7 +37,7 @@ import Testing
             let done = try await client.task(id, wait: 30)
             #expect(done["state"] == "succeeded", "\(done) \(agent.log)")
             let printed = try #require(done["result"]?["output_tail"]?.stringValue)
-            #expect(printed.contains("PATH="), printed)
+            #expect(printed.contains("PATH="), "\(printed)")
             #expect(printed.contains("TASK_MODE=declared"), "the task's declared env is kept: \(printed)")
             for leaked in ["FLOTILLA_", "plain-openai-value", "plain-anthropic-value", "plain-service-value", "plain-gh-value", token] {
                 #expect(!printed.contains(leaked), "the child saw \(leaked): \(printed)")
@@ -69,7 +69,7 @@ import Testing
         #expect(done["state"] == "dead", "\(done) \(agent.log)")
         // Stored output, as `tasks show` prints it.
         let shown = try await CLIProcess.run(["tasks", "show", id, "--json", "--hub", url, "--token", admin])
-        #expect(shown.stdout.contains("[redacted]"), shown.stdout)
+        #expect(shown.stdout.contains("[redacted]"), "\(shown.stdout)")
         // Every event about the task, as SSE delivers it.
         let streamed = try await withDeadline(10, "the task's events up to task.dead") {
             var texts: [String] = []
@@ -79,7 +79,7 @@ import Testing
             }
             return texts.joined(separator: "\n")
         }
-        #expect(streamed.contains("[redacted]"), streamed)
+        #expect(streamed.contains("[redacted]"), "\(streamed)")
         for secret in secrets {
             #expect(!shown.stdout.contains(secret), "tasks show: \(shown.stdout)")
             #expect(!streamed.contains(secret), "SSE: \(streamed)")
