@@ -68,12 +68,12 @@ public enum SecretRedactor {
             return "-----BEGIN \(kind)PRIVATE KEY-----\(marker)-----END \(kind)PRIVATE KEY-----"
         },
         // `Authorization: Bearer …`, `"authorization": "…"`: the whole value.
-        Rule(["authorization"], #"(?i)(authorization["']?\s*[:=]\s*["']?)(?!\[redacted\])[^\r\n"']+"#) { output in
+        Rule(["authorization"], #"(?i)(authorization["']?\s*[:=]\s*["']?)(?![\s"']*\[redacted\])[^\r\n"']+"#) { output in
             group(output, 1) + marker
         },
         // A bearer credential anywhere else (`curl -H "…Bearer x"`, logs). Not `basic`: that is
         // an ordinary word, and a Basic credential comes in an Authorization header.
-        Rule(["bearer"], #"(?i)\b(bearer)(\s+)(?!\[redacted\])[A-Za-z0-9._~+/=-]{8,}"#) { output in
+        Rule(["bearer"], #"(?i)\b(bearer)(\s+)(?!\s*\[redacted\])[A-Za-z0-9._~+/=-]{8,}"#) { output in
             group(output, 1) + group(output, 2) + marker
         },
         // Flotilla tokens `flt_<id>_<secret>`: the id stays, it names the token.
