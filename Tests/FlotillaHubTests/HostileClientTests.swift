@@ -75,6 +75,36 @@ import Testing
         }
     }
 
+    /// An agent that does not redact (not `flotilla agent`) still cannot get a secret stored or
+    /// published: the hub redacts reports as it reads them.
+    @Test func theHubRedactsWhatAnyAgentReports() async throws {
+        try await TestHub.run { hub in
+            let taskID = try #require(try await hub.client.submit(["type": "code.generate"])["id"]?.stringValue)
+            let client = hub.client
+            let events = client.events(since: 0, taskID: taskID)
+            try await TestAgent.run(hub, id: "raw") { agent in
+                let attempt = try await agent.assignment().attempt
+                let progress = try await agent.report(.progress, taskID: taskID, attempt: attempt, extra: ["message": "token flt_abc_0123456789abcdef"])
+                #expect(progress.type == .ack)
+                #expect(try await agent.complete(taskID, attempt: attempt, result: ["output_tail": "Authorization: Bearer sk-abcdefghijklmnopqrstuvwx"]).type == .ack)
+                return ()
+            }
+            let stored = try await client.task(taskID)
+            #expect(stored["result"]?["output_tail"] == "Authorization: [redacted]")
+            #expect(stored["progress_message"] == "token flt_abc_[redacted]")
+            let streamed = try await withDeadline(10, "the task's events up to task.succeeded") {
+                var texts: [String] = []
+                for try await event in events {
+                    texts.append(event.json.jsonString)
+                    if event.type == "task.succeeded" { break }
+                }
+                return texts.joined(separator: "\n")
+            }
+            #expect(streamed.contains("[redacted]"))
+            #expect(!streamed.contains("0123456789abcdef") && !streamed.contains("sk-abc"), "\(streamed)")
+        }
+    }
+
     @Test func anAgentTokenIsBoundToTheAgentItsNameNames() async throws {
         try await TestHub.run { hub in
             let created = try await hub.client.createToken(name: "ci-7")
