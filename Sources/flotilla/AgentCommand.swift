@@ -11,7 +11,9 @@ struct AgentCommand: AsyncParsableCommand {
         abstract: "Run an agent that takes tasks for its roles from the hub and executes them.",
         discussion: """
             SIGINT/SIGTERM drains (no new work; the task in hand finishes within --drain-grace-seconds, \
-            else it is released to the hub); a second signal releases at once. Exit code 0 after a drain.
+            else it is released to the hub); a second signal releases at once. Exit code 0 after a drain. \
+            The token is --token-file, --token or env FLOTILLA_TOKEN, one made for this agent \
+            (`flotilla token create --name ID`); never the hub's admin token file.
             """
     )
 

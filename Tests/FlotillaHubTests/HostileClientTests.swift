@@ -115,6 +115,22 @@ import Testing
         }
     }
 
+    /// A token from before agent ids were required, bound to none, registers no agent.
+    @Test func anUnboundAgentTokenCannotRegister() async throws {
+        try await TestHub.run { hub in
+            let (token, _) = try await hub.hub.tokens.create(name: "legacy", scope: .agent, role: nil, agentID: nil)
+            let refusal = try await AgentLink.connect(url: hub.socketURL, token: token) { link in
+                try await link.send(.register, agentID: "anyone", payload: ["roles": ["general"]])
+                var iterator = link.messages.makeAsyncIterator()
+                return await iterator.next()
+            }
+            #expect(refusal?.type == .error)
+            #expect(refusal?.payload["code"] == "forbidden")
+            #expect(refusal?.payload["field"] == "agent_id")
+            #expect(try await hub.client.agents().isEmpty)
+        }
+    }
+
     @Test func aRevokedTokensOpenSocketEndsWithinASecond() async throws {
         try await TestHub.run { hub in
             let agentToken = try await Self.token(hub, name: "doomed")
