@@ -107,7 +107,11 @@ struct AgentSession: Sendable {
             }
         }) { result in
             // Heartbeats are frequent and need no answer; ready and drain are acknowledged.
-            if type != .heartbeat, case .success = result { self.ack(envelope) }
+            // A refusal (not this agent's live session) is answered for every type.
+            switch result {
+            case .success: if type != .heartbeat { self.ack(envelope) }
+            case .failure(let error): self.reply(error: error, to: envelope)
+            }
         }
     }
 
