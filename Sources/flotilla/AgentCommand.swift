@@ -120,7 +120,7 @@ struct AgentCommand: AsyncParsableCommand {
         let transport: any AgentTransport
         if let broker = broker ?? (mqtt ? Self.defaultBroker : nil) {
             let mqtt = MQTTTransport(broker: broker, swarm: swarm ?? "flotilla", agentID: id)
-            do { try mqtt.validate() } catch { throw ValidationError(error.message) }
+            do { try mqtt.validate() } catch { throw ValidationError(SecretRedactor.redact(error.message)) }
             transport = mqtt
         } else {
             transport = WebSocketTransport(hub: client.resolvedURL, token: try agentToken())
