@@ -103,7 +103,7 @@ struct AgentSession: Sendable {
             switch type {
             case .ready: scheduler.ready(agentID: id, now: now)
             case .drain: scheduler.drain(agentID: id, now: now)
-            default: scheduler.heartbeat(agentID: id, body: envelope.payload, now: now)
+            default: scheduler.heartbeat(agentID: id, body: SecretRedactor.redact(envelope.payload), now: now)
             }
         }) { result in
             // Heartbeats are frequent and need no answer; ready and drain are acknowledged.
