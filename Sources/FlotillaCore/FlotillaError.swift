@@ -19,6 +19,8 @@ public struct FlotillaError: Error, Sendable, Hashable, CustomStringConvertible 
         case dependencyCycle = "dependency_cycle"
         case duplicateID = "duplicate_id"
         case notRegistered = "not_registered"
+        /// The agent id is live under another token (a takeover is refused).
+        case agentInUse = "agent_in_use"
         case rateLimited = "rate_limited"
         /// The hub does not watch tmux panes (start it with `--watch-panes`).
         case watchNotEnabled = "watch_not_enabled"
@@ -43,7 +45,7 @@ public struct FlotillaError: Error, Sendable, Hashable, CustomStringConvertible 
         case .unauthorized: 401
         case .forbidden: 403
         case .notFound, .taskNotFound, .agentNotFound: 404
-        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled: 409
+        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse: 409
         case .bodyTooLarge: 413
         case .unknownDependency, .dependencyCycle: 422
         case .rateLimited: 429

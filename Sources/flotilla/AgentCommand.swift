@@ -11,7 +11,9 @@ struct AgentCommand: AsyncParsableCommand {
         abstract: "Run an agent that takes tasks for its roles from the hub and executes them.",
         discussion: """
             SIGINT/SIGTERM drains (no new work; the task in hand finishes within --drain-grace-seconds, \
-            else it is released to the hub); a second signal releases at once. Exit code 0 after a drain.
+            else it is released to the hub); a second signal releases at once. Exit code 0 after a drain. \
+            The token is --token-file, --token or env FLOTILLA_TOKEN, one made for this agent \
+            (`flotilla token create --name ID`); never the hub's admin token file.
             """
     )
 
@@ -118,11 +120,10 @@ struct AgentCommand: AsyncParsableCommand {
         let transport: any AgentTransport
         if let broker = broker ?? (mqtt ? Self.defaultBroker : nil) {
             let mqtt = MQTTTransport(broker: broker, swarm: swarm ?? "flotilla", agentID: id)
-            do { try mqtt.validate() } catch { throw ValidationError(error.message) }
+            do { try mqtt.validate() } catch { throw ValidationError(SecretRedactor.redact(error.message)) }
             transport = mqtt
         } else {
-            let token = try tokenFile.map { try Self.readToken($0, consume: consumeTokenFile) } ?? client.resolvedToken
-            transport = WebSocketTransport(hub: client.resolvedURL, token: token)
+            transport = WebSocketTransport(hub: client.resolvedURL, token: try agentToken())
         }
         let runtime = AgentRuntime(configuration: configuration, transport: transport, runner: runner, logger: logger)
         logger.info("agent \(id) (roles \(roles.joined(separator: ",")), executors \(executors.map(\.name).joined(separator: ","))) → \(transport.endpoint)")
@@ -142,10 +143,25 @@ struct AgentCommand: AsyncParsableCommand {
         }
         if let refusal = runtime.refusal {
             if refusal.code == .unauthorized {
-                throw Console.fail("unauthorized: the hub refused this token (looked in \(tokenFile ?? client.tokenLookup.source)): \(refusal.message)")
+                throw Console.fail("unauthorized: the hub refused this token (looked in \(tokenSource)): \(refusal.message)")
             }
             throw Console.fail("error: the hub refused agent \(id): \(refusal.message)")
         }
+    }
+
+    /// Where the agent's token comes from: --token-file, --token or FLOTILLA_TOKEN. Never the
+    /// hub's admin token file: an agent runs what tasks say, with a token that can only be it.
+    var tokenSource: String {
+        if let tokenFile { return tokenFile }
+        if client.token != nil { return "--token" }
+        return "env FLOTILLA_TOKEN"
+    }
+
+    /// The agent's token, or exit 1 saying how to get one.
+    func agentToken() throws -> String {
+        if let tokenFile { return try Self.readToken(tokenFile, consume: consumeTokenFile) }
+        if let token = client.token ?? Environment.value("FLOTILLA_TOKEN") { return token }
+        throw Console.fail("error: no agent token: pass --token-file, --token or env FLOTILLA_TOKEN with a token made for this agent (`flotilla token create --name ID --agent-id ID`; `flotilla up` makes one per agent). The agent never uses the hub's admin token file.")
     }
 
     /// The token in `path` (deleted when `consume`), or exit 1 naming the file.

@@ -71,7 +71,7 @@ struct HubCommand: AsyncParsableCommand {
         guard tickMs > 0 else { throw ValidationError("--tick-ms must be positive.") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
         if let mqtt {
-            do { _ = try MQTTClient.Configuration(url: mqtt) } catch { throw ValidationError("--mqtt: \(error.message)") }
+            do { _ = try MQTTClient.Configuration(url: mqtt) } catch { throw ValidationError("--mqtt: \(SecretRedactor.redact(error.message))") }
         }
         guard SwarmTopics.isValidSwarm(swarm) else {
             throw ValidationError("--swarm '\(swarm)' must be one topic level: not empty, without '/', '+' or '#'.")

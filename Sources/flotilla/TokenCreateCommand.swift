@@ -18,7 +18,7 @@ struct TokenCreateCommand: AsyncParsableCommand {
     @Option(help: "Restrict an agent token to this role.")
     var role: String?
 
-    @Option(name: .customLong("agent-id"), help: "Restrict an agent token to this agent id.")
+    @Option(name: .customLong("agent-id"), help: "The agent id an agent token registers as (default: --name); it may register as no other.")
     var agentID: String?
 
     @Option(help: "agent (connect as an agent) or admin (full API access).")

@@ -29,12 +29,14 @@ public struct ClaudeExecutor: Executor {
     public func execute(_ request: ExecutionRequest, stop: StopSignal, progress: @escaping ProgressSink) async throws -> ExecutionOutcome {
         let resume = request.resumeSession
         let parser = Mutex(ClaudeStreamParser())
-        let spec = ProcessSpec(
+        var spec = ProcessSpec(
             argv: arguments(prompt: request.prompt, resume: resume),
             environment: settings.environment,
             workingDirectory: request.workingDirectory,
             timeout: request.timeout
         )
+        // The tool's own key and settings, nothing else of the agent's (ChildEnvironment).
+        spec.passing = ChildEnvironment.needs(ofExecutor: name)
         let process = try await ProcessRunner.run(spec, stop: stop) { stream, line in
             guard stream == .stdout, let message = parser.withLock({ $0.consume(line) }) else { return }
             progress(nil, message)

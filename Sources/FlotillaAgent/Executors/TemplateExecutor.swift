@@ -59,12 +59,14 @@ public struct TemplateExecutor: Executor {
     }
 
     public func execute(_ request: ExecutionRequest, stop: StopSignal, progress: @escaping ProgressSink) async throws -> ExecutionOutcome {
-        let spec = ProcessSpec(
+        var spec = ProcessSpec(
             argv: argv(prompt: request.prompt, workdir: request.workingDirectory),
             environment: settings.environment,
             workingDirectory: request.workingDirectory,
             timeout: request.timeout
         )
+        // The tool's own key and settings, nothing else of the agent's (ChildEnvironment).
+        spec.passing = ChildEnvironment.needs(ofExecutor: name)
         let outcome = try await ProcessRunner.run(spec, stop: stop) { _, line in progress(nil, line) }
         return ExecutionOutcome(process: outcome, timeout: request.timeout)
     }

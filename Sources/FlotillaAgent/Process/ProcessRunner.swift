@@ -1,3 +1,4 @@
+import FlotillaCore
 import Foundation
 import Subprocess
 import SystemPackage
@@ -8,8 +9,14 @@ import Glibc
 /// One program to run for an attempt.
 public struct ProcessSpec: Sendable {
     public var argv: [String]
-    /// Extra environment on top of the agent's own.
+    /// Environment set for the child (the task's `env`, the executor's settings), on top of
+    /// what it keeps from the agent's (see ``ChildEnvironment``).
     public var environment: [String: String]
+    /// Names of the agent's variables the child keeps beyond the basics (an LLM's API key).
+    public var passing: Set<String> = []
+    /// For the agent's own tools (git, gh): keep the agent's whole environment but its
+    /// Flotilla credentials. Task children (the default) get a scrubbed one.
+    public var keepsAgentEnvironment = false
     public var workingDirectory: String?
     /// Killed (whole process group) after this long; nil means no limit.
     public var timeout: Duration?
@@ -22,6 +29,15 @@ public struct ProcessSpec: Sendable {
         self.workingDirectory = workingDirectory
         self.timeout = timeout
         self.tailBytes = tailBytes
+    }
+}
+
+extension ProcessSpec {
+    /// The spec for one of the agent's own tools (git, gh), which keeps the agent's environment.
+    public func keepingAgentEnvironment() -> ProcessSpec {
+        var spec = self
+        spec.keepsAgentEnvironment = true
+        return spec
     }
 }
 
@@ -75,10 +91,14 @@ public enum ProcessRunner {
         var options = PlatformOptions()
         options.processGroupID = 0
         let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
-        // The agent's credential stays with the agent: a task (or the tool it runs) inherits
-        // everything else of the agent's environment, but not FLOTILLA_TOKEN.
-        var environment: [Environment.Key: String?] = ["FLOTILLA_TOKEN": nil]
-        for (key, value) in spec.environment { environment[Environment.Key(stringLiteral: key)] = value }
+        // The agent's credentials stay with the agent: a task (or the tool it runs) starts
+        // from a scrubbed environment, not the agent's (FLOTILLA_TOKEN, API keys).
+        let parent = ProcessInfo.processInfo.environment
+        let chosen = spec.keepsAgentEnvironment
+            ? ChildEnvironment.withoutCredentials(parent, declared: spec.environment)
+            : ChildEnvironment.scrubbed(parent, passing: spec.passing, declared: spec.environment)
+        var environment: [Environment.Key: String] = [:]
+        for (key, value) in chosen { environment[Environment.Key(stringLiteral: key)] = value }
         let started = ContinuousClock.now
         let collected: Collected
         let result: ExecutionResult<Collected, SequenceOutput, SequenceOutput>
@@ -86,7 +106,7 @@ public enum ProcessRunner {
             result = try await Subprocess.run(
                 executable,
                 arguments: Arguments(Array(spec.argv.dropFirst())),
-                environment: .inherit.updating(environment),
+                environment: .custom(environment),
                 workingDirectory: spec.workingDirectory.map { FilePath($0) },
                 platformOptions: options,
                 input: .none,

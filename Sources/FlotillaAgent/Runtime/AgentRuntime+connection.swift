@@ -61,7 +61,13 @@ extension AgentRuntime {
             // Only the answer to this registration: a broker may still hold an older one.
             if message.type == .registered, message.id == "re-\(registerID)" { reply = message; break }
             if message.type == .error, message.payload["ref"]?.stringValue == registerID {
-                throw AgentError(.badConfiguration, message.payload["message"]?.stringValue ?? "registration refused")
+                let text = message.payload["message"]?.stringValue ?? "registration refused"
+                // Another session holds this id: most often this agent's previous process, whose
+                // socket the hub has not seen close yet. Retried with backoff, not fatal.
+                if message.payload["code"]?.stringValue == FlotillaError.Code.agentInUse.rawValue {
+                    throw RegistrationDeferred(message: text)
+                }
+                throw AgentError(.badConfiguration, text)
             }
         }
         guard let reply else { return }
@@ -141,4 +147,10 @@ extension AgentRuntime {
             break
         }
     }
+}
+
+/// The hub refused the registration for now (`agent_in_use`): the agent retries with backoff.
+struct RegistrationDeferred: Error, CustomStringConvertible {
+    let message: String
+    var description: String { "agent_in_use: \(message)" }
 }

@@ -168,8 +168,9 @@ public final class AgentRuntime: Sendable {
     /// Sends a message now if connected; final reports are also kept until acknowledged.
     @discardableResult
     func send(_ type: MessageType, payload: JSONValue, final: Bool = false) async -> String {
-        // Every message names its sender's role, as the seeds' envelope does (seeds/000).
-        let envelope = Envelope(id: ids.next(), type: type, agentID: configuration.agentID, role: configuration.roles.first, payload: payload)
+        // Every message names its sender's role, as the seeds' envelope does (seeds/000). What
+        // a task printed (progress, output tail, result) leaves the agent with secrets redacted.
+        let envelope = Envelope(id: ids.next(), type: type, agentID: configuration.agentID, role: configuration.roles.first, payload: SecretRedactor.redact(payload))
         let channel = state.withLock { state -> (any AgentChannel)? in
             if final { state.pendingFinals.append(PendingReport(envelope: envelope, sentAt: .now)) }
             return state.channel

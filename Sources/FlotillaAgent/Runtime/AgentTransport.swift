@@ -34,7 +34,7 @@ public struct WebSocketTransport: AgentTransport {
         self.token = token
     }
 
-    public var endpoint: String { url }
+    public var endpoint: String { SecretRedactor.redactURL(url) }
 
     public func session(_ body: @escaping @Sendable (any AgentChannel) async throws -> Void) async throws {
         let opened = Mutex(false)

@@ -24,7 +24,7 @@ public struct MQTTTransport: AgentTransport {
         self.logger = logger
     }
 
-    public var endpoint: String { "\(broker) (swarm \(topics.swarm))" }
+    public var endpoint: String { "\(SecretRedactor.redactURL(broker)) (swarm \(topics.swarm))" }
 
     /// Checks the URL and swarm before anything connects.
     public func validate() throws(AgentError) {

@@ -82,7 +82,7 @@ public struct WorkspaceManager: Sendable {
 
     /// Opens a pull request with `gh`; a clear error when `gh` is missing or not logged in.
     public func openPullRequest(_ workspace: Workspace, assignment: Assignment) async throws -> String {
-        guard (try? await ProcessRunner.run(ProcessSpec(argv: ["gh", "auth", "status"], workingDirectory: workspace.path, timeout: .seconds(30))))?.exitCode == 0 else {
+        guard (try? await ProcessRunner.run(ProcessSpec(argv: ["gh", "auth", "status"], workingDirectory: workspace.path, timeout: .seconds(30)).keepingAgentEnvironment()))?.exitCode == 0 else {
             throw AgentError(.ghUnavailable, "pull_request: true needs the GitHub CLI: install `gh` and run `gh auth login` on the agent's machine. The branch \(workspace.branch) was committed and pushed.")
         }
         let title = "flotilla: " + (assignment.prompt.map { String($0.prefix(60)) } ?? assignment.type)
@@ -146,7 +146,7 @@ public struct WorkspaceManager: Sendable {
 
 extension Git {
     func ghPullRequest(head: String, base: String, title: String, body: String) async throws -> String {
-        let outcome = try await ProcessRunner.run(ProcessSpec(argv: ["gh", "pr", "create", "--head", head, "--base", base, "--title", title, "--body", body], workingDirectory: directory, timeout: .seconds(120)))
+        let outcome = try await ProcessRunner.run(ProcessSpec(argv: ["gh", "pr", "create", "--head", head, "--base", base, "--title", title, "--body", body], workingDirectory: directory, timeout: .seconds(120)).keepingAgentEnvironment())
         guard outcome.exitCode == 0 else {
             throw AgentError(.publishFailed, "gh pr create failed: \(outcome.stderr.text.trimmingCharacters(in: .whitespacesAndNewlines))")
         }

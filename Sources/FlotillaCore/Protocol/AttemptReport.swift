@@ -19,6 +19,9 @@ public struct AttemptReport: Sendable, Hashable {
     }
 
     /// Reads a report out of an envelope of type accept, progress, complete, fail or release.
+    ///
+    /// What the agent says about its work (messages, errors, results) is redacted here, on the
+    /// way in, so no secret a task printed reaches the store, the event log or subscribers.
     public init(envelope: Envelope) throws(FlotillaError) {
         let payload = envelope.payload
         guard let taskID = payload["task_id"]?.stringValue else {
@@ -36,14 +39,14 @@ public struct AttemptReport: Sendable, Hashable {
             if let percent, !(0...100).contains(percent) {
                 throw FlotillaError(.invalidField, "'payload.percent' must be between 0 and 100.", field: "payload.percent")
             }
-            kind = .progress(percent: percent, message: payload["message"]?.stringValue)
+            kind = .progress(percent: percent, message: payload["message"]?.stringValue.map { SecretRedactor.redact($0) })
         case .complete:
-            kind = .complete(result: payload["result"] ?? .object([:]))
+            kind = .complete(result: SecretRedactor.redact(payload["result"] ?? .object([:])))
         case .fail:
-            let error = payload["error"]?.stringValue ?? "failed"
-            kind = .fail(error: error, retryable: payload["retryable"]?.boolValue ?? true, result: payload["result"])
+            let error = SecretRedactor.redact(payload["error"]?.stringValue ?? "failed")
+            kind = .fail(error: error, retryable: payload["retryable"]?.boolValue ?? true, result: payload["result"].map { SecretRedactor.redact($0) })
         case .release:
-            kind = .release(reason: payload["reason"]?.stringValue)
+            kind = .release(reason: payload["reason"]?.stringValue.map { SecretRedactor.redact($0) })
         default:
             throw FlotillaError(.invalidField, "'\(envelope.type.rawValue)' is not an attempt report.", field: "type")
         }

@@ -4,6 +4,9 @@ public struct AgentSlot: Sendable, Hashable {
     public var registration: AgentRegistration
     /// The live connection, nil while offline.
     public var connection: Int?
+    /// The credential (token id) of the session that registered the agent: another credential
+    /// cannot take a live agent over (``Scheduler/takeoverRefusal(of:connection:holder:)``).
+    public var holder: String?
     /// The agent said `ready`.
     public var accepting: Bool = false
     public var draining: Bool = false

@@ -4,12 +4,16 @@ extension Scheduler {
     /// Tasks the agent already held stay its own: the `registered` reply lists them so a
     /// reconnecting agent can keep reporting on them. A previous live connection for the same
     /// id is superseded; the returned number names it so the hub can close it.
-    public mutating func register(_ registration: AgentRegistration, connection: Int, now: Double) -> (held: [(taskID: String, attempt: Int)], superseded: Int?) {
+    ///
+    /// - Parameter holder: the credential (token id) the session speaks for; check
+    ///   ``takeoverRefusal(of:connection:holder:)`` first.
+    public mutating func register(_ registration: AgentRegistration, connection: Int, holder: String? = nil, now: Double) -> (held: [(taskID: String, attempt: Int)], superseded: Int?) {
         var slot = agents[registration.id] ?? AgentSlot(registration: registration, connection: connection, now: now)
         let superseded = slot.connection.flatMap { $0 == connection ? nil : $0 }
         let wasOnline = agents[registration.id]?.connection != nil
         slot.registration = registration
         slot.connection = connection
+        slot.holder = holder
         slot.accepting = false
         slot.draining = false
         slot.connectedAt = now
@@ -25,6 +29,25 @@ extension Scheduler {
         }
         let held = slot.held.sorted().compactMap { id in tasks[id].map { (id, $0.attempt) } }
         return (held, superseded)
+    }
+
+    /// Why a session holding `holder` may not register as `id` on `connection`, or nil when it
+    /// may: an agent that is live on another connection under a different credential stays
+    /// with that session. (A reconnect with the same token supersedes; an offline agent is
+    /// taken over by whoever may register as it, e.g. the new token `flotilla up` minted.)
+    public func takeoverRefusal(of id: String, connection: Int, holder: String?) -> FlotillaError? {
+        guard let slot = agents[id], let live = slot.connection, live != connection, slot.holder != holder else { return nil }
+        return FlotillaError(
+            .agentInUse,
+            "Agent '\(id)' is connected with another token; its session stays. Stop that agent first, or register under another id.",
+            field: "agent_id"
+        )
+    }
+
+    /// Whether `connection` is the live session of agent `id` (a superseded or refused
+    /// connection is not: what it sends changes nothing).
+    public func isSession(_ connection: Int, of id: String) -> Bool {
+        agents[id]?.connection == connection
     }
 
     /// The agent takes work now. Returns false if it is not registered.

@@ -13,7 +13,12 @@ extension Scheduler {
     ///
     /// - Parameter stored: the task's state in the store, looked up when it was not in flight,
     ///   to tell "finished long ago" (stale) from "never existed".
-    public mutating func report(_ report: AttemptReport, from agentID: String, stored: TaskState? = nil, now: Double) throws(FlotillaError) -> ReportOutcome {
+    /// - Parameter connection: the session the report came on; when given, it must be the
+    ///   agent's live session (a superseded one speaks for no one), else `forbidden`.
+    public mutating func report(_ report: AttemptReport, from agentID: String, connection: Int? = nil, stored: TaskState? = nil, now: Double) throws(FlotillaError) -> ReportOutcome {
+        if let connection, !isSession(connection, of: agentID) {
+            throw FlotillaError(.forbidden, "This connection is not agent '\(agentID)'s session (another connection took it over); its reports change nothing.", field: "agent_id")
+        }
         guard var task = tasks[report.taskID] else {
             let finished = recentFinished[report.taskID]
             if let finished, finished.attempt == report.attempt, finished.agentID == agentID {
@@ -33,6 +38,15 @@ extension Scheduler {
                 .staleAttempt,
                 "Attempt \(report.attempt) of task \(report.taskID) is not current (current attempt \(task.attempt), state \(task.state.rawValue)).",
                 field: "payload.attempt"
+            )
+        }
+        // The attempt went to an agent serving one of the task's roles; an agent that since
+        // registered without them (a role-bound token) may not finish it.
+        if let roles = agents[agentID]?.registration.roles, !task.spec.roles.contains(where: roles.contains) {
+            throw FlotillaError(
+                .forbidden,
+                "Agent '\(agentID)' serves \(roles.joined(separator: ", ")), not the roles of task \(task.id) (\(task.spec.roles.joined(separator: ", "))); it may not report on it.",
+                field: "payload.task_id"
             )
         }
         task.leaseExpiresAt = now + policy.leaseDuration

@@ -47,12 +47,19 @@ struct AgentSession: Sendable {
         }
         agentID.set(registration.id)
         let connection = self.connection
+        let holder = identity.tokenID
         let policy = hub.configuration.policy
         hub.mutate({ scheduler, now in
-            scheduler.register(registration, connection: connection, now: now)
+            // A live agent stays with the token it registered with: no takeover by another.
+            if let refusal = scheduler.takeoverRefusal(of: registration.id, connection: connection, holder: holder) { throw refusal }
+            return scheduler.register(registration, connection: connection, holder: holder, now: now)
         }) { [hub] result in
             guard case .success(let outcome) = result else {
-                if case .failure(let error) = result { self.reply(error: error, to: envelope) }
+                if case .failure(let error) = result {
+                    // Taking a live agent over was refused: this connection speaks for no agent.
+                    if error.code == .agentInUse { self.agentID.clear() }
+                    self.reply(error: error, to: envelope)
+                }
                 return
             }
             if let old = outcome.superseded { hub.connections.close(old) }
@@ -71,8 +78,13 @@ struct AgentSession: Sendable {
         if case .agent(_, let allowed?, _) = identity, registration.roles.contains(where: { $0 != allowed }) {
             throw FlotillaError(.forbidden, "This agent token may only register with role '\(allowed)'.", field: "payload.roles")
         }
-        if case .agent(_, _, let bound?) = identity, registration.id != bound {
-            throw FlotillaError(.forbidden, "This agent token may only register as agent '\(bound)', not '\(registration.id)'.", field: "agent_id")
+        if case .agent(_, _, let bound) = identity {
+            guard let bound else {
+                throw FlotillaError(.forbidden, "This agent token is bound to no agent id, so it cannot register an agent; create one per agent with `flotilla token create --name NAME --agent-id ID`.", field: "agent_id")
+            }
+            guard registration.id == bound else {
+                throw FlotillaError(.forbidden, "This agent token may only register as agent '\(bound)', not '\(registration.id)'.", field: "agent_id")
+            }
         }
         if let current = agentID.value, current != registration.id {
             throw FlotillaError(.invalidState, "This connection is already registered as '\(current)'.", field: "agent_id")
@@ -83,15 +95,23 @@ struct AgentSession: Sendable {
     private func control(_ envelope: Envelope) {
         guard let id = agentID.value else { return notRegistered(envelope) }
         let type = envelope.type
+        let connection = self.connection
         hub.mutate({ scheduler, now in
+            guard scheduler.isSession(connection, of: id) else {
+                throw FlotillaError(.notRegistered, "This connection is not agent '\(id)'s session; register first.")
+            }
             switch type {
             case .ready: scheduler.ready(agentID: id, now: now)
             case .drain: scheduler.drain(agentID: id, now: now)
-            default: scheduler.heartbeat(agentID: id, body: envelope.payload, now: now)
+            default: scheduler.heartbeat(agentID: id, body: SecretRedactor.redact(envelope.payload), now: now)
             }
         }) { result in
             // Heartbeats are frequent and need no answer; ready and drain are acknowledged.
-            if type != .heartbeat, case .success = result { self.ack(envelope) }
+            // A refusal (not this agent's live session) is answered for every type.
+            switch result {
+            case .success: if type != .heartbeat { self.ack(envelope) }
+            case .failure(let error): self.reply(error: error, to: envelope)
+            }
         }
     }
 
@@ -109,7 +129,7 @@ struct AgentSession: Sendable {
     /// the state the store holds (nil when it has no such task).
     private func apply(_ report: AttemptReport, of envelope: Envelope, agentID id: String, stored: TaskState??) {
         hub.mutate({ scheduler, now in
-            try scheduler.report(report, from: id, stored: stored ?? nil, now: now)
+            try scheduler.report(report, from: id, connection: self.connection, stored: stored ?? nil, now: now)
         }) { result in
             switch result {
             case .success(let outcome):
@@ -133,6 +153,8 @@ struct AgentSession: Sendable {
         let target = envelope.payload["to"]?.stringValue
         var forwarded = envelope
         forwarded.agentID = id
+        let connection = self.connection
+        guard hub.inspect({ $0.isSession(connection, of: id) }) else { return notRegistered(envelope) }
         let connections = hub.inspect { scheduler in
             scheduler.agents.values.filter { target == nil || target == "broadcast" || $0.registration.id == target }.compactMap(\.connection)
         }
@@ -176,4 +198,7 @@ final class SessionAgentID: Sendable {
     var value: String? { storage.withLock { $0 } }
 
     func set(_ id: String) { storage.withLock { $0 = id } }
+
+    /// Forgets the id (its registration was refused).
+    func clear() { storage.withLock { $0 = nil } }
 }

@@ -24,6 +24,8 @@ struct AgentSocketRoute {
                 let channel = context.requestContext.channel
                 let outbox = hub.connections.open(connection, channel: channel)
                 let session = AgentSession(hub: hub, identity: identity, connection: connection, logger: context.logger)
+                // Revoking the token closes the socket (the outbox ends, then the reader).
+                let opened = hub.tokens.sessions.open(tokenID: identity.tokenID) { hub.connections.close(connection) }
                 // Like the whole connection (EventLoopPinnedChannel), the reader runs on the
                 // socket's event loop: a frame read resumes it there without waking a thread.
                 // Ends on graceful shutdown too, so an open socket never holds the server up.
@@ -51,6 +53,7 @@ struct AgentSocketRoute {
                 } onGracefulShutdown: {
                     hub.connections.close(connection)
                 }
+                hub.tokens.sessions.close(opened)
                 session.closed()
             }
     }

@@ -6,6 +6,13 @@ public enum Identity: Sendable, Hashable {
     /// report on its own attempts.
     case agent(tokenID: String, role: String?, agentID: String?)
 
+    /// The id of the token behind the identity.
+    public var tokenID: String {
+        switch self {
+        case .admin(let id), .agent(let id, _, _): id
+        }
+    }
+
     public var isAdmin: Bool {
         if case .admin = self { return true }
         return false

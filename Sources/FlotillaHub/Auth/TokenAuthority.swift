@@ -13,6 +13,8 @@ public final class TokenAuthority: Sendable {
     private let store: any Store
     private let cache = Mutex<[String: TokenRow]>([:])
     private let ids = IDGenerator()
+    /// The sessions open under each token; revoking a token ends them.
+    public let sessions = TokenSessions()
 
     init(store: any Store) async throws {
         self.store = store
@@ -45,6 +47,7 @@ public final class TokenAuthority: Sendable {
         cache.withLock { cache in
             if cache[id]?.revokedAt == nil { cache[id]?.revokedAt = now }
         }
+        sessions.revoke(id)
         return true
     }
 

@@ -35,6 +35,12 @@ public final class EventBus: Sendable {
     /// `keep` runs as the event is published, so a subscriber is not woken for events it
     /// would throw away (a stream of one task's events, or of completions only).
     public func subscribe(where keep: @escaping @Sendable (EventRecord) -> Bool = { _ in true }) -> AsyncStream<EventRecord> {
+        subscription(where: keep).stream
+    }
+
+    /// A live stream as ``subscribe(where:)`` gives, and a function that ends it (its reader
+    /// then sees the end, as after a shutdown): how a revoked token's stream is closed.
+    public func subscription(where keep: @escaping @Sendable (EventRecord) -> Bool = { _ in true }) -> (stream: AsyncStream<EventRecord>, end: @Sendable () -> Void) {
         let (stream, continuation) = AsyncStream.makeStream(of: EventRecord.self, bufferingPolicy: .bufferingOldest(bufferSize))
         let id = state.withLock { state in
             state.next += 1
@@ -44,7 +50,7 @@ public final class EventBus: Sendable {
         continuation.onTermination = { [weak self] _ in
             _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
         }
-        return stream
+        return (stream, { continuation.finish() })
     }
 
     func publish(_ events: [EventRecord]) {

@@ -51,7 +51,7 @@ final class MQTTBridge: Service {
             // Subscribed before the hub says it is online, so no agent's answer to that is missed.
             let inbound = try await client.subscribe(to: inboundFilters())
             group.addTask { try await self.announcePresence(client) }
-            logger.info("serving agents on \(configuration.url) as swarm '\(configuration.swarm)'")
+            logger.info("serving agents on \(SecretRedactor.redactURL(configuration.url)) as swarm '\(configuration.swarm)'")
             for await message in inbound {
                 if let writer = await handle(message, client: client) {
                     group.addTask { await writer() }

@@ -14,10 +14,10 @@ struct EventRoutes {
     let hub: Hub
 
     func add(to group: RouterGroup<HubRequestContext>) {
-        group.get("events") { request, _ in try stream(request) }
+        group.get("events") { request, context in try stream(request, identity: context.identity) }
     }
 
-    private func stream(_ request: Request) throws -> Response {
+    private func stream(_ request: Request, identity: Identity?) throws -> Response {
         let query = request.uri.queryParameters
         var start = hub.events.lastSeq
         if let raw = request.headers[.lastEventID] ?? query["since"].map(String.init) {
@@ -33,8 +33,11 @@ struct EventRoutes {
             (prefixes.isEmpty || prefixes.contains { event.type.hasPrefix($0) }) && (taskID == nil || event.taskID == taskID)
         }
         let since = start
-        let live = hub.events.subscribe(where: keep)
+        let (live, end) = hub.events.subscription(where: keep)
+        // Revoking the token ends the stream (its reader sees the end, like at shutdown).
+        let session = identity.map { hub.tokens.sessions.open(tokenID: $0.tokenID, end: end) }
         let body = ResponseBody { writer in
+            defer { if let session { hub.tokens.sessions.close(session) } }
             var last = since
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             // Catch up from the store, page by page.

@@ -54,6 +54,14 @@ struct FleetRoutes {
         if scope == .admin, role != nil || agentID != nil {
             throw FlotillaError(.invalidField, "'role' and 'agent_id' restrict agent tokens; an admin token cannot be restricted.", field: role != nil ? "role" : "agent_id")
         }
+        // An agent token speaks for one agent: bound to `agent_id`, else to the agent its name
+        // names, so no agent token can register as (and take over) another agent.
+        if scope == .agent, agentID == nil {
+            guard AgentRegistration.isValidID(name) else {
+                throw FlotillaError(.missingField, "An agent token is bound to one agent: give 'agent_id' (its name '\(name)' is not an agent id: 1-128 characters from A-Z a-z 0-9 . _ - : /).", field: "agent_id")
+            }
+            agentID = name
+        }
         let (token, row) = try await hub.tokens.create(name: name, scope: scope, role: role, agentID: agentID)
         guard case .object(var out) = Self.json(row) else { return JSONResponse.make(.null) }
         out["token"] = .string(token)

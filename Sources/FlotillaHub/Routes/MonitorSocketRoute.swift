@@ -36,7 +36,11 @@ struct MonitorSocketRoute {
             // store, so nothing falls between the replay and the live stream.
             let start = context.request.uri.queryParameters["since"].flatMap { Int64($0) } ?? hub.events.lastSeq
             let sessions = SessionFilter()
-            let live = hub.events.subscribe { MonitorMessage.seedName(of: $0.type) != nil }
+            let (live, end) = hub.events.subscription { MonitorMessage.seedName(of: $0.type) != nil }
+            // Revoking the token ends the live stream, and with it the socket.
+            let header = context.request.headers[.authorization] ?? context.request.uri.queryParameters["token"].map { "Bearer " + String($0) }
+            let session = (try? hub.tokens.authenticate(header: header)).map { hub.tokens.sessions.open(tokenID: $0.tokenID, end: end) }
+            defer { if let session { hub.tokens.sessions.close(session) } }
             let greeting: JSONValue = [
                 "type": "connected", "message": "Connected to the Flotilla hub's agent monitor events",
                 "timestamp": .int(Int64((Timestamp.now() * 1000).rounded())), "seq": .int(start),
