@@ -70,7 +70,7 @@ public struct MessageAuth: Sendable, Hashable {
     }
 
     /// `message` without `metadata.auth` (and without `metadata` when that was all it held).
-    static func stripped(_ message: JSONValue) -> JSONValue {
+    public static func stripped(_ message: JSONValue) -> JSONValue {
         guard case .object(var object) = message, case .object(var metadata)? = object["metadata"] else { return message }
         metadata["auth"] = nil
         object["metadata"] = metadata.isEmpty ? nil : .object(metadata)
