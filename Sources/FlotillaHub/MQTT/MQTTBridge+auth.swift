@@ -64,14 +64,15 @@ extension MQTTBridge {
     func endRevokedSessions(_ client: MQTTClient) async throws {
         while !Task.isCancelled {
             let revoked = agents.withLock { agents in
-                agents.filter { hub.tokens.row(id: $0.value.tokenID)?.revokedAt != nil }.map(\.key)
+                agents.filter { $0.value.tokenID.flatMap { hub.tokens.row(id: $0)?.revokedAt } != nil }.map(\.key)
             }
             for id in revoked {
                 guard let agent = agents.withLock({ $0.removeValue(forKey: id) }) else { continue }
                 agent.session.closed()
-                logger.notice("ended the MQTT session of \(id): its token \(agent.tokenID) was revoked")
-                let error = FlotillaError(.unauthorized, "The token \(agent.tokenID) was revoked.")
-                let notice = Envelope(id: "revoked-\(agent.tokenID)", type: .error, agentID: id, payload: error.replyPayload(ref: nil, of: nil))
+                let tokenID = agent.tokenID ?? "-"
+                logger.notice("ended the MQTT session of \(id): its token \(tokenID) was revoked")
+                let error = FlotillaError(.unauthorized, "The token \(tokenID) was revoked.")
+                let notice = Envelope(id: "revoked-\(tokenID)", type: .error, agentID: id, payload: error.replyPayload(ref: nil, of: nil))
                 try? await client.publish(to: topics.inbox(agentID: id), payload: signed(notice, for: id), qos: .atLeastOnce)
             }
             try await Task.sleep(for: .milliseconds(200))
@@ -94,5 +95,16 @@ extension MQTTBridge {
         case .replayed: return FlotillaError(.unauthorized, "Replayed submission: nonce \(auth.nonce) was already used.")
         case .outsideWindow: return FlotillaError(.unauthorized, "Stale submission: signed outside the hub's time window.")
         }
+    }
+}
+
+extension MQTTBridge {
+    /// Whether an agent message without a valid proof may still be taken: only when the hub
+    /// takes unsigned agents, the message carries no proof at all (a bad one is an attack, not
+    /// an old agent), no live token is bound to the id, and the id is not registered signed.
+    func mayGoUnsigned(_ raw: JSONValue, agentID: String) -> Bool {
+        guard configuration.allowUnsignedAgents, MessageAuth.of(raw) == nil else { return false }
+        if hub.tokens.list().contains(where: { $0.agentID == agentID && $0.revokedAt == nil }) { return false }
+        return agents.withLock { $0[agentID]?.tokenID == nil }
     }
 }

@@ -41,7 +41,8 @@ final class MQTTBridge: Service {
         var connection: Int
         var session: AgentSession
         /// The token that proved the registration; every later message must be made with it.
-        var tokenID: String
+        /// nil for an unsigned agent (``MQTTBridgeConfiguration/allowUnsignedAgents``).
+        var tokenID: String?
         /// The agent's MQTT session (`metadata.session` of its register): its will names it.
         var mqttSession: String?
     }
@@ -164,15 +165,18 @@ final class MQTTBridge: Service {
             await answer(error, ref: envelope.id.isEmpty ? nil : envelope.id, of: envelope.type.rawValue, sender: nil, on: message.topic, client: client)
             return nil
         }
-        let token: TokenRow
+        let token: TokenRow?
         switch authenticate(raw, agentID: id) {
         case .success(let row): token = row
         case .failure(let error):
-            await refuse(error, ref: envelope.id.isEmpty ? nil : envelope.id, of: envelope.type.rawValue, on: message.topic, client: client)
-            return nil
+            guard mayGoUnsigned(raw, agentID: id) else {
+                await refuse(error, ref: envelope.id.isEmpty ? nil : envelope.id, of: envelope.type.rawValue, on: message.topic, client: client)
+                return nil
+            }
+            token = nil
         }
-        if envelope.type == .register { return await register(envelope, token: token, session: Self.session(of: raw), client: client) }
-        guard let agent = agents.withLock({ $0[id] }), agent.tokenID == token.id else {
+        if envelope.type == .register { return await register(envelope, agentID: id, token: token, session: Self.session(of: raw), client: client) }
+        guard let agent = agents.withLock({ $0[id] }), agent.tokenID == token?.id else {
             // Likely registered with a previous hub: say so, and the agent registers again.
             try? await client.publish(to: topics.inbox(agentID: id), payload: signed(notRegistered(envelope), for: id), qos: .atLeastOnce)
             return nil
@@ -182,14 +186,14 @@ final class MQTTBridge: Service {
     }
 
     /// `token` proved the registration; its agent id is the agent's, its role bounds the agent's.
-    private func register(_ envelope: Envelope, token: TokenRow, session mqttSession: String?, client: MQTTClient) async -> (@Sendable () async -> Void)? {
-        guard let id = token.agentID else { return nil }
+    private func register(_ envelope: Envelope, agentID id: String, token: TokenRow?, session mqttSession: String?, client: MQTTClient) async -> (@Sendable () async -> Void)? {
         let connection = hub.inspect { $0.openConnection() }
         let outbox = hub.connections.open(connection)
-        let session = AgentSession(hub: hub, identity: .agent(tokenID: token.id, role: token.role, agentID: id), connection: connection, logger: logger)
+        let identity = Identity.agent(tokenID: token?.id ?? "mqtt-unsigned", role: token?.role, agentID: id)
+        let session = AgentSession(hub: hub, identity: identity, connection: connection, logger: logger)
         // A registration that supersedes an earlier one closes the old outbox (the scheduler
         // reports it superseded), which ends its writer.
-        agents.withLock { $0[id] = BridgedAgent(connection: connection, session: session, tokenID: token.id, mqttSession: mqttSession) }
+        agents.withLock { $0[id] = BridgedAgent(connection: connection, session: session, tokenID: token?.id, mqttSession: mqttSession) }
         session.handle(envelope)
         return { await self.write(outbox, to: id, session: session, client: client) }
     }
@@ -220,18 +224,25 @@ final class MQTTBridge: Service {
     private func endSession(of id: String, goodbye raw: JSONValue) {
         guard let agent = agents.withLock({ $0[id] }) else { return }
         let proven = authenticate(raw, agentID: id, checkFreshness: false)
-        guard case .success(let row) = proven, row.id == agent.tokenID, let session = agent.mqttSession,
-              MessageAuth.of(raw)?.nonce == session else {
-            refusedMessages.add(1, ordering: .relaxed)
-            logger.warning("ignored an 'offline' for \(id) that does not come from its current session")
-            return
+        let ownGoodbye: Bool
+        if let tokenID = agent.tokenID {
+            guard case .success(let row) = proven else { return refusedOffline(id) }
+            ownGoodbye = row.id == tokenID && agent.mqttSession != nil && MessageAuth.of(raw)?.nonce == agent.mqttSession
+        } else {
+            ownGoodbye = mayGoUnsigned(raw, agentID: id)
         }
+        guard ownGoodbye else { return refusedOffline(id) }
         guard agents.withLock({ agents in
             guard agents[id]?.connection == agent.connection else { return false }
             agents[id] = nil
             return true
         }) else { return }
         agent.session.closed()
+    }
+
+    private func refusedOffline(_ id: String) {
+        refusedMessages.add(1, ordering: .relaxed)
+        logger.warning("ignored an 'offline' for \(id) that does not come from its current session")
     }
 
     private func notRegistered(_ envelope: Envelope) -> Envelope {
