@@ -155,7 +155,9 @@ final class MQTTBridge: Service {
         case .event, .registered, .assignment, .cancel, .ack, .error:
             return nil
         case .status:
-            if let statusOf, envelope.payload["status"]?.stringValue == "offline" { endSession(of: statusOf, goodbye: raw) }
+            if let statusOf, envelope.payload["status"]?.stringValue == "offline" {
+                await endSession(of: statusOf, goodbye: raw, ref: envelope.id, on: message.topic, client: client)
+            }
             return nil
         default:
             break
@@ -221,17 +223,17 @@ final class MQTTBridge: Service {
     /// The agent is gone (its will, or it said so): it no longer takes work; its leases run on.
     /// Only the agent's own goodbye counts: made with its token and naming the session it
     /// registered (a retained `offline` from anyone else, or from its earlier life, ends nothing).
-    private func endSession(of id: String, goodbye raw: JSONValue) {
+    private func endSession(of id: String, goodbye raw: JSONValue, ref: String, on topic: String, client: MQTTClient) async {
         guard let agent = agents.withLock({ $0[id] }) else { return }
         let proven = authenticate(raw, agentID: id, checkFreshness: false)
         let ownGoodbye: Bool
         if let tokenID = agent.tokenID {
-            guard case .success(let row) = proven else { return refusedOffline(id) }
+            guard case .success(let row) = proven else { return await refusedOffline(id, ref: ref, on: topic, client: client) }
             ownGoodbye = row.id == tokenID && agent.mqttSession != nil && MessageAuth.of(raw)?.nonce == agent.mqttSession
         } else {
             ownGoodbye = mayGoUnsigned(raw, agentID: id)
         }
-        guard ownGoodbye else { return refusedOffline(id) }
+        guard ownGoodbye else { return await refusedOffline(id, ref: ref, on: topic, client: client) }
         guard agents.withLock({ agents in
             guard agents[id]?.connection == agent.connection else { return false }
             agents[id] = nil
@@ -240,9 +242,9 @@ final class MQTTBridge: Service {
         agent.session.closed()
     }
 
-    private func refusedOffline(_ id: String) {
-        refusedMessages.add(1, ordering: .relaxed)
-        logger.warning("ignored an 'offline' for \(id) that does not come from its current session")
+    private func refusedOffline(_ id: String, ref: String, on topic: String, client: MQTTClient) async {
+        let error = FlotillaError(.unauthorized, "An 'offline' for '\(id)' that does not come from its current session (made with its token, naming the session it registered) ends nothing.")
+        await refuse(error, ref: ref.isEmpty ? nil : ref, of: MessageType.status.rawValue, on: topic, client: client)
     }
 
     private func notRegistered(_ envelope: Envelope) -> Envelope {
