@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FlotillaCoreTests",
-            dependencies: ["FlotillaCore"]
+            dependencies: ["FlotillaCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "MQTTTests",
