@@ -4,7 +4,6 @@ import FlotillaCore
 import FlotillaHub
 import Foundation
 import MQTT
-import Synchronization
 import Testing
 
 /// The fleet over a real mosquitto: `flotilla hub --mqtt` in process, real `flotilla agent
@@ -222,11 +221,11 @@ import Testing
         let data = Paths.temporaryDirectory("hub")
         let mqtt = MQTTBridgeConfiguration(url: broker.url, swarm: swarm)
         // Started by the first hub (which mints its token), it outlives it.
-        let started = Mutex<AgentProcess?>(nil)
-        defer { started.withLock { $0?.stop() } }
+        let started = OneShot<AgentProcess>()
+        defer { started.reason?.stop() }
         try await LiveHub.run(dataDirectory: data, mqtt: mqtt) { _, client in
             let agent = try await Self.agent("steady", broker: broker, swarm: swarm, client: client)
-            started.withLock { $0 = agent }
+            started.fire(agent)
             try await eventually("registered with the first hub") { try await Self.online(client, ["steady"]) }
             let task = try await client.submit(["type": "code.generate", "payload": ["command": "echo first"]])
             try await eventually("first task done") { try await client.state(of: try #require(task["id"]?.stringValue)) == "succeeded" }
@@ -236,6 +235,6 @@ import Testing
             let task = try await client.submit(["type": "code.generate", "payload": ["command": "echo second"]])
             try await eventually("second task done") { try await client.state(of: try #require(task["id"]?.stringValue)) == "succeeded" }
         }
-        #expect(started.withLock { $0?.process.isRunning } == true)
+        #expect(started.reason?.process.isRunning == true)
     }
 }

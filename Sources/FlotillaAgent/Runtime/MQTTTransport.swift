@@ -60,7 +60,7 @@ public struct MQTTTransport: AgentTransport {
         let agentID = self.agentID
         let logger = self.logger
         let credentials = self.credentials
-        let refusal = Mutex<AgentError?>(nil)
+        let refusal = OneShot<AgentError>()
         try await MQTTClient.withConnection(configuration, logger: logger) { client in
             let hubStatus = try await client.subscribe(to: topics.hubStatus, qos: .atLeastOnce)
             let inbound = try await client.subscribe(to: [
@@ -118,7 +118,7 @@ public struct MQTTTransport: AgentTransport {
                         }
                         if envelope.type == .error, envelope.payload["ref"] == .null, envelope.payload["code"]?.stringValue == FlotillaError.Code.unauthorized.rawValue {
                             // The hub ended this agent's session (its token was revoked): stop.
-                            refusal.withLock { $0 = AgentError(.unauthorized, envelope.payload["message"]?.stringValue ?? "unauthorized") }
+                            refusal.fire(AgentError(.unauthorized, envelope.payload["message"]?.stringValue ?? "unauthorized"))
                             break
                         }
                         deliver.yield(envelope)
@@ -131,7 +131,7 @@ public struct MQTTTransport: AgentTransport {
             // Leaving on purpose: say so, since a clean disconnect sends no will.
             try? await client.publish(to: topics.status(agentID: agentID), payload: goodbye, qos: .atLeastOnce, retain: true)
         }
-        if let refused = refusal.withLock({ $0 }) { throw refused }
+        if let refused = refusal.reason { throw refused }
     }
 
     private func status(_ value: String) -> Envelope {

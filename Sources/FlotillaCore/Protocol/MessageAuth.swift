@@ -103,7 +103,7 @@ public struct MessageAuth: Sendable, Hashable {
 
 extension MessageAuth {
     /// The hub's signature on a message for agent `recipient`.
-    public static func signedByHub(_ message: JSONValue, for recipient: String?, key: Curve25519.Signing.PrivateKey, at timestamp: Int64 = nowMilliseconds(), nonce: String = newNonce()) -> JSONValue {
+    public static func signedByHub(_ message: JSONValue, for recipient: String?, key: Curve25519.Signing.PrivateKey, at timestamp: Int64 = MessageAuth.nowMilliseconds(), nonce: String = MessageAuth.newNonce()) -> JSONValue {
         var auth = MessageAuth(algorithm: .ed25519, keyID: hubKeyID, recipient: recipient, timestamp: timestamp, nonce: nonce)
         let signature = (try? key.signature(for: auth.signedBytes(of: message))) ?? Data()
         auth.signature = signature.base64EncodedString()
@@ -111,7 +111,7 @@ extension MessageAuth {
     }
 
     /// An agent's MAC on a message, with the key of its token (``agentKey(secretHash:)``).
-    public static func signedByAgent(_ message: JSONValue, tokenID: String, key: SymmetricKey, at timestamp: Int64 = nowMilliseconds(), nonce: String = newNonce()) -> JSONValue {
+    public static func signedByAgent(_ message: JSONValue, tokenID: String, key: SymmetricKey, at timestamp: Int64 = MessageAuth.nowMilliseconds(), nonce: String = MessageAuth.newNonce()) -> JSONValue {
         var auth = MessageAuth(algorithm: .hmacSHA256, keyID: tokenID, recipient: nil, timestamp: timestamp, nonce: nonce)
         let mac = HMAC<SHA256>.authenticationCode(for: auth.signedBytes(of: message), using: key)
         auth.signature = Data(mac).base64EncodedString()

@@ -24,7 +24,7 @@ public enum HubSigningKey {
         }
         let key = Curve25519.Signing.PrivateKey()
         // O_EXCL: two parts of the hub starting at once agree on one key.
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else {
             if errno == EEXIST { return try load(dataDirectory: dataDirectory) }
             throw FlotillaError(.internalError, "Cannot write \(path): errno \(errno)")

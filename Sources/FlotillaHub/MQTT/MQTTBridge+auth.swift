@@ -1,9 +1,10 @@
-public import Crypto
+import Crypto
 import FlotillaCore
 import FlotillaStore
 import Logging
 import MQTT
 import NIOCore
+import Synchronization
 
 /// End-to-end authentication over the broker (issue 20, item 1; docs/mqtt.md): whatever the
 /// broker lets anyone publish, the hub acts only on agent messages with a valid MAC of a live

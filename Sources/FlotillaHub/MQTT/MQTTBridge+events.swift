@@ -1,6 +1,7 @@
 import FlotillaCore
 import FlotillaStore
 import MQTT
+import Synchronization
 
 extension MQTTBridge {
     /// Publishes every event of the log, in order, as an `event` envelope: task events on their
@@ -54,7 +55,7 @@ extension MQTTBridge {
                 return
             } catch let error as MQTTError where error.code == .packetTooLarge {
                 failedPublishes.add(1, ordering: .relaxed)
-                logger.warning("event \(event.seq) (\(event.type)) is too large for the broker, publishing a stand-in: \(error.message)")
+                logger.warning("event \(event.seq) (\(event.type)) is too large for the broker, publishing a stand-in: \(error)")
                 var standIn: [String: JSONValue] = [
                     "seq": .int(event.seq), "type": .string(event.type), "truncated": true,
                     "reason": .string("too large for the broker; read it with GET /api/events?since=\(event.seq - 1)"),

@@ -77,22 +77,25 @@ final class MQTTBridge: Service {
             let inbound = try await client.subscribe(to: inboundFilters())
             group.addTask { try await self.announcePresence(client) }
             logger.info("serving agents on \(configuration.url) as swarm '\(configuration.swarm)'")
-            // Submissions go to a few workers of their own: a slow commit of one big batch does
-            // not hold up agents' reports on this loop.
-            let (submissions, submit) = AsyncStream.makeStream(of: MQTTMessage.self, bufferingPolicy: .bufferingNewest(10_000))
-            for _ in 0..<4 {
-                group.addTask {
-                    for await message in submissions { await self.submit(message, requestType: self.topics.requestTopics[message.topic], client: client) }
-                }
-            }
+            // Submissions go to workers of their own, one per topic (in order there, since a task
+            // may depend on one submitted just before): a slow commit of a big batch does not
+            // hold up agents' reports on this loop, nor the other topics' submissions.
+            var workers: [String: AsyncStream<MQTTMessage>.Continuation] = [:]
             for await message in inbound {
                 if message.topic == topics.newTasks || topics.requestTopics[message.topic] != nil {
-                    submit.yield(message)
+                    if workers[message.topic] == nil {
+                        let (submissions, continuation) = AsyncStream.makeStream(of: MQTTMessage.self)
+                        workers[message.topic] = continuation
+                        group.addTask {
+                            for await message in submissions { await self.submit(message, requestType: self.topics.requestTopics[message.topic], client: client) }
+                        }
+                    }
+                    workers[message.topic]?.yield(message)
                 } else if let writer = await handle(message, client: client) {
                     group.addTask { await writer() }
                 }
             }
-            submit.finish()
+            workers.values.forEach { $0.finish() }
             group.cancelAll()
         }
     }
@@ -149,7 +152,8 @@ final class MQTTBridge: Service {
     /// Applies one inbound message. Returns the writer of a newly registered agent's inbox, for
     /// the caller to run.
     private func handle(_ message: MQTTMessage, client: MQTTClient) async -> (@Sendable () async -> Void)? {
-        guard let (envelope, raw) = await readEnvelope(message, client: client) else { return nil }
+        guard let read = await readEnvelope(message, client: client) else { return nil }
+        let (envelope, raw) = read
         let statusOf = topics.agentID(inStatusTopic: message.topic)
         switch envelope.type {
         case .event, .registered, .assignment, .cancel, .ack, .error:
