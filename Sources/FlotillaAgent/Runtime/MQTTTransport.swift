@@ -172,16 +172,20 @@ struct MQTTAgentChannel: AgentChannel {
 /// and the hub's public key, pinned when it got the token (`--hub-key`).
 public struct MQTTCredentials: Sendable {
     public let tokenID: String
-    let key: SymmetricKey
-    public let hubKey: Curve25519.Signing.PublicKey
+    // Raw bytes: the key types are not Sendable.
+    let keyBytes: Data
+    let hubKeyBytes: Data
+    var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+    /// The pinned key (the bytes came from a valid one).
+    public var hubKey: Curve25519.Signing.PublicKey {
+        (try? Curve25519.Signing.PublicKey(rawRepresentation: hubKeyBytes)) ?? Curve25519.Signing.PrivateKey().publicKey
+    }
 
     /// nil when the token is not a Flotilla token (`flt_<id>_<secret>`) or the key is not an
     /// Ed25519 public key in base64.
     public init?(token: String, hubKey: String) {
         guard let (tokenID, key) = MessageAuth.agentKey(token: token), let hubKey = MessageAuth.hubPublicKey(base64: hubKey) else { return nil }
-        self.tokenID = tokenID
-        self.key = key
-        self.hubKey = hubKey
+        self.init(tokenID: tokenID, key: key, hubKey: hubKey)
     }
 
     /// Credentials that verify nothing, for checking a configuration before the real ones are read.
@@ -191,8 +195,8 @@ public struct MQTTCredentials: Sendable {
 
     init(tokenID: String, key: SymmetricKey, hubKey: Curve25519.Signing.PublicKey) {
         self.tokenID = tokenID
-        self.key = key
-        self.hubKey = hubKey
+        self.keyBytes = key.withUnsafeBytes { Data($0) }
+        self.hubKeyBytes = hubKey.rawRepresentation
     }
 
     /// `envelope` as text, with this agent's proof (a fresh nonce unless one is given).

@@ -1,5 +1,6 @@
 import FlotillaCore
 import FlotillaStore
+import Logging
 import MQTT
 import Synchronization
 

@@ -1,5 +1,6 @@
 import Crypto
 import FlotillaCore
+import FlotillaStore
 import Foundation
 import Logging
 import MQTT
@@ -29,8 +30,13 @@ final class MQTTBridge: Service {
     let instance = UUID().uuidString.lowercased()
     /// Registered agents by id.
     let agents = Mutex<[String: BridgedAgent]>([:])
-    /// Signs what the hub sends agents (``HubSigningKey``).
-    let signingKey: Curve25519.Signing.PrivateKey
+    /// Signs what the hub sends agents (``HubSigningKey``), kept as its raw bytes (the key
+    /// type is not Sendable).
+    let signingKeyBytes: Data
+    var signingKey: Curve25519.Signing.PrivateKey {
+        // The bytes came from a valid key.
+        (try? Curve25519.Signing.PrivateKey(rawRepresentation: signingKeyBytes)) ?? Curve25519.Signing.PrivateKey()
+    }
     /// Nonces of agent messages and submissions seen within the window.
     let replays = Mutex(ReplayGuard())
     /// Messages refused for want of a valid proof, and publishes that failed (logged each).
@@ -55,11 +61,11 @@ final class MQTTBridge: Service {
         logger[metadataKey: "swarm"] = .string(configuration.swarm)
         self.logger = logger
         do {
-            signingKey = try HubSigningKey.load(dataDirectory: hub.configuration.dataDirectory)
+            signingKeyBytes = try HubSigningKey.load(dataDirectory: hub.configuration.dataDirectory).rawRepresentation
         } catch {
             // Agents will refuse everything this key signs: loud, and nothing is forged.
             logger.error("cannot load the hub's signing key, MQTT agents will ignore this hub: \(error)")
-            signingKey = Curve25519.Signing.PrivateKey()
+            signingKeyBytes = Curve25519.Signing.PrivateKey().rawRepresentation
         }
     }
 
