@@ -74,12 +74,13 @@ import Testing
             #expect(mode == 0o600, "\(file)")
         }
         let broker = try await Broker(configuration: try String(contentsOfFile: out + "/mosquitto.conf", encoding: .utf8))
-        func credentials(_ user: String) throws -> [String] {
+        @Sendable func credentials(_ user: String) throws -> [String] {
             let url = try String(contentsOfFile: out + "/users/" + user, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             let userInfo = url.dropFirst("mqtt://".count).split(separator: "@")[0].split(separator: ":", maxSplits: 1)
             return ["-h", "127.0.0.1", "-p", "\(broker.port)", "-u", String(userInfo[0]), "-P", String(userInfo[1])]
         }
         // Anonymous clients are refused.
+        let (hub, alphaUser) = (try credentials("flotilla-hub"), try credentials("alpha"))
         let anonymous = try await runProgram("/usr/bin/mosquitto_pub", ["-h", "127.0.0.1", "-p", "\(broker.port)", "-t", "\(swarm)/tasks/new", "-m", "{}"])
         #expect(anonymous.status != 0, "\(anonymous.output)")
         // alpha subscribes to beta's inbox and its own; the hub writes to beta's first. alpha's
@@ -93,7 +94,6 @@ import Testing
         defer { if alpha.isRunning { alpha.terminate() } }
         // Published until alpha has taken a message: its subscription may not be in place yet.
         try await eventually("alpha received its own inbox message, not beta's", within: 20) {
-            let hub = try credentials("flotilla-hub")
             _ = try await runProgram("/usr/bin/mosquitto_pub", hub + ["-q", "1", "-t", "\(swarm)/agents/beta/inbox", "-m", "for-beta"])
             _ = try await runProgram("/usr/bin/mosquitto_pub", hub + ["-q", "1", "-t", "\(swarm)/agents/alpha/inbox", "-m", "for-alpha"])
             return !alpha.isRunning
@@ -110,8 +110,8 @@ import Testing
         try submitted.run()
         defer { if submitted.isRunning { submitted.terminate() } }
         try await eventually("the hub's subscriber saw a submission", within: 20) {
-            _ = try await runProgram("/usr/bin/mosquitto_pub", try credentials("alpha") + ["-q", "1", "-t", "\(swarm)/tasks/new", "-m", "from-alpha"])
-            _ = try await runProgram("/usr/bin/mosquitto_pub", try credentials("flotilla-hub") + ["-q", "1", "-t", "\(swarm)/tasks/new", "-m", "from-hub"])
+            _ = try await runProgram("/usr/bin/mosquitto_pub", alphaUser + ["-q", "1", "-t", "\(swarm)/tasks/new", "-m", "from-alpha"])
+            _ = try await runProgram("/usr/bin/mosquitto_pub", hub + ["-q", "1", "-t", "\(swarm)/tasks/new", "-m", "from-hub"])
             return !submitted.isRunning
         }
         #expect(String(decoding: submittedPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "from-hub")

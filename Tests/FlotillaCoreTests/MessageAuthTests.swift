@@ -5,7 +5,7 @@ import Testing
 
 /// The proofs MQTT messages carry (issue 20, item 1): what verifies, what does not, and replays.
 struct MessageAuthTests {
-    static let hubKey = Curve25519.Signing.PrivateKey()
+    let hubKey = Curve25519.Signing.PrivateKey()
     static let token = "flt_tok1_s3cret"
 
     static func assignment() -> JSONValue {
@@ -15,12 +15,12 @@ struct MessageAuthTests {
     }
 
     @Test func aHubSignatureVerifiesAfterTheTextIsReadAgainAndNotOnceAnythingChanges() throws {
-        let signed = MessageAuth.signedByHub(Self.assignment(), for: "agent-a", key: Self.hubKey)
+        let signed = MessageAuth.signedByHub(Self.assignment(), for: "agent-a", key: hubKey)
         // What the agent reads: the text as sent, parsed again.
         let received = try JSONValue.parse(signed.jsonString)
         let auth = try #require(MessageAuth.of(received))
         #expect(auth.recipient == "agent-a")
-        #expect(auth.isValid(hubSignatureOn: received, publicKey: Self.hubKey.publicKey))
+        #expect(auth.isValid(hubSignatureOn: received, publicKey: hubKey.publicKey))
         #expect(!auth.isValid(hubSignatureOn: received, publicKey: Curve25519.Signing.PrivateKey().publicKey))
 
         var tampered = received
@@ -29,11 +29,11 @@ struct MessageAuthTests {
             object["payload"] = .object(payload)
             tampered = .object(object)
         }
-        #expect(!auth.isValid(hubSignatureOn: tampered, publicKey: Self.hubKey.publicKey))
+        #expect(!auth.isValid(hubSignatureOn: tampered, publicKey: hubKey.publicKey))
         // Re-addressed: the recipient is part of what is signed.
         var readdressed = auth
         readdressed.recipient = "agent-b"
-        #expect(!readdressed.isValid(hubSignatureOn: received, publicKey: Self.hubKey.publicKey))
+        #expect(!readdressed.isValid(hubSignatureOn: received, publicKey: hubKey.publicKey))
     }
 
     @Test func anAgentMACVerifiesWithTheStoredHashOfItsTokenOnly() throws {
@@ -48,7 +48,7 @@ struct MessageAuthTests {
         #expect(!auth.isValid(agentMACOn: signed, key: MessageAuth.agentKey(secretHash: String(stored.reversed()))))
         // Other metadata is covered; the proof is taken out before checking.
         #expect(MessageAuth.stripped(signed) == message)
-        #expect(!auth.isValid(hubSignatureOn: signed, publicKey: Self.hubKey.publicKey))
+        #expect(!auth.isValid(hubSignatureOn: signed, publicKey: hubKey.publicKey))
         #expect(MessageAuth.agentKey(token: "not-a-token") == nil)
         #expect(MessageAuth.of(message) == nil)
     }
