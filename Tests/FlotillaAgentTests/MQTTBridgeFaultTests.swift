@@ -73,7 +73,9 @@ import Testing
             let mode = try FileManager.default.attributesOfItem(atPath: out + "/" + file)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(file)")
         }
-        let broker = try await Broker(configuration: try String(contentsOfFile: out + "/mosquitto.conf", encoding: .utf8))
+        // The files are 0600: a broker started as root must not drop to its own user to read them.
+        let runAs = geteuid() == 0 ? "user root\n" : ""
+        let broker = try await Broker(configuration: runAs + (try String(contentsOfFile: out + "/mosquitto.conf", encoding: .utf8)))
         @Sendable func credentials(_ user: String) throws -> [String] {
             let url = try String(contentsOfFile: out + "/users/" + user, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             let userInfo = url.dropFirst("mqtt://".count).split(separator: "@")[0].split(separator: ":", maxSplits: 1)
