@@ -149,4 +149,33 @@ import Testing
             }
         }
     }
+
+    @Test func byDefaultOnlySubmissionsSignedWithAnAdminTokenAreTakenAndOnlyOnce() async throws {
+        let broker = try await Broker()
+        let swarm = MQTTFleetTests.swarm()
+        try await LiveHub.run(mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm)) { served, client in
+            try await SwarmRecorder.run(broker, swarm: swarm) { recorder in
+                let task = { (ref: String) -> JSONValue in
+                    ["id": .string(ref), "type": "code.generate", "payload": ["command": "true"]]
+                }
+                try await Self.publish(task("unsigned-1").jsonString, on: "tasks/new", broker: broker, swarm: swarm)
+                let agentToken = try #require(try await client.createToken(name: "an-agent", agentID: "an-agent")["token"]?.stringValue)
+                let (agentTokenID, agentKey) = try #require(MessageAuth.agentKey(token: agentToken))
+                try await Self.publish(MessageAuth.signedByAgent(task("agent-signed"), tokenID: agentTokenID, key: agentKey).jsonString, on: "tasks/new", broker: broker, swarm: swarm)
+                let (adminID, adminKey) = try #require(MessageAuth.agentKey(token: served.adminToken))
+                let signed = MessageAuth.signedByAgent(task("admin-signed"), tokenID: adminID, key: adminKey).jsonString
+                try await Self.publish(signed, on: "tasks/new", broker: broker, swarm: swarm)
+                try await eventually("the admin's submission accepted") {
+                    recorder.messages(on: "tasks/accepted").contains { $0["payload"]?["ref"] == "admin-signed" }
+                }
+                try await Self.publish(signed, on: "tasks/new", broker: broker, swarm: swarm)
+                try await eventually("the other three refused") {
+                    recorder.messages(on: "tasks/rejected").filter { $0["payload"]?["code"] == "unauthorized" }.count == 3
+                }
+                let refused = recorder.messages(on: "tasks/rejected").compactMap { $0["payload"]?["ref"]?.stringValue }
+                #expect(refused.sorted() == ["admin-signed", "agent-signed", "unsigned-1"])
+                #expect(try await client.allTasks().map { $0["id"] } == ["admin-signed"])
+            }
+        }
+    }
 }
