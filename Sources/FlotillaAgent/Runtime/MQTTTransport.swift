@@ -4,7 +4,6 @@ import Foundation
 import Logging
 import MQTT
 import NIOCore
-import Synchronization
 
 /// An MQTT broker between the agent and the hub (`flotilla agent --broker mqtt://… --swarm NAME`).
 ///
