@@ -39,7 +39,9 @@ extension MQTTBridge {
         logger.info("unreadable message on \(topic), answered on \(replyTopic): \(error.code.rawValue): \(error.message)")
         let reply = Envelope(id: "re-\(ref ?? "message")", type: .error, agentID: inbox == nil ? nil : sender, payload: error.replyPayload(ref: ref, of: type))
         do {
-            try await client.publish(to: replyTopic, payload: signed(reply, for: inbox == nil ? nil : sender), qos: .atLeastOnce)
+            // Addressed to no one: the sender is unproven, so no agent may act on this answer
+            // (else anyone could have the hub sign an error naming another agent's report).
+            try await client.publish(to: replyTopic, payload: signed(reply, for: nil), qos: .atLeastOnce)
         } catch {
             logger.warning("cannot publish to \(replyTopic): \(error)")
         }
