@@ -158,6 +158,10 @@ import Testing
                 let task = { (ref: String) -> JSONValue in
                     ["id": .string(ref), "type": "code.generate", "payload": ["command": "true"]]
                 }
+                // The hub subscribes before it says it is online: nothing published after is missed.
+                try await eventually("the hub online on the broker") {
+                    recorder.messages(on: "hub/status").contains { $0["payload"]?["status"] == "online" }
+                }
                 try await Self.publish(task("unsigned-1").jsonString, on: "tasks/new", broker: broker, swarm: swarm)
                 let agentToken = try #require(try await client.createToken(name: "an-agent", agentID: "an-agent")["token"]?.stringValue)
                 let (agentTokenID, agentKey) = try #require(MessageAuth.agentKey(token: agentToken))
