@@ -205,6 +205,9 @@ import Testing
             (["hub", "--data-dir", data, "--mqtt", "mqtt://127.0.0.1:1883", "--swarm", "a/b"], "--swarm 'a/b' must be one topic level"),
             (["agent", "--broker", "tcp://127.0.0.1:1883"], "--broker: 'tcp://127.0.0.1:1883' is not an mqtt:// or mqtts:// URL"),
             (["agent", "--broker", "mqtt://127.0.0.1:1883", "--swarm", "fleet/#"], "--swarm 'fleet/#' must be one topic level"),
+            // An MQTT agent proves itself with its token and checks the hub with the pinned key.
+            (["agent", "--broker", "mqtt://127.0.0.1:1883", "--agent-id", "x", "--token", "flt_a_b"], "no hub key given"),
+            (["agent", "--broker", "mqtt://127.0.0.1:1883", "--agent-id", "x", "--token", "flt_a_b", "--hub-key", "not-a-key"], "the token or the key is malformed"),
         ]
         for item in cases {
             let run = try await runCLI(item.arguments, within: 30)
