@@ -42,6 +42,7 @@ let package = Package(
             name: "FlotillaCore",
             dependencies: [
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -145,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FlotillaCoreTests",
-            dependencies: ["FlotillaCore"]
+            dependencies: ["FlotillaCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "MQTTTests",

@@ -47,6 +47,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(help: ArgumentHelp("MQTT mode, as seeds/000 spells it: reach the hub through the broker of --broker, mqtt://localhost:1883 when --broker is not given."))
     var mqtt = false
 
+    @Option(help: ArgumentHelp("With --broker: the hub's public key (base64, printed by `flotilla token create` as 'hub key'); the agent acts only on messages it signed. Default: FLOTILLA_HUB_KEY.", valueName: "key"))
+    var hubKey: String?
+
     /// seeds/000's default broker.
     static let defaultBroker = "mqtt://localhost:1883"
 
@@ -119,9 +122,14 @@ struct AgentCommand: AsyncParsableCommand {
         )
         let transport: any AgentTransport
         if let broker = broker ?? (mqtt ? Self.defaultBroker : nil) {
-            let mqtt = MQTTTransport(broker: broker, swarm: swarm ?? "flotilla", agentID: id)
-            do { try mqtt.validate() } catch { throw ValidationError(SecretRedactor.redact(error.message)) }
-            transport = mqtt
+            let probe = MQTTTransport(broker: broker, swarm: swarm ?? "flotilla", agentID: id, credentials: .placeholder)
+            do { try probe.validate() } catch { throw ValidationError(SecretRedactor.redact(error.message)) }
+            let token = try agentToken()
+            let key = hubKey ?? ProcessInfo.processInfo.environment["FLOTILLA_HUB_KEY"]
+            guard let key, let credentials = MQTTCredentials(token: token, hubKey: key) else {
+                throw ValidationError("An MQTT agent proves itself with a token bound to its agent id (--token-file, --token or FLOTILLA_TOKEN; make one with `flotilla token create --agent-id \(id)`) and checks the hub with the hub's key (--hub-key or FLOTILLA_HUB_KEY: the 'hub key' token create prints)\(key == nil ? "; no hub key given" : "; the token or the key is malformed").")
+            }
+            transport = MQTTTransport(broker: broker, swarm: swarm ?? "flotilla", agentID: id, credentials: credentials)
         } else {
             transport = WebSocketTransport(hub: client.resolvedURL, token: try agentToken())
         }

@@ -22,6 +22,7 @@ struct Flotilla: AsyncParsableCommand {
             TokenCommand.self,
             BenchCommand.self,
             MqttBenchCommand.self,
+            MqttCommand.self,
             UpCommand.self,
             PsCommand.self,
             AttachCommand.self,

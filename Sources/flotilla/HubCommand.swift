@@ -48,6 +48,12 @@ struct HubCommand: AsyncParsableCommand {
     @Option(help: "Swarm name with --mqtt: the first level of every topic.")
     var swarm = "flotilla"
 
+    @Flag(help: "With --mqtt: take task submissions on {swarm}/tasks/new without an admin token's proof (metadata.auth), as the seeds' mosquitto_pub users send them. Off by default (docs/mqtt.md).")
+    var mqttOpenSubmissions = false
+
+    @Flag(help: "With --mqtt: let agents that sign nothing (seeds/000's) register, under ids no live token is bound to. Off by default (docs/mqtt.md).")
+    var mqttOpenAgents = false
+
     @Option(help: "On SIGINT/SIGTERM, seconds to let open requests and streams finish before they are cut.")
     var shutdownGraceSeconds: Double = 5
 
@@ -100,7 +106,7 @@ struct HubCommand: AsyncParsableCommand {
         )
         configuration.watch?.adoptSessions = watchSessions
         configuration.watch?.adoptKind = watchKind
-        configuration.mqtt = mqtt.map { MQTTBridgeConfiguration(url: $0, swarm: swarm) }
+        configuration.mqtt = mqtt.map { MQTTBridgeConfiguration(url: $0, swarm: swarm, allowUnsignedSubmissions: mqttOpenSubmissions, allowUnsignedAgents: mqttOpenAgents) }
         let hub: Hub
         let newToken: String?
         do {

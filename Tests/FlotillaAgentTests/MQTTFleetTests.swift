@@ -12,8 +12,19 @@ import Testing
 @Suite(.serialized) struct MQTTFleetTests {
     static func swarm() -> String { "swarm-" + UUID().uuidString.prefix(8).lowercased() }
 
-    static func agent(_ id: String, broker: Broker, swarm: String, extra: [String] = []) throws -> AgentProcess {
-        try AgentProcess(["--broker", broker.url, "--swarm", swarm, "--agent-id", id, "--workdir", Paths.temporaryDirectory()] + extra, hub: "http://127.0.0.1:1", token: "unused")
+    /// A real `flotilla agent --broker` with what an MQTT agent needs from the hub: a token bound
+    /// to its id and the hub's key (both from `POST /api/tokens`, as `flotilla token create`).
+    static func agent(_ id: String, broker: Broker, swarm: String, client: HubClient, extra: [String] = [], workdir: String = Paths.temporaryDirectory()) async throws -> AgentProcess {
+        let created = try await client.createToken(name: "mqtt-\(id)", agentID: id)
+        let token = try #require(created["token"]?.stringValue)
+        let key = try #require(created["hub_key"]?.stringValue)
+        return try AgentProcess(["--broker", broker.url, "--swarm", swarm, "--agent-id", id, "--workdir", workdir, "--hub-key", key] + extra, hub: "http://127.0.0.1:1", token: token)
+    }
+
+    static func agents(_ ids: [String], broker: Broker, swarm: String, client: HubClient, extra: [String] = []) async throws -> [AgentProcess] {
+        var agents: [AgentProcess] = []
+        for id in ids { agents.append(try await agent(id, broker: broker, swarm: swarm, client: client, extra: extra)) }
+        return agents
     }
 
     static func online(_ client: HubClient, _ ids: Set<String>) async throws -> Bool {
@@ -24,9 +35,9 @@ import Testing
     @Test func aThousandTasksFromMosquittoPubRunOnTwoAgentsAndEveryOutcomeIsPublished() async throws {
         let broker = try await Broker()
         let swarm = Self.swarm()
-        try await LiveHub.run(mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm)) { _, client in
+        try await LiveHub.run(mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm, allowUnsignedSubmissions: true)) { _, client in
             try await SwarmRecorder.run(broker, swarm: swarm) { recorder in
-                let agents = try ["one", "two"].map { try Self.agent($0, broker: broker, swarm: swarm, extra: ["--role", "testing,review", "--concurrency", "4"]) }
+                let agents = try await Self.agents(["one", "two"], broker: broker, swarm: swarm, client: client, extra: ["--role", "testing,review", "--concurrency", "4"])
                 defer { agents.forEach { $0.stop() } }
                 try await eventually("both agents registered over MQTT") { try await Self.online(client, ["one", "two"]) }
 
@@ -79,13 +90,13 @@ import Testing
         let swarm = Self.swarm()
         try await LiveHub.run(leaseSeconds: 1.5, mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm)) { _, client in
             try await SwarmRecorder.run(broker, swarm: swarm) { recorder in
-                let left = try Self.agent("left", broker: broker, swarm: swarm)
+                let left = try await Self.agent("left", broker: broker, swarm: swarm, client: client)
                 defer { left.stop() }
                 try await eventually("left registered") { try await Self.online(client, ["left"]) }
                 let task = try await client.submit(["type": "code.generate", "payload": ["command": "sleep 2; echo finished"]])
                 let id = try #require(task["id"]?.stringValue)
                 try await eventually("the task runs on left") { try await client.state(of: id) == "running" }
-                let right = try Self.agent("right", broker: broker, swarm: swarm)
+                let right = try await Self.agent("right", broker: broker, swarm: swarm, client: client)
                 defer { right.stop() }
                 try await eventually("right registered") { try await Self.online(client, ["right"]) }
 
@@ -115,7 +126,7 @@ import Testing
         let broker = try await Broker()
         let swarm = Self.swarm()
         try await LiveHub.run(leaseSeconds: 3, mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm)) { _, client in
-            let agents = try ["east", "west"].map { try Self.agent($0, broker: broker, swarm: swarm, extra: ["--concurrency", "2"]) }
+            let agents = try await Self.agents(["east", "west"], broker: broker, swarm: swarm, client: client, extra: ["--concurrency", "2"])
             defer { agents.forEach { $0.stop() } }
             try await eventually("both agents registered") { try await Self.online(client, ["east", "west"]) }
             let batch = (0..<300).map { index -> JSONValue in ["type": "code.generate", "payload": ["command": .string("sleep 0.02; echo run-\(index)")]] }
@@ -144,7 +155,7 @@ import Testing
     @Test func badSubmissionsAreRejectedWithACodeAndChangeNothing() async throws {
         let broker = try await Broker()
         let swarm = Self.swarm()
-        try await LiveHub.run(mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm)) { _, client in
+        try await LiveHub.run(mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm, allowUnsignedSubmissions: true)) { _, client in
             try await SwarmRecorder.run(broker, swarm: swarm) { recorder in
                 let bad: [(ref: String, body: String, code: String)] = [
                     ("", "{not json", "malformed_json"),
@@ -164,11 +175,13 @@ import Testing
                     try await publisher.publish(to: "\(swarm)/tasks/new", payload: good, qos: .atLeastOnce)
                     try await publisher.publish(to: "\(swarm)/tasks/new", payload: good, qos: .atLeastOnce)
                     try await eventually("both copies answered") { recorder.messages(on: "tasks/accepted").count == 2 }
-                    // A report from an agent this hub never registered is answered in its inbox.
+                    // An unsigned report is refused on tasks/rejected, never answered in the inbox
+                    // of the agent it claims to come from.
                     try await publisher.publish(to: "\(swarm)/agents/heartbeat", payload: #"{"id":"hb-1","type":"heartbeat","agent_id":"ghost","payload":{}}"#, qos: .atLeastOnce)
-                    try await eventually("the ghost is told to register") {
-                        recorder.messages(on: "agents/ghost/inbox").contains { $0["payload"]?["code"] == "not_registered" && $0["payload"]?["ref"] == "hb-1" }
+                    try await eventually("the ghost's unsigned heartbeat refused") {
+                        recorder.messages(on: "tasks/rejected").contains { $0["payload"]?["code"] == "unauthorized" && $0["payload"]?["ref"] == "hb-1" }
                     }
+                    #expect(recorder.messages(on: "agents/ghost/inbox").isEmpty)
                 }
                 let rejected = recorder.messages(on: "tasks/rejected")
                 for item in bad {
@@ -192,6 +205,9 @@ import Testing
             (["hub", "--data-dir", data, "--mqtt", "mqtt://127.0.0.1:1883", "--swarm", "a/b"], "--swarm 'a/b' must be one topic level"),
             (["agent", "--broker", "tcp://127.0.0.1:1883"], "--broker: 'tcp://127.0.0.1:1883' is not an mqtt:// or mqtts:// URL"),
             (["agent", "--broker", "mqtt://127.0.0.1:1883", "--swarm", "fleet/#"], "--swarm 'fleet/#' must be one topic level"),
+            // An MQTT agent proves itself with its token and checks the hub with the pinned key.
+            (["agent", "--broker", "mqtt://127.0.0.1:1883", "--agent-id", "x", "--token", "flt_a_b"], "no hub key given"),
+            (["agent", "--broker", "mqtt://127.0.0.1:1883", "--agent-id", "x", "--token", "flt_a_b", "--hub-key", "not-a-key"], "the token or the key is malformed"),
         ]
         for item in cases {
             let run = try await runCLI(item.arguments, within: 30)
@@ -207,9 +223,12 @@ import Testing
         let swarm = Self.swarm()
         let data = Paths.temporaryDirectory("hub")
         let mqtt = MQTTBridgeConfiguration(url: broker.url, swarm: swarm)
-        let agent = try Self.agent("steady", broker: broker, swarm: swarm)
-        defer { agent.stop() }
+        // Started by the first hub (which mints its token), it outlives it.
+        let started = OneShot<AgentProcess>()
+        defer { started.reason?.stop() }
         try await LiveHub.run(dataDirectory: data, mqtt: mqtt) { _, client in
+            let agent = try await Self.agent("steady", broker: broker, swarm: swarm, client: client)
+            started.fire(agent)
             try await eventually("registered with the first hub") { try await Self.online(client, ["steady"]) }
             let task = try await client.submit(["type": "code.generate", "payload": ["command": "echo first"]])
             try await eventually("first task done") { try await client.state(of: try #require(task["id"]?.stringValue)) == "succeeded" }
@@ -219,6 +238,6 @@ import Testing
             let task = try await client.submit(["type": "code.generate", "payload": ["command": "echo second"]])
             try await eventually("second task done") { try await client.state(of: try #require(task["id"]?.stringValue)) == "succeeded" }
         }
-        #expect(agent.process.isRunning)
+        #expect(started.reason?.process.isRunning == true)
     }
 }

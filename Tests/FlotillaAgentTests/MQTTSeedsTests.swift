@@ -22,9 +22,10 @@ import Testing
         let broker = try await Broker()
         let swarm = MQTTFleetTests.swarm()
         // A 3 s lease makes the agent heartbeat every second.
-        try await LiveHub.run(leaseSeconds: 3, mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm)) { _, client in
+        // The seeds' users publish with mosquitto_pub: this hub takes unsigned submissions.
+        try await LiveHub.run(leaseSeconds: 3, mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm, allowUnsignedSubmissions: true)) { _, client in
             try await SwarmRecorder.run(broker, swarm: swarm) { recorder in
-                let agent = try MQTTFleetTests.agent("testing-01", broker: broker, swarm: swarm, extra: ["--role", "testing"])
+                let agent = try await MQTTFleetTests.agent("testing-01", broker: broker, swarm: swarm, client: client, extra: ["--role", "testing"])
                 defer { agent.stop() }
                 try await eventually("the agent registered over MQTT") { try await MQTTFleetTests.online(client, ["testing-01"]) }
 
@@ -89,7 +90,9 @@ import Testing
     @Test func seed000AgentsTypelessMessagesWordsTTLsAndUnreadableMessagesAllGetAnAnswer() async throws {
         let broker = try await Broker()
         let swarm = MQTTFleetTests.swarm()
-        try await LiveHub.run(mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm)) { _, client in
+        // seeds/000's agents sign nothing: this hub takes them (and unsigned submissions).
+        let open = MQTTBridgeConfiguration(url: broker.url, swarm: swarm, allowUnsignedSubmissions: true, allowUnsignedAgents: true)
+        try await LiveHub.run(mqtt: open) { _, client in
             try await SwarmRecorder.run(broker, swarm: swarm) { recorder in
                 // The hub subscribes before it says it is online: nothing published after is missed.
                 try await eventually("the hub online on the broker") {
@@ -159,7 +162,7 @@ import Testing
         let refused = try await runCLI(["agent", "--mqtt", "--swarm", "fleet/#"], within: 30)
         #expect(refused.status != 0)
         #expect(refused.output.contains("--swarm 'fleet/#' must be one topic level"), "\(refused.output)")
-        let agent = try AgentProcess(["--mqtt", "--agent-id", "mqtt-flag", "--workdir", Paths.temporaryDirectory()], hub: "http://127.0.0.1:1", token: "unused")
+        let agent = try AgentProcess(["--mqtt", "--agent-id", "mqtt-flag", "--workdir", Paths.temporaryDirectory(), "--hub-key", String(repeating: "A", count: 43) + "="], hub: "http://127.0.0.1:1", token: "flt_unused_secret")
         defer { agent.stop() }
         try await eventually("the agent names the default broker") { agent.log.contains("→ mqtt://localhost:1883 (swarm flotilla)") }
     }

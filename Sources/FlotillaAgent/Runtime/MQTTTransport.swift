@@ -1,3 +1,4 @@
+public import Crypto
 public import FlotillaCore
 import Foundation
 import Logging
@@ -11,16 +12,22 @@ import NIOCore
 /// tells the hub when it dies. A session lasts while the hub instance it registered with is
 /// online: when `{swarm}/hub/status` shows another instance, or the hub says it does not know
 /// this agent, the session ends and the runtime registers again (re-sending unacknowledged reports).
+///
+/// Anyone who may publish on the broker could write to the inbox, so the agent acts only on
+/// hub messages signed with the hub key it pinned, addressed to it and not seen before; and it
+/// proves each of its own messages with its token (docs/mqtt.md).
 public struct MQTTTransport: AgentTransport {
     public let broker: String
     public let topics: SwarmTopics
     public let agentID: String
+    public let credentials: MQTTCredentials
     let logger: Logger
 
-    public init(broker: String, swarm: String, agentID: String, logger: Logger = Logger(label: "flotilla.agent.mqtt")) {
+    public init(broker: String, swarm: String, agentID: String, credentials: MQTTCredentials, logger: Logger = Logger(label: "flotilla.agent.mqtt")) {
         self.broker = broker
         self.topics = SwarmTopics(swarm: swarm)
         self.agentID = agentID
+        self.credentials = credentials
         self.logger = logger
     }
 
@@ -43,20 +50,26 @@ public struct MQTTTransport: AgentTransport {
         configuration.sessionExpiry = .seconds(600)
         configuration.keepAlive = .seconds(10)
         configuration.reconnect = .init(initialDelay: .milliseconds(100), maximumDelay: .seconds(5))
-        configuration.will = .init(topic: topics.status(agentID: agentID), payload: ByteBuffer(string: status("offline").text), qos: .atLeastOnce, retain: true)
+        // The will is signed now and names this session, so the hub takes it (and only it) as
+        // this session's end whenever the broker publishes it.
+        let session = MessageAuth.newNonce()
+        let goodbye = credentials.sign(status("offline"), nonce: session)
+        configuration.will = .init(topic: topics.status(agentID: agentID), payload: ByteBuffer(string: goodbye), qos: .atLeastOnce, retain: true)
         let topics = self.topics
         let agentID = self.agentID
         let logger = self.logger
+        let credentials = self.credentials
+        let refusal = OneShot<AgentError>()
         try await MQTTClient.withConnection(configuration, logger: logger) { client in
             let hubStatus = try await client.subscribe(to: topics.hubStatus, qos: .atLeastOnce)
             let inbound = try await client.subscribe(to: [
                 MQTTSubscribeInfo(topics.inbox(agentID: agentID), qos: .atLeastOnce),
                 MQTTSubscribeInfo(topics.broadcast, qos: .atLeastOnce, noLocal: true),
             ])
-            try await client.publish(to: topics.status(agentID: agentID), payload: status("online").text, qos: .atLeastOnce, retain: true)
+            try await client.publish(to: topics.status(agentID: agentID), payload: credentials.sign(status("online")), qos: .atLeastOnce, retain: true)
             let (messages, deliver) = AsyncStream.makeStream(of: Envelope.self)
             let (online, announce) = AsyncStream.makeStream(of: String.self)
-            let channel = MQTTAgentChannel(client: client, topics: topics, agentID: agentID, messages: messages)
+            let channel = MQTTAgentChannel(client: client, topics: topics, agentID: agentID, credentials: credentials, session: session, messages: messages)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     // The retained status says at once whether a hub is up; the session is bound
@@ -80,11 +93,31 @@ public struct MQTTTransport: AgentTransport {
                 guard let instance = await waiting.next() else { return }
                 logger.debug("hub \(instance) is online")
                 group.addTask {
+                    var replays = ReplayGuard()
                     for await message in inbound {
-                        guard let envelope = try? Envelope(text: message.payloadString) else { continue }
-                        if envelope.type == .message, envelope.agentID == agentID { continue }
+                        guard let raw = try? JSONValue.parse(message.payloadString), let envelope = try? Envelope(json: raw) else { continue }
+                        if envelope.type == .message {
+                            // Agents' own chat (seeds/000) is not a command: it needs no hub signature.
+                            if envelope.agentID != agentID { deliver.yield(envelope) }
+                            continue
+                        }
+                        // Everything else is the hub's word: assignments, cancels, acks, errors.
+                        guard let auth = MessageAuth.of(raw), auth.recipient == agentID,
+                              auth.isValid(hubSignatureOn: raw, publicKey: credentials.hubKey) else {
+                            logger.warning("ignored a '\(envelope.type.rawValue)' on \(message.topic) that the hub did not sign for this agent (forged, or the hub key pinned with --hub-key is not this hub's)")
+                            continue
+                        }
+                        guard replays.admit(auth, now: MessageAuth.nowMilliseconds()) == .fresh else {
+                            logger.warning("ignored a replayed or stale '\(envelope.type.rawValue)' on \(message.topic) (signed at \(auth.timestamp) ms)")
+                            continue
+                        }
                         if envelope.type == .error, envelope.payload["code"]?.stringValue == FlotillaError.Code.notRegistered.rawValue {
                             logger.info("the hub does not know this agent; registering again")
+                            break
+                        }
+                        if envelope.type == .error, envelope.payload["ref"] == .null, envelope.payload["code"]?.stringValue == FlotillaError.Code.unauthorized.rawValue {
+                            // The hub ended this agent's session (its token was revoked): stop.
+                            refusal.fire(AgentError(.unauthorized, envelope.payload["message"]?.stringValue ?? "unauthorized"))
                             break
                         }
                         deliver.yield(envelope)
@@ -95,8 +128,9 @@ public struct MQTTTransport: AgentTransport {
                 group.cancelAll()
             }
             // Leaving on purpose: say so, since a clean disconnect sends no will.
-            try? await client.publish(to: topics.status(agentID: agentID), payload: status("offline").text, qos: .atLeastOnce, retain: true)
+            try? await client.publish(to: topics.status(agentID: agentID), payload: goodbye, qos: .atLeastOnce, retain: true)
         }
+        if let refused = refusal.reason { throw refused }
     }
 
     private func status(_ value: String) -> Envelope {
@@ -109,11 +143,19 @@ struct MQTTAgentChannel: AgentChannel {
     let client: MQTTClient
     let topics: SwarmTopics
     let agentID: String
+    let credentials: MQTTCredentials
+    /// Named in the register, so the hub knows this session's will.
+    let session: String
     let messages: AsyncStream<Envelope>
 
     func send(_ envelope: Envelope) async throws {
         var envelope = envelope
         if envelope.agentID == nil { envelope.agentID = agentID }
+        if envelope.type == .register {
+            var metadata = envelope.metadata?.objectValue ?? [:]
+            metadata["session"] = .string(session)
+            envelope.metadata = .object(metadata)
+        }
         var topic = topics.agentTopic(for: envelope.type, agentID: agentID)
         // Over a broker, agents talk to each other directly; the hub does not relay.
         if envelope.type == .message, let to = envelope.payload["to"]?.stringValue, to != "broadcast" {
@@ -121,6 +163,44 @@ struct MQTTAgentChannel: AgentChannel {
         }
         // Pipelined: the session re-sends until the broker acknowledges, and unacknowledged final
         // reports are re-sent by the runtime anyway.
-        try await client.publish(to: topic, payload: envelope.text, qos: .atLeastOnce, waitForAcknowledgement: false)
+        try await client.publish(to: topic, payload: credentials.sign(envelope), qos: .atLeastOnce, waitForAcknowledgement: false)
+    }
+}
+
+/// What an MQTT agent proves itself and checks the hub with: its token (bound to its agent id)
+/// and the hub's public key, pinned when it got the token (`--hub-key`).
+public struct MQTTCredentials: Sendable {
+    public let tokenID: String
+    // Raw bytes: the key types are not Sendable.
+    let keyBytes: Data
+    let hubKeyBytes: Data
+    var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+    /// The pinned key (the bytes came from a valid one).
+    public var hubKey: Curve25519.Signing.PublicKey {
+        (try? Curve25519.Signing.PublicKey(rawRepresentation: hubKeyBytes)) ?? Curve25519.Signing.PrivateKey().publicKey
+    }
+
+    /// nil when the token is not a Flotilla token (`flt_<id>_<secret>`) or the key is not an
+    /// Ed25519 public key in base64.
+    public init?(token: String, hubKey: String) {
+        guard let (tokenID, key) = MessageAuth.agentKey(token: token), let hubKey = MessageAuth.hubPublicKey(base64: hubKey) else { return nil }
+        self.init(tokenID: tokenID, key: key, hubKey: hubKey)
+    }
+
+    /// Credentials that verify nothing, for checking a configuration before the real ones are read.
+    public static var placeholder: MQTTCredentials {
+        MQTTCredentials(tokenID: "-", key: SymmetricKey(size: .bits256), hubKey: Curve25519.Signing.PrivateKey().publicKey)
+    }
+
+    init(tokenID: String, key: SymmetricKey, hubKey: Curve25519.Signing.PublicKey) {
+        self.tokenID = tokenID
+        self.keyBytes = key.withUnsafeBytes { Data($0) }
+        self.hubKeyBytes = hubKey.rawRepresentation
+    }
+
+    /// `envelope` as text, with this agent's proof (a fresh nonce unless one is given).
+    func sign(_ envelope: Envelope, nonce: String = MessageAuth.newNonce()) -> String {
+        let json = (try? JSONValue.parse(envelope.text)) ?? envelope.json
+        return MessageAuth.signedByAgent(json, tokenID: tokenID, key: key, nonce: nonce).jsonString
     }
 }

@@ -37,6 +37,11 @@ public final class TokenAuthority: Sendable {
         return ("flt_\(id)_\(secret)", row)
     }
 
+    /// The token with `id`, revoked or not (the MQTT bridge checks agents' MACs with its hash).
+    public func row(id: String) -> TokenRow? {
+        cache.withLock { $0[id] }
+    }
+
     public func list() -> [TokenRow] {
         cache.withLock { Array($0.values) }.sorted { $0.createdAt < $1.createdAt }
     }

@@ -14,7 +14,8 @@ extension MQTTBridge {
     /// its `agent_id` the submitter, unless the task names its own, so a QoS 1 message delivered
     /// twice makes one task. The answer goes to `{swarm}/tasks/accepted` (an `ack` naming the
     /// tasks) or `{swarm}/tasks/rejected` (an `error` with a stable code); `ref` is the message's
-    /// `id` whenever it had one.
+    /// `id` whenever it had one. Unless the hub takes unsigned submissions, the message must
+    /// carry an admin token's proof (``authorizeSubmission(_:)``).
     func submit(_ message: MQTTMessage, requestType: String? = nil, client: MQTTClient) async {
         var ref: String?
         let answer: (topic: String, envelope: Envelope)
@@ -24,6 +25,8 @@ extension MQTTBridge {
             }
             var body = try JSONValue.parse(message.payloadString)
             ref = body.objectValue?["id"]?.stringValue
+            if let refusal = authorizeSubmission(body) { throw refusal }
+            body = MessageAuth.stripped(body)
             let specs: [TaskSpec]
             if let requestType {
                 // Two request topics are domain topics too: the hub's own events come back
@@ -51,7 +54,7 @@ extension MQTTBridge {
             answer = (topics.rejected, Envelope(id: "re-\(ref ?? "submission")", type: .error, payload: flotillaError.replyPayload(ref: ref, of: nil)))
         }
         do {
-            try await client.publish(to: answer.topic, payload: answer.envelope.text, qos: .atLeastOnce)
+            try await client.publish(to: answer.topic, payload: signed(answer.envelope, for: nil), qos: .atLeastOnce)
         } catch {
             logger.warning("cannot publish to \(answer.topic): \(error)")
         }

@@ -9,19 +9,21 @@ extension MQTTBridge {
     ///
     /// A message that cannot be read is answered, never dropped in silence: an `error` with a
     /// stable code and `ref` = its id (when it had one) goes to the sender's inbox when it named
-    /// itself, else to `{swarm}/tasks/rejected`. Returns nil then.
-    func readEnvelope(_ message: MQTTMessage, client: MQTTClient) async -> Envelope? {
+    /// itself, else to `{swarm}/tasks/rejected`. Returns nil then; else the envelope and the JSON
+    /// as sent (what its proof covers).
+    func readEnvelope(_ message: MQTTMessage, client: MQTTClient) async -> (Envelope, JSONValue)? {
         // An empty message is how MQTT clears a retained one (an old status): nothing was said.
         guard message.payload.readableBytes > 0 else { return nil }
         var json: JSONValue?
         do {
-            var parsed = try JSONValue.parse(message.payloadString)
+            let raw = try JSONValue.parse(message.payloadString)
+            var parsed = raw
             json = parsed
             if case .object(var object) = parsed, object["type"] == nil, let implied = topics.impliedType(ofAgentTopic: message.topic) {
                 object["type"] = .string(implied.rawValue)
                 parsed = .object(object)
             }
-            return try Envelope(json: parsed)
+            return (try Envelope(json: parsed), raw)
         } catch {
             let sender = topics.agentID(inStatusTopic: message.topic) ?? json?["agent_id"]?.stringValue
             await answer(error, ref: json?["id"]?.stringValue, of: json?["type"]?.stringValue, sender: sender, on: message.topic, client: client)
@@ -37,7 +39,9 @@ extension MQTTBridge {
         logger.info("unreadable message on \(topic), answered on \(replyTopic): \(error.code.rawValue): \(error.message)")
         let reply = Envelope(id: "re-\(ref ?? "message")", type: .error, agentID: inbox == nil ? nil : sender, payload: error.replyPayload(ref: ref, of: type))
         do {
-            try await client.publish(to: replyTopic, payload: reply.text, qos: .atLeastOnce)
+            // Addressed to no one: the sender is unproven, so no agent may act on this answer
+            // (else anyone could have the hub sign an error naming another agent's report).
+            try await client.publish(to: replyTopic, payload: signed(reply, for: nil), qos: .atLeastOnce)
         } catch {
             logger.warning("cannot publish to \(replyTopic): \(error)")
         }

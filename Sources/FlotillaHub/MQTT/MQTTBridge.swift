@@ -1,4 +1,6 @@
+import Crypto
 import FlotillaCore
+import FlotillaStore
 import Foundation
 import Logging
 import MQTT
@@ -14,6 +16,10 @@ import Synchronization
 /// topic (`offline`) ends its session. Tasks published to `{swarm}/tasks/new` by any client are
 /// submitted, and every event of the log is published for subscribers.
 ///
+/// Every agent message must prove its sender (``authenticate(_:agentID:checkFreshness:)``) and
+/// everything sent to an agent is signed with the hub's key, so publishing on the broker is not
+/// enough to make an agent act or to act for one (docs/mqtt.md).
+///
 /// The hub's own presence is retained on `{swarm}/hub/status` with a fresh instance id each run:
 /// agents re-register when it changes, so a restarted hub learns its fleet again.
 final class MQTTBridge: Service {
@@ -24,10 +30,27 @@ final class MQTTBridge: Service {
     let instance = UUID().uuidString.lowercased()
     /// Registered agents by id.
     let agents = Mutex<[String: BridgedAgent]>([:])
+    /// Signs what the hub sends agents (``HubSigningKey``), kept as its raw bytes (the key
+    /// type is not Sendable).
+    let signingKeyBytes: Data
+    var signingKey: Curve25519.Signing.PrivateKey {
+        // The bytes came from a valid key.
+        (try? Curve25519.Signing.PrivateKey(rawRepresentation: signingKeyBytes)) ?? Curve25519.Signing.PrivateKey()
+    }
+    /// Nonces of agent messages and submissions seen within the window.
+    let replays = Mutex(ReplayGuard())
+    /// Messages refused for want of a valid proof, and publishes that failed (logged each).
+    let refusedMessages = Atomic<Int>(0)
+    let failedPublishes = Atomic<Int>(0)
 
     struct BridgedAgent: Sendable {
         var connection: Int
         var session: AgentSession
+        /// The token that proved the registration; every later message must be made with it.
+        /// nil for an unsigned agent (``MQTTBridgeConfiguration/allowUnsignedAgents``).
+        var tokenID: String?
+        /// The agent's MQTT session (`metadata.session` of its register): its will names it.
+        var mqttSession: String?
     }
 
     init(hub: Hub, configuration: MQTTBridgeConfiguration, logger: Logger) {
@@ -37,13 +60,21 @@ final class MQTTBridge: Service {
         var logger = logger
         logger[metadataKey: "swarm"] = .string(configuration.swarm)
         self.logger = logger
+        do {
+            signingKeyBytes = try HubSigningKey.load(dataDirectory: hub.configuration.dataDirectory).rawRepresentation
+        } catch {
+            // Agents will refuse everything this key signs: loud, and nothing is forged.
+            logger.error("cannot load the hub's signing key, MQTT agents will ignore this hub: \(error)")
+            signingKeyBytes = Curve25519.Signing.PrivateKey().rawRepresentation
+        }
     }
 
     func run() async throws {
         let client = MQTTClient(configuration: try clientConfiguration(), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await client.run() }
-            group.addTask { try await self.publishEvents(client) }
+            group.addTask { await self.publishEvents(client) }
+            group.addTask { try await self.endRevokedSessions(client) }
             group.addTask {
                 try? await gracefulShutdown()
                 await self.goOffline(client)
@@ -52,11 +83,25 @@ final class MQTTBridge: Service {
             let inbound = try await client.subscribe(to: inboundFilters())
             group.addTask { try await self.announcePresence(client) }
             logger.info("serving agents on \(SecretRedactor.redactURL(configuration.url)) as swarm '\(configuration.swarm)'")
+            // Submissions go to workers of their own, one per topic (in order there, since a task
+            // may depend on one submitted just before): a slow commit of a big batch does not
+            // hold up agents' reports on this loop, nor the other topics' submissions.
+            var workers: [String: AsyncStream<MQTTMessage>.Continuation] = [:]
             for await message in inbound {
-                if let writer = await handle(message, client: client) {
+                if message.topic == topics.newTasks || topics.requestTopics[message.topic] != nil {
+                    if workers[message.topic] == nil {
+                        let (submissions, continuation) = AsyncStream.makeStream(of: MQTTMessage.self)
+                        workers[message.topic] = continuation
+                        group.addTask {
+                            for await message in submissions { await self.submit(message, requestType: self.topics.requestTopics[message.topic], client: client) }
+                        }
+                    }
+                    workers[message.topic]?.yield(message)
+                } else if let writer = await handle(message, client: client) {
                     group.addTask { await writer() }
                 }
             }
+            workers.values.forEach { $0.finish() }
             group.cancelAll()
         }
     }
@@ -113,21 +158,16 @@ final class MQTTBridge: Service {
     /// Applies one inbound message. Returns the writer of a newly registered agent's inbox, for
     /// the caller to run.
     private func handle(_ message: MQTTMessage, client: MQTTClient) async -> (@Sendable () async -> Void)? {
-        if message.topic == topics.newTasks {
-            await submit(message, client: client)
-            return nil
-        }
-        if let type = topics.requestTopics[message.topic] {
-            await submit(message, requestType: type, client: client)
-            return nil
-        }
-        guard let envelope = await readEnvelope(message, client: client) else { return nil }
+        guard let read = await readEnvelope(message, client: client) else { return nil }
+        let (envelope, raw) = read
         let statusOf = topics.agentID(inStatusTopic: message.topic)
         switch envelope.type {
         case .event, .registered, .assignment, .cancel, .ack, .error:
             return nil
         case .status:
-            if let statusOf, envelope.payload["status"]?.stringValue == "offline" { endSession(of: statusOf) }
+            if let statusOf, envelope.payload["status"]?.stringValue == "offline" {
+                await endSession(of: statusOf, goodbye: raw, ref: envelope.id, on: message.topic, client: client)
+            }
             return nil
         default:
             break
@@ -137,42 +177,84 @@ final class MQTTBridge: Service {
             await answer(error, ref: envelope.id.isEmpty ? nil : envelope.id, of: envelope.type.rawValue, sender: nil, on: message.topic, client: client)
             return nil
         }
-        if envelope.type == .register { return await register(envelope, agentID: id, client: client) }
-        guard let agent = agents.withLock({ $0[id] }) else {
+        let token: TokenRow?
+        switch authenticate(raw, agentID: id) {
+        case .success(let row): token = row
+        case .failure(let error):
+            guard mayGoUnsigned(raw, agentID: id) else {
+                await refuse(error, ref: envelope.id.isEmpty ? nil : envelope.id, of: envelope.type.rawValue, on: message.topic, client: client)
+                return nil
+            }
+            token = nil
+        }
+        if envelope.type == .register { return await register(envelope, agentID: id, token: token, session: Self.session(of: raw), client: client) }
+        guard let agent = agents.withLock({ $0[id] }), agent.tokenID == token?.id else {
             // Likely registered with a previous hub: say so, and the agent registers again.
-            try? await client.publish(to: topics.inbox(agentID: id), payload: notRegistered(envelope).text, qos: .atLeastOnce)
+            try? await client.publish(to: topics.inbox(agentID: id), payload: signed(notRegistered(envelope), for: id), qos: .atLeastOnce)
             return nil
         }
         agent.session.handle(envelope)
         return nil
     }
 
-    private func register(_ envelope: Envelope, agentID id: String, client: MQTTClient) async -> (@Sendable () async -> Void)? {
+    /// `token` proved the registration; its agent id is the agent's, its role bounds the agent's.
+    private func register(_ envelope: Envelope, agentID id: String, token: TokenRow?, session mqttSession: String?, client: MQTTClient) async -> (@Sendable () async -> Void)? {
         let connection = hub.inspect { $0.openConnection() }
         let outbox = hub.connections.open(connection)
-        let session = AgentSession(hub: hub, identity: .agent(tokenID: "mqtt", role: nil, agentID: id), connection: connection, logger: logger)
+        let identity = Identity.agent(tokenID: token?.id ?? "mqtt-unsigned", role: token?.role, agentID: id)
+        let session = AgentSession(hub: hub, identity: identity, connection: connection, logger: logger)
         // A registration that supersedes an earlier one closes the old outbox (the scheduler
         // reports it superseded), which ends its writer.
-        agents.withLock { $0[id] = BridgedAgent(connection: connection, session: session) }
+        agents.withLock { $0[id] = BridgedAgent(connection: connection, session: session, tokenID: token?.id, mqttSession: mqttSession) }
         session.handle(envelope)
+        return { await self.write(outbox, to: id, session: session, client: client) }
+    }
+
+    /// Publishes what the hub sends agent `id`, signed, in order. A message that cannot be
+    /// published degrades alone (item 9): an assignment is failed back to the scheduler with the
+    /// reason (retried as any failure is), and the writer goes on with the next message.
+    private func write(_ outbox: AsyncStream<Envelope>, to id: String, session: AgentSession, client: MQTTClient) async {
         let inbox = topics.inbox(agentID: id)
-        let logger = self.logger
-        return {
-            for await outgoing in outbox {
-                do {
-                    try await client.publish(to: inbox, payload: outgoing.text, qos: .atLeastOnce, waitForAcknowledgement: false)
-                } catch {
-                    logger.warning("cannot publish to \(inbox): \(error)")
-                    break
-                }
+        for await outgoing in outbox {
+            do {
+                try await client.publish(to: inbox, payload: signed(outgoing, for: id), qos: .atLeastOnce, waitForAcknowledgement: false)
+            } catch {
+                failedPublishes.add(1, ordering: .relaxed)
+                logger.warning("cannot publish a '\(outgoing.type.rawValue)' to \(inbox): \(error)")
+                guard outgoing.type == .assignment, let taskID = outgoing.payload["task_id"]?.stringValue, let attempt = outgoing.payload["attempt"]?.intValue else { continue }
+                session.handle(Envelope(id: "undeliverable-\(outgoing.id)", type: .fail, agentID: id, payload: [
+                    "task_id": .string(taskID), "attempt": .int(attempt), "retryable": true,
+                    "error": .string("The hub could not deliver the assignment over MQTT: \(error)"),
+                ]))
             }
         }
     }
 
     /// The agent is gone (its will, or it said so): it no longer takes work; its leases run on.
-    private func endSession(of id: String) {
-        guard let agent = agents.withLock({ $0.removeValue(forKey: id) }) else { return }
+    /// Only the agent's own goodbye counts: made with its token and naming the session it
+    /// registered (a retained `offline` from anyone else, or from its earlier life, ends nothing).
+    private func endSession(of id: String, goodbye raw: JSONValue, ref: String, on topic: String, client: MQTTClient) async {
+        guard let agent = agents.withLock({ $0[id] }) else { return }
+        let proven = authenticate(raw, agentID: id, checkFreshness: false)
+        let ownGoodbye: Bool
+        if let tokenID = agent.tokenID {
+            guard case .success(let row) = proven else { return await refusedOffline(id, ref: ref, on: topic, client: client) }
+            ownGoodbye = row.id == tokenID && agent.mqttSession != nil && MessageAuth.of(raw)?.nonce == agent.mqttSession
+        } else {
+            ownGoodbye = mayGoUnsigned(raw, agentID: id)
+        }
+        guard ownGoodbye else { return await refusedOffline(id, ref: ref, on: topic, client: client) }
+        guard agents.withLock({ agents in
+            guard agents[id]?.connection == agent.connection else { return false }
+            agents[id] = nil
+            return true
+        }) else { return }
         agent.session.closed()
+    }
+
+    private func refusedOffline(_ id: String, ref: String, on topic: String, client: MQTTClient) async {
+        let error = FlotillaError(.unauthorized, "An 'offline' for '\(id)' that does not come from its current session (made with its token, naming the session it registered) ends nothing.")
+        await refuse(error, ref: ref.isEmpty ? nil : ref, of: MessageType.status.rawValue, on: topic, client: client)
     }
 
     private func notRegistered(_ envelope: Envelope) -> Envelope {

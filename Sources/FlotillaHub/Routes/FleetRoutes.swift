@@ -65,6 +65,8 @@ struct FleetRoutes {
         let (token, row) = try await hub.tokens.create(name: name, scope: scope, role: role, agentID: agentID)
         guard case .object(var out) = Self.json(row) else { return JSONResponse.make(.null) }
         out["token"] = .string(token)
+        // What an MQTT agent pins to check the hub's signatures (docs/mqtt.md).
+        out["hub_key"] = .string(try HubSigningKey.publicKeyText(dataDirectory: hub.configuration.dataDirectory))
         return JSONResponse.make(.object(out), status: .created)
     }
 

@@ -7,10 +7,13 @@ final class Broker: Sendable {
     let directory: String
     private let current: Mutex<Process?>
 
-    init() async throws {
+    /// - Parameter configuration: more lines for mosquitto.conf (e.g. `max_packet_size 4096`,
+    ///   or what `flotilla mqtt setup` wrote, which turns anonymous access off).
+    init(configuration extra: String = "") async throws {
         port = try LiveHub.freePort()
         directory = Paths.temporaryDirectory("mosquitto")
-        try "listener \(port) 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\n"
+        let anonymous = extra.contains("allow_anonymous") ? "" : "allow_anonymous true\n"
+        try "listener \(port) 127.0.0.1\n\(anonymous)max_queued_messages 100000\n\(extra)"
             .write(toFile: directory + "/mosquitto.conf", atomically: true, encoding: .utf8)
         current = Mutex(nil)
         try await start()
