@@ -27,6 +27,8 @@ struct HubCommand: AsyncParsableCommand {
     @Option(help: "Seconds an attempt stays with its agent without a heartbeat or progress.")
     var leaseSeconds: Double = 30
 
+    @OptionGroup var timeouts: TimeoutOptions
+
     @Option(help: "Seconds of waiting that raise a queued task one priority step.")
     var agingSeconds: Double = 60
 
@@ -88,6 +90,7 @@ struct HubCommand: AsyncParsableCommand {
         let logger = Logger(label: "flotilla.hub")
         var policy = SchedulerPolicy(leaseDuration: leaseSeconds, agingInterval: agingSeconds)
         policy.backoff.base = retryBaseSeconds
+        try timeouts.apply(to: &policy)
         var configuration = HubConfiguration(
             host: host,
             port: port,

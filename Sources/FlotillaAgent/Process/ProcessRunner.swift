@@ -15,13 +15,17 @@ public struct ProcessSpec: Sendable {
     public var timeout: Duration?
     /// Bytes of stdout and of stderr kept (the tail).
     public var tailBytes: Int
+    /// How long processes the program left behind may keep its output open after it exited;
+    /// then its process group is ended (so `server &` cannot hold the agent's slot for ever).
+    public var leftoverGrace: Duration
 
-    public init(argv: [String], environment: [String: String] = [:], workingDirectory: String? = nil, timeout: Duration? = nil, tailBytes: Int = 64 * 1024) {
+    public init(argv: [String], environment: [String: String] = [:], workingDirectory: String? = nil, timeout: Duration? = nil, tailBytes: Int = 64 * 1024, leftoverGrace: Duration = .seconds(5)) {
         self.argv = argv
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.timeout = timeout
         self.tailBytes = tailBytes
+        self.leftoverGrace = leftoverGrace
     }
 }
 
@@ -36,6 +40,9 @@ public struct ProcessOutcome: Sendable {
     public var stdout: OutputTail
     public var stderr: OutputTail
     public var duration: Duration
+    /// The program exited but processes it started still held its output after the grace
+    /// period: their group was ended.
+    public var endedLeftovers = false
 
     public var succeeded: Bool { exitCode == 0 && !timedOut && stopped == nil }
 
@@ -101,7 +108,8 @@ public enum ProcessRunner {
         collected = result.closureResult
         var outcome = ProcessOutcome(
             exitCode: nil, signal: nil, timedOut: collected.timedOut, stopped: collected.stopped,
-            stdout: collected.stdout, stderr: collected.stderr, duration: ContinuousClock.now - started
+            stdout: collected.stdout, stderr: collected.stderr, duration: ContinuousClock.now - started,
+            endedLeftovers: collected.endedLeftovers
         )
         switch result.terminationStatus {
         case .exited(let code): outcome.exitCode = code
@@ -115,12 +123,14 @@ public enum ProcessRunner {
         var stderr: OutputTail
         var timedOut = false
         var stopped: StopReason?
+        var endedLeftovers = false
     }
 
-    private enum Event: Sendable {
+    enum Event: Sendable {
         case drained(Stream, OutputTail)
         case timedOut
         case stopped(StopReason)
+        case leftovers
         case idle
     }
 
@@ -144,6 +154,7 @@ public enum ProcessRunner {
             if let stop {
                 tasks.addTask { await stop.wait().map(Event.stopped) ?? .idle }
             }
+            tasks.addTask { await leftoversOutlast(group, grace: spec.leftoverGrace) }
             var open = 2
             while open > 0, let event = await tasks.next() {
                 switch event {
@@ -154,6 +165,9 @@ public enum ProcessRunner {
                     tasks.addTask { await killGroup(group) }
                 case .stopped(let reason):
                     collected.stopped = reason
+                    tasks.addTask { await killGroup(group) }
+                case .leftovers:
+                    collected.endedLeftovers = true
                     tasks.addTask { await killGroup(group) }
                 case .idle: break
                 }
@@ -180,7 +194,7 @@ public enum ProcessRunner {
 
     /// SIGTERM to the whole group, then SIGKILL after a grace period; returns early if cancelled
     /// (the group is gone once its output has closed).
-    private static func killGroup(_ group: pid_t) async -> Event {
+    static func killGroup(_ group: pid_t) async -> Event {
         kill(-group, SIGTERM)
         do { try await Task.sleep(for: killGrace) } catch { return .idle }
         kill(-group, SIGKILL)

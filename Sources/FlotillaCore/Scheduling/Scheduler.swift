@@ -47,6 +47,8 @@ public struct Scheduler: Sendable {
     public internal(set) var lastSeq: Int64 = 0
     public internal(set) var stats = CompletionStats()
     var effects = Effects()
+    /// Wall clock minus monotonic clock at the last operation (see Scheduler+clock.swift).
+    var clockOffset: Double?
     let ids: IDGenerator
     var nextConnection = 0
 

@@ -1,0 +1,42 @@
+import FlotillaAgent
+import FlotillaCore
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A task whose program exits but leaves a process behind holding its output does not keep the
+/// agent's slot: the group is ended after the grace period and the attempt reports.
+@Suite struct LeftoverProcessTests {
+    @Test(.timeLimit(.minutes(1))) func aBackgroundProcessHoldingStdoutIsEndedAfterTheMainOneExits() async throws {
+        let workdir = Paths.temporaryDirectory()
+        let pidFile = workdir + "/leftover.pid"
+        let runner = AttemptRunner.testing([ShellExecutor()], workdir: workdir)
+        let started = ContinuousClock.now
+        let report = await runner.run(
+            Assignment.make(["payload": ["command": .string("sleep 600 & echo $! > \(pidFile); echo main done")]]), stop: StopSignal()
+        ) { _, _ in }
+        guard case .complete(let result)? = report else { throw TestFailure("expected complete, got \(String(describing: report))") }
+        #expect(result["status"] == "succeeded")
+        #expect(result["output_tail"] == "main done\n")
+        #expect(result["ended_background_processes"] == true)
+        #expect(ContinuousClock.now - started < .seconds(30))
+        let pid = try #require(pid_t(String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        try await eventually("the leftover sleep \(pid) ends") { kill(pid, 0) != 0 || Self.isZombie(pid) }
+    }
+
+    @Test func aProgramWhoseOutputClosesWithItIsNotTouched() async throws {
+        let outcome = try await ProcessRunner.run(ProcessSpec(argv: ["/bin/sh", "-c", "sleep 600 >/dev/null 2>&1 & echo $!"], leftoverGrace: .milliseconds(100)))
+        #expect(outcome.exitCode == 0)
+        #expect(!outcome.endedLeftovers)
+        // The detached sleep did not hold the output, so it was left alone; end it here.
+        let pid = try #require(pid_t(outcome.stdout.text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, 0) == 0)
+        kill(pid, SIGKILL)
+    }
+
+    static func isZombie(_ pid: pid_t) -> Bool {
+        (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: ")").last?.trimmingCharacters(in: .whitespaces).hasPrefix("Z") ?? false
+    }
+}
