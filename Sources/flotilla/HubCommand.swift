@@ -28,6 +28,7 @@ struct HubCommand: AsyncParsableCommand {
     var leaseSeconds: Double = 30
 
     @OptionGroup var timeouts: TimeoutOptions
+    @OptionGroup var retention: RetentionOptions
 
     @Option(help: "Seconds of waiting that raise a queued task one priority step.")
     var agingSeconds: Double = 60
@@ -101,6 +102,7 @@ struct HubCommand: AsyncParsableCommand {
             synchronousFull: syncFull,
             watch: watchPanes || !watchSessions.isEmpty ? WatchConfiguration(tmux: TmuxConfiguration(socketName: tmuxSocket ?? TmuxConfiguration.defaultSocketName)) : nil
         )
+        configuration.retention = retention.policy
         configuration.watch?.adoptSessions = watchSessions
         configuration.watch?.adoptKind = watchKind
         configuration.mqtt = mqtt.map { MQTTBridgeConfiguration(url: $0, swarm: swarm) }

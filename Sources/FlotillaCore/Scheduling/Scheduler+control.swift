@@ -89,6 +89,7 @@ extension Scheduler {
     /// put their tasks back in line, then free agents get work.
     public mutating func tick(now: Double) {
         expireOverdue(now: now)
+        flushProgress(now: now)
         for (agentID, slot) in agents where !slot.held.isEmpty {
             for taskID in slot.held.sorted() {
                 guard var task = tasks[taskID], task.state.isHeld, task.agentID == agentID else { continue }

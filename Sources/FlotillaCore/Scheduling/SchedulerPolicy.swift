@@ -19,6 +19,9 @@ public struct SchedulerPolicy: Sendable, Hashable {
     /// A change of the wall clock against the monotonic clock of at least this many seconds
     /// between two operations is a clock step, not drift (see Scheduler+clock.swift).
     public var clockStepTolerance: Double = 1
+    /// At most one stored progress update (task row and `task.progress` event) per attempt in
+    /// this many seconds; the newest report in between wins, and the memory always has it.
+    public var progressWriteInterval: Double = 1
 
     public static let defaultTaskTimeout: Double = 7200
 
