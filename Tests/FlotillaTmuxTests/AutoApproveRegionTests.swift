@@ -92,8 +92,10 @@ import Testing
                     group.addTask {
                         await monitor.watch(.init(agent: "fake", pane: pane, classifier: classifier, autoApprove: AutoApprovePolicy(enabled: true, allow: ["npm test"])))
                     }
-                    #expect(await eventually { states().contains("idle") })
-                    #expect(try await queue.send("/approve npm test", to: pane, agent: "fake", classifier: classifier).outcome == .sent)
+                    let sawIdle = await eventually { states().contains("idle") }
+                    #expect(sawIdle)
+                    let sent = try await queue.send("/approve npm test", to: pane, agent: "fake", classifier: classifier)
+                    #expect(sent.outcome == .sent)
                     let declined = await eventually { approvals().contains { $0.payload["approved"] == false } }
                     #expect(declined, "\(approvals())")
                     group.cancelAll()
