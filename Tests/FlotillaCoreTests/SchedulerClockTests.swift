@@ -111,8 +111,8 @@ struct TwoClocks {
         clocks.step(0.5)
         clocks.tick(&scheduler)
         #expect(scheduler.task("t1")?.leaseExpiresAt == lease)
-        #expect(scheduler.observeClock(wall: clocks.wall + 0.4, monotonic: clocks.monotonic) == nil)
-        #expect(scheduler.observeClock(wall: clocks.wall + 5.4, monotonic: clocks.monotonic) == 5)
+        #expect(scheduler.observeClock(wall: clocks.wall + 0.25, monotonic: clocks.monotonic) == nil)
+        #expect(scheduler.observeClock(wall: clocks.wall + 5.25, monotonic: clocks.monotonic) == 5)
     }
 
     @Test("without timeout_seconds the hub's default limits an attempt, even while heartbeats renew its lease")

@@ -23,7 +23,7 @@ import Testing
         scheduler.tick(now: 1.2)
         effects = scheduler.takeEffects()
         #expect(effects.events("task.progress").map { $0.data["message"] } == ["step 9"])
-        #expect(effects.events("task.progress").first?.data["percent"] == 90)
+        #expect(effects.events("task.progress").first?.data["percent"] == 90.0)
         scheduler.tick(now: 5)
         #expect(scheduler.takeEffects().events("task.progress").isEmpty, "nothing new: nothing written")
         // A report in a fresh interval goes out at once; the final report right after it too.
