@@ -1,4 +1,5 @@
 import FlotillaCore
+import Logging
 import ServiceLifecycle
 
 /// The hub's housekeeping: lets time pass in the scheduler at a fixed interval (leases expire,
