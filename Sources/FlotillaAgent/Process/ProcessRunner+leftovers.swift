@@ -23,6 +23,23 @@ extension ProcessRunner {
         return .leftovers
     }
 
+    /// After the program exited: when processes it started are still in its group, gives them
+    /// `grace` to finish, then ends the group (SIGTERM, then SIGKILL). Returns whether it had
+    /// to. A task must not leave servers or watchers running on the agent's machine, holding
+    /// its files, ports and the output it was given.
+    static func endLeftovers(of group: pid_t, grace: Duration) async -> Bool {
+        guard group > 0 else { return false }
+        let deadline = ContinuousClock.now + grace
+        while kill(-group, 0) == 0 {
+            guard ContinuousClock.now < deadline else {
+                _ = await killGroup(group)
+                return true
+            }
+            try? await Task.sleep(for: exitPollInterval)
+        }
+        return false
+    }
+
     /// Whether `pid` still runs: it exists and is not a zombie waiting to be reaped.
     static func isRunning(_ pid: pid_t) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else {

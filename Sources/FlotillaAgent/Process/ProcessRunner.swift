@@ -115,10 +115,14 @@ public enum ProcessRunner {
         case .exited(let code): outcome.exitCode = code
         case .signaled(let signal): outcome.signal = signal
         }
+        if !outcome.endedLeftovers, await endLeftovers(of: collected.group, grace: spec.leftoverGrace) {
+            outcome.endedLeftovers = true
+        }
         return outcome
     }
 
     struct Collected: Sendable {
+        var group: pid_t = 0
         var stdout: OutputTail
         var stderr: OutputTail
         var timedOut = false
@@ -141,7 +145,7 @@ public enum ProcessRunner {
         onLine: @escaping @Sendable (Stream, String) -> Void
     ) async throws -> Collected {
         let group = execution.processIdentifier.value
-        var collected = Collected(stdout: OutputTail(limit: spec.tailBytes), stderr: OutputTail(limit: spec.tailBytes))
+        var collected = Collected(group: group, stdout: OutputTail(limit: spec.tailBytes), stderr: OutputTail(limit: spec.tailBytes))
         await withTaskGroup(of: Event.self) { tasks in
             tasks.addTask { await drain(execution.standardOutput, as: .stdout, limit: spec.tailBytes, onLine: onLine) }
             tasks.addTask { await drain(execution.standardError, as: .stderr, limit: spec.tailBytes, onLine: onLine) }
