@@ -113,7 +113,8 @@ import Testing
                     }
                     let approved = await eventually { approvals().contains { $0.payload["approved"] == true } }
                     #expect(approved, "\(approvals())")
-                    let worked = await eventually { states().suffix(2) == ["working", "idle"] }
+                    // It runs the approved command (read as `testing`: `npm test` is on screen), then is idle.
+                    let worked = await eventually { states().last == "idle" && ["working", "testing"].contains(states().dropLast().last ?? "") }
                     #expect(worked, "\(states())")
                     group.cancelAll()
                 }
