@@ -63,7 +63,7 @@ public final class PaneMonitor: Sendable {
     public func watch(_ target: Target) async {
         var tracker = StateTracker(configuration: configuration)
         var progress: TaskProgress?
-        var decidedScreen: String?
+        var decidedPrompt: String?
         publish(target, state: tracker.state, progress: nil)
         onEvent(AgentEvent(kind: .stateChange, agent: target.agent, pane: target.pane, payload: ["from": .null, "to": .string(tracker.state.rawValue)]))
         while !Task.isCancelled {
@@ -81,8 +81,12 @@ public final class PaneMonitor: Sendable {
                 default: break
                 }
             }
-            if tracker.state == .waitingInput, target.autoApprove.enabled, decidedScreen != text {
-                decidedScreen = text
+            // Each prompt is judged once while it shows (a clock or spinner elsewhere on the
+            // screen does not make it a new one); a prompt shown again after the agent moved on is.
+            if tracker.state != .waitingInput {
+                decidedPrompt = nil
+            } else if target.autoApprove.enabled, let prompt = target.classifier.promptRegion(text), prompt != decidedPrompt {
+                decidedPrompt = prompt
                 await answerPrompt(target, screen: text)
             }
             if let spec = target.taskSpec, let current = TaskProgress.read(path: spec), current != progress {
