@@ -15,8 +15,9 @@ public struct ProcessSpec: Sendable {
     public var timeout: Duration?
     /// Bytes of stdout and of stderr kept (the tail).
     public var tailBytes: Int
-    /// How long processes the program left behind may keep its output open after it exited;
-    /// then its process group is ended (so `server &` cannot hold the agent's slot for ever).
+    /// How long processes the program left in its group may run on after it exited (or hold
+    /// its output open); then the group is ended, so `server &` neither holds the agent's slot
+    /// nor outlives the task.
     public var leftoverGrace: Duration
 
     public init(argv: [String], environment: [String: String] = [:], workingDirectory: String? = nil, timeout: Duration? = nil, tailBytes: Int = 64 * 1024, leftoverGrace: Duration = .seconds(5)) {
