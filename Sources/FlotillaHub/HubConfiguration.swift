@@ -24,6 +24,9 @@ public struct HubConfiguration: Sendable {
     /// Watch the fleet's interactive agents in tmux and serve their endpoints
     /// (`--watch-panes`). Default nil: not watching.
     public var watch: WatchConfiguration?
+    /// How long finished tasks, events and offline agents are kept (`--retention-days`).
+    /// Default 30 days; nil keeps everything.
+    public var retention: RetentionPolicy? = RetentionPolicy()
 
     public init(
         host: String = "127.0.0.1",

@@ -141,7 +141,7 @@ public final class SQLiteStore: Store {
 
     public func events(after seq: Int64, limit: Int) async throws -> [EventRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [seq, limit]).map(SQLiteRows.event)
+            try Row.fetchAll(db, sql: Self.eventsSQL, arguments: [seq, limit]).map(SQLiteRows.eventWithResult)
         }
     }
 

@@ -162,7 +162,7 @@ struct SQLiteWriter {
         row.bind(event.ts)
         row.bind(event.taskID)
         row.bind(event.agentID)
-        row.bind(event.dataBytes)
+        row.bind(event.stored.dataBytes)
         try row.run(in: db)
     }
 

@@ -27,6 +27,10 @@ public protocol Store: Sendable {
     func tokens() async throws -> [TokenRow]
     /// Marks a token revoked; returns false when no such token exists.
     func revokeToken(id: String, at: Double) async throws -> Bool
+
+    /// One retention batch: deletes up to `batch` finished tasks and events older than
+    /// `cutoff` (and offline agents last seen before it); see SQLiteStore+retention.swift.
+    func prune(before cutoff: Double, batch: Int) async throws -> PruneCount
 }
 
 /// A page of tasks, newest first. `before` is the cursor: the last id of the previous page.

@@ -27,6 +27,9 @@ struct HubCommand: AsyncParsableCommand {
     @Option(help: "Seconds an attempt stays with its agent without a heartbeat or progress.")
     var leaseSeconds: Double = 30
 
+    @OptionGroup var timeouts: TimeoutOptions
+    @OptionGroup var retention: RetentionOptions
+
     @Option(help: "Seconds of waiting that raise a queued task one priority step.")
     var agingSeconds: Double = 60
 
@@ -94,6 +97,7 @@ struct HubCommand: AsyncParsableCommand {
         let logger = Logger(label: "flotilla.hub")
         var policy = SchedulerPolicy(leaseDuration: leaseSeconds, agingInterval: agingSeconds)
         policy.backoff.base = retryBaseSeconds
+        try timeouts.apply(to: &policy)
         var configuration = HubConfiguration(
             host: host,
             port: port,
@@ -104,6 +108,7 @@ struct HubCommand: AsyncParsableCommand {
             synchronousFull: syncFull,
             watch: watchPanes || !watchSessions.isEmpty ? WatchConfiguration(tmux: TmuxConfiguration(socketName: tmuxSocket ?? TmuxConfiguration.defaultSocketName)) : nil
         )
+        configuration.retention = retention.policy
         configuration.watch?.adoptSessions = watchSessions
         configuration.watch?.adoptKind = watchKind
         configuration.mqtt = mqtt.map { MQTTBridgeConfiguration(url: $0, swarm: swarm, allowUnsignedSubmissions: mqttOpenSubmissions, allowUnsignedAgents: mqttOpenAgents) }

@@ -78,11 +78,11 @@ import Testing
         let cmd = try TemplateExecutor.preset("cmd", settings: LLMSettings(model: "m1", commandTemplate: ["tool", "--model={model}", "--dir", "{workdir}", "{prompt}"]))
         #expect(cmd.argv(prompt: "fix `it` $now", workdir: "/w") == ["tool", "--model=m1", "--dir", "/w", "fix `it` $now"])
         let codex = try TemplateExecutor.preset("codex", settings: LLMSettings(model: "o4", autoApprove: true))
-        #expect(codex.argv(prompt: "p", workdir: "/w") == ["codex", "exec", "--skip-git-repo-check", "--model", "o4", "--full-auto", "p"])
+        #expect(codex.argv(prompt: "p", workdir: "/w") == ["codex", "exec", "--skip-git-repo-check", "--model", "o4", "--full-auto", "--", "p"])
         let aider = try TemplateExecutor.preset("aider", settings: LLMSettings())
-        #expect(aider.argv(prompt: "p", workdir: "/w") == ["aider", "--message", "p", "--no-auto-commits", "--no-stream", "--no-pretty"])
+        #expect(aider.argv(prompt: "p", workdir: "/w") == ["aider", "--message=p", "--no-auto-commits", "--no-stream", "--no-pretty"])
         let gemini = try TemplateExecutor.preset("gemini", settings: LLMSettings(autoApprove: true))
-        #expect(gemini.argv(prompt: "p", workdir: "/w") == ["gemini", "-p", "p", "--yolo"])
+        #expect(gemini.argv(prompt: "p", workdir: "/w") == ["gemini", "--prompt=p", "--yolo"])
         #expect(throws: AgentError.self) { try TemplateExecutor.preset("cmd", settings: LLMSettings()) }
         #expect(throws: AgentError.self) { try TemplateExecutor.preset("cursor", settings: LLMSettings()) }
     }

@@ -48,6 +48,21 @@ import Testing
         }
     }
 
+    /// A task id becomes a worktree path and a branch on the agent: one that could leave the
+    /// worktrees folder, name a ref oddly or read as an option is refused.
+    @Test(arguments: ["../../../../home/u/proj", "a/b", "a:b", "-rf", "x.lock"])
+    func unsafeTaskID(id: String) async throws {
+        try await expectRefused(status: 400, code: "invalid_field", field: "id") { hub, _ in
+            try await hub.client.raw(.POST, "/api/tasks", body: JSONValue.object(["type": "testing.run", "id": .string(id)]).jsonString)
+        }
+    }
+
+    @Test func aRepoThatReadsAsAnOption() async throws {
+        try await expectRefused(status: 400, code: "invalid_field", field: "repo") { hub, _ in
+            try await hub.client.raw(.POST, "/api/tasks", body: #"{"type": "testing.run", "repo": "--upload-pack=touch /tmp/x"}"#)
+        }
+    }
+
     @Test func missingType() async throws {
         try await expectRefused(status: 400, code: "missing_field", field: "type") { hub, _ in
             try await hub.client.raw(.POST, "/api/tasks", body: #"{"priority": "high"}"#)

@@ -68,12 +68,13 @@ import Testing
         #expect(tracker.observe(screen: idle, reading: classifier.classify(idle), now: start + .seconds(304))! == (.stuck, .idle))
     }
 
-    @Test func autoApprovePolicy() {
+    @Test func autoApprovePolicy() throws {
         let screen = ScreenFixtures.claude[8].1
-        #expect(!AutoApprovePolicy.off.approves(screen))
-        #expect(AutoApprovePolicy.on.approves(screen))
-        #expect(!AutoApprovePolicy(enabled: true, deny: ["rm -rf"]).approves(screen))
-        #expect(AutoApprovePolicy(enabled: true, allow: ["Bash command"]).approves(screen))
+        let classifier = try ScreenClassifier(kind: "claude")
+        #expect(AutoApprovePolicy.off.approvedPrompt(on: screen, classifier: classifier) == nil)
+        #expect(AutoApprovePolicy.on.approvedPrompt(on: screen, classifier: classifier) != nil)
+        #expect(AutoApprovePolicy(enabled: true, deny: ["rm -rf"]).approvedPrompt(on: screen, classifier: classifier) == nil)
+        #expect(AutoApprovePolicy(enabled: true, allow: ["Bash command"]).approvedPrompt(on: screen, classifier: classifier) != nil)
     }
 
     @Test func progressFromCheckboxes() {

@@ -16,14 +16,17 @@ public struct ClaudeExecutor: Executor {
     public var program: String? { settings.binary ?? "claude" }
 
     /// The command line for one run; `resume` continues an earlier session.
+    ///
+    /// `-p` is a switch and the prompt is Claude Code's positional argument: it comes last, after
+    /// `--`, so a prompt such as `--dangerously-skip-permissions` or `-rf` is text, never an option.
     public func arguments(prompt: String, resume sessionID: String?) -> [String] {
-        var argv = [settings.binary ?? "claude", "-p", prompt, "--output-format", "stream-json", "--verbose"]
+        var argv = [settings.binary ?? "claude", "-p", "--output-format", "stream-json", "--verbose"]
         if let sessionID { argv += ["--resume", sessionID] }
         if let model = settings.model { argv += ["--model", model] }
         if !settings.allowedTools.isEmpty { argv += ["--allowedTools", settings.allowedTools.joined(separator: ",")] }
         if let mode = settings.permissionMode { argv += ["--permission-mode", mode] }
         if settings.autoApprove { argv.append("--dangerously-skip-permissions") }
-        return argv + settings.extraArguments
+        return argv + settings.extraArguments + ["--", prompt]
     }
 
     public func execute(_ request: ExecutionRequest, stop: StopSignal, progress: @escaping ProgressSink) async throws -> ExecutionOutcome {

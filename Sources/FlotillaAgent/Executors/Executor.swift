@@ -89,6 +89,7 @@ public struct ExecutionOutcome: Sendable {
             timedOut: process.timedOut,
             stopped: process.stopped
         )
+        if process.endedLeftovers { details["ended_background_processes"] = true }
     }
 
     static func lastLine(of text: String) -> String {

@@ -21,19 +21,23 @@ public struct TemplateExecutor: Executor {
 
     /// The preset for `codex`, `aider` or `gemini`, or the configured template for `cmd`.
     public static func preset(_ name: String, settings: LLMSettings) throws -> TemplateExecutor {
+        // The prompt is user text: each preset passes it where the CLI cannot read it as an
+        // option (after `--`, or glued to its option as `--opt=PROMPT`), so a prompt starting
+        // with '-' stays text. A `cmd` template is the operator's to write the same way.
         var template: [String]
+        var tail: [String] = []
         switch name {
         case "codex":
             template = [settings.binary ?? "codex", "exec", "--skip-git-repo-check"]
             if settings.model != nil { template += ["--model", "{model}"] }
             if settings.autoApprove { template.append("--full-auto") }
-            template.append("{prompt}")
+            tail = ["--", "{prompt}"]
         case "aider":
-            template = [settings.binary ?? "aider", "--message", "{prompt}", "--no-auto-commits", "--no-stream", "--no-pretty"]
+            template = [settings.binary ?? "aider", "--message={prompt}", "--no-auto-commits", "--no-stream", "--no-pretty"]
             if settings.model != nil { template += ["--model", "{model}"] }
             if settings.autoApprove { template.append("--yes-always") }
         case "gemini":
-            template = [settings.binary ?? "gemini", "-p", "{prompt}"]
+            template = [settings.binary ?? "gemini", "--prompt={prompt}"]
             if settings.model != nil { template += ["--model", "{model}"] }
             if settings.autoApprove { template.append("--yolo") }
         case "cmd":
@@ -44,17 +48,18 @@ public struct TemplateExecutor: Executor {
         default:
             throw AgentError(.badConfiguration, "No CLI preset named '\(name)' (presets: codex, aider, gemini, cmd). Known executors: \(ExecutorNames.listed).")
         }
-        return TemplateExecutor(name: name, template: template + settings.extraArguments, settings: settings)
+        return TemplateExecutor(name: name, template: template + settings.extraArguments + tail, settings: settings)
     }
 
     /// The template with its placeholders filled in; each argument stays one argument, so a
     /// prompt with spaces, quotes or `$` reaches the tool unchanged.
     public func argv(prompt: String, workdir: String) -> [String] {
         template.map { argument in
+            // The prompt goes in last so braces in its text (`{model}`) stay text.
             argument
-                .replacingOccurrences(of: "{prompt}", with: prompt)
                 .replacingOccurrences(of: "{workdir}", with: workdir)
                 .replacingOccurrences(of: "{model}", with: settings.model ?? "")
+                .replacingOccurrences(of: "{prompt}", with: prompt)
         }
     }
 

@@ -22,13 +22,18 @@ public struct ProcessSpec: Sendable {
     public var timeout: Duration?
     /// Bytes of stdout and of stderr kept (the tail).
     public var tailBytes: Int
+    /// How long processes the program left in its group may run on after it exited (or hold
+    /// its output open); then the group is ended, so `server &` neither holds the agent's slot
+    /// nor outlives the task.
+    public var leftoverGrace: Duration
 
-    public init(argv: [String], environment: [String: String] = [:], workingDirectory: String? = nil, timeout: Duration? = nil, tailBytes: Int = 64 * 1024) {
+    public init(argv: [String], environment: [String: String] = [:], workingDirectory: String? = nil, timeout: Duration? = nil, tailBytes: Int = 64 * 1024, leftoverGrace: Duration = .seconds(5)) {
         self.argv = argv
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.timeout = timeout
         self.tailBytes = tailBytes
+        self.leftoverGrace = leftoverGrace
     }
 }
 
@@ -52,6 +57,9 @@ public struct ProcessOutcome: Sendable {
     public var stdout: OutputTail
     public var stderr: OutputTail
     public var duration: Duration
+    /// The program exited but processes it started still held its output after the grace
+    /// period: their group was ended.
+    public var endedLeftovers = false
 
     public var succeeded: Bool { exitCode == 0 && !timedOut && stopped == nil }
 
@@ -121,26 +129,33 @@ public enum ProcessRunner {
         collected = result.closureResult
         var outcome = ProcessOutcome(
             exitCode: nil, signal: nil, timedOut: collected.timedOut, stopped: collected.stopped,
-            stdout: collected.stdout, stderr: collected.stderr, duration: ContinuousClock.now - started
+            stdout: collected.stdout, stderr: collected.stderr, duration: ContinuousClock.now - started,
+            endedLeftovers: collected.endedLeftovers
         )
         switch result.terminationStatus {
         case .exited(let code): outcome.exitCode = code
         case .signaled(let signal): outcome.signal = signal
         }
+        if !outcome.endedLeftovers, await endLeftovers(of: collected.group, grace: spec.leftoverGrace) {
+            outcome.endedLeftovers = true
+        }
         return outcome
     }
 
     struct Collected: Sendable {
+        var group: pid_t = 0
         var stdout: OutputTail
         var stderr: OutputTail
         var timedOut = false
         var stopped: StopReason?
+        var endedLeftovers = false
     }
 
-    private enum Event: Sendable {
+    enum Event: Sendable {
         case drained(Stream, OutputTail)
         case timedOut
         case stopped(StopReason)
+        case leftovers
         case idle
     }
 
@@ -151,7 +166,7 @@ public enum ProcessRunner {
         onLine: @escaping @Sendable (Stream, String) -> Void
     ) async throws -> Collected {
         let group = execution.processIdentifier.value
-        var collected = Collected(stdout: OutputTail(limit: spec.tailBytes), stderr: OutputTail(limit: spec.tailBytes))
+        var collected = Collected(group: group, stdout: OutputTail(limit: spec.tailBytes), stderr: OutputTail(limit: spec.tailBytes))
         await withTaskGroup(of: Event.self) { tasks in
             tasks.addTask { await drain(execution.standardOutput, as: .stdout, limit: spec.tailBytes, onLine: onLine) }
             tasks.addTask { await drain(execution.standardError, as: .stderr, limit: spec.tailBytes, onLine: onLine) }
@@ -164,6 +179,7 @@ public enum ProcessRunner {
             if let stop {
                 tasks.addTask { await stop.wait().map(Event.stopped) ?? .idle }
             }
+            tasks.addTask { await leftoversOutlast(group, grace: spec.leftoverGrace) }
             var open = 2
             while open > 0, let event = await tasks.next() {
                 switch event {
@@ -174,6 +190,9 @@ public enum ProcessRunner {
                     tasks.addTask { await killGroup(group) }
                 case .stopped(let reason):
                     collected.stopped = reason
+                    tasks.addTask { await killGroup(group) }
+                case .leftovers:
+                    collected.endedLeftovers = true
                     tasks.addTask { await killGroup(group) }
                 case .idle: break
                 }
@@ -200,7 +219,7 @@ public enum ProcessRunner {
 
     /// SIGTERM to the whole group, then SIGKILL after a grace period; returns early if cancelled
     /// (the group is gone once its output has closed).
-    private static func killGroup(_ group: pid_t) async -> Event {
+    static func killGroup(_ group: pid_t) async -> Event {
         kill(-group, SIGTERM)
         do { try await Task.sleep(for: killGrace) } catch { return .idle }
         kill(-group, SIGKILL)

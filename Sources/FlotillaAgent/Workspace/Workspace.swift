@@ -35,6 +35,11 @@ public struct WorkspaceManager: Sendable {
     /// Creates the worktree for an attempt; `repo` is a local path or a URL (cloned once under
     /// `<workdir>/repos`, then fetched before each attempt).
     public func prepare(repo: String, key: AttemptKey) async throws -> Workspace {
+        // The id becomes a path under `worktrees/` and a branch name: the hub only accepts safe
+        // ids, and the agent checks again so an assignment from elsewhere cannot reach outside.
+        if let problem = TaskID.problem(key.taskID) {
+            throw AgentError(.badTask, "Task id '\(key.taskID.prefix(80))' \(problem); the agent will not make a worktree or branch from it.")
+        }
         let repository = try await localRepository(for: repo)
         let git = Git(directory: repository)
         let lockPath = try await git.run(["rev-parse", "--path-format=absolute", "--git-common-dir"]) + "/flotilla.lock"
@@ -48,7 +53,7 @@ public struct WorkspaceManager: Sendable {
                 try? FileManager.default.removeItem(atPath: path)
                 _ = await git.succeeds(["worktree", "prune"])
             }
-            try await git.run(["worktree", "add", "--detach", path, baseCommit])
+            try await git.run(["worktree", "add", "--detach", "--", path, baseCommit])
             return Workspace(path: path, branch: "flotilla/\(key.taskID)", baseBranch: baseBranch, baseCommit: baseCommit, repository: repository, lockPath: lockPath)
         }
     }
@@ -111,6 +116,9 @@ public struct WorkspaceManager: Sendable {
             }
             return absolute
         }
+        guard !repo.hasPrefix("-") else {
+            throw AgentError(.badTask, "'repo' \(repo.prefix(80)) starts with '-': a repository path or URL never does.")
+        }
         guard repo.contains("://") || repo.contains("@") || repo.hasSuffix(".git") else {
             throw AgentError(.badTask, "'repo' \(repo) is neither an existing directory nor a git URL.")
         }
@@ -122,7 +130,7 @@ public struct WorkspaceManager: Sendable {
             if FileManager.default.fileExists(atPath: clone + "/.git") {
                 try await Git(directory: clone).run(["fetch", "--quiet", "--prune", "origin"])
             } else {
-                try await Git(directory: reposRoot).run(["clone", "--quiet", "--no-checkout", repo, clone])
+                try await Git(directory: reposRoot).run(["clone", "--quiet", "--no-checkout", "--", repo, clone])
             }
             return clone
         }

@@ -157,7 +157,7 @@ extension Scheduler {
             metadata: [
                 "priority": .string(task.spec.priority.rawValue),
                 "retry_count": .int(Int64(task.attempt - 1)),
-                "ttl": task.spec.timeoutSeconds.map { .int(Int64($0)) } ?? .null,
+                "ttl": policy.timeout(for: task.spec).map { .int(Int64($0)) } ?? .null,
             ]
         )
         effects.outbound.append(Outbound(connection: connection, envelope: envelope))

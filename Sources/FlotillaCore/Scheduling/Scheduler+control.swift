@@ -89,12 +89,13 @@ extension Scheduler {
     /// put their tasks back in line, then free agents get work.
     public mutating func tick(now: Double) {
         expireOverdue(now: now)
+        flushProgress(now: now)
         for (agentID, slot) in agents where !slot.held.isEmpty {
             for taskID in slot.held.sorted() {
                 guard var task = tasks[taskID], task.state.isHeld, task.agentID == agentID else { continue }
-                if let timeout = task.spec.timeoutSeconds, let started = task.startedAt, now >= started + Double(timeout) {
+                if let timeout = policy.timeout(for: task.spec), let started = task.startedAt, now >= started + timeout {
                     tellAgentToStop(task, reason: "timeout", now: now)
-                    failAttempt(&task, outcome: .timeout, error: "timeout after \(timeout)s", retryable: true, now: now)
+                    failAttempt(&task, outcome: .timeout, error: "timeout after \(Int(timeout))s", retryable: true, now: now)
                     announce(agentID, now: now)
                 } else if let lease = task.leaseExpiresAt, now >= lease {
                     tellAgentToStop(task, reason: "lease_expired", now: now)

@@ -70,11 +70,7 @@ extension Scheduler {
             task.progressMessage = message ?? task.progressMessage
             task.updatedAt = now
             tasks[task.id] = task
-            effects.writes.append(.updateTask(task))
-            var data: [String: JSONValue] = [:]
-            if let percent { data["percent"] = .double(percent) }
-            if let message { data["message"] = .string(message) }
-            emit("task.progress", task: task, data: data, now: now)
+            recordProgress(task, now: now)
         case .complete(let result):
             task.result = result
             task.error = nil
@@ -107,6 +103,7 @@ extension Scheduler {
 
     /// Closes the current attempt and frees the agent's slot.
     mutating func endAttempt(_ task: inout TaskRecord, outcome: AttemptRecord.Outcome, error: String?, now: Double) {
+        forgetProgress(task.id)
         if var attempt = attempts.removeValue(forKey: task.id) {
             attempt.endedAt = now
             attempt.outcome = outcome

@@ -41,12 +41,18 @@ public struct Scheduler: Sendable {
     var expiring: [String: Double] = [:]
     var idempotency: [String: String] = [:]
     /// Recently finished tasks: id → (attempt, agent, state), for duplicate reports.
-    var recentFinished: [String: (attempt: Int, agentID: String?, state: TaskState)] = [:]
+    var recentFinished: [String: (attempt: Int, agentID: String?, state: TaskState, idempotencyKey: String?)] = [:]
     var recentOrder: Deque<String> = []
     public internal(set) var counts = TaskStateCounts()
     public internal(set) var lastSeq: Int64 = 0
     public internal(set) var stats = CompletionStats()
     var effects = Effects()
+    /// Wall clock minus monotonic clock at the last operation (see Scheduler+clock.swift).
+    var clockOffset: Double?
+    /// Progress writes per held task: when the last went out, and which have a newer one
+    /// waiting (see Scheduler+progress.swift).
+    var progressWrittenAt: [String: Double] = [:]
+    var progressPending: Set<String> = []
     let ids: IDGenerator
     var nextConnection = 0
 
@@ -151,9 +157,13 @@ public struct Scheduler: Sendable {
 
     mutating func remember(_ task: TaskRecord) {
         if recentFinished[task.id] == nil { recentOrder.append(task.id) }
-        recentFinished[task.id] = (task.attempt, task.agentID, task.state)
+        recentFinished[task.id] = (task.attempt, task.agentID, task.state, task.spec.idempotencyKey)
         while recentOrder.count > policy.recentFinishedLimit, let oldest = recentOrder.popFirst() {
-            recentFinished.removeValue(forKey: oldest)
+            // Its idempotency key goes with it: the store answers for finished tasks, and the
+            // map would otherwise grow with every keyed task ever submitted.
+            if let forgotten = recentFinished.removeValue(forKey: oldest), let key = forgotten.idempotencyKey, idempotency[key] == oldest {
+                idempotency.removeValue(forKey: key)
+            }
         }
     }
 

@@ -10,6 +10,20 @@ public struct SchedulerPolicy: Sendable, Hashable {
     public var heartbeatInterval: Double
     /// How many finished tasks are remembered to recognise duplicate reports. Default 50,000.
     public var recentFinishedLimit: Int
+    /// The time limit of an attempt whose task gives no `timeout_seconds` and whose role has
+    /// none in ``roleTimeouts``; nil for none. Default 2 hours: heartbeats renew a lease, so
+    /// without a limit a hung attempt would hold its agent for ever.
+    public var defaultTimeout: Double? = SchedulerPolicy.defaultTaskTimeout
+    /// Time limits per role, for tasks without `timeout_seconds` (the task's first role decides).
+    public var roleTimeouts: [String: Double] = [:]
+    /// A change of the wall clock against the monotonic clock of at least this many seconds
+    /// between two operations is a clock step, not drift (see Scheduler+clock.swift).
+    public var clockStepTolerance: Double = 1
+    /// At most one stored progress update (task row and `task.progress` event) per attempt in
+    /// this many seconds; the newest report in between wins, and the memory always has it.
+    public var progressWriteInterval: Double = 1
+
+    public static let defaultTaskTimeout: Double = 7200
 
     public init(
         leaseDuration: Double = 30,
@@ -29,5 +43,15 @@ public struct SchedulerPolicy: Sendable, Hashable {
     /// lease (`--lease-seconds 3`) is not lost between two heartbeats.
     public var agentHeartbeatInterval: Double {
         min(heartbeatInterval, leaseDuration / 3)
+    }
+
+    /// The time limit of an attempt of `spec`, in seconds: its own `timeout_seconds`, else its
+    /// role's, else the hub's default; nil for none.
+    public func timeout(for spec: TaskSpec) -> Double? {
+        if let own = spec.timeoutSeconds { return Double(own) }
+        if let role = spec.roles.first(where: { roleTimeouts[$0] != nil }) ?? (roleTimeouts[spec.role] != nil ? spec.role : nil) {
+            return roleTimeouts[role]
+        }
+        return defaultTimeout
     }
 }

@@ -57,7 +57,7 @@ extension TaskSpec {
             complexity = value
         }
         let id = try reader.string("id")
-        if let id { try reader.checkName(id, field: "id", maxLength: 64) }
+        if let id { try TaskID.check(id, field: prefix + "id") }
         let payload = object["payload"] ?? .object([:])
         let dependsOn = try reader.strings("depends_on") ?? []
         guard dependsOn.count <= Self.maxDependencies else {
@@ -72,6 +72,11 @@ extension TaskSpec {
         }
         let submitter = try reader.string("submitter")
         if let submitter { try reader.checkName(submitter, field: "submitter", maxLength: 128) }
+        let repo = try reader.string("repo")
+        if let repo, repo.isEmpty || repo.hasPrefix("-") || repo.contains(where: \.isNewline) {
+            // A repo is handed to `git clone`: one starting with '-' would be read as an option.
+            throw FlotillaError(.invalidField, "'repo' must be a path or a git URL, not empty, not starting with '-' and on one line.", field: prefix + "repo")
+        }
         self.init(
             id: id,
             type: type,
@@ -88,7 +93,7 @@ extension TaskSpec {
             timeoutSeconds: timeout,
             maxAttempts: maxAttempts,
             idempotencyKey: key,
-            repo: try reader.string("repo"),
+            repo: repo,
             complexity: complexity,
             budget: object["budget"].flatMap { $0.isNull ? nil : $0 },
             metadata: try reader.object("metadata"),

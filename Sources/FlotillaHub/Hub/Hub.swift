@@ -29,6 +29,7 @@ public final class Hub: Sendable {
         self.events = EventBus()
         self.commits = CommitQueue(store: store, logger: logger)
         var scheduler = Scheduler(policy: configuration.policy)
+        scheduler.observeClock(wall: Timestamp.now(), monotonic: MonotonicTime.now())
         scheduler.restore(snapshot, now: Timestamp.now())
         self.scheduler = Mutex(scheduler)
         self.events.start(at: snapshot.lastEventSeq)
@@ -40,8 +41,11 @@ public final class Hub: Sendable {
         _ operation: (inout Scheduler, Double) throws -> Value,
         completion: @escaping @Sendable (Result<Value, FlotillaError>) -> Void
     ) {
-        let now = Timestamp.now()
+        let now = Timestamp.now(), monotonic = MonotonicTime.now()
         let outcome: Result<Value, FlotillaError>? = scheduler.withLock { scheduler in
+            if let step = scheduler.observeClock(wall: now, monotonic: monotonic) {
+                self.logger.warning("The wall clock stepped by \(step) s: leases and timers keep counting real time.")
+            }
             let result: Result<Value, FlotillaError>
             do {
                 result = .success(try operation(&scheduler, now))

@@ -1,19 +1,42 @@
+import FlotillaCore
+import Logging
 import ServiceLifecycle
 
-/// Lets time pass in the scheduler at a fixed interval: leases expire, timeouts fire,
-/// backoffs end.
+/// The hub's housekeeping: lets time pass in the scheduler at a fixed interval (leases expire,
+/// timeouts fire, backoffs end) and, with a retention policy, deletes what is past it once
+/// per `retention.interval` (the first pass at start).
 struct MaintenanceService: Service {
     let hub: Hub
 
     func run() async throws {
-        let interval = Duration.milliseconds(Int(hub.configuration.tickInterval * 1000))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await every(hub.configuration.tickInterval) { await hub.tick() } }
+            if let retention = hub.configuration.retention {
+                group.addTask {
+                    await every(retention.interval, first: true) {
+                        do {
+                            try await hub.prune(retention)
+                        } catch is CancellationError {
+                        } catch {
+                            hub.logger.warning("Retention pass failed (retried next interval): \(error)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs `body` every `seconds` until cancelled or the service is shut down gracefully.
+    private func every(_ seconds: Double, first: Bool = false, _ body: () async -> Void) async {
+        if first { await body() }
+        let interval = Duration.milliseconds(Int(seconds * 1000))
         while !_Concurrency.Task.isCancelled, !_Concurrency.Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await _Concurrency.Task.sleep(for: interval) }
             } catch {
                 return
             }
-            await hub.tick()
+            await body()
         }
     }
 }

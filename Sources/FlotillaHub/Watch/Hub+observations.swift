@@ -22,6 +22,7 @@ extension AgentEvent.Kind {
         case .agentComplete: "agent.complete"
         case .commandSent: "agent.command_sent"
         case .commandFailed: "agent.command_failed"
+        case .approval: "agent.approval"
         }
     }
 }

@@ -115,12 +115,21 @@ extension Tmux {
 
     /// Sends key names (`Enter`, `C-c`, `Escape` …) to `pane`.
     public func sendKeys(_ pane: String, _ keys: String...) async throws {
-        try await run(["send-keys", "-t", pane] + keys)
+        try await run(["send-keys", "-t", pane] + keys.map(Self.verbatim))
     }
 
     /// Types `text` literally (`send-keys -l`): every character as typed, none read as a key name.
     public func sendLiteral(_ pane: String, _ text: String) async throws {
-        try await run(["send-keys", "-t", pane, "-l", "--", text])
+        try await run(["send-keys", "-t", pane, "-l", "--", Self.verbatim(text)])
+    }
+
+    /// `argument` spelled so the tmux CLI hands it to the command unchanged. tmux reads an
+    /// argument ending in `;` as "end of this command" and drops the `;`, and turns a trailing
+    /// `\;` into `;`; so a trailing `;` is written `\;`, which tmux turns back into exactly
+    /// the `;` (and `x\;` into `x\\;`, which comes back as `x\;`).
+    static func verbatim(_ argument: String) -> String {
+        guard argument.hasSuffix(";") else { return argument }
+        return argument.dropLast() + "\\;"
     }
 
     /// Pastes `text` through a named buffer: `load-buffer` from standard input (no quoting, no

@@ -15,6 +15,8 @@ extension Fleet {
             let now = ContinuousClock.now
             for pane in panes {
                 let name = pane.agentName ?? Self.hubWindow
+                // The pane's output log grows as long as the pane lives: rotated by size.
+                LogRotation.copyTruncate(pane.isFleetHub ? hubLogPath : logPath(name))
                 let what = pane.agentName.map { "agent '\($0)'" } ?? "the hub"
                 let dead = pane.isDead || !ProcessLiveness.isAlive(pane.pid)
                 guard dead else {

@@ -12,6 +12,9 @@ public struct AgentEvent: Sendable, Hashable {
         case agentComplete = "agent_complete"
         case commandSent = "command_sent"
         case commandFailed = "command_failed"
+        /// An approval prompt met an enabled auto-approve policy: `approved` says whether its
+        /// keys were sent, `prompt` holds the lines the policy was matched against.
+        case approval
     }
 
     public var kind: Kind

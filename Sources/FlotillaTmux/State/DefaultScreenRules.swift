@@ -12,6 +12,9 @@ public enum DefaultScreenRules {
     # Rules are tried top to bottom; the first whose patterns match the screen's last `tail`
     # non-empty lines names the state. `any`: one pattern must match; `all`: every one must.
     # Approval prompts come first so they beat a busy line still on screen.
+    # `prompt_start` marks the first line of an approval prompt's block: auto-approve patterns
+    # are matched only from there to the end of the screen (at most `prompt_lines` lines above
+    # the prompt's last line when no such line is found), never against earlier output.
     kinds:
       claude:
         input_box: '^\s*[│|]?\s*[❯>]\s?(.*?)\s*[│|]?\s*$'
@@ -20,6 +23,8 @@ public enum DefaultScreenRules {
         input_lines: 6
         approve_keys: ["Enter"]
         clear_keys: ["C-u"]
+        prompt_start: '^\s*[╭┌]|^\s*[─━]{8,}\s*$'
+        prompt_lines: 14
         rules:
           - state: waiting_input
             note: permission, trust and question dialogs
@@ -63,6 +68,8 @@ public enum DefaultScreenRules {
         placeholders: ['^(Ask Codex|Find and fix|Explain this|Summarize|Improve|Implement|Write tests)']
         tail: 15
         approve_keys: ["y"]
+        prompt_start: '^\s*[╭┌]|Would you like to|Allow command\?'
+        prompt_lines: 12
         rules:
           - state: waiting_input
             any:
@@ -88,6 +95,8 @@ public enum DefaultScreenRules {
         placeholders: ['^Type your message']
         tail: 15
         approve_keys: ["Enter"]
+        prompt_start: '^\s*[╭┌]'
+        prompt_lines: 14
         rules:
           - state: waiting_input
             any:
@@ -113,6 +122,7 @@ public enum DefaultScreenRules {
         tail: 12
         input_lines: 2
         approve_keys: ["y", "Enter"]
+        prompt_lines: 3
         rules:
           - state: waiting_input
             any: ['\(Y\)es/\(N\)o', '\[Yes\]:\s*$', 'Add .* to the chat\?']
@@ -128,6 +138,7 @@ public enum DefaultScreenRules {
         input_box: '[$#%>]\s?(.*)$'
         tail: 10
         input_lines: 1
+        prompt_lines: 1
         rules:
           - state: waiting_input
             any: ['\[[yY]/[nN]\]\s*$', '\([yY]/[nN]\)\s*$', '[Pp]assword.*:\s*$']

@@ -37,7 +37,7 @@ public final class PaneMonitor: Sendable {
     public let screen: PaneScreen
     public let configuration: StateTracker.Configuration
     private let snapshots = Mutex([String: Snapshot]())
-    private let onEvent: @Sendable (AgentEvent) -> Void
+    let onEvent: @Sendable (AgentEvent) -> Void
 
     public init(screen: PaneScreen, configuration: StateTracker.Configuration = .init(), onEvent: @escaping @Sendable (AgentEvent) -> Void) {
         self.screen = screen
@@ -63,7 +63,7 @@ public final class PaneMonitor: Sendable {
     public func watch(_ target: Target) async {
         var tracker = StateTracker(configuration: configuration)
         var progress: TaskProgress?
-        var approvedScreen: String?
+        var decidedPrompt: String?
         publish(target, state: tracker.state, progress: nil)
         onEvent(AgentEvent(kind: .stateChange, agent: target.agent, pane: target.pane, payload: ["from": .null, "to": .string(tracker.state.rawValue)]))
         while !Task.isCancelled {
@@ -81,9 +81,13 @@ public final class PaneMonitor: Sendable {
                 default: break
                 }
             }
-            if tracker.state == .waitingInput, approvedScreen != text, target.autoApprove.approves(text) {
-                approvedScreen = text
-                _ = try? await screen.tmux.run(["send-keys", "-t", target.pane] + target.classifier.approveKeys)
+            // Each prompt is judged once while it shows (a clock or spinner elsewhere on the
+            // screen does not make it a new one); a prompt shown again after the agent moved on is.
+            if tracker.state != .waitingInput {
+                decidedPrompt = nil
+            } else if target.autoApprove.enabled, let prompt = target.classifier.promptRegion(text), prompt != decidedPrompt {
+                decidedPrompt = prompt
+                await answerPrompt(target, screen: text)
             }
             if let spec = target.taskSpec, let current = TaskProgress.read(path: spec), current != progress {
                 progress = current

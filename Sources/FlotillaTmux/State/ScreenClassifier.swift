@@ -27,7 +27,7 @@ public struct ScreenClassifier: Sendable {
         }
     }
 
-    private struct CompiledRule: @unchecked Sendable {
+    struct CompiledRule: @unchecked Sendable {
         // NSRegularExpression is immutable and thread-safe once built.
         var state: ObservedState
         var any: [NSRegularExpression]
@@ -40,11 +40,12 @@ public struct ScreenClassifier: Sendable {
         }
     }
 
-    private struct Compiled: @unchecked Sendable {
+    struct Compiled: @unchecked Sendable {
         // Only immutable NSRegularExpressions, as in CompiledRule: safe to share once built.
         var rules: [CompiledRule]
         var inputBox: NSRegularExpression?
         var placeholders: [NSRegularExpression]
+        var promptStart: NSRegularExpression?
     }
 
     /// The agent kind this classifier reads.
@@ -53,9 +54,11 @@ public struct ScreenClassifier: Sendable {
     public let approveKeys: [String]
     /// Keys that empty the input box.
     public let clearKeys: [String]
-    private let compiled: Compiled
-    private let tail: Int
+    let compiled: Compiled
+    let tail: Int
     private let inputLines: Int
+    /// How far above its last line a prompt's block may reach (see ``promptRegion(_:)``).
+    let promptLines: Int
 
     /// Builds the classifier of `kind` from `rules`; unknown kinds fall back to `shell`.
     public init(kind: String, rules: ScreenRules = .defaults) throws {
@@ -66,6 +69,7 @@ public struct ScreenClassifier: Sendable {
         self.kind = name
         self.tail = spec.tail ?? 15
         self.inputLines = spec.inputLines ?? 6
+        self.promptLines = max(1, spec.promptLines ?? 8)
         self.approveKeys = spec.approveKeys ?? ["Enter"]
         self.clearKeys = spec.clearKeys ?? []
         func compile(_ pattern: String) throws -> NSRegularExpression {
@@ -81,7 +85,8 @@ public struct ScreenClassifier: Sendable {
         self.compiled = Compiled(
             rules: rules,
             inputBox: try spec.inputBox.map(compile),
-            placeholders: try (spec.placeholders ?? []).map(compile)
+            placeholders: try (spec.placeholders ?? []).map(compile),
+            promptStart: try spec.promptStart.map(compile)
         )
     }
 
@@ -90,9 +95,7 @@ public struct ScreenClassifier: Sendable {
 
     /// Classifies `screen` (as `capture-pane -p` prints it).
     public func classify(_ screen: String) -> Reading {
-        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { String($0).replacingOccurrences(of: "\u{00A0}", with: " ") }
-        let recent = lines.filter { !$0.trimmingWhitespace().isEmpty }.suffix(tail)
+        let recent = recentLines(screen)
         let region = recent.joined(separator: "\n")
         var reading = Reading(state: nil, hasInputBox: false, inputText: "")
         if let inputBox = compiled.inputBox {

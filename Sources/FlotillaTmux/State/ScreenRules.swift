@@ -44,6 +44,12 @@ public struct ScreenRules: Sendable, Codable, Hashable {
         public var approveKeys: [String]?
         /// Keys that empty the input box before typing.
         public var clearKeys: [String]?
+        /// A pattern for the first line of an approval prompt's block (a box's top border, a
+        /// rule line, the question): auto-approve patterns see only the lines from there down.
+        public var promptStart: String?
+        /// How many lines above the prompt's last line its block may reach when no
+        /// `prompt_start` line is found (default 8).
+        public var promptLines: Int?
         /// With `replace: true` in a user file, the shipped rules of this kind are dropped.
         public var replace: Bool?
 
@@ -53,6 +59,8 @@ public struct ScreenRules: Sendable, Codable, Hashable {
             case approveKeys = "approve_keys"
             case inputLines = "input_lines"
             case clearKeys = "clear_keys"
+            case promptStart = "prompt_start"
+            case promptLines = "prompt_lines"
         }
     }
 
@@ -91,6 +99,8 @@ public struct ScreenRules: Sendable, Codable, Hashable {
             base.inputLines = kind.inputLines ?? base.inputLines
             base.approveKeys = kind.approveKeys ?? base.approveKeys
             base.clearKeys = kind.clearKeys ?? base.clearKeys
+            base.promptStart = kind.promptStart ?? base.promptStart
+            base.promptLines = kind.promptLines ?? base.promptLines
             result.kinds[name] = base
         }
         return result

@@ -12,16 +12,21 @@ public final class CommandAudit: Sendable {
     private let state = Mutex(State())
     private let capacity: Int
     private let path: String?
+    /// The file is rotated (``LogRotation``) when it reaches this size.
+    private let maxBytes: Int
 
     /// - Parameters:
     ///   - capacity: how many records to keep in memory (the newest). Default 10,000.
     ///   - path: a JSON-lines file every record is appended to; nil keeps the trail in memory only.
-    ///   - resume: read the records `path` already holds, so the trail and its ids carry on
-    ///     across restarts of a long-lived owner (the hub).
-    public init(capacity: Int = 10_000, path: String? = nil, resume: Bool = false) {
+    ///   - resume: read the records `path` (and its last rotated generation) already holds, so
+    ///     the trail and its ids carry on across restarts of a long-lived owner (the hub).
+    ///   - maxBytes: the file's size at which it is rotated to `path.1` (3 generations kept).
+    public init(capacity: Int = 10_000, path: String? = nil, resume: Bool = false, maxBytes: Int = LogRotation.defaultMaxBytes) {
         self.capacity = capacity
         self.path = path
-        guard resume, let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return }
+        self.maxBytes = maxBytes
+        guard resume, let path else { return }
+        let text = [path + ".1", path].compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }.joined(separator: "\n")
         let decoder = JSONDecoder()
         let old = text.split(separator: "\n").compactMap { try? decoder.decode(CommandRecord.self, from: Data($0.utf8)) }
         state.withLock { state in
@@ -45,6 +50,7 @@ public final class CommandAudit: Sendable {
             if state.records.count > capacity { state.records.removeFirst(state.records.count - capacity) }
         }
         guard let path, let data = try? JSONEncoder().encode(record) else { return }
+        LogRotation.rotate(path, maxBytes: maxBytes)
         if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else { return }
         defer { try? handle.close() }

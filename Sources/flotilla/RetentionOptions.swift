@@ -1,0 +1,16 @@
+import ArgumentParser
+import FlotillaCore
+
+/// `flotilla hub`'s retention: how long finished tasks, events and offline agents are kept.
+struct RetentionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Days to keep finished tasks, events and offline agents; 0 keeps everything.", valueName: "days"))
+    var retentionDays: Double = 30
+
+    func validate() throws {
+        guard retentionDays >= 0 else { throw ValidationError("--retention-days must not be negative (0 keeps everything).") }
+    }
+
+    var policy: RetentionPolicy? {
+        retentionDays > 0 ? RetentionPolicy(maxAge: retentionDays * 86_400) : nil
+    }
+}
