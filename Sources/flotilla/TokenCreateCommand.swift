@@ -39,8 +39,9 @@ struct TokenCreateCommand: AsyncParsableCommand {
             return
         }
         Console.print("id: \(Console.cell(created["id"]))  name: \(Console.cell(created["name"]))  scope: \(Console.cell(created["scope"]))  role: \(Console.cell(created["role"]))")
-        Console.print(token)
         // For `flotilla agent --broker … --hub-key KEY`: the key the agent pins (docs/mqtt.md).
         if let key = created["hub_key"]?.stringValue { Console.print("hub key (for --hub-key): \(key)") }
+        // Last, so `flotilla token create … | tail -n 1 > NAME.token` keeps just the secret.
+        Console.print(token)
     }
 }
