@@ -34,13 +34,16 @@ public struct AgentLink: Sendable {
     public static func connect<Value: Sendable>(
         url: String,
         token: String?,
+        caFile: String? = nil,
         logger: Logger = Logger(label: "flotilla.agent-link"),
         _ body: @escaping @Sendable (AgentLink) async throws -> Value
     ) async throws -> Value {
         var configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 24)
         if let token { configuration.additionalHeaders[.authorization] = "Bearer \(token)" }
         let result = Mutex<Result<Value, any Error>?>(nil)
-        try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, outbound, _ in
+        // A wss:// URL is verified against the system roots plus `caFile` (a self-signed hub).
+        let tls = url.hasPrefix("wss://") ? HubTrust.clientConfiguration(caFile: caFile) : nil
+        try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) { inbound, outbound, _ in
             let (stream, continuation) = AsyncStream.makeStream(of: Envelope.self)
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {

@@ -24,6 +24,13 @@ public struct HubConfiguration: Sendable {
     /// Watch the fleet's interactive agents in tmux and serve their endpoints
     /// (`--watch-panes`). Default nil: not watching.
     public var watch: WatchConfiguration?
+    /// Bounds on connections, buffers and rates.
+    public var limits = HubLimits()
+    /// Serve HTTPS/WSS with this certificate. Default nil (plain HTTP, loopback only unless
+    /// `--insecure`).
+    public var tls: HubTLS? = nil
+    /// Serve plain HTTP on a non-loopback host anyway (`--insecure`). Default false.
+    public var insecure = false
 
     public init(
         host: String = "127.0.0.1",

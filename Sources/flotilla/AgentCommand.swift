@@ -122,7 +122,7 @@ struct AgentCommand: AsyncParsableCommand {
             transport = mqtt
         } else {
             let token = try tokenFile.map { try Self.readToken($0, consume: consumeTokenFile) } ?? client.resolvedToken
-            transport = WebSocketTransport(hub: client.resolvedURL, token: token)
+            transport = WebSocketTransport(hub: client.resolvedURL, token: token, caFile: client.resolvedCAFile)
         }
         let runtime = AgentRuntime(configuration: configuration, transport: transport, runner: runner, logger: logger)
         logger.info("agent \(id) (roles \(roles.joined(separator: ",")), executors \(executors.map(\.name).joined(separator: ","))) → \(transport.endpoint)")

@@ -1,4 +1,5 @@
 import FlotillaCore
+import Logging
 import NIOCore
 import NIOWebSocket
 import Synchronization
@@ -36,10 +37,21 @@ final class SocketOutbox: AgentOutbox {
 
     private let channel: any Channel
     private let state = Mutex(State())
+    /// Bytes handed to the channel and not yet written to the socket, plus those pending.
+    private let queuedBytes = Atomic(0)
+    /// Past this many queued bytes the peer is not reading: it is disconnected, so a slow
+    /// agent cannot make the hub buffer without bound.
+    private let maxQueuedBytes: Int
+    private let logger: Logger
 
-    init(channel: any Channel) {
+    init(channel: any Channel, maxQueuedBytes: Int = .max, logger: Logger = Logger(label: "flotilla.hub")) {
         self.channel = channel
+        self.maxQueuedBytes = maxQueuedBytes
+        self.logger = logger
     }
+
+    /// Bytes queued for the socket and not yet written (for tests).
+    var queued: Int { queuedBytes.load(ordering: .relaxed) }
 
     func send(_ envelope: Envelope) {
         let schedule = state.withLock { state -> Bool in
@@ -86,11 +98,29 @@ final class SocketOutbox: AgentOutbox {
             defer { state.pending = [] }
             return state.pending
         }
-        guard !batch.isEmpty else { return }
+        guard !batch.isEmpty, channel.isActive else { return }
+        var total = 0
         for envelope in batch {
             let frame = WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(bytes: envelope.textBytes))
-            channel.write(frame, promise: nil)
+            let size = frame.data.readableBytes
+            total += size
+            let promise = channel.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.whenComplete { [queuedBytes] _ in queuedBytes.subtract(size, ordering: .relaxed) }
+            channel.write(frame, promise: promise)
         }
+        let queued = queuedBytes.add(total, ordering: .relaxed).newValue
         channel.flush()
+        if queued > maxQueuedBytes { overflow(queued) }
+    }
+
+    /// The peer stopped reading: say why (if it ever reads again) and disconnect.
+    private func overflow(_ queued: Int) {
+        state.withLock { $0.finished = true }
+        logger.warning("disconnecting an agent socket that stopped reading: \(queued) bytes queued, over the limit of \(maxQueuedBytes)")
+        var reason = channel.allocator.buffer(capacity: 64)
+        reason.write(webSocketErrorCode: .policyViolation)
+        reason.writeString("outbox_overflow: the agent stopped reading; \(queued) bytes were queued")
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: reason), promise: nil)
+        channel.close(promise: nil)
     }
 }

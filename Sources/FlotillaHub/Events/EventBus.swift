@@ -9,6 +9,7 @@ public final class EventBus: Sendable {
     private struct Subscriber {
         var continuation: AsyncStream<EventRecord>.Continuation
         var keep: @Sendable (EventRecord) -> Bool
+        var overflow: @Sendable (Int) -> Void
     }
 
     private struct State {
@@ -18,10 +19,10 @@ public final class EventBus: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Events a subscriber may lag behind before it is cut off. Default 65,536.
+    /// Events a subscriber may lag behind before it is cut off. Default 8,192.
     public let bufferSize: Int
 
-    public init(bufferSize: Int = 65_536) {
+    public init(bufferSize: Int = 8_192) {
         self.bufferSize = bufferSize
     }
 
@@ -34,11 +35,15 @@ public final class EventBus: Sendable {
     ///
     /// `keep` runs as the event is published, so a subscriber is not woken for events it
     /// would throw away (a stream of one task's events, or of completions only).
-    public func subscribe(where keep: @escaping @Sendable (EventRecord) -> Bool = { _ in true }) -> AsyncStream<EventRecord> {
+    /// `overflow` runs (with the buffer size) when the subscriber is cut off for falling behind.
+    public func subscribe(
+        where keep: @escaping @Sendable (EventRecord) -> Bool = { _ in true },
+        overflow: @escaping @Sendable (Int) -> Void = { _ in }
+    ) -> AsyncStream<EventRecord> {
         let (stream, continuation) = AsyncStream.makeStream(of: EventRecord.self, bufferingPolicy: .bufferingOldest(bufferSize))
         let id = state.withLock { state in
             state.next += 1
-            state.subscribers[state.next] = Subscriber(continuation: continuation, keep: keep)
+            state.subscribers[state.next] = Subscriber(continuation: continuation, keep: keep, overflow: overflow)
             return state.next
         }
         continuation.onTermination = { [weak self] _ in
@@ -46,6 +51,9 @@ public final class EventBus: Sendable {
         }
         return stream
     }
+
+    /// Live subscribers (each holds at most ``bufferSize`` events).
+    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
     func publish(_ events: [EventRecord]) {
         guard !events.isEmpty else { return }
@@ -57,6 +65,7 @@ public final class EventBus: Sendable {
             for event in events where subscriber.keep(event) {
                 if case .dropped = subscriber.continuation.yield(event) {
                     subscriber.continuation.finish()
+                    subscriber.overflow(bufferSize)
                     break
                 }
             }

@@ -12,12 +12,14 @@ import ServiceLifecycle
 /// with one of the prefixes; `?task_id=` keeps one task's events.
 struct EventRoutes {
     let hub: Hub
+    /// Caps open streams per token and in all.
+    let streams: StreamQuota
 
     func add(to group: RouterGroup<HubRequestContext>) {
-        group.get("events") { request, _ in try stream(request) }
+        group.get("events") { request, context in try stream(request, context: context) }
     }
 
-    private func stream(_ request: Request) throws -> Response {
+    private func stream(_ request: Request, context: HubRequestContext) throws -> Response {
         let query = request.uri.queryParameters
         var start = hub.events.lastSeq
         if let raw = request.headers[.lastEventID] ?? query["since"].map(String.init) {
@@ -33,8 +35,18 @@ struct EventRoutes {
             (prefixes.isEmpty || prefixes.contains { event.type.hasPrefix($0) }) && (taskID == nil || event.taskID == taskID)
         }
         let since = start
-        let live = hub.events.subscribe(where: keep)
+        // Held by the body: released when the stream ends, or when a body never written goes away.
+        let ticket = try context.identity.map { identity throws(FlotillaError) in try streams.acquire(identity, kind: "event stream") }
+        // A subscriber that stops reading fills its bounded buffer and is cut off: the
+        // connection is closed (a writer blocked on a full socket would never see the stream end).
+        let channel = context.channel
+        let logger = context.logger
+        let live = hub.events.subscribe(where: keep) { lag in
+            logger.warning("closing an event stream that stopped reading: it fell \(lag) events behind; it may resume with Last-Event-ID")
+            channel.close(promise: nil)
+        }
         let body = ResponseBody { writer in
+            defer { ticket?.release() }
             var last = since
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             // Catch up from the store, page by page.
