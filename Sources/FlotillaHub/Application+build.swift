@@ -28,7 +28,8 @@ public func buildApplication(
     TaskRoutes(hub: hub, streams: guards.streams).add(to: api)
     let watched = hub.configuration.watch.map { WatchedAgents(hub: hub, configuration: $0) }
     FleetRoutes(hub: hub, watched: watched).add(to: api)
-    EventRoutes(hub: hub, streams: guards.streams).add(to: api)
+    let departures = ClientDepartures()
+    EventRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
     WatchRoutes(watched: watched).add(to: api)
     let refusals = UpgradeRefusals()
     AgentSocketRoute(hub: hub, refusals: refusals, guards: guards).add(to: router)
@@ -37,7 +38,7 @@ public func buildApplication(
     let configuration = hub.configuration
     return Application(
         router: router,
-        server: .pinnedHTTP1WebSocketUpgrade(webSocketRouter: router, refusals: refusals, limits: configuration.limits, tls: tls),
+        server: .pinnedHTTP1WebSocketUpgrade(webSocketRouter: router, refusals: refusals, departures: departures, limits: configuration.limits, tls: tls),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flotilla"),
         services: [hub.commits, MaintenanceService(hub: hub), HubShutdown(hub: hub)] as [any Service] + (watched.map { [$0] } ?? [])
             + (configuration.mqtt.map { [MQTTBridge(hub: hub, configuration: $0, logger: logger)] } ?? []),

@@ -98,7 +98,7 @@ final class SocketOutbox: AgentOutbox {
             defer { state.pending = [] }
             return state.pending
         }
-        guard !batch.isEmpty, channel.isActive else { return }
+        guard !batch.isEmpty else { return }
         var total = 0
         for envelope in batch {
             let frame = WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(bytes: envelope.textBytes))

@@ -40,6 +40,15 @@ public final class EventBus: Sendable {
         where keep: @escaping @Sendable (EventRecord) -> Bool = { _ in true },
         overflow: @escaping @Sendable (Int) -> Void = { _ in }
     ) -> AsyncStream<EventRecord> {
+        subscription(where: keep, overflow: overflow).events
+    }
+
+    /// Like ``subscribe(where:overflow:)``, with a way to end the stream from outside (its
+    /// connection closed while it was waiting for an event).
+    func subscription(
+        where keep: @escaping @Sendable (EventRecord) -> Bool,
+        overflow: @escaping @Sendable (Int) -> Void
+    ) -> (events: AsyncStream<EventRecord>, end: @Sendable () -> Void) {
         let (stream, continuation) = AsyncStream.makeStream(of: EventRecord.self, bufferingPolicy: .bufferingOldest(bufferSize))
         let id = state.withLock { state in
             state.next += 1
@@ -49,7 +58,7 @@ public final class EventBus: Sendable {
         continuation.onTermination = { [weak self] _ in
             _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
         }
-        return stream
+        return (stream, { continuation.finish() })
     }
 
     /// Live subscribers (each holds at most ``bufferSize`` events).

@@ -14,6 +14,8 @@ struct EventRoutes {
     let hub: Hub
     /// Caps open streams per token and in all.
     let streams: StreamQuota
+    /// Ends a stream whose client hung up while it waited for the next event.
+    let departures: ClientDepartures
 
     func add(to group: RouterGroup<HubRequestContext>) {
         group.get("events") { request, context in try stream(request, context: context) }
@@ -41,10 +43,13 @@ struct EventRoutes {
         // connection is closed (a writer blocked on a full socket would never see the stream end).
         let channel = context.channel
         let logger = context.logger
-        let live = hub.events.subscribe(where: keep) { lag in
+        let (live, end) = hub.events.subscription(where: keep) { lag in
             logger.warning("closing an event stream that stopped reading: it fell \(lag) events behind; it may resume with Last-Event-ID")
             channel.close(promise: nil)
         }
+        // A client that goes away while no event is due would otherwise hold its subscription
+        // (and its stream slot) until the next write fails.
+        departures.onDeparture(of: channel, end)
         let body = ResponseBody { writer in
             defer { ticket?.release() }
             var last = since

@@ -39,12 +39,13 @@ extension HTTPServerBuilder {
     static func pinnedHTTP1WebSocketUpgrade<WebSocketRouter: HTTPResponderBuilder>(
         webSocketRouter: WebSocketRouter,
         refusals: UpgradeRefusals,
+        departures: ClientDepartures,
         limits: HubLimits,
         tls: TLSConfiguration?
     ) -> HTTPServerBuilder where WebSocketRouter.Responder.Context: WebSocketRequestContext {
         let webSocketResponder = webSocketRouter.buildResponder()
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: .init(
-            additionalChannelHandlers: [RefusedUpgradeWriter(refusals: refusals)],
+            additionalChannelHandlers: [RefusedUpgradeWriter(refusals: refusals), DepartureHandler(departures: departures)],
             idleTimeout: .nanoseconds(Int64(limits.idleTimeout * 1e9))
         ))
         let headerTimeout = TimeAmount.nanoseconds(Int64(limits.headerTimeout * 1e9))
