@@ -105,7 +105,7 @@ final class SocketOutbox: AgentOutbox {
             let size = frame.data.readableBytes
             total += size
             let promise = channel.eventLoop.makePromise(of: Void.self)
-            promise.futureResult.whenComplete { [queuedBytes] _ in queuedBytes.subtract(size, ordering: .relaxed) }
+            promise.futureResult.whenComplete { _ in self.queuedBytes.subtract(size, ordering: .relaxed) }
             channel.write(frame, promise: promise)
         }
         let queued = queuedBytes.add(total, ordering: .relaxed).newValue

@@ -2,6 +2,7 @@ import FlotillaCore
 import FlotillaStore
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import ServiceLifecycle
 

@@ -50,7 +50,7 @@ final class RawSocket: @unchecked Sendable {
 
     /// Reads until `marker` has arrived (at most `seconds`); returns what was read.
     func read(until marker: String, within seconds: Double = 10) throws -> String {
-        var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int32((seconds - Double(Int(seconds))) * 1e6))
+        var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 1024)

@@ -31,10 +31,11 @@ struct TestHub: Sendable {
     ) async throws -> Value {
         var configuration = HubConfiguration(port: 0, dataDirectory: dataDirectory, maxBodySize: maxBodySize, policy: policy, tickInterval: 0.02)
         configure(&configuration)
+        let http = testHTTPClient(configuration)
         var logger = Logger(label: "test.hub")
         logger.logLevel = .warning
         return try await Hub.serve(configuration: configuration, logger: logger) { served in
-            let client = HubClient(baseURL: served.baseURL, token: served.adminToken, http: testHTTPClient(configuration))
+            let client = HubClient(baseURL: served.baseURL, token: served.adminToken, http: http)
             return try await body(TestHub(hub: served.hub, client: client, adminToken: served.adminToken, dataDirectory: dataDirectory, port: served.port))
         }
     }
