@@ -52,7 +52,7 @@ import Testing
         }) { hub in
             let socket = try RawSocket(port: hub.port)
             #expect(socket.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
-            let response = try socket.read(until: "\"ok\"")
+            let response = try await socket.read(until: "\"ok\"")
             #expect(response.hasPrefix("HTTP/1.1 200"))
             try await eventually("the idle keep-alive connection is closed", within: 10) { socket.isClosedByPeer() }
         }

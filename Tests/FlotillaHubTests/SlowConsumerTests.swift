@@ -15,7 +15,7 @@ import Testing
         try await TestHub.run(configure: { $0.limits.eventBufferSize = 64 }) { hub in
             let socket = try RawSocket(port: hub.port, receiveBuffer: 4096)
             socket.send("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(hub.adminToken)\r\n\r\n")
-            #expect(try socket.read(until: "retry: 1000").hasPrefix("HTTP/1.1 200"))
+            #expect(try await socket.read(until: "retry: 1000").hasPrefix("HTTP/1.1 200"))
             #expect(hub.hub.events.subscriberCount == 1)
             let rssBefore = Self.residentBytes()
 
@@ -25,7 +25,7 @@ import Testing
             while hub.hub.events.subscriberCount > 0 {
                 #expect(submitted < 200_000, "the stream was never cut off")
                 guard submitted < 200_000 else { break }
-                _ = try await hub.client.submit(batch: (0..<2_000).map { _ in ["type": "testing.run", "input": .string(String(repeating: "x", count: 200))] }, minimal: true)
+                _ = try await hub.client.submit(batch: (0..<2_000).map { _ in ["type": "testing.run", "payload": ["text": .string(String(repeating: "x", count: 200))]] }, minimal: true)
                 submitted += 2_000
             }
             // Its subscription is gone, and so is the connection.

@@ -29,6 +29,10 @@ final class RawSocket: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
+    /// Closes both directions, as a client that goes away does (the descriptor stays ours
+    /// until deinit, so it cannot be closed twice).
+    func hangUp() { shutdown(descriptor, Int32(SHUT_RDWR)) }
+
     /// Sends `text`; false once the hub has closed the connection.
     @discardableResult
     func send(_ text: String) -> Bool {
@@ -49,15 +53,23 @@ final class RawSocket: @unchecked Sendable {
     }
 
     /// Reads until `marker` has arrived (at most `seconds`); returns what was read.
-    func read(until marker: String, within seconds: Double = 10) throws -> String {
-        var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    ///
+    /// Polls without blocking a thread: the hub runs in this process, and a test blocked in
+    /// `recv` on one of the few cooperative threads could starve the hub that should answer it.
+    func read(until marker: String, within seconds: Double = 10) async throws -> String {
         var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1024)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while !String(decoding: received, as: UTF8.self).contains(marker) {
-            let count = recv(descriptor, &buffer, buffer.count, 0)
-            guard count > 0 else { throw TestFailure("connection ended before '\(marker)': \(String(decoding: received, as: UTF8.self))") }
-            received += buffer[0..<count]
+            let count = recv(descriptor, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if count > 0 {
+                received += buffer[0..<count]
+                continue
+            }
+            guard count < 0, errno == EAGAIN || errno == EWOULDBLOCK, ContinuousClock.now < deadline else {
+                throw TestFailure("connection ended or timed out before '\(marker)': \(String(decoding: received, as: UTF8.self))")
+            }
+            try await _Concurrency.Task.sleep(for: .milliseconds(10))
         }
         return String(decoding: received, as: UTF8.self)
     }
