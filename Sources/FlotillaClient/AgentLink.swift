@@ -4,6 +4,8 @@ import Logging
 import NIOCore
 import NIOWebSocket
 import HTTPTypes
+import Foundation
+import NIOSSL
 import Synchronization
 
 /// A WebSocket connection to the hub's `/ws` endpoint speaking the agent protocol.
@@ -42,7 +44,13 @@ public struct AgentLink: Sendable {
         if let token { configuration.additionalHeaders[.authorization] = "Bearer \(token)" }
         let result = Mutex<Result<Value, any Error>?>(nil)
         // A wss:// URL is verified against the system roots plus `caFile` (a self-signed hub).
-        let tls = url.hasPrefix("wss://") ? HubTrust.clientConfiguration(caFile: caFile) : nil
+        var tls: TLSConfiguration?
+        if url.hasPrefix("wss://") {
+            let host = URL(string: url)?.host ?? ""
+            let settings = try HubTrust.webSocketConfiguration(host: host, caFile: caFile)
+            tls = settings.tls
+            configuration.sniHostname = settings.sniHostname
+        }
         try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) { inbound, outbound, _ in
             let (stream, continuation) = AsyncStream.makeStream(of: Envelope.self)
             await withTaskGroup(of: Void.self) { group in

@@ -77,11 +77,11 @@ import Testing
         #expect(agent.log.contains("wss://"), "the agent connected over WSS")
 
         // Without the CA the certificate is not trusted, and nothing is sent.
-        let untrusted = try await runCLI(["tasks", "--hub", hub.url, "--token", hub.token], within: 60)
+        let untrusted = try await runCLI(["tasks", "list", "--hub", hub.url, "--token", hub.token], within: 60)
         #expect(untrusted.status != 0)
         #expect(untrusted.output.lowercased().contains("certificate"), "\(untrusted.output)")
         // Plain HTTP to the TLS port gets no answer a client could take for the API's.
-        let plain = try await runCLI(["tasks", "--hub", hub.url.replacingOccurrences(of: "https://", with: "http://"), "--token", hub.token], within: 60)
+        let plain = try await runCLI(["tasks", "list", "--hub", hub.url.replacingOccurrences(of: "https://", with: "http://"), "--token", hub.token], within: 60)
         #expect(plain.status != 0)
     }
 
