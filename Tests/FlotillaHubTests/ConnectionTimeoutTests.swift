@@ -13,7 +13,7 @@ import Testing
             $0.limits.idleTimeout = 1.5
         }) { hub in
             try await TestAgent.run(hub, id: "worker", roles: ["testing"]) { agent in
-                let idle = try (0..<2_000).map { _ in try RawSocket(port: hub.port) }
+                let idle = try await RawSocket.open(2_000, port: hub.port)
                 let slowloris = try RawSocket(port: hub.port)
                 #expect(slowloris.send("GET /api/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n"))
                 let opened = ContinuousClock.now
