@@ -33,7 +33,7 @@ public func buildApplication(
     WatchRoutes(watched: watched).add(to: api)
     let refusals = UpgradeRefusals()
     AgentSocketRoute(hub: hub, refusals: refusals, guards: guards).add(to: router)
-    MonitorSocketRoute(hub: hub).add(to: router)
+    MonitorSocketRoute(hub: hub, guards: guards).add(to: router)
 
     let configuration = hub.configuration
     return Application(

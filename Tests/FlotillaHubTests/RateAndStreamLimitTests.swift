@@ -119,4 +119,19 @@ import Testing
             }
         }
     }
+
+    @Test func theMonitorSocketCountsAsAStream() async throws {
+        try await TestHub.run(configure: { $0.limits.streamsPerToken = 1 }) { hub in
+            let held = try await openStream(hub, token: hub.adminToken)
+            #expect(held.head.hasPrefix("HTTP/1.1 200"))
+            let socket = try RawSocket(port: hub.port)
+            socket.send("GET /?token=\(hub.adminToken) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + SocketAuthTests.upgrade.map { "\($0): \($1)\r\n" }.joined() + "\r\n")
+            // Upgraded, then closed at once with 1008 and the reason.
+            let answer = try await socket.read(until: "open streams")
+            #expect(answer.hasPrefix("HTTP/1.1 101"))
+            #expect(answer.contains("rate_limited"))
+            try await eventually("the monitor socket is closed") { socket.isClosedByPeer() }
+            held.socket.hangUp()
+        }
+    }
 }
