@@ -36,6 +36,9 @@ struct MonitorSocketRoute {
             do { try guards.rates.admit(identity) } catch let limited as RateLimited { throw limited.error }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
+            // Taken before subscribing: what is published in between is read back from the
+            // store, so nothing falls between the replay and the live stream.
+            let start = context.request.uri.queryParameters["since"].flatMap { Int64($0) } ?? hub.events.lastSeq
             // Checked in shouldUpgrade; read again here for the stream slot it holds.
             let token = context.request.uri.queryParameters["token"].map { "Bearer " + String($0) }
             guard let identity = try? hub.tokens.authenticate(header: context.request.headers[.authorization] ?? token) else { return }
@@ -51,9 +54,6 @@ struct MonitorSocketRoute {
             defer { ticket.release() }
             // A client that stops reading is cut off when its bounded buffer fills.
             let channel = context.requestContext.channel
-            // Taken before subscribing: what is published in between is read back from the
-            // store, so nothing falls between the replay and the live stream.
-            let start = context.request.uri.queryParameters["since"].flatMap { Int64($0) } ?? hub.events.lastSeq
             let sessions = SessionFilter()
             let live = hub.events.subscribe(where: { MonitorMessage.seedName(of: $0.type) != nil }) { lag in
                 context.logger.warning("closing a monitor socket that stopped reading: it fell \(lag) events behind")
