@@ -99,14 +99,13 @@ final class SocketOutbox: AgentOutbox {
             return state.pending
         }
         guard !batch.isEmpty else { return }
-        var total = 0
-        for envelope in batch {
-            let frame = WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(bytes: envelope.textBytes))
-            let size = frame.data.readableBytes
-            total += size
-            let promise = channel.eventLoop.makePromise(of: Void.self)
-            promise.futureResult.whenComplete { _ in self.queuedBytes.subtract(size, ordering: .relaxed) }
-            channel.write(frame, promise: promise)
+        let frames = batch.map { WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(bytes: $0.textBytes)) }
+        let total = frames.reduce(0) { $0 + $1.data.readableBytes }
+        // Writes complete in order: when the batch's last frame is on the wire, all of it is.
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenComplete { _ in self.queuedBytes.subtract(total, ordering: .relaxed) }
+        for (index, frame) in frames.enumerated() {
+            channel.write(frame, promise: index == frames.count - 1 ? written : nil)
         }
         let queued = queuedBytes.add(total, ordering: .relaxed).newValue
         channel.flush()
