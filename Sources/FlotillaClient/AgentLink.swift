@@ -4,6 +4,8 @@ import Logging
 import NIOCore
 import NIOWebSocket
 import HTTPTypes
+import Foundation
+import NIOSSL
 import Synchronization
 
 /// A WebSocket connection to the hub's `/ws` endpoint speaking the agent protocol.
@@ -34,13 +36,22 @@ public struct AgentLink: Sendable {
     public static func connect<Value: Sendable>(
         url: String,
         token: String?,
+        caFile: String? = nil,
         logger: Logger = Logger(label: "flotilla.agent-link"),
         _ body: @escaping @Sendable (AgentLink) async throws -> Value
     ) async throws -> Value {
         var configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 24)
         if let token { configuration.additionalHeaders[.authorization] = "Bearer \(token)" }
         let result = Mutex<Result<Value, any Error>?>(nil)
-        try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, outbound, _ in
+        // A wss:// URL is verified against the system roots plus `caFile` (a self-signed hub).
+        var tls: TLSConfiguration?
+        if url.hasPrefix("wss://") {
+            let host = URL(string: url)?.host ?? ""
+            let settings = try HubTrust.webSocketConfiguration(host: host, caFile: caFile)
+            tls = settings.tls
+            configuration.sniHostname = settings.sniHostname
+        }
+        try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) { inbound, outbound, _ in
             let (stream, continuation) = AsyncStream.makeStream(of: Envelope.self)
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {

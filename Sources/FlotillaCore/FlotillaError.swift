@@ -25,6 +25,8 @@ public struct FlotillaError: Error, Sendable, Hashable, CustomStringConvertible 
         /// The hub does not watch tmux panes (start it with `--watch-panes`).
         case watchNotEnabled = "watch_not_enabled"
         case storeUnavailable = "store_unavailable"
+        /// The hub is at its total cap of open streams or sockets; retry later.
+        case overloaded
         case internalError = "internal_error"
     }
 
@@ -49,7 +51,7 @@ public struct FlotillaError: Error, Sendable, Hashable, CustomStringConvertible 
         case .bodyTooLarge: 413
         case .unknownDependency, .dependencyCycle: 422
         case .rateLimited: 429
-        case .storeUnavailable: 503
+        case .storeUnavailable, .overloaded: 503
         case .internalError: 500
         }
     }

@@ -27,6 +27,13 @@ public struct HubConfiguration: Sendable {
     /// How long finished tasks, events and offline agents are kept (`--retention-days`).
     /// Default 30 days; nil keeps everything.
     public var retention: RetentionPolicy? = RetentionPolicy()
+    /// Bounds on connections, buffers and rates.
+    public var limits = HubLimits()
+    /// Serve HTTPS/WSS with this certificate. Default nil (plain HTTP, loopback only unless
+    /// `--insecure`).
+    public var tls: HubTLS? = nil
+    /// Serve plain HTTP on a non-loopback host anyway (`--insecure`). Default false.
+    public var insecure = false
 
     public init(
         host: String = "127.0.0.1",

@@ -131,7 +131,7 @@ struct AgentCommand: AsyncParsableCommand {
             }
             transport = MQTTTransport(broker: broker, swarm: swarm ?? "flotilla", agentID: id, credentials: credentials)
         } else {
-            transport = WebSocketTransport(hub: client.resolvedURL, token: try agentToken())
+            transport = WebSocketTransport(hub: client.resolvedURL, token: try agentToken(), caFile: client.resolvedCAFile)
         }
         let runtime = AgentRuntime(configuration: configuration, transport: transport, runner: runner, logger: logger)
         logger.info("agent \(id) (roles \(roles.joined(separator: ",")), executors \(executors.map(\.name).joined(separator: ","))) → \(transport.endpoint)")

@@ -15,6 +15,9 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Data directory holding admin.token (default: env FLOTILLA_DATA_DIR, else .flotilla).")
     var dataDir: String?
 
+    @Option(help: ArgumentHelp("Also trust this CA (PEM) for an https:// hub, e.g. its self-signed certificate (default: env FLOTILLA_CA_FILE).", valueName: "pem"))
+    var caFile: String?
+
     @Flag(help: "Print the hub's raw JSON instead of tables and lines.")
     var json = false
 
@@ -44,8 +47,11 @@ struct ClientOptions: ParsableArguments {
         return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
+    /// The CA file to trust besides the system roots, if any.
+    var resolvedCAFile: String? { caFile ?? Environment.value("FLOTILLA_CA_FILE") }
+
     func makeClient() -> HubClient {
-        HubClient(baseURL: resolvedURL, token: resolvedToken, http: .failingFast)
+        HubClient(baseURL: resolvedURL, token: resolvedToken, http: HubTrust.failingFastClient(caFile: resolvedCAFile))
     }
 
     /// Runs `body` against the hub, turning hub and connection errors into a message on

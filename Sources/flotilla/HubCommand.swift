@@ -15,7 +15,7 @@ struct HubCommand: AsyncParsableCommand {
         abstract: "Run the hub (task queue, scheduler, HTTP/WebSocket API)."
     )
 
-    @Option(help: "Address to bind.")
+    @Option(help: "Address to bind (other than loopback: needs --tls-cert/--tls-key, or --insecure).")
     var host = "127.0.0.1"
 
     @Option(help: "Port to bind; 0 picks any free port.")
@@ -72,6 +72,9 @@ struct HubCommand: AsyncParsableCommand {
     @Option(help: "Screen rules for --watch-session sessions: claude, codex, aider, gemini or shell.")
     var watchKind = "claude"
 
+    @OptionGroup(title: "Bounds and TLS")
+    var bounds: HubLimitOptions
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard leaseSeconds > 0 else { throw ValidationError("--lease-seconds must be positive.") }
@@ -90,6 +93,9 @@ struct HubCommand: AsyncParsableCommand {
         guard FleetFile.kinds.contains(watchKind) else {
             throw ValidationError("--watch-kind must be one of \(FleetFile.kinds.sorted().joined(separator: ", ")).")
         }
+        var transport = HubConfiguration(host: host)
+        bounds.apply(to: &transport)
+        do { try transport.checkTransport() } catch { throw ValidationError(error.message) }
     }
 
     func run() async throws {
@@ -111,7 +117,15 @@ struct HubCommand: AsyncParsableCommand {
         configuration.retention = retention.policy
         configuration.watch?.adoptSessions = watchSessions
         configuration.watch?.adoptKind = watchKind
+        bounds.apply(to: &configuration)
         configuration.mqtt = mqtt.map { MQTTBridgeConfiguration(url: $0, swarm: swarm, allowUnsignedSubmissions: mqttOpenSubmissions, allowUnsignedAgents: mqttOpenAgents) }
+        do {
+            // The same checks buildApplication makes, before anything is opened, answered as a plain error line.
+            _ = try configuration.tls?.serverConfiguration()
+            try configuration.checkTransport()
+        } catch {
+            throw Console.fail("error: \(error.message)")
+        }
         let hub: Hub
         let newToken: String?
         do {
@@ -123,8 +137,9 @@ struct HubCommand: AsyncParsableCommand {
             Console.print("admin token (saved to \(configuration.adminTokenPath)): \(newToken)")
         }
         let host = self.host
-        let app = buildApplication(hub: hub, logger: logger) { port in
-            Console.print("listening on http://\(host):\(port)")
+        let scheme = configuration.scheme
+        let app = try buildApplication(hub: hub, logger: logger) { port in
+            Console.print("listening on \(scheme)://\(host):\(port)")
         }
         // Like `app.runService()`, but bounded: open event streams and agent sockets would
         // otherwise hold a graceful shutdown open forever. After the grace period the server's

@@ -23,15 +23,18 @@ extension AgentLink: AgentChannel {}
 public struct WebSocketTransport: AgentTransport {
     public let url: String
     public let token: String?
+    /// A CA file (PEM) to trust for a `wss://` hub with a self-signed certificate.
+    public let caFile: String?
 
     /// `hub` may be the hub's base URL (`http://host:7700`) or the WebSocket URL itself.
-    public init(hub: String, token: String?) {
+    public init(hub: String, token: String?, caFile: String? = nil) {
         var url = hub
         if url.hasPrefix("http://") { url = "ws://" + url.dropFirst("http://".count) }
         if url.hasPrefix("https://") { url = "wss://" + url.dropFirst("https://".count) }
         if !url.hasSuffix("/ws") { url = (url.hasSuffix("/") ? String(url.dropLast()) : url) + "/ws" }
         self.url = url
         self.token = token
+        self.caFile = caFile
     }
 
     public var endpoint: String { SecretRedactor.redactURL(url) }
@@ -39,7 +42,7 @@ public struct WebSocketTransport: AgentTransport {
     public func session(_ body: @escaping @Sendable (any AgentChannel) async throws -> Void) async throws {
         let opened = Mutex(false)
         do {
-            try await AgentLink.connect(url: url, token: token) { link in
+            try await AgentLink.connect(url: url, token: token, caFile: caFile) { link in
                 opened.withLock { $0 = true }
                 try await body(link)
             }
@@ -55,6 +58,6 @@ public struct WebSocketTransport: AgentTransport {
     /// The hub's refusal of this token, or nil when it accepts it or cannot be asked (a hub
     /// that is down is retried as usual).
     func refusedToken() async -> AgentError? {
-        await HubClient.socketTokenRefusal(url: url, token: token).map { AgentError(.unauthorized, $0) }
+        await HubClient.socketTokenRefusal(url: url, token: token, caFile: caFile).map { AgentError(.unauthorized, $0) }
     }
 }

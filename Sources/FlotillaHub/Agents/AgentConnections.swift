@@ -1,4 +1,5 @@
 import FlotillaCore
+import Logging
 import NIOCore
 import Synchronization
 
@@ -14,8 +15,8 @@ final class AgentConnections: Sendable {
     }
 
     /// Opens an outbox that writes to an agent's WebSocket.
-    func open(_ connection: Int, channel: any Channel) -> SocketOutbox {
-        let outbox = SocketOutbox(channel: channel)
+    func open(_ connection: Int, channel: any Channel, maxQueuedBytes: Int = .max, logger: Logger = Logger(label: "flotilla.hub")) -> SocketOutbox {
+        let outbox = SocketOutbox(channel: channel, maxQueuedBytes: maxQueuedBytes, logger: logger)
         outboxes.withLock { $0[connection] = outbox }
         return outbox
     }

@@ -1,4 +1,5 @@
 import FlotillaCore
+import Logging
 import NIOCore
 import NIOWebSocket
 import Synchronization
@@ -36,10 +37,21 @@ final class SocketOutbox: AgentOutbox {
 
     private let channel: any Channel
     private let state = Mutex(State())
+    /// Bytes handed to the channel and not yet written to the socket, plus those pending.
+    private let queuedBytes = Atomic(0)
+    /// Past this many queued bytes the peer is not reading: it is disconnected, so a slow
+    /// agent cannot make the hub buffer without bound.
+    private let maxQueuedBytes: Int
+    private let logger: Logger
 
-    init(channel: any Channel) {
+    init(channel: any Channel, maxQueuedBytes: Int = .max, logger: Logger = Logger(label: "flotilla.hub")) {
         self.channel = channel
+        self.maxQueuedBytes = maxQueuedBytes
+        self.logger = logger
     }
+
+    /// Bytes queued for the socket and not yet written (for tests).
+    var queued: Int { queuedBytes.load(ordering: .relaxed) }
 
     func send(_ envelope: Envelope) {
         let schedule = state.withLock { state -> Bool in
@@ -87,10 +99,27 @@ final class SocketOutbox: AgentOutbox {
             return state.pending
         }
         guard !batch.isEmpty else { return }
-        for envelope in batch {
-            let frame = WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(bytes: envelope.textBytes))
-            channel.write(frame, promise: nil)
+        let frames = batch.map { WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(bytes: $0.textBytes)) }
+        let total = frames.reduce(0) { $0 + $1.data.readableBytes }
+        // Writes complete in order: when the batch's last frame is on the wire, all of it is.
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenComplete { _ in self.queuedBytes.subtract(total, ordering: .relaxed) }
+        for (index, frame) in frames.enumerated() {
+            channel.write(frame, promise: index == frames.count - 1 ? written : nil)
         }
+        let queued = queuedBytes.add(total, ordering: .relaxed).newValue
         channel.flush()
+        if queued > maxQueuedBytes { overflow(queued) }
+    }
+
+    /// The peer stopped reading: say why (if it ever reads again) and disconnect.
+    private func overflow(_ queued: Int) {
+        state.withLock { $0.finished = true }
+        logger.warning("disconnecting an agent socket that stopped reading: \(queued) bytes queued, over the limit of \(maxQueuedBytes)")
+        var reason = channel.allocator.buffer(capacity: 64)
+        reason.write(webSocketErrorCode: .policyViolation)
+        reason.writeString("outbox_overflow: the agent stopped reading; \(queued) bytes were queued")
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: reason), promise: nil)
+        channel.close(promise: nil)
     }
 }

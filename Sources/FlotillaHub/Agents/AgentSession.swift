@@ -13,6 +13,8 @@ struct AgentSession: Sendable {
     let identity: Identity
     let connection: Int
     let logger: Logger
+    /// Rate and size bounds on relayed messages (nil: unbounded, the MQTT bridge's own sessions).
+    var guards: HubGuards? = nil
 
     /// The agent this socket registered as (set by `register`).
     private let agentID = SessionAgentID()
@@ -162,6 +164,10 @@ struct AgentSession: Sendable {
             return reply(error: FlotillaError(.agentNotFound, "No connected agent has id '\(target)'.", field: "payload.to"), to: envelope)
         }
         let recipients = connections.filter { $0 != self.connection }
+        if let guards {
+            let error = Result { () throws(FlotillaError) in try guards.admitRelay(envelope, from: identity, recipients: recipients.count) }
+            if case .failure(let error) = error { return reply(error: error, to: envelope) }
+        }
         for connection in recipients { hub.connections.send(forwarded, to: connection) }
         ack(envelope, delivered: recipients.count)
     }

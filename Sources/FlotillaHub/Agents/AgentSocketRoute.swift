@@ -12,18 +12,23 @@ struct AgentSocketRoute {
     let hub: Hub
     /// Where a refused upgrade's reason goes, to be answered as 401 + JSON, not an empty 400.
     let refusals: UpgradeRefusals
+    /// Rates and stream caps.
+    let guards: HubGuards
 
     func add(to router: Router<HubRequestContext>) {
         let hub = self.hub
+        let guards = self.guards
         router.group("ws")
             .add(middleware: UpgradeRefusalMiddleware(refusals: refusals))
-            .add(middleware: AuthMiddleware(tokens: hub.tokens, adminOnly: false))
+            .add(middleware: AuthMiddleware(tokens: hub.tokens, adminOnly: false, guards: guards))
+            .add(middleware: StreamSlotMiddleware(streams: guards.streams, kind: "agent socket"))
             .ws("") { inbound, _, context in
                 guard let identity = context.requestContext.identity else { return }
+                defer { context.requestContext.streamTicket?.release() }
                 let connection = hub.inspect { $0.openConnection() }
                 let channel = context.requestContext.channel
-                let outbox = hub.connections.open(connection, channel: channel)
-                let session = AgentSession(hub: hub, identity: identity, connection: connection, logger: context.logger)
+                let outbox = hub.connections.open(connection, channel: channel, maxQueuedBytes: guards.limits.outboxBytes, logger: context.logger)
+                let session = AgentSession(hub: hub, identity: identity, connection: connection, logger: context.logger, guards: guards)
                 // Revoking the token closes the socket (the outbox ends, then the reader).
                 let opened = hub.tokens.sessions.open(tokenID: identity.tokenID) { hub.connections.close(connection) }
                 // Like the whole connection (EventLoopPinnedChannel), the reader runs on the

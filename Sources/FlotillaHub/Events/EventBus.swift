@@ -9,6 +9,7 @@ public final class EventBus: Sendable {
     private struct Subscriber {
         var continuation: AsyncStream<EventRecord>.Continuation
         var keep: @Sendable (EventRecord) -> Bool
+        var overflow: @Sendable (Int) -> Void
     }
 
     private struct State {
@@ -18,10 +19,10 @@ public final class EventBus: Sendable {
     }
 
     private let state = Mutex(State())
-    /// Events a subscriber may lag behind before it is cut off. Default 65,536.
+    /// Events a subscriber may lag behind before it is cut off. Default 8,192.
     public let bufferSize: Int
 
-    public init(bufferSize: Int = 65_536) {
+    public init(bufferSize: Int = 8_192) {
         self.bufferSize = bufferSize
     }
 
@@ -34,17 +35,25 @@ public final class EventBus: Sendable {
     ///
     /// `keep` runs as the event is published, so a subscriber is not woken for events it
     /// would throw away (a stream of one task's events, or of completions only).
-    public func subscribe(where keep: @escaping @Sendable (EventRecord) -> Bool = { _ in true }) -> AsyncStream<EventRecord> {
-        subscription(where: keep).stream
+    /// `overflow` runs (with the buffer size) when the subscriber is cut off for falling behind.
+    public func subscribe(
+        where keep: @escaping @Sendable (EventRecord) -> Bool = { _ in true },
+        overflow: @escaping @Sendable (Int) -> Void = { _ in }
+    ) -> AsyncStream<EventRecord> {
+        subscription(where: keep, overflow: overflow).events
     }
 
-    /// A live stream as ``subscribe(where:)`` gives, and a function that ends it (its reader
-    /// then sees the end, as after a shutdown): how a revoked token's stream is closed.
-    public func subscription(where keep: @escaping @Sendable (EventRecord) -> Bool = { _ in true }) -> (stream: AsyncStream<EventRecord>, end: @Sendable () -> Void) {
+    /// Like ``subscribe(where:overflow:)``, with a function that ends the stream from outside
+    /// (its reader then sees the end, as after a shutdown): how a stream whose connection closed
+    /// while it waited, or whose token was revoked, is closed.
+    public func subscription(
+        where keep: @escaping @Sendable (EventRecord) -> Bool = { _ in true },
+        overflow: @escaping @Sendable (Int) -> Void = { _ in }
+    ) -> (events: AsyncStream<EventRecord>, end: @Sendable () -> Void) {
         let (stream, continuation) = AsyncStream.makeStream(of: EventRecord.self, bufferingPolicy: .bufferingOldest(bufferSize))
         let id = state.withLock { state in
             state.next += 1
-            state.subscribers[state.next] = Subscriber(continuation: continuation, keep: keep)
+            state.subscribers[state.next] = Subscriber(continuation: continuation, keep: keep, overflow: overflow)
             return state.next
         }
         continuation.onTermination = { [weak self] _ in
@@ -52,6 +61,9 @@ public final class EventBus: Sendable {
         }
         return (stream, { continuation.finish() })
     }
+
+    /// Live subscribers (each holds at most ``bufferSize`` events).
+    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
     func publish(_ events: [EventRecord]) {
         guard !events.isEmpty else { return }
@@ -63,6 +75,7 @@ public final class EventBus: Sendable {
             for event in events where subscriber.keep(event) {
                 if case .dropped = subscriber.continuation.yield(event) {
                     subscriber.continuation.finish()
+                    subscriber.overflow(bufferSize)
                     break
                 }
             }

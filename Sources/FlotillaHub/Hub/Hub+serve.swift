@@ -11,7 +11,7 @@ public struct ServedHub: Sendable {
     /// The admin token: new on a first start, else read from the data directory.
     public let adminToken: String
 
-    public var baseURL: String { "http://\(hub.configuration.host):\(port)" }
+    public var baseURL: String { "\(hub.configuration.scheme)://\(hub.configuration.host):\(port)" }
 }
 
 extension Hub {
@@ -28,7 +28,7 @@ extension Hub {
         let adminToken = try newToken
             ?? String(contentsOfFile: configuration.adminTokenPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = buildApplication(hub: hub, logger: logger) { portContinuation.yield($0) }
+        let app = try buildApplication(hub: hub, logger: logger) { portContinuation.yield($0) }
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {

@@ -26,7 +26,7 @@ public final class Hub: Sendable {
         self.store = store
         self.tokens = tokens
         self.logger = logger
-        self.events = EventBus()
+        self.events = EventBus(bufferSize: configuration.limits.eventBufferSize)
         self.commits = CommitQueue(store: store, logger: logger)
         var scheduler = Scheduler(policy: configuration.policy)
         scheduler.observeClock(wall: Timestamp.now(), monotonic: MonotonicTime.now())

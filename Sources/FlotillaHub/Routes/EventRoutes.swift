@@ -2,6 +2,7 @@ import FlotillaCore
 import FlotillaStore
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import ServiceLifecycle
 
@@ -12,12 +13,16 @@ import ServiceLifecycle
 /// with one of the prefixes; `?task_id=` keeps one task's events.
 struct EventRoutes {
     let hub: Hub
+    /// Caps open streams per token and in all.
+    let streams: StreamQuota
+    /// Ends a stream whose client hung up while it waited for the next event.
+    let departures: ClientDepartures
 
     func add(to group: RouterGroup<HubRequestContext>) {
-        group.get("events") { request, context in try stream(request, identity: context.identity) }
+        group.get("events") { request, context in try stream(request, context: context) }
     }
 
-    private func stream(_ request: Request, identity: Identity?) throws -> Response {
+    private func stream(_ request: Request, context: HubRequestContext) throws -> Response {
         let query = request.uri.queryParameters
         var start = hub.events.lastSeq
         if let raw = request.headers[.lastEventID] ?? query["since"].map(String.init) {
@@ -33,11 +38,26 @@ struct EventRoutes {
             (prefixes.isEmpty || prefixes.contains { event.type.hasPrefix($0) }) && (taskID == nil || event.taskID == taskID)
         }
         let since = start
-        let (live, end) = hub.events.subscription(where: keep)
+        // Held by the body: released when the stream ends, or when a body never written goes away.
+        let ticket = try context.identity.map { identity throws(FlotillaError) in try streams.acquire(identity, kind: "event stream") }
+        // A subscriber that stops reading fills its bounded buffer and is cut off: the
+        // connection is closed (a writer blocked on a full socket would never see the stream end).
+        let channel = context.channel
+        let logger = context.logger
+        let (live, end) = hub.events.subscription(where: keep) { lag in
+            logger.warning("closing an event stream that stopped reading: it fell \(lag) events behind; it may resume with Last-Event-ID")
+            channel.close(promise: nil)
+        }
+        // A client that goes away while no event is due would otherwise hold its subscription
+        // (and its stream slot) until the next write fails.
+        departures.onDeparture(of: channel, end)
         // Revoking the token ends the stream (its reader sees the end, like at shutdown).
-        let session = identity.map { hub.tokens.sessions.open(tokenID: $0.tokenID, end: end) }
+        let session = context.identity.map { hub.tokens.sessions.open(tokenID: $0.tokenID, end: end) }
         let body = ResponseBody { writer in
-            defer { if let session { hub.tokens.sessions.close(session) } }
+            defer {
+                ticket?.release()
+                if let session { hub.tokens.sessions.close(session) }
+            }
             var last = since
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             // Catch up from the store, page by page.

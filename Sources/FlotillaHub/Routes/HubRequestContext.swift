@@ -8,6 +8,8 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<Self>
     public var identity: Identity?
+    /// The stream slot an agent socket holds (``StreamSlotMiddleware``), released when it closes.
+    var streamTicket: StreamTicket?
     /// The connection's channel (an agent socket writes its outbox straight to it).
     let channel: any Channel
 

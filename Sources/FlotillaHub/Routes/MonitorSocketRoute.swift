@@ -16,9 +16,12 @@ import Synchronization
 /// keeps only those agents' events (an empty list: all).
 struct MonitorSocketRoute {
     let hub: Hub
+    /// Rates and stream caps, as on every other stream.
+    let guards: HubGuards
 
     func add(to router: Router<HubRequestContext>) {
         let hub = self.hub
+        let guards = self.guards
         router.ws("") { request, _ in
             let token = request.uri.queryParameters["token"].map { "Bearer " + String($0) }
             let identity = try hub.tokens.authenticate(header: request.headers[.authorization] ?? token)
@@ -30,17 +33,35 @@ struct MonitorSocketRoute {
             }
             // A plain GET of the root is not a WebSocket client: 405, as the monitor answered.
             guard request.headers[.upgrade]?.lowercased() == "websocket" else { return .dontUpgrade }
+            do { try guards.rates.admit(identity) } catch let limited as RateLimited { throw limited.error }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             // Taken before subscribing: what is published in between is read back from the
             // store, so nothing falls between the replay and the live stream.
             let start = context.request.uri.queryParameters["since"].flatMap { Int64($0) } ?? hub.events.lastSeq
+            // Checked in shouldUpgrade; read again here for the stream slot it holds.
+            let token = context.request.uri.queryParameters["token"].map { "Bearer " + String($0) }
+            guard let identity = try? hub.tokens.authenticate(header: context.request.headers[.authorization] ?? token) else { return }
+            let ticket: StreamTicket
+            do {
+                ticket = try guards.streams.acquire(identity, kind: "monitor socket")
+            } catch let refused as FlotillaError {
+                try? await outbound.close(.policyViolation, reason: "\(refused.code.rawValue): \(refused.message)")
+                return
+            } catch {
+                return
+            }
+            defer { ticket.release() }
+            // A client that stops reading is cut off when its bounded buffer fills.
+            let channel = context.requestContext.channel
             let sessions = SessionFilter()
-            let (live, end) = hub.events.subscription { MonitorMessage.seedName(of: $0.type) != nil }
+            let (live, end) = hub.events.subscription(where: { MonitorMessage.seedName(of: $0.type) != nil }) { lag in
+                context.logger.warning("closing a monitor socket that stopped reading: it fell \(lag) events behind")
+                channel.close(promise: nil)
+            }
             // Revoking the token ends the live stream, and with it the socket.
-            let header = context.request.headers[.authorization] ?? context.request.uri.queryParameters["token"].map { "Bearer " + String($0) }
-            let session = (try? hub.tokens.authenticate(header: header)).map { hub.tokens.sessions.open(tokenID: $0.tokenID, end: end) }
-            defer { if let session { hub.tokens.sessions.close(session) } }
+            let session = hub.tokens.sessions.open(tokenID: identity.tokenID, end: end)
+            defer { hub.tokens.sessions.close(session) }
             let greeting: JSONValue = [
                 "type": "connected", "message": "Connected to the Flotilla hub's agent monitor events",
                 "timestamp": .int(Int64((Timestamp.now() * 1000).rounded())), "seq": .int(start),

@@ -7,11 +7,13 @@ import Hummingbird
 /// `/api/tasks`: submit, list, show (optionally waiting), cancel, retry.
 struct TaskRoutes {
     let hub: Hub
+    /// Caps `?wait` long polls per token and in all.
+    let streams: StreamQuota
 
     func add(to group: RouterGroup<HubRequestContext>) {
         group.post("tasks") { request, _ in try await submit(request) }
         group.get("tasks") { request, _ in try await list(request) }
-        group.get("tasks/:id") { request, context in try await show(request, id: context.parameters.require("id")) }
+        group.get("tasks/:id") { request, context in try await show(request, id: context.parameters.require("id"), identity: context.identity) }
         group.post("tasks/:id/cancel") { request, context in try await cancel(request, id: context.parameters.require("id")) }
         group.post("tasks/:id/retry") { _, context in
             let record = try await hub.retry(id: context.parameters.require("id"))
@@ -74,12 +76,16 @@ struct TaskRoutes {
         return JSONResponse.make(bytes: records.jsonBytes(nextCursor: next))
     }
 
-    private func show(_ request: Request, id: String) async throws -> Response {
+    private func show(_ request: Request, id: String, identity: Identity?) async throws -> Response {
         if let wait = request.uri.queryParameters["wait"] {
             guard let seconds = Double(wait), (0...3600).contains(seconds) else {
                 throw FlotillaError(.invalidField, "'wait' must be a number of seconds from 0 to 3600, got '\(wait)'.", field: "wait")
             }
-            _ = try await hub.wait(id: id, timeout: seconds)
+            if seconds > 0, let identity {
+                _ = try await streams.holding(identity, kind: "long poll") { try await hub.wait(id: id, timeout: seconds) }
+            } else {
+                _ = try await hub.wait(id: id, timeout: seconds)
+            }
         }
         let (record, attempts) = try await hub.task(id: id)
         let waiting = hub.inspect { $0.waitingReasons(id, now: Timestamp.now()) }

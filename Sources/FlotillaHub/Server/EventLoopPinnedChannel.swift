@@ -1,9 +1,11 @@
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import MQTT
 import NIOCore
+import NIOSSL
 
 /// A server child channel whose connection task runs on the connection's own event loop.
 ///
@@ -31,15 +33,29 @@ struct EventLoopPinnedChannel<Base: ServerChildChannel>: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with WebSocket upgrade, each connection's task pinned to its event loop; a
-    /// refused upgrade is answered with the refusal recorded in `refusals`.
+    /// refused upgrade is answered with the refusal recorded in `refusals`. A connection must
+    /// send its first headers within `limits.headerTimeout` and may idle `limits.idleTimeout`
+    /// between requests; with `tls`, it speaks HTTPS/WSS only.
     static func pinnedHTTP1WebSocketUpgrade<WebSocketRouter: HTTPResponderBuilder>(
         webSocketRouter: WebSocketRouter,
-        refusals: UpgradeRefusals
+        refusals: UpgradeRefusals,
+        departures: ClientDepartures,
+        limits: HubLimits,
+        tls: TLSConfiguration?
     ) -> HTTPServerBuilder where WebSocketRouter.Responder.Context: WebSocketRequestContext {
         let webSocketResponder = webSocketRouter.buildResponder()
-        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: .init(additionalChannelHandlers: [RefusedUpgradeWriter(refusals: refusals)]))
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: .init(
+            additionalChannelHandlers: [RefusedUpgradeWriter(refusals: refusals), DepartureHandler(departures: departures)],
+            idleTimeout: .nanoseconds(Int64(limits.idleTimeout * 1e9))
+        ))
+        let headerTimeout = TimeAmount.nanoseconds(Int64(limits.headerTimeout * 1e9))
         return .init { responder in
-            EventLoopPinnedChannel(base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration))
+            let http = HeaderTimeoutChannel(
+                base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
+                timeout: headerTimeout
+            )
+            guard let tls else { return EventLoopPinnedChannel(base: http) }
+            return EventLoopPinnedChannel(base: try TLSChannel(http, tlsConfiguration: tls))
         }
     }
 }

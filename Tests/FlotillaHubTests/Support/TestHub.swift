@@ -1,6 +1,7 @@
 import FlotillaClient
 import FlotillaCore
 import FlotillaHub
+import AsyncHTTPClient
 import Foundation
 import Logging
 
@@ -25,16 +26,25 @@ struct TestHub: Sendable {
         policy: SchedulerPolicy = SchedulerPolicy(leaseDuration: 30, backoff: Backoff(base: 0.05, cap: 0.2, jitter: 0)),
         maxBodySize: Int = 1 << 20,
         dataDirectory: String = temporaryDirectory(),
+        configure: (inout HubConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (TestHub) async throws -> Value
     ) async throws -> Value {
-        let configuration = HubConfiguration(port: 0, dataDirectory: dataDirectory, maxBodySize: maxBodySize, policy: policy, tickInterval: 0.02)
+        var configuration = HubConfiguration(port: 0, dataDirectory: dataDirectory, maxBodySize: maxBodySize, policy: policy, tickInterval: 0.02)
+        configure(&configuration)
+        let http = testHTTPClient(configuration)
         var logger = Logger(label: "test.hub")
         logger.logLevel = .warning
         return try await Hub.serve(configuration: configuration, logger: logger) { served in
-            let client = HubClient(baseURL: served.baseURL, token: served.adminToken)
+            let client = HubClient(baseURL: served.baseURL, token: served.adminToken, http: http)
             return try await body(TestHub(hub: served.hub, client: client, adminToken: served.adminToken, dataDirectory: dataDirectory, port: served.port))
         }
     }
+}
+
+/// The shared client, or for a TLS hub one trusting the test's own CA (`tls.certificatePath`).
+private func testHTTPClient(_ configuration: HubConfiguration) -> HTTPClient {
+    guard let tls = configuration.tls else { return .shared }
+    return HubTrust.failingFastClient(caFile: tls.certificatePath)
 }
 
 struct TestFailure: Error, CustomStringConvertible {
