@@ -43,11 +43,3 @@ struct RateLimited: Error {
     }
 }
 
-extension Identity {
-    /// The id of the token behind the identity (its rate and stream caps are counted per token).
-    var tokenID: String {
-        switch self {
-        case .admin(let id), .agent(let id, _, _): id
-        }
-    }
-}
