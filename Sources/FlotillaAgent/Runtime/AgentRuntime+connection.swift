@@ -34,6 +34,13 @@ extension AgentRuntime {
         }
     }
 
+    /// An `error` reply that says "not now" (5xx, 429) rather than "never": the message changed
+    /// nothing and may be sent again.
+    static func isTemporary(_ reply: Envelope) -> Bool {
+        if reply.payload["code"]?.stringValue == FlotillaError.Code.rateLimited.rawValue { return true }
+        return (reply.payload["status"]?.intValue ?? 0) >= 500
+    }
+
     static func backoff(failures: Int, base: Duration, max: Duration) -> Duration {
         let exponential = base * (1 << min(failures - 1, 16))
         let capped = exponential > max ? max : exponential
@@ -61,7 +68,14 @@ extension AgentRuntime {
             // Only the answer to this registration: a broker may still hold an older one.
             if message.type == .registered, message.id == "re-\(registerID)" { reply = message; break }
             if message.type == .error, message.payload["ref"]?.stringValue == registerID {
-                throw AgentError(.badConfiguration, message.payload["message"]?.stringValue ?? "registration refused")
+                let text = message.payload["message"]?.stringValue ?? "registration refused"
+                // A hub that cannot store the registration now (503) or asks us to slow down
+                // (429) will take it later: reconnect with backoff rather than stop.
+                if Self.isTemporary(message) {
+                    let code = message.payload["code"]?.stringValue.flatMap(FlotillaError.Code.init(rawValue:)) ?? .storeUnavailable
+                    throw FlotillaError(code, "the hub cannot register this agent yet: \(text)")
+                }
+                throw AgentError(.badConfiguration, text)
             }
         }
         guard let reply else { return }
@@ -126,6 +140,12 @@ extension AgentRuntime {
             stop?.fire(.cancelled)
         case .ack, .error:
             guard let ref = message.payload["ref"]?.stringValue else { return }
+            if message.type == .error, Self.isTemporary(message) {
+                // The hub could not take the report now (its store failed, or it is busy); it
+                // changed nothing. Kept: it goes again with the next re-send, until acknowledged.
+                logger.warning("the hub could not take report \(ref) yet: \(message.payload["message"]?.stringValue ?? ""); will send it again")
+                return
+            }
             let settled = state.withLock { state -> Bool in
                 guard let index = state.pendingFinals.firstIndex(where: { $0.envelope.id == ref }) else { return false }
                 state.pendingFinals.remove(at: index)
