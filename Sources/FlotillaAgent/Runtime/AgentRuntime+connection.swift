@@ -141,9 +141,13 @@ extension AgentRuntime {
         case .ack, .error:
             guard let ref = message.payload["ref"]?.stringValue else { return }
             if message.type == .error, Self.isTemporary(message) {
-                // The hub could not take the report now (its store failed, or it is busy); it
-                // changed nothing. Kept: it goes again with the next re-send, until acknowledged.
-                logger.warning("the hub could not take report \(ref) yet: \(message.payload["message"]?.stringValue ?? ""); will send it again")
+                // The hub could not take the message now (its store failed, or it is busy) and
+                // changed nothing. A final report stays pending: it goes again with the next
+                // re-send, until acknowledged. Progress and heartbeats are simply superseded.
+                let final = state.withLock { $0.pendingFinals.contains { $0.envelope.id == ref } }
+                if final {
+                    logger.warning("the hub could not take report \(ref) yet: \(message.payload["message"]?.stringValue ?? ""); will send it again")
+                }
                 return
             }
             let settled = state.withLock { state -> Bool in
