@@ -51,7 +51,7 @@ public final class Hub: Sendable {
         let outcome: Result<Value, FlotillaError>? = scheduler.withLock { scheduler in
             // Checked under the lock: the recovery clears it under the same lock, once memory
             // is the store's again.
-            if storeHealth.isFailed { return .failure(storeRefusal()) }
+            if storeHealth.isFailed { return Result<Value, FlotillaError>.failure(storeRefusal()) }
             let result: Result<Value, FlotillaError>
             do {
                 result = .success(try operation(&scheduler, now))

@@ -63,7 +63,7 @@ struct StoreFaultTests {
             ])
             #expect(submitted["id"] == "held-1")
             try await eventually("held-1 is running") { try await client.task("held-1")["state"] == "running" }
-            let waiter = _Concurrency.Task { try await client.task("held-1", wait: 120) }
+            async let waited = client.task("held-1", wait: 50)
 
             // The store runs out of space under more submissions (for no agent: another role).
             try disk.fill(leaving: 384 * 1024)
@@ -79,7 +79,7 @@ struct StoreFaultTests {
             #expect(try await client.raw(.GET, "/health").status == 503)
 
             try disk.removeFiller()
-            let finished = try await withDeadline(60, "the waiter hears held-1 finish") { try await waiter.value }
+            let finished = try await waited
             #expect(finished["state"] == "succeeded")
             #expect(finished["result"]?["output_tail"] == "finished\n")
             let attempts = try await client.task("held-1")["attempts"]?.arrayValue ?? []
