@@ -108,8 +108,14 @@ extension AgentRuntime {
             logger.warning("the hub counts \(key) as ours but it never arrived; releasing it")
             await send(.release, payload: ["task_id": .string(key.taskID), "attempt": .int(Int64(key.attempt)), "reason": "assignment never arrived"], final: true)
         }
-        try await channel.send(Envelope(id: ids.next(), type: draining ? .drain : .ready, agentID: configuration.agentID))
+        let readyID = ids.next()
+        try await channel.send(Envelope(id: readyID, type: draining ? .drain : .ready, agentID: configuration.agentID))
         while let message = await messages.next() {
+            if message.type == .error, message.payload["ref"]?.stringValue == readyID, Self.isTemporary(message) {
+                // Not taking work would go unnoticed: start over (register, then ready again).
+                let code = message.payload["code"]?.stringValue.flatMap(FlotillaError.Code.init(rawValue:)) ?? .storeUnavailable
+                throw FlotillaError(code, "the hub could not take '\(draining ? "drain" : "ready")' yet: \(message.payload["message"]?.stringValue ?? "")")
+            }
             await handle(message)
         }
     }
