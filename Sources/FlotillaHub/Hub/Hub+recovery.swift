@@ -1,4 +1,7 @@
 import FlotillaCore
+import FlotillaStore
+import Logging
+import Synchronization
 import Foundation
 import ServiceLifecycle
 
