@@ -10,12 +10,15 @@ extension Hub {
         guard let trouble = storeTrouble else {
             return JSONResponse.make(["status": "ok", "version": .string(FlotillaVersion.current)])
         }
+        let error = FlotillaError(.storeUnavailable, "The hub's store cannot take changes (\(trouble.reason)); it refuses them until the store works again.")
         return JSONResponse.make([
             "status": "unavailable",
             "version": .string(FlotillaVersion.current),
-            "code": .string(FlotillaError.Code.storeUnavailable.rawValue),
+            "code": .string(error.code.rawValue),
             "reason": .string(trouble.reason),
             "since": .string(Timestamp.iso8601(trouble.since)),
+            // The API's error shape too, so clients show it like any other refusal.
+            "error": error.json["error"] ?? .null,
         ], status: .serviceUnavailable)
     }
 }
