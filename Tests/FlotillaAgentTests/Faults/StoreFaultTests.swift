@@ -25,6 +25,7 @@ struct StoreFaultTests {
             let body = try JSONValue.parse(health.text)
             #expect(body["code"] == "store_unavailable")
             #expect(body["reason"]?.stringValue?.contains("full") == true, "reason: \(health.text)")
+            #expect(body["error"]?["code"] == "store_unavailable")
             for id in load.refused.prefix(20) { try await expectNotFound(client, id) }
             #expect(try await client.task(load.acknowledged.last!)["state"] == "queued")
 
