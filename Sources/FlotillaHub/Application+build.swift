@@ -20,9 +20,7 @@ public func buildApplication(
     let tls = try hub.configuration.tls?.serverConfiguration()
     let router = Router(context: HubRequestContext.self)
     router.add(middleware: ErrorMiddleware())
-    router.get("health") { _, _ in
-        JSONResponse.make(["status": "ok", "version": .string(FlotillaVersion.current)])
-    }
+    router.get("health") { _, _ in hub.health() }
     let guards = HubGuards(limits: hub.configuration.limits)
     let api = router.group("api").add(middleware: AuthMiddleware(tokens: hub.tokens, adminOnly: true, guards: guards))
     TaskRoutes(hub: hub, streams: guards.streams).add(to: api)
@@ -40,7 +38,7 @@ public func buildApplication(
         router: router,
         server: .pinnedHTTP1WebSocketUpgrade(webSocketRouter: router, refusals: refusals, departures: departures, limits: configuration.limits, tls: tls),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flotilla"),
-        services: [hub.commits, MaintenanceService(hub: hub), HubShutdown(hub: hub)] as [any Service] + (watched.map { [$0] } ?? [])
+        services: [hub.commits, MaintenanceService(hub: hub), StoreRecoveryService(hub: hub), HubShutdown(hub: hub)] as [any Service] + (watched.map { [$0] } ?? [])
             + (configuration.mqtt.map { [MQTTBridge(hub: hub, configuration: $0, logger: logger)] } ?? []),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger

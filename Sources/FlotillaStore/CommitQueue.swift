@@ -15,6 +15,10 @@ import Logging
 /// Commits run on a thread of their own that calls the store synchronously: a lone change
 /// costs one wake-up to reach the disk, not a hop through the task pool and another through
 /// the database's queue and back (each of them on the path of every round trip).
+///
+/// A failed commit halts the queue: every batch queued behind it was built on the change that
+/// did not commit, so it fails too, without touching the store, until the owner has rebuilt its
+/// state from the store and calls ``resume()``.
 public final class CommitQueue: Service, Sendable {
     public typealias AfterCommit = @Sendable (Result<Void, any Error>) -> Void
 
@@ -24,6 +28,8 @@ public final class CommitQueue: Service, Sendable {
         /// The commit thread waits on `wake`; whoever clears this signals it.
         var sleeping = false
         var stopped = false
+        /// Set by a failed commit, cleared by ``resume()``: batches taken meanwhile fail.
+        var halted: (any Error)?
     }
 
     private let store: any Store
@@ -59,6 +65,32 @@ public final class CommitQueue: Service, Sendable {
         }
     }
 
+    /// Why the queue is halted (the failed commit's error), or nil while it commits.
+    public var haltedBy: (any Error)? { pending.withLock { $0.halted } }
+
+    /// Takes batches again after a failed commit. Whatever is still queued was built on the
+    /// state before the rebuild, so it fails now; later enqueues commit as usual.
+    ///
+    /// The caller must make sure nothing it enqueues after this call was built on that state
+    /// (the hub calls it under its scheduler lock, after replacing the scheduler).
+    public func resume() {
+        let doomed = pending.withLock { state -> (error: any Error, callbacks: [AfterCommit])? in
+            guard let error = state.halted else { return nil }
+            state.halted = nil
+            defer {
+                state.writes = []
+                state.callbacks = []
+            }
+            return (error, state.callbacks)
+        }
+        guard let doomed, !doomed.callbacks.isEmpty else { return }
+        delivering.add(1, ordering: .relaxed)
+        delivery.async { [self] in
+            for callback in doomed.callbacks { callback(.failure(doomed.error)) }
+            delivering.subtract(1, ordering: .releasing)
+        }
+    }
+
     /// Commits until a graceful shutdown, then commits what is still queued and returns.
     public func run() async throws {
         await withGracefulShutdownHandler {
@@ -83,7 +115,13 @@ public final class CommitQueue: Service, Sendable {
 
     private func loop() {
         while let batch = nextBatch() {
-            let result = durable(batch.writes)
+            let result: Result<Void, any Error>
+            if let halted = batch.halted {
+                result = .failure(halted)
+            } else {
+                result = durable(batch.writes)
+                if case .failure(let error) = result { pending.withLock { $0.halted = error } }
+            }
             // While more is waiting, the delivery queue runs the callbacks and this thread goes
             // on to commit it. When nothing waits, they run here at once: a lone change is
             // not delayed by another wake-up.
@@ -114,15 +152,16 @@ public final class CommitQueue: Service, Sendable {
     }
 
     /// Waits for work, then takes all of it (the group); nil once stopped with nothing left.
-    private func nextBatch() -> (writes: [StoreWrite], callbacks: [AfterCommit])? {
+    /// `halted` is set when the queue is halted: the batch must fail without being written.
+    private func nextBatch() -> (writes: [StoreWrite], callbacks: [AfterCommit], halted: (any Error)?)? {
         while true {
-            let taken = pending.withLock { state -> (writes: [StoreWrite], callbacks: [AfterCommit])?? in
+            let taken = pending.withLock { state -> (writes: [StoreWrite], callbacks: [AfterCommit], halted: (any Error)?)?? in
                 if !state.callbacks.isEmpty {
                     defer {
                         state.writes = []
                         state.callbacks = []
                     }
-                    return .some((state.writes, state.callbacks))
+                    return .some((state.writes, state.callbacks, state.halted))
                 }
                 if state.stopped { return .some(nil) }
                 state.sleeping = true

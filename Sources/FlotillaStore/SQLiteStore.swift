@@ -29,6 +29,8 @@ public final class SQLiteStore: Store {
     }
 
     let pool: DatabasePool
+    /// Path of the database file.
+    let path: String
     private let checkpointer: WALCheckpointer
 
     public init(configuration: Configuration) throws {
@@ -42,6 +44,7 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
         }
         config.maximumReaderCount = 4
+        path = configuration.path
         pool = try DatabasePool(path: configuration.path, configuration: config)
         try Self.migrator.migrate(pool)
         checkpointer = try WALCheckpointer(

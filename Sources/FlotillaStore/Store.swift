@@ -10,6 +10,10 @@ public protocol Store: Sendable {
     /// durable. Synchronous: the commit queue calls it from a thread of its own.
     func commit(_ writes: [StoreWrite]) throws
 
+    /// Checks that the store takes writes again after a failed commit (a small real write, and
+    /// room to grow); throws the reason when it does not. Synchronous, like ``commit(_:)``.
+    func probe() throws
+
     /// Everything the scheduler needs to rebuild its memory after a start.
     func loadSnapshot() async throws -> StoreSnapshot
 

@@ -66,6 +66,8 @@ struct DoctorCommand: AsyncParsableCommand {
         do {
             guard HostTools().answers(url, defaultPort: url.hasPrefix("https") ? 443 : 80) else { throw HubDown() }
             _ = try await client.send(.GET, "/health", timeout: .seconds(3))
+        } catch let failure as HubClient.Failure where failure.code == "store_unavailable" {
+            return [.failed("hub", "the hub at \(url) answers, but \(failure.message)", fix: "free space on (or repair) the disk of the hub's data directory; the hub carries on by itself once its store works")]
         } catch {
             let detail = "no hub answers at \(url) (\(error is HubDown ? "nothing accepts connections there" : HubView.describe(error)))"
             guard let fleet else {

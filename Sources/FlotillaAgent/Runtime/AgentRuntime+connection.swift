@@ -34,6 +34,13 @@ extension AgentRuntime {
         }
     }
 
+    /// An `error` reply that says "not now" (5xx, 429) rather than "never": the message changed
+    /// nothing and may be sent again.
+    static func isTemporary(_ reply: Envelope) -> Bool {
+        if reply.payload["code"]?.stringValue == FlotillaError.Code.rateLimited.rawValue { return true }
+        return (reply.payload["status"]?.intValue ?? 0) >= 500
+    }
+
     static func backoff(failures: Int, base: Duration, max: Duration) -> Duration {
         let exponential = base * (1 << min(failures - 1, 16))
         let capped = exponential > max ? max : exponential
@@ -66,6 +73,12 @@ extension AgentRuntime {
                 // socket the hub has not seen close yet. Retried with backoff, not fatal.
                 if message.payload["code"]?.stringValue == FlotillaError.Code.agentInUse.rawValue {
                     throw RegistrationDeferred(message: text)
+                }
+                // A hub that cannot store the registration now (503) or asks us to slow down
+                // (429) will take it later: reconnect with backoff rather than stop.
+                if Self.isTemporary(message) {
+                    let code = message.payload["code"]?.stringValue.flatMap(FlotillaError.Code.init(rawValue:)) ?? .storeUnavailable
+                    throw FlotillaError(code, "the hub cannot register this agent yet: \(text)")
                 }
                 throw AgentError(.badConfiguration, text)
             }
@@ -100,8 +113,14 @@ extension AgentRuntime {
             logger.warning("the hub counts \(key) as ours but it never arrived; releasing it")
             await send(.release, payload: ["task_id": .string(key.taskID), "attempt": .int(Int64(key.attempt)), "reason": "assignment never arrived"], final: true)
         }
-        try await channel.send(Envelope(id: ids.next(), type: draining ? .drain : .ready, agentID: configuration.agentID))
+        let readyID = ids.next()
+        try await channel.send(Envelope(id: readyID, type: draining ? .drain : .ready, agentID: configuration.agentID))
         while let message = await messages.next() {
+            if message.type == .error, message.payload["ref"]?.stringValue == readyID, Self.isTemporary(message) {
+                // Not taking work would go unnoticed: start over (register, then ready again).
+                let code = message.payload["code"]?.stringValue.flatMap(FlotillaError.Code.init(rawValue:)) ?? .storeUnavailable
+                throw FlotillaError(code, "the hub could not take '\(draining ? "drain" : "ready")' yet: \(message.payload["message"]?.stringValue ?? "")")
+            }
             await handle(message)
         }
     }
@@ -132,6 +151,16 @@ extension AgentRuntime {
             stop?.fire(.cancelled)
         case .ack, .error:
             guard let ref = message.payload["ref"]?.stringValue else { return }
+            if message.type == .error, Self.isTemporary(message) {
+                // The hub could not take the message now (its store failed, or it is busy) and
+                // changed nothing. A final report stays pending: it goes again with the next
+                // re-send, until acknowledged. Progress and heartbeats are simply superseded.
+                let final = state.withLock { $0.pendingFinals.contains { $0.envelope.id == ref } }
+                if final {
+                    logger.warning("the hub could not take report \(ref) yet: \(message.payload["message"]?.stringValue ?? ""); will send it again")
+                }
+                return
+            }
             let settled = state.withLock { state -> Bool in
                 guard let index = state.pendingFinals.firstIndex(where: { $0.envelope.id == ref }) else { return false }
                 state.pendingFinals.remove(at: index)

@@ -21,6 +21,9 @@ final class AgentConnections: Sendable {
         return outbox
     }
 
+    /// The connections open now.
+    var numbers: Set<Int> { outboxes.withLock { Set($0.keys) } }
+
     func send(_ envelope: Envelope, to connection: Int) {
         let outbox = outboxes.withLock { $0[connection] }
         outbox?.send(envelope)

@@ -46,7 +46,7 @@ extension Hub {
             scheduler.task(id).map { ($0, scheduler.currentAttempt(id)) }
         }
         var history = try await store.attempts(taskID: id)
-        if let (record, current) = live {
+        if let (record, current) = live, await settled() {
             if let current, !history.contains(where: { $0.number == current.number }) { history.append(current) }
             return (record, history)
         }
@@ -57,7 +57,22 @@ extension Hub {
     public func tasks(_ query: TaskQuery) async throws -> [TaskRecord] {
         let stored = try await store.tasks(query)
         // In-flight tasks may be newer in memory than in the last commit.
-        return inspect { scheduler in stored.map { scheduler.task($0.id) ?? $0 } }
+        let live = inspect { scheduler in stored.map { scheduler.task($0.id) ?? $0 } }
+        return await settled() ? live : stored
+    }
+
+    /// Waits until what memory held a moment ago is durable: true once every change queued
+    /// before this call committed, false when one failed (memory is then rebuilt from the
+    /// store, which is the truth). Reads from memory wait for it, so no one sees a change that
+    /// might not commit.
+    func settled() async -> Bool {
+        guard !storeHealth.isFailed else { return false }
+        do {
+            try await commits.commit([])
+            return true
+        } catch {
+            return false
+        }
     }
 
     public func cancel(id: String, reason: String) async throws -> TaskRecord {

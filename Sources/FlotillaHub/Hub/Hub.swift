@@ -10,6 +10,10 @@ import Synchronization
 /// Every change follows one path: mutate the scheduler under its lock, queue the resulting
 /// writes for group commit (still under the lock, so commit order is mutation order), and once
 /// they are durable publish the events, send agent messages and answer the caller.
+///
+/// A failed commit changes nothing that anyone sees: its caller (and every change queued
+/// behind it) gets `store_unavailable`, and memory is rebuilt from the store
+/// (Hub+recovery.swift), refusing changes until the store takes writes again.
 public final class Hub: Sendable {
     public let configuration: HubConfiguration
     public let store: any Store
@@ -19,6 +23,9 @@ public final class Hub: Sendable {
     let scheduler: Mutex<Scheduler>
     let connections = AgentConnections()
     let waiters = TaskWaiters()
+    let storeHealth = StoreHealth()
+    /// Wakes the recovery service after a failed commit (Hub+recovery.swift).
+    let recoveryRequests = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     let logger: Logger
 
     init(configuration: HubConfiguration, store: any Store, tokens: TokenAuthority, snapshot: StoreSnapshot, logger: Logger) {
@@ -43,6 +50,9 @@ public final class Hub: Sendable {
     ) {
         let now = Timestamp.now(), monotonic = MonotonicTime.now()
         let outcome: Result<Value, FlotillaError>? = scheduler.withLock { scheduler in
+            // Checked under the lock: the recovery clears it under the same lock, once memory
+            // is the store's again.
+            if storeHealth.isFailed { return Result<Value, FlotillaError>.failure(storeRefusal()) }
             if let step = scheduler.observeClock(wall: now, monotonic: monotonic) {
                 self.logger.warning("The wall clock stepped by \(step) s: leases and timers keep counting real time.")
             }
@@ -65,6 +75,7 @@ public final class Hub: Sendable {
                     self.deliver(effects)
                     completion(result)
                 case .failure(let error):
+                    self.commitFailed(error)
                     completion(.failure(FlotillaError(.storeUnavailable, "The change could not be stored: \(error)")))
                 }
             }
