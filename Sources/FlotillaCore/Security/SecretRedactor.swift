@@ -37,6 +37,8 @@ public enum SecretRedactor {
     /// `url` with the password of its user information replaced (`mqtt://u:[redacted]@h`).
     public static func redactURL(_ url: String) -> String { redact(url) }
 
+    // Unchecked: `Regex<AnyRegexOutput>` is not Sendable, but each rule is built once, is never
+    // mutated, and matching does not change a compiled regex; `replacement` captures nothing.
     struct Rule: @unchecked Sendable {
         /// Lower-cased substrings, one of which must occur for the rule to run.
         let anchors: [String]
