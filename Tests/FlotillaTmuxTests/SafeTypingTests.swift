@@ -50,13 +50,18 @@ import Testing
             let classifier = try ScreenClassifier(kind: "claude")
             try await ControlModeClient.withConnection(server.tmux, session: "busy") { control in
                 let queue = CommandQueue(typer: SafeTyper(screen: PaneScreen(tmux: server.tmux, control: control), configuration: Self.typing))
+                // Timed from before the first send: the agent's busy 1.5 s start only once it has
+                // "first", so both sends together cannot take less unless "second" did not wait.
+                // (Timing from after the first send failed on a loaded host, where confirming the
+                // first submission itself took a good part of the busy time.)
+                let start = ContinuousClock.now
                 let first = try await queue.send("first", to: pane, agent: "fake", classifier: classifier)
                 #expect(first.outcome == .sent)
-                // The agent is now busy for 1.5 s: the next command must wait, not be typed into it.
-                let start = ContinuousClock.now
+                // The agent is now busy for 1.5 s: the next command must wait, not be typed into it
+                // (the fake agent throws away what is typed while busy, so the record shows it too).
                 let second = try await queue.send("second", to: pane, agent: "fake", classifier: classifier)
                 #expect(second.outcome == .sent)
-                #expect(ContinuousClock.now - start > .milliseconds(1000))
+                #expect(ContinuousClock.now - start > .milliseconds(1500))
                 #expect(Fixture.recorded(record) == ["first", "second"])
             }
         }

@@ -140,13 +140,13 @@ import Glibc
     }
 
     @Test func aHubThatNeverAnswersFailsUpNamingItsLogAndLeavesNothingRunning() async throws {
-        try await FirstRunFleet.with(agents: Self.twoAgents, hub: "{url: 'http://127.0.0.1:1', command: \"sh -c 'echo hub-cannot-start; sleep 0.2; exit 5'\"}") { fleet in
-            // (The pause: tmux now and then loses the status of a process that ends within
-            // milliseconds of its start; this test is about what `up` reports, not that race.)
+        try await FirstRunFleet.with(agents: Self.twoAgents, hub: "{url: 'http://127.0.0.1:1', command: \"sh -c 'echo hub-cannot-start; exit 5'\"}") { fleet in
             let up = try await UpWatchTests.flotilla(["up", "-f", fleet.file, "--hub-timeout", "10"])
             #expect(up.status == 1, "\(up.output)")
             #expect(up.output.contains("fleet_hub_unavailable"), "\(up.output)")
-            #expect(up.output.contains("exited (status 5)"), "\(up.output)")
+            // tmux 3.3 now and then keeps no exit status for a pane whose process ended (its
+            // pane_dead_status stays empty even when read again); `up` then says `status ?`.
+            #expect(up.output.contains("exited (status 5)") || up.output.contains("exited (status ?)"), "\(up.output)")
             #expect(up.output.contains(fleet.dataDirectory + "/logs/fleet/hub.log"), "\(up.output)")
             #expect(up.output.contains("hub-cannot-start"), "\(up.output)")
             #expect(await !fleet.tmux.hasSession("first"))

@@ -71,6 +71,19 @@ extension Tmux {
         return output.standardOutput.split(separator: "\n").compactMap(PaneInfo.parse).first { $0.id == pane }
     }
 
+    /// The exit status of dead `pane`, read again for up to `within` while tmux has none yet:
+    /// tmux marks a pane dead when its terminal closes and fills in the status only once it has
+    /// reaped the process, so a read in between sees a dead pane without a status.
+    public func deadStatus(of pane: String, within: Duration = .seconds(1)) async -> Int? {
+        let deadline = ContinuousClock.now + within
+        while true {
+            guard let info = try? await paneInfo(pane), info.isDead else { return nil }
+            if let status = info.deadStatus { return status }
+            guard ContinuousClock.now < deadline else { return nil }
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+    }
+
     /// Whether `pane` exists and its process is still running.
     public func isPaneAlive(_ pane: String) async -> Bool {
         guard let info = try? await paneInfo(pane) else { return false }

@@ -17,7 +17,8 @@ extension Fleet {
         while problem == nil {
             if HubProbe.isAnswering(file.hub.url) { return }
             if let info = try? await tmux.paneInfo(pane), info.isDead {
-                problem = "the hub exited (status \(info.deadStatus.map(String.init) ?? "?")) before it answered at \(file.hub.url)"
+                let status = await tmux.deadStatus(of: pane)
+                problem = "the hub exited (status \(status.map(String.init) ?? "?")) before it answered at \(file.hub.url)"
             } else if ContinuousClock.now >= deadline {
                 problem = "the hub did not answer at \(file.hub.url) within \(timeout)"
             } else {

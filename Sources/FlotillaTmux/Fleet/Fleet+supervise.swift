@@ -32,10 +32,12 @@ extension Fleet {
                 // the process is gone), or when the restart is due, whichever comes first.
                 if !reported.contains(pane.id), pane.isDead || due {
                     reported.insert(pane.id)
-                    _ = try? await tmux.setPaneOption(pane.id, "@flotilla_last_exit", pane.deadStatus.map(String.init) ?? "")
+                    var status = pane.deadStatus
+                    if status == nil, pane.isDead { status = await tmux.deadStatus(of: pane.id, within: .milliseconds(300)) }
+                    _ = try? await tmux.setPaneOption(pane.id, "@flotilla_last_exit", status.map(String.init) ?? "")
                     let tail = LogTail.last(5, of: pane.isFleetHub ? hubLogPath : logPath(name))
                     let lines = tail.isEmpty ? " (no output)" : ":\n    " + tail.joined(separator: "\n    ")
-                    log("\(what) exited with status \(pane.deadStatus.map(String.init) ?? "unknown"); last output\(lines)\n  restarting it in \(delay)s (restart \(pane.restarts + 1))")
+                    log("\(what) exited with status \(status.map(String.init) ?? "unknown"); last output\(lines)\n  restarting it in \(delay)s (restart \(pane.restarts + 1))")
                 }
                 guard due else { continue }
                 do {
