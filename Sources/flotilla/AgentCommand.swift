@@ -174,11 +174,10 @@ struct AgentCommand: AsyncParsableCommand {
 
     /// The token in `path` (deleted when `consume`), or exit 1 naming the file.
     static func readToken(_ path: String, consume: Bool) throws -> String {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard FileManager.default.isReadableFile(atPath: path) else {
             throw Console.fail("error: cannot read the token file \(path) (`flotilla up` writes it when it starts or restarts the agent)")
         }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty else { throw Console.fail("error: the token file \(path) is empty") }
+        guard let token = TokenFile.read(path) else { throw Console.fail("error: the token file \(path) is empty") }
         if consume { try? FileManager.default.removeItem(atPath: path) }
         return token
     }

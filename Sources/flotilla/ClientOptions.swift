@@ -34,11 +34,10 @@ struct ClientOptions: ParsableArguments {
         if let token { return (token, "--token") }
         if let token = Environment.value("FLOTILLA_TOKEN") { return (token, "env FLOTILLA_TOKEN") }
         let path = adminTokenPath
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-              case let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else {
+        guard let token = TokenFile.read(path) else {
             return (nil, "--token, env FLOTILLA_TOKEN and \(path), which does not exist or is empty")
         }
-        return (trimmed, path)
+        return (token, path)
     }
 
     /// The admin token file of the data directory, as an absolute path.

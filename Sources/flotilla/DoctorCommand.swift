@@ -61,7 +61,7 @@ struct DoctorCommand: AsyncParsableCommand {
     /// The hub answering at the fleet's URL (or the default), and the token it would be called with.
     static func checkHub(_ fleet: Fleet?) async -> [DoctorCheck] {
         let url = fleet?.file.hub.url ?? Environment.value("FLOTILLA_HUB") ?? "http://127.0.0.1:7700"
-        let token = fleet.map(PsCommand.token(for:)) ?? ClientOptions.parseOrExit([]).resolvedToken
+        let token = fleet.map(TokenFile.admin(for:)) ?? ClientOptions.parseOrExit([]).resolvedToken
         let client = HubClient(baseURL: url, token: token)
         do {
             guard HostTools().answers(url, defaultPort: url.hasPrefix("https") ? 443 : 80) else { throw HubDown() }

@@ -17,7 +17,7 @@ struct HubTokenIssuer: AgentTokenIssuer {
 
     func issue(agent name: String, role: String?) async throws -> String {
         // Read now, not when the fleet was loaded: the hub `up` starts writes it on first start.
-        guard let admin = PsCommand.token(for: fleet) else {
+        guard let admin = TokenFile.admin(for: fleet) else {
             throw Unavailable(description: "no admin token to mint it with (set FLOTILLA_TOKEN or hub.data_dir)")
         }
         let client = HubClient(baseURL: fleet.file.hub.url, token: admin)

@@ -26,7 +26,7 @@ struct PsCommand: AsyncParsableCommand {
     func run() async throws {
         let fleet = try self.fleet.load()
         var rows = try await FleetOptions.run { try await fleet.status() }
-        let view = await HubView.fetch(fleet, token: Self.token(for: fleet))
+        let view = await HubView.fetch(fleet, token: TokenFile.admin(for: fleet))
         if let live = view.screenStates {
             for index in rows.indices where rows[index].alive {
                 if let state = live[rows[index].name] {
@@ -57,20 +57,6 @@ struct PsCommand: AsyncParsableCommand {
         } else if view.screenStates == nil, rows.contains(where: { $0.alive && $0.source == "screen" }) {
             Console.print("(states of agents the hub does not know read once from each screen: no hub watching these panes answered at \(fleet.file.hub.url))")
         }
-    }
-
-    /// `FLOTILLA_TOKEN`, else the admin token of the hub `flotilla up` starts (`hub.data_dir`, by
-    /// default `.flotilla` beside the fleet file), else the one in the default data directory.
-    static func token(for fleet: Fleet) -> String? {
-        if let token = Environment.value("FLOTILLA_TOKEN") { return token }
-        for directory in [fleet.file.hubDataDirectory ?? fleet.file.stateDirectory, HubConfiguration.defaultDataDirectory] {
-            let path = HubConfiguration(dataDirectory: directory).adminTokenPath
-            if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-                let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                if !token.isEmpty { return token }
-            }
-        }
-        return nil
     }
 
     static func duration(_ seconds: Int) -> String {
