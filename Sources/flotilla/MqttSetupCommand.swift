@@ -47,11 +47,6 @@ struct MqttSetupCommand: AsyncParsableCommand {
 
     /// Owner-only from the moment it exists: these files hold passwords.
     static func write(_ text: String, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard descriptor >= 0 else { throw Console.fail("error: cannot write \(path): errno \(errno)") }
-        defer { close(descriptor) }
-        fchmod(descriptor, 0o600)
-        let bytes = Array(text.utf8)
-        guard Foundation.write(descriptor, bytes, bytes.count) == bytes.count else { throw Console.fail("error: cannot write \(path): errno \(errno)") }
+        do { try Hub.writeSecretFile(path, contents: text) } catch { throw Console.fail("error: \(error)") }
     }
 }

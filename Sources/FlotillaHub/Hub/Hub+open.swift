@@ -25,7 +25,7 @@ extension Hub {
     }
 
     /// Writes a file readable by its owner only (mode 0600) from the moment it exists.
-    static func writeSecretFile(_ path: String, contents: String) throws {
+    public static func writeSecretFile(_ path: String, contents: String) throws {
         let descriptor = Foundation.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard descriptor >= 0 else { throw FlotillaError(.internalError, "Cannot write \(path): errno \(errno)") }
         defer { close(descriptor) }
