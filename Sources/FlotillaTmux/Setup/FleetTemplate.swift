@@ -57,7 +57,7 @@ public struct FleetTemplate: Sendable {
                 "    role: general     # `flotilla submit --role general …` goes to these",
                 "    executor: shell",
                 "    count: 2          # shell-1, shell-2",
-                "    worktree: true    # each task runs in its own git worktree of this repository",
+                "    worktree: true    # runs in a directory of its own; a task with --repo gets its own git worktree",
             ]
         }
         for cli in clis {
@@ -66,7 +66,7 @@ public struct FleetTemplate: Sendable {
                 "  - name: \(cli.name)",
                 "    role: general     # `flotilla submit --role general …` goes to the first free agent",
                 "    executor: \(cli.name)",
-                "    worktree: true    # each task runs in its own git worktree of this repository",
+                "    worktree: true    # runs in a directory of its own; a task with --repo gets its own git worktree",
                 "    # model: \(Self.exampleModel[cli.name] ?? "MODEL")",
                 "    # auto_approve: true   # let it act without asking (its own flag, e.g. claude --dangerously-skip-permissions)",
             ]
