@@ -1,45 +1,38 @@
-/// An error with a stable machine-readable code, a message a person can act on, and the field
-/// it concerns. The HTTP API renders it as `{"error":{"code","message","field"}}`.
-public struct FlotillaError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// Stable codes. Clients match on `code.rawValue`; never rename one.
-    public enum Code: String, Sendable, Hashable, CaseIterable {
-        case malformedJSON = "malformed_json"
-        case invalidField = "invalid_field"
-        case missingField = "missing_field"
-        case unknownField = "unknown_field"
-        case bodyTooLarge = "body_too_large"
-        case unauthorized
-        case forbidden
-        case notFound = "not_found"
-        case taskNotFound = "task_not_found"
-        case agentNotFound = "agent_not_found"
-        case staleAttempt = "stale_attempt"
-        case invalidState = "invalid_state"
-        case unknownDependency = "unknown_dependency"
-        case dependencyCycle = "dependency_cycle"
-        case duplicateID = "duplicate_id"
-        case notRegistered = "not_registered"
-        /// The agent id is live under another token (a takeover is refused).
-        case agentInUse = "agent_in_use"
-        case rateLimited = "rate_limited"
-        /// The hub does not watch tmux panes (start it with `--watch-panes`).
-        case watchNotEnabled = "watch_not_enabled"
-        case storeUnavailable = "store_unavailable"
-        /// The hub is at its total cap of open streams or sockets; retry later.
-        case overloaded
-        case internalError = "internal_error"
-    }
+/// An error of the hub and its API, with a stable machine-readable code, a message a person can
+/// act on, and the field it concerns. The HTTP API renders it as
+/// `{"error":{"code","message","field"}}`; the codes are documented in docs/api.md.
+public typealias FlotillaError = CodedError<FlotillaErrorCode>
 
-    public let code: Code
-    public let message: String
-    public let field: String?
+/// Stable codes of ``FlotillaError``. Clients match on `rawValue`; never rename one.
+public enum FlotillaErrorCode: String, ErrorCode {
+    case malformedJSON = "malformed_json"
+    case invalidField = "invalid_field"
+    case missingField = "missing_field"
+    case unknownField = "unknown_field"
+    case bodyTooLarge = "body_too_large"
+    case unauthorized
+    case forbidden
+    case notFound = "not_found"
+    case taskNotFound = "task_not_found"
+    case agentNotFound = "agent_not_found"
+    case staleAttempt = "stale_attempt"
+    case invalidState = "invalid_state"
+    case unknownDependency = "unknown_dependency"
+    case dependencyCycle = "dependency_cycle"
+    case duplicateID = "duplicate_id"
+    case notRegistered = "not_registered"
+    /// The agent id is live under another token (a takeover is refused).
+    case agentInUse = "agent_in_use"
+    case rateLimited = "rate_limited"
+    /// The hub does not watch tmux panes (start it with `--watch-panes`).
+    case watchNotEnabled = "watch_not_enabled"
+    case storeUnavailable = "store_unavailable"
+    /// The hub is at its total cap of open streams or sockets; retry later.
+    case overloaded
+    case internalError = "internal_error"
+}
 
-    public init(_ code: Code, _ message: String, field: String? = nil) {
-        self.code = code
-        self.message = message
-        self.field = field
-    }
-
+extension FlotillaError {
     /// The HTTP status this error maps to at the API edge.
     public var httpStatus: Int {
         switch code {
@@ -55,8 +48,6 @@ public struct FlotillaError: Error, Sendable, Hashable, CustomStringConvertible 
         case .internalError: 500
         }
     }
-
-    public var description: String { "\(code.rawValue): \(message)" }
 
     /// The error as a JSON document: `{"error":{"code","message","field"}}`.
     public var json: JSONValue {

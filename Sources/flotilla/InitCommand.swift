@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlotillaCore
 import FlotillaTmux
 import Foundation
 

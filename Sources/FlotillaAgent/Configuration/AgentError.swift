@@ -1,29 +1,22 @@
+import FlotillaCore
+
 /// An error from the agent runtime, with a stable code that ends up in a task's result.
-public struct AgentError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: String, Sendable, Hashable {
-        /// The task cannot be run as given (no command, bad payload); retrying will not help.
-        case badTask = "bad_task"
-        /// The executor's program is missing or failed to start.
-        case executorUnavailable = "executor_unavailable"
-        /// A git operation for the task's workspace failed.
-        case workspaceFailed = "workspace_failed"
-        /// Pushing the branch or opening the pull request failed.
-        case publishFailed = "publish_failed"
-        /// `gh` is not installed or not logged in, so no pull request can be opened.
-        case ghUnavailable = "gh_unavailable"
-        /// The agent's configuration is invalid.
-        case badConfiguration = "bad_configuration"
-        /// The hub refused the agent's token (missing, wrong or revoked): retrying cannot help.
-        case unauthorized
-    }
+public typealias AgentError = CodedError<AgentErrorCode>
 
-    public let code: Code
-    public let message: String
-
-    public init(_ code: Code, _ message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code.rawValue): \(message)" }
+/// Stable codes of ``AgentError``, documented in docs/protocol.md (`error_code`).
+public enum AgentErrorCode: String, ErrorCode {
+    /// The task cannot be run as given (no command, bad payload); retrying will not help.
+    case badTask = "bad_task"
+    /// The executor's program is missing or failed to start.
+    case executorUnavailable = "executor_unavailable"
+    /// A git operation for the task's workspace failed.
+    case workspaceFailed = "workspace_failed"
+    /// Pushing the branch or opening the pull request failed.
+    case publishFailed = "publish_failed"
+    /// `gh` is not installed or not logged in, so no pull request can be opened.
+    case ghUnavailable = "gh_unavailable"
+    /// The agent's configuration is invalid.
+    case badConfiguration = "bad_configuration"
+    /// The hub refused the agent's token (missing, wrong or revoked): retrying cannot help.
+    case unauthorized
 }

@@ -1,3 +1,4 @@
+import FlotillaCore
 import Foundation
 
 /// Runs git in a directory; a failure becomes a ``AgentError`` quoting git's own message.

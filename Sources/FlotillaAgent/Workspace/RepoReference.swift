@@ -1,3 +1,4 @@
+import FlotillaCore
 import Foundation
 
 /// What a task's `repo` names, decided where the task is submitted: a local path means nothing

@@ -1,3 +1,5 @@
+import FlotillaCore
+
 /// Sessions, windows, tiled grids and panes.
 extension Tmux {
     /// Whether `session` exists on this socket.

@@ -1,3 +1,4 @@
+import FlotillaCore
 import Subprocess
 
 /// The tmux CLI on Flotilla's dedicated socket.

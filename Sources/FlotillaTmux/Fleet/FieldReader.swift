@@ -1,3 +1,5 @@
+import FlotillaCore
+
 /// Reads one YAML mapping field by field, so unknown fields and wrong types get an error that
 /// names them.
 struct FieldReader {

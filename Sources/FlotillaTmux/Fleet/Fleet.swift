@@ -1,3 +1,4 @@
+import FlotillaCore
 import Foundation
 
 /// A fleet running in tmux: one session on the fleet's socket with an `agents` window (a tiled

@@ -1,3 +1,5 @@
+import FlotillaCore
+
 extension Tmux {
     /// Marks the panes of `session`, a tmux session Flotilla did not start, as watched agents,
     /// so a hub watching this socket (`--watch-panes`) picks them up on its next scan: pane

@@ -1,3 +1,4 @@
+import FlotillaCore
 import Foundation
 
 /// Reads one agent kind's screen and says which ``ObservedState`` it shows, from ``ScreenRules``.

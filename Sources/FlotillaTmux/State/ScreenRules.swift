@@ -1,3 +1,4 @@
+import FlotillaCore
 import Yams
 
 /// The data that tells the classifier how to read each agent kind's screen, loaded from YAML.

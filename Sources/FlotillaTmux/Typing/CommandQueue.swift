@@ -1,3 +1,4 @@
+import FlotillaCore
 import Foundation
 
 /// The command queue of a fleet: per pane, commands run one at a time in the order they were

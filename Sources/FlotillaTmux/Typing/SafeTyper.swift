@@ -1,3 +1,4 @@
+import FlotillaCore
 import Synchronization
 
 /// Types text into one pane so that it arrives whole, once, and is submitted (DESIGN.md

@@ -2,6 +2,11 @@
 ///
 /// Decoding never traps: every malformed byte sequence ends up here. The code's `rawValue`
 /// is stable and documented in docs/mqtt.md; the message is for humans and may change.
+///
+/// This target keeps its own error type rather than FlotillaCore's `CodedError`: MQTT is a
+/// standalone client library that imports nothing of Flotilla (FlotillaCore would bring the
+/// domain, Crypto and collections into every MQTT user), and its error carries the broker's
+/// reason code, which no other module has. It prints the same `code: message` shape.
 public struct MQTTError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A stable error code.
     public struct Code: Sendable, Hashable, RawRepresentable, CustomStringConvertible {
@@ -85,4 +90,16 @@ public struct MQTTError: Error, Sendable, Hashable, CustomStringConvertible {
         if let reasonCode { return "\(code.rawValue) (reason 0x\(String(reasonCode, radix: 16))): \(message)" }
         return "\(code.rawValue): \(message)"
     }
+}
+
+extension MQTTError.Code: CaseIterable {
+    /// Every code, in the order of docs/mqtt.md's table (which a test holds them to).
+    public static let allCases: [Self] = [
+        .variableByteIntegerTooLong, .nonMinimalVariableByteInteger, .valueOutOfRange, .packetTooLarge,
+        .invalidFixedHeaderFlags, .unknownPacketType, .truncated, .trailingBytes, .invalidUTF8,
+        .nullCharacter, .invalidProtocolName, .unsupportedProtocolVersion, .invalidQoS, .malformedPacket,
+        .invalidProperty, .invalidReasonCode, .invalidPacketIdentifier, .invalidTopic,
+        .connectionRefused, .connectionClosed, .timeout, .protocolError, .subscriptionRefused,
+        .publishRefused, .invalidURL, .tlsFailed, .shutdown,
+    ]
 }
