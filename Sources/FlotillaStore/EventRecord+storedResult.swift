@@ -6,7 +6,7 @@ import GRDB
 /// back joins it in again from the task, so a replay says the same as the live event did.
 extension EventRecord {
     /// Whether this event's result lives in its task's row instead of its own.
-    var resultLivesInTask: Bool { type == "task.succeeded" && taskID != nil && details["result"] != nil }
+    var resultLivesInTask: Bool { type == EventKind.taskSucceeded.rawValue && taskID != nil && details["result"] != nil }
 
     /// The event as stored: without the result its task row already holds.
     var stored: EventRecord {

@@ -20,7 +20,7 @@ struct BenchRoundTrip {
             }
             // The submitter reads the event stream itself: a completion reaches it without
             // passing through another task.
-            var completions = client.events(types: ["task.succeeded"]).makeAsyncIterator()
+            var completions = client.events(types: [EventKind.taskSucceeded.rawValue]).makeAsyncIterator()
             // Let the stream and the agent settle before timing.
             try await _Concurrency.Task.sleep(for: .milliseconds(300))
             // On an event loop, as a latency-minded client would run: the HTTP client then

@@ -24,8 +24,8 @@ extension SwarmTopics {
     /// The seeds/001 domain topic a task event is also published on: its type's topic (see
     /// ``domainTopic(forTaskType:)``) for progress, success, failure, death and expiry.
     public func domainTopic(forEvent event: String, taskType: String) -> String? {
-        switch event {
-        case "task.progress", "task.succeeded", "task.failed", "task.dead", "task.expired":
+        switch EventKind(rawValue: event) {
+        case .taskProgress?, .taskSucceeded?, .taskFailed?, .taskDead?, .taskExpired?:
             domainTopic(forTaskType: taskType)
         default:
             nil

@@ -74,15 +74,15 @@ public struct SwarmTopics: Sendable, Hashable {
     /// The topic a hub event is published on: task events by their seeds name, agent events on
     /// the agent's status topic.
     public func topic(forEvent type: String, agentID: String?) -> String {
-        switch type {
-        case "task.assigned": return assigned
-        case "task.progress": return progress
-        case "task.succeeded": return complete
-        case "task.failed": return failed
+        guard let kind = EventKind(rawValue: type) else { return "\(swarm)/events" }
+        switch kind {
+        case .taskAssigned: return assigned
+        case .taskProgress: return progress
+        case .taskSucceeded: return complete
+        case .taskFailed: return failed
         default:
-            if type.hasPrefix("task.") { return tasks(String(type.dropFirst("task.".count))) }
-            if let agentID, type.hasPrefix("agent.") { return status(agentID: agentID) }
-            return "\(swarm)/events"
+            if kind.isTaskEvent { return tasks(String(kind.name)) }
+            return agentID.map { status(agentID: $0) } ?? "\(swarm)/events"
         }
     }
 }

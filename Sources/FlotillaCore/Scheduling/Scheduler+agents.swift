@@ -25,7 +25,7 @@ extension Scheduler {
         }
         effects.writes.append(.saveAgent(slot.record))
         if !wasOnline {
-            emit("agent.online", agentID: registration.id, data: ["registration": registration.json], now: now)
+            emit(.agentOnline, agentID: registration.id, data: ["registration": registration.json], now: now)
         }
         let held = slot.held.sorted().compactMap { id in tasks[id].map { (id, $0.attempt) } }
         return (held, superseded)
@@ -96,7 +96,7 @@ extension Scheduler {
         updated.lastSeen = now
         agents[id] = updated
         effects.writes.append(.saveAgent(updated.record))
-        emit("agent.offline", agentID: id, data: ["held": .array(updated.held.sorted().map { .string($0) })], now: now)
+        emit(.agentOffline, agentID: id, data: ["held": .array(updated.held.sorted().map { .string($0) })], now: now)
         agents[id]!.announced = .offline
     }
 

@@ -4,7 +4,7 @@ extension Scheduler {
     ///
     /// It goes through the same log as every other event (next sequence number, written in the
     /// same group commit, published only once durable), so SSE clients can resume across it.
-    public mutating func recordObservation(_ type: String, agentID: String?, data: [String: JSONValue], now: Double) {
-        emit(type, agentID: agentID, data: data, now: now)
+    public mutating func recordObservation(_ kind: EventKind, agentID: String?, data: [String: JSONValue], now: Double) {
+        emit(kind, agentID: agentID, data: data, now: now)
     }
 }

@@ -41,6 +41,6 @@ extension Scheduler {
         var data: [String: JSONValue] = [:]
         if let percent = task.progress { data["percent"] = .double(percent) }
         if let message = task.progressMessage { data["message"] = .string(message) }
-        emit("task.progress", task: task, data: data, now: now)
+        emit(.taskProgress, task: task, data: data, now: now)
     }
 }

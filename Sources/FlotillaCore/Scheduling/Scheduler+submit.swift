@@ -104,7 +104,7 @@ extension Scheduler {
             task.finishedAt = now
             task.reason = "dependency \(dependency) is \(state.rawValue)"
             effects.writes.append(.insertTask(task))
-            emit(TaskState.cancelled.eventType, task: task, data: ["reason": .string(task.reason!)], now: now)
+            emit(.taskCancelled, task: task, data: ["reason": .string(task.reason!)], now: now)
             remember(task)
             effects.finished.append(task)
             return task

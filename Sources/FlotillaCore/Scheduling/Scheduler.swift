@@ -131,9 +131,9 @@ public struct Scheduler: Sendable {
 
     // MARK: helpers shared by the operations
 
-    mutating func emit(_ type: String, task: TaskRecord? = nil, agentID: String? = nil, data: [String: JSONValue] = [:], now: Double) {
+    mutating func emit(_ kind: EventKind, task: TaskRecord? = nil, agentID: String? = nil, data: [String: JSONValue] = [:], now: Double) {
         lastSeq += 1
-        let event = EventRecord(seq: lastSeq, type: type, ts: now, taskID: task?.id, agentID: agentID ?? task?.agentID, task: task.map(EventRecord.TaskFields.init), details: data)
+        let event = EventRecord(seq: lastSeq, type: kind.rawValue, ts: now, taskID: task?.id, agentID: agentID ?? task?.agentID, task: task.map(EventRecord.TaskFields.init), details: data)
         effects.events.append(event)
         effects.writes.append(.appendEvent(event))
     }
@@ -145,7 +145,7 @@ public struct Scheduler: Sendable {
         task.state = state
         task.updatedAt = now
         effects.writes.append(insert ? .insertTask(task) : .updateTask(task))
-        emit(state.eventType, task: task, data: data, now: now)
+        emit(state.eventKind, task: task, data: data, now: now)
         if state.isFinal {
             tasks.removeValue(forKey: task.id)
             remember(task)
@@ -182,7 +182,7 @@ public struct Scheduler: Sendable {
         let previous = slot.announced
         slot.announced = state
         agents[agentID] = slot
-        emit("agent.state_change", agentID: agentID, data: ["from": .string(previous.rawValue), "to": .string(state.rawValue)], now: now)
+        emit(.agentStateChange, agentID: agentID, data: ["from": .string(previous.rawValue), "to": .string(state.rawValue)], now: now)
     }
 
     public func agent(_ id: String) -> AgentSlot? { agents[id] }

@@ -30,19 +30,19 @@ public enum TaskState: String, Sendable, Hashable, CaseIterable, Codable {
     /// An agent holds the task's current attempt.
     public var isHeld: Bool { self == .assigned || self == .running }
 
-    /// The event name announcing entry into this state (`task.queued`, ...).
-    public var eventType: String {
+    /// The event announcing entry into this state (`task.queued`, ...).
+    public var eventKind: EventKind {
         // Spelled out: it is asked on every move, and interpolating showed in profiles.
         switch self {
-        case .blocked: "task.blocked"
-        case .queued: "task.queued"
-        case .assigned: "task.assigned"
-        case .running: "task.running"
-        case .succeeded: "task.succeeded"
-        case .failed: "task.failed"
-        case .dead: "task.dead"
-        case .cancelled: "task.cancelled"
-        case .expired: "task.expired"
+        case .blocked: .taskBlocked
+        case .queued: .taskQueued
+        case .assigned: .taskAssigned
+        case .running: .taskRunning
+        case .succeeded: .taskSucceeded
+        case .failed: .taskFailed
+        case .dead: .taskDead
+        case .cancelled: .taskCancelled
+        case .expired: .taskExpired
         }
     }
 }

@@ -4,25 +4,25 @@ import FlotillaTmux
 extension Hub {
     /// Appends an observed event to the event log without waiting for its commit. Calls keep
     /// their order: the sequence number is taken under the scheduler's lock.
-    func recordObservation(_ type: String, agentID: String, data: [String: JSONValue]) {
-        mutate({ scheduler, now in scheduler.recordObservation(type, agentID: agentID, data: data, now: now) }, completion: { _ in })
+    func recordObservation(_ kind: EventKind, agentID: String, data: [String: JSONValue]) {
+        mutate({ scheduler, now in scheduler.recordObservation(kind, agentID: agentID, data: data, now: now) }, completion: { _ in })
     }
 }
 
 extension AgentEvent.Kind {
-    /// The hub's event type for a seeds/004 event name. The hub names events `task.*` and
+    /// The hub's event kind for a seeds/004 event name. The hub names events `task.*` and
     /// `agent.*`; `agent.state_change` already means the scheduler's agent states (idle,
     /// assigned, …), so the state read off a pane is `agent.screen_state`.
-    public var hubEventType: String {
+    public var hubEventKind: EventKind {
         switch self {
-        case .stateChange: "agent.screen_state"
-        case .progress: "agent.progress"
-        case .agentStuck: "agent.stuck"
-        case .agentError: "agent.error"
-        case .agentComplete: "agent.complete"
-        case .commandSent: "agent.command_sent"
-        case .commandFailed: "agent.command_failed"
-        case .approval: "agent.approval"
+        case .stateChange: .agentScreenState
+        case .progress: .agentProgress
+        case .agentStuck: .agentStuck
+        case .agentError: .agentError
+        case .agentComplete: .agentComplete
+        case .commandSent: .agentCommandSent
+        case .commandFailed: .agentCommandFailed
+        case .approval: .agentApproval
         }
     }
 }

@@ -10,15 +10,15 @@ import FlotillaCore
 enum MonitorMessage {
     /// The seed's name of a hub event type; nil for events the monitor did not send.
     static func seedName(of type: String) -> String? {
-        switch type {
-        case "agent.screen_state": "state_change"
-        case "agent.progress": "progress"
-        case "agent.stuck": "agent_stuck"
-        case "agent.error": "agent_error"
-        case "agent.complete": "agent_complete"
-        case "agent.command_sent": "command_sent"
-        case "agent.command_failed": "command_failed"
-        case "agent.killed": "session_killed"
+        switch EventKind(rawValue: type) {
+        case .agentScreenState?: "state_change"
+        case .agentProgress?: "progress"
+        case .agentStuck?: "agent_stuck"
+        case .agentError?: "agent_error"
+        case .agentComplete?: "agent_complete"
+        case .agentCommandSent?: "command_sent"
+        case .agentCommandFailed?: "command_failed"
+        case .agentKilled?: "session_killed"
         default: nil
         }
     }

@@ -90,7 +90,7 @@ extension WatchedAgents {
         release(agent: agent.name, pane: info.id)
         let killed = await tmux.terminate([info], grace: grace)
         _ = try? await tmux.killPane(info.id)
-        hub.recordObservation("agent.killed", agentID: agent.name, data: [
+        hub.recordObservation(.agentKilled, agentID: agent.name, data: [
             "pane": .string(info.id),
             "sigkill": .array(killed.sorted().map { .int(Int64($0)) }),
         ])

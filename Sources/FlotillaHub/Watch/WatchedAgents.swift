@@ -204,6 +204,6 @@ public final class WatchedAgents: Service, Sendable {
     func record(_ event: AgentEvent) {
         var data = event.payload.objectValue ?? [:]
         data["pane"] = .string(event.pane)
-        hub.recordObservation(event.kind.hubEventType, agentID: event.agent, data: data)
+        hub.recordObservation(event.kind.hubEventKind, agentID: event.agent, data: data)
     }
 }

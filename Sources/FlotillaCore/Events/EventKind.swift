@@ -1,0 +1,47 @@
+/// Every kind of event the hub records. The raw value is the event's `type` as it is stored,
+/// streamed (`GET /api/events`) and published on MQTT; the kinds are documented in docs/api.md
+/// ("Event types") and are never renamed. ``EventRecord/type`` stays a string: that is the
+/// stored and wire form, which clients filter by prefix (`task.`, `agent.`).
+public enum EventKind: String, Sendable, Hashable, CaseIterable {
+    // A task entered a state (``TaskState/eventKind``) or reported progress.
+    case taskBlocked = "task.blocked"
+    case taskQueued = "task.queued"
+    case taskAssigned = "task.assigned"
+    case taskRunning = "task.running"
+    case taskProgress = "task.progress"
+    case taskSucceeded = "task.succeeded"
+    case taskFailed = "task.failed"
+    case taskDead = "task.dead"
+    case taskCancelled = "task.cancelled"
+    case taskExpired = "task.expired"
+
+    // The scheduler's agents: their connections and states.
+    case agentOnline = "agent.online"
+    case agentOffline = "agent.offline"
+    case agentStateChange = "agent.state_change"
+
+    // Agents watched in tmux panes (`flotilla hub --watch-panes`).
+    case agentScreenState = "agent.screen_state"
+    case agentProgress = "agent.progress"
+    case agentStuck = "agent.stuck"
+    case agentError = "agent.error"
+    case agentComplete = "agent.complete"
+    case agentCommandSent = "agent.command_sent"
+    case agentCommandFailed = "agent.command_failed"
+    case agentApproval = "agent.approval"
+    case agentKilled = "agent.killed"
+
+    /// The prefix of every task event's type; the others start with `agent.`.
+    public static let taskPrefix = "task."
+
+    /// Whether the event is about a task (`task.*`) rather than an agent (`agent.*`).
+    public var isTaskEvent: Bool { rawValue.hasPrefix(Self.taskPrefix) }
+
+    /// The name after the prefix: `succeeded` for `task.succeeded`.
+    public var name: Substring { rawValue.drop { $0 != "." }.dropFirst() }
+}
+
+extension EventRecord {
+    /// The event's kind; nil only for a type no version of the hub records.
+    public var kind: EventKind? { EventKind(rawValue: type) }
+}
