@@ -17,7 +17,7 @@ struct AgentCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Roles this agent serves, comma-separated (seeds/000 spelling).", valueName: "role[,role]"))
+    @Option(help: ArgumentHelp("Roles this agent serves, comma-separated (testing, review, deployment, general…).", valueName: "role[,role]"))
     var role = "general"
 
     @Option(help: ArgumentHelp("Capabilities, comma-separated; tasks needing others are not sent here.", valueName: "a,b"))
@@ -38,19 +38,19 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Directory tasks run in; worktrees go to <workdir>/worktrees (default: the current directory).")
     var workdir: String?
 
-    @Option(help: "Swarm name (seeds/000): the first level of every MQTT topic with --broker (default flotilla); reported to the hub.")
+    @Option(help: "Swarm name: the first level of every MQTT topic with --broker (default flotilla); reported to the hub.")
     var swarm: String?
 
     @Option(help: ArgumentHelp("Reach the hub through this MQTT broker instead of its WebSocket (the hub runs with --mqtt).", valueName: "mqtt://host:port"))
     var broker: String?
 
-    @Flag(help: ArgumentHelp("MQTT mode, as seeds/000 spells it: reach the hub through the broker of --broker, mqtt://localhost:1883 when --broker is not given."))
+    @Flag(help: ArgumentHelp("MQTT mode: reach the hub through the broker of --broker, mqtt://localhost:1883 when --broker is not given."))
     var mqtt = false
 
     @Option(help: ArgumentHelp("With --broker: the hub's public key (base64, printed by `flotilla token create` as 'hub key'); the agent acts only on messages it signed. Default: FLOTILLA_HUB_KEY.", valueName: "key"))
     var hubKey: String?
 
-    /// seeds/000's default broker.
+    /// The broker `--mqtt` uses when `--broker` is not given.
     static let defaultBroker = "mqtt://localhost:1883"
 
     @Option(help: "Model passed to LLM executors.")

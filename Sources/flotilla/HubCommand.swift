@@ -45,16 +45,16 @@ struct HubCommand: AsyncParsableCommand {
     @Flag(help: "fsync every commit (survives power loss, not only a killed hub).")
     var syncFull = false
 
-    @Option(help: ArgumentHelp("Also serve agents and publish events on this MQTT broker (seeds' topics).", valueName: "mqtt://host:port"))
+    @Option(help: ArgumentHelp("Also serve agents and publish events on this MQTT broker ({swarm}/… topics, docs/mqtt.md).", valueName: "mqtt://host:port"))
     var mqtt: String?
 
     @Option(help: "Swarm name with --mqtt: the first level of every topic.")
     var swarm = "flotilla"
 
-    @Flag(help: "With --mqtt: take task submissions on {swarm}/tasks/new without an admin token's proof (metadata.auth), as the seeds' mosquitto_pub users send them. Off by default (docs/mqtt.md).")
+    @Flag(help: "With --mqtt: take task submissions on {swarm}/tasks/new without an admin token's proof (metadata.auth), as plain publishers such as mosquitto_pub send them. Off by default (docs/mqtt.md).")
     var mqttOpenSubmissions = false
 
-    @Flag(help: "With --mqtt: let agents that sign nothing (seeds/000's) register, under ids no live token is bound to. Off by default (docs/mqtt.md).")
+    @Flag(help: "With --mqtt: let agents that sign nothing (plain MQTT clients) register, under ids no live token is bound to. Off by default (docs/mqtt.md).")
     var mqttOpenAgents = false
 
     @Option(help: "On SIGINT/SIGTERM, seconds to let open requests and streams finish before they are cut.")

@@ -5,7 +5,7 @@ import FlotillaTmux
 struct WatchSessionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch-session",
-        abstract: "Watch a tmux session Flotilla did not start (seeds/004's monitor): states, events, commands, kill.",
+        abstract: "Watch a tmux session Flotilla did not start: states, events, commands, kill.",
         discussion: """
             Marks the session's panes as agents (the session's name for a one-pane session, else \
             NAME-1 … NAME-N). A hub running with --watch-panes on the same tmux socket picks them \

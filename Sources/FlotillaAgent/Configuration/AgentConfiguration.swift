@@ -10,7 +10,7 @@ public struct AgentConfiguration: Sendable {
     public var concurrency: Int
     /// The directory tasks without a `repo` run in; worktrees and clones live under it.
     public var workdir: String
-    /// The MQTT swarm name (seeds/000), reported in the registration.
+    /// The MQTT swarm name (the first level of its topics), reported in the registration.
     public var swarm: String?
     /// How long a drain waits for work in hand before releasing it to the hub. Default 30 s.
     public var drainGrace: Duration

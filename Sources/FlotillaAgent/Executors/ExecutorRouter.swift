@@ -1,6 +1,6 @@
 import FlotillaCore
 
-/// Picks the executor for a task among those the agent has (seeds/003's routing by complexity):
+/// Picks the executor for a task among those the agent has, routing by complexity:
 /// a task's `payload.executor` if it names one the agent has; `trivial` → shell; `standard` and
 /// `complex` → the first LLM executor configured; with no complexity, a task carrying a command
 /// goes to shell and one carrying only a prompt to the LLM.

@@ -148,7 +148,7 @@ public final class AgentRuntime: Sendable {
             (state.unsettled.union(state.running.keys).map(\.description), state.completed, state.failed, state.draining)
         }
         return [
-            // seeds/000's heartbeat: `status`, `uptime`, `memory` and `role`.
+            // The heartbeat's members (docs/protocol.md): `status`, `uptime`, `memory` and `role`.
             "status": .string(draining ? "draining" : "alive"),
             "role": .string(configuration.roles.first ?? RoleTable.defaultRole),
             "roles": .array(configuration.roles.map(JSONValue.string)),
@@ -168,7 +168,7 @@ public final class AgentRuntime: Sendable {
     /// Sends a message now if connected; final reports are also kept until acknowledged.
     @discardableResult
     func send(_ type: MessageType, payload: JSONValue, final: Bool = false) async -> String {
-        // Every message names its sender's role, as the seeds' envelope does (seeds/000). What
+        // Every message names its sender's role, as the envelope allows (docs/protocol.md). What
         // a task printed (progress, output tail, result) leaves the agent with secrets redacted.
         let envelope = Envelope(id: ids.next(), type: type, agentID: configuration.agentID, role: configuration.roles.first, payload: SecretRedactor.redact(payload))
         let channel = state.withLock { state -> (any AgentChannel)? in

@@ -7,7 +7,7 @@ import NIOCore
 
 /// An MQTT broker between the agent and the hub (`flotilla agent --broker mqtt://… --swarm NAME`).
 ///
-/// The agent publishes each envelope on its seeds topic (``SwarmTopics/agentTopic(for:agentID:)``)
+/// The agent publishes each envelope on its topic (``SwarmTopics/agentTopic(for:agentID:)``)
 /// and reads the hub's on its inbox. Its will message (`offline`, retained, on its status topic)
 /// tells the hub when it dies. A session lasts while the hub instance it registered with is
 /// online: when `{swarm}/hub/status` shows another instance, or the hub says it does not know
@@ -97,7 +97,7 @@ public struct MQTTTransport: AgentTransport {
                     for await message in inbound {
                         guard let raw = try? JSONValue.parse(message.payloadString), let envelope = try? Envelope(json: raw) else { continue }
                         if envelope.type == .message {
-                            // Agents' own chat (seeds/000) is not a command: it needs no hub signature.
+                            // Agents' own chat is not a command: it needs no hub signature.
                             if envelope.agentID != agentID { deliver.yield(envelope) }
                             continue
                         }

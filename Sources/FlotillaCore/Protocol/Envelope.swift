@@ -1,4 +1,4 @@
-/// The one wire envelope (seeds/000), used over WebSocket and MQTT:
+/// The one wire envelope (docs/protocol.md), used over WebSocket and MQTT:
 /// `{"id","type","ts","agent_id","role","payload","metadata":{"priority","retry_count","ttl"}}`.
 public struct Envelope: Sendable, Hashable {
     public var id: String

@@ -1,6 +1,7 @@
-/// How the seeds' own publishers are understood on a swarm's topics (seeds/000 and /001).
+/// How plain MQTT publishers (no `type`, no signature: `mosquitto_pub`, simple agents) are
+/// understood on a swarm's topics.
 extension SwarmTopics {
-    /// seeds/001's request topics and the task type a request on each becomes.
+    /// The request topics and the task type a request on each becomes.
     public var requestTopics: [String: String] {
         [
             "\(swarm)/deployment/request": "deployment.deploy",
@@ -10,7 +11,7 @@ extension SwarmTopics {
         ]
     }
 
-    /// The envelope type a message without `type` has on an agent topic: seeds/000's agents
+    /// The envelope type a message without `type` has on an agent topic: plain agents
     /// publish `{id,timestamp,agent_id,role,payload}` and let the topic say what it is.
     public func impliedType(ofAgentTopic topic: String) -> MessageType? {
         switch topic {
@@ -21,7 +22,7 @@ extension SwarmTopics {
         }
     }
 
-    /// The seeds/001 domain topic a task event is also published on: its type's topic (see
+    /// The domain topic a task event is also published on: its type's topic (see
     /// ``domainTopic(forTaskType:)``) for progress, success, failure, death and expiry.
     public func domainTopic(forEvent event: String, taskType: String) -> String? {
         switch EventKind(rawValue: event) {

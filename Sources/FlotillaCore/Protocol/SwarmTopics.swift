@@ -1,4 +1,4 @@
-/// The MQTT topic layout of one swarm (seeds/000 and /001), shared by the hub's bridge and
+/// The MQTT topic layout of one swarm (docs/mqtt.md), shared by the hub's bridge and
 /// `flotilla agent --broker`. Every message on these topics is an ``Envelope``.
 public struct SwarmTopics: Sendable, Hashable {
     /// The swarm name: the first level of every topic.
@@ -61,7 +61,7 @@ public struct SwarmTopics: Sendable, Hashable {
         }
     }
 
-    /// The seeds/001 domain topic a completed task of `type` is also announced on, if any.
+    /// The domain topic a completed task of `type` is also announced on, if any.
     public func domainTopic(forTaskType type: String) -> String? {
         if type.hasPrefix("testing.") { return "\(swarm)/tests/results" }
         if type.hasPrefix("security.") { return "\(swarm)/security/scan" }
@@ -71,7 +71,7 @@ public struct SwarmTopics: Sendable, Hashable {
         return nil
     }
 
-    /// The topic a hub event is published on: task events by their seeds name, agent events on
+    /// The topic a hub event is published on: task events by their own topic, agent events on
     /// the agent's status topic.
     public func topic(forEvent type: String, agentID: String?) -> String {
         guard let kind = EventKind(rawValue: type) else { return "\(swarm)/events" }

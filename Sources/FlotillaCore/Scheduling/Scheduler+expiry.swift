@@ -1,4 +1,4 @@
-/// Time-to-live (`ttl_seconds`, the seeds' `metadata.ttl`): a task that no agent has taken
+/// Time-to-live (`ttl_seconds`, the envelope's `metadata.ttl`): a task that no agent has taken
 /// within its TTL of being submitted ends `expired`, and its dependents are cancelled as for a
 /// dead task. A task that was handed out once is past its TTL's reach: from then on its
 /// attempts, timeouts and retries decide.

@@ -1,11 +1,11 @@
-/// The task-type → roles table from the seeds (seeds/000). A task that names a type and no role
+/// The task-type → roles table. A task that names a type and no role
 /// may be taken by an agent serving any role listed for its type (the first one is the task's
 /// `role`, shown and filtered on); unknown types go to `general`.
 public enum RoleTable {
     public static let defaultRole = "general"
 
-    /// Type → roles that may handle it, first one is the default route. Beside the seeds' table,
-    /// `code.generate` is also for `development` agents (the README's own example pairs them).
+    /// Type → roles that may handle it, first one is the default route. `code.generate` also
+    /// lists `development` (the README's example pairs them).
     public static let roles: [String: [String]] = [
         "code.review": ["review", "general"],
         "code.generate": ["general", "development"],

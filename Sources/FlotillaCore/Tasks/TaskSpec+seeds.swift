@@ -1,31 +1,31 @@
-/// The seeds' own ways of asking for work, read into a ``TaskSpec`` beside the bare spec:
+/// The other ways of asking for work, read into a ``TaskSpec`` beside the bare spec:
 ///
-/// - the seeds' envelope (seeds/000 and /001), `{"id","type","ts"|"timestamp","agent_id","role",
+/// - the message envelope (``Envelope``'s members), `{"id","type","ts"|"timestamp","agent_id","role",
 ///   "payload","metadata":{"priority","retry_count","ttl"}}`: `type` is the task type, `payload`
 ///   its payload, `metadata.priority` its priority, `metadata.ttl` its time-to-live in seconds,
 ///   `agent_id` the submitter, `id` the idempotency key. `role` is the sender's role, as on every
-///   seeds/000 message: the task's role follows its type (``RoleTable``), as the seeds route;
-/// - a task in words (seeds/001), `{"task":"deploy auth system","priority":"high"}`: `task` is
+///   envelope: the task's role follows its type (``RoleTable``);
+/// - a task in words, `{"task":"deploy auth system","priority":"high"}`: `task` is
 ///   the prompt, the type ``naturalLanguageType`` (role `general`: an agent that reads prompts).
 extension TaskSpec {
     /// The shape a submitted object has.
     public enum SubmittedForm: Sendable, Hashable {
         /// The task spec of docs/api.md.
         case spec
-        /// The seeds' envelope around one task.
+        /// The message envelope around one task.
         case seedsEnvelope
         /// `{"task": "<words>", …}`.
         case naturalLanguage
     }
 
-    /// Members only the seeds' envelope has: an object with any of them is read as one. A bare
+    /// Members only the message envelope has: an object with any of them is read as one. A bare
     /// spec never has them (they are not among its ``knownFields``), so no spec changes meaning.
     public static let seedsEnvelopeMarkers: Set<String> = ["ts", "timestamp", "agent_id"]
-    /// Members the seeds' envelope (and a task in words) may have.
+    /// Members the message envelope (and a task in words) may have.
     public static let seedsEnvelopeFields: Set<String> = [
         "id", "type", "ts", "timestamp", "agent_id", "role", "payload", "metadata", "task", "priority",
     ]
-    /// The type of a task given in words: seeds/000 routes `code.generate` ("generate code from
+    /// The type of a task given in words: ``RoleTable`` routes `code.generate` ("generate code from
     /// prompt") to `general`, the role of agents that take a prompt.
     public static let naturalLanguageType = "code.generate"
 
@@ -44,8 +44,8 @@ extension TaskSpec {
         }
     }
 
-    /// Reads a request published on one of seeds/001's request topics (`tests/run`, …): the
-    /// seeds' envelope (or a task in words), of `defaultType` when it names no `type`. Its `id`
+    /// Reads a request published on one of the request topics (`tests/run`, …): the
+    /// message envelope (or a task in words), of `defaultType` when it names no `type`. Its `id`
     /// is the idempotency key even without the envelope's other members, so a request the broker
     /// delivers twice makes one task.
     public init(request json: JSONValue, defaultType: String) throws(FlotillaError) {
@@ -56,13 +56,13 @@ extension TaskSpec {
         try self.init(seeds: object, index: nil)
     }
 
-    /// Reads the seeds' envelope or a task in words. Anything outside ``seedsEnvelopeFields`` is
+    /// Reads the message envelope or a task in words. Anything outside ``seedsEnvelopeFields`` is
     /// refused, as for a bare spec.
     init(seeds object: [String: JSONValue], index: Int?) throws(FlotillaError) {
         let reader = FieldReader(object: object, batchIndex: index)
         var prefix: String { reader.prefix }
         if let unknown = object.keys.sorted().first(where: { !Self.seedsEnvelopeFields.contains($0) }) {
-            throw FlotillaError(.unknownField, "Unknown field '\(unknown)' in a seeds envelope (read as one because it has \(Self.seedsEnvelopeMarkers.sorted().joined(separator: ", ")) or 'task'). Known fields: \(Self.seedsEnvelopeFields.sorted().joined(separator: ", ")).", field: prefix + unknown)
+            throw FlotillaError(.unknownField, "Unknown field '\(unknown)' in a message envelope (read as one because it has \(Self.seedsEnvelopeMarkers.sorted().joined(separator: ", ")) or 'task'). Known fields: \(Self.seedsEnvelopeFields.sorted().joined(separator: ", ")).", field: prefix + unknown)
         }
         _ = try reader.string("ts")
         _ = try reader.string("timestamp")
@@ -73,7 +73,7 @@ extension TaskSpec {
         let type = try reader.string("type") ?? (prompt == nil ? nil : Self.naturalLanguageType)
         guard let type else { throw FlotillaError(.missingField, "'type' is required (or 'task' with the work in words).", field: prefix + "type") }
         try reader.checkName(type, field: "type", maxLength: 128)
-        // The sender's role (seeds/000: `"role": "agent-role"`), checked but not the task's.
+        // The sender's role (`"role": "agent-role"`), checked but not the task's.
         if let role = try reader.string("role") { try reader.checkName(role, field: "role", maxLength: 64) }
         let submitter = try reader.string("agent_id")
         if let submitter { try reader.checkName(submitter, field: "agent_id", maxLength: 128) }

@@ -27,9 +27,9 @@ public struct TaskSpec: Sendable, Hashable {
     public var budget: JSONValue?
     public var metadata: JSONValue?
     /// Seconds after submission within which an agent must take the task, else it ends
-    /// `expired` (the seeds' `metadata.ttl`).
+    /// `expired` (the envelope's `metadata.ttl`).
     public var ttlSeconds: Int?
-    /// Who submitted it, as the submitter names itself (the seeds' envelope `agent_id`).
+    /// Who submitted it, as the submitter names itself (the envelope's `agent_id`).
     public var submitter: String?
 
     public static let defaultMaxAttempts = 3

@@ -1,4 +1,4 @@
-/// Where a task is in its life. See DESIGN.md: blocked → queued → assigned → running →
+/// Where a task is in its life (docs/api.md, "Task states"): blocked → queued → assigned → running →
 /// succeeded | failed → (queued after backoff) | dead; cancelled from any non-final state;
 /// expired when a task with a TTL was never handed out within it.
 public enum TaskState: String, Sendable, Hashable, CaseIterable, Codable {

@@ -1,7 +1,7 @@
 import FlotillaCore
 
 /// A submission body as the API and the MQTT bridge take it: one task object, an array of them,
-/// or `{"tasks":[…]}`. A task object is a spec, the seeds' envelope or a task in words
+/// or `{"tasks":[…]}`. A task object is a spec, the message envelope or a task in words
 /// (``TaskSpec/init(submitted:index:)``).
 struct Submission {
     var specs: [TaskSpec]

@@ -6,8 +6,8 @@ import Synchronization
 
 extension MQTTBridge {
     /// Publishes every event of the log, in order, as an `event` envelope: task events on their
-    /// seeds topic (`task.succeeded` → `{swarm}/tasks/complete` with the result; progress,
-    /// success, failure, death and expiry also on the seeds/001 domain topic of the task's type),
+    /// own topic (`task.succeeded` → `{swarm}/tasks/complete` with the result; progress,
+    /// success, failure, death and expiry also on the domain topic of the task's type),
     /// agent events on the agent's status topic.
     ///
     /// A publisher that falls too far behind is cut off by the ``EventBus``; it then reads the gap

@@ -5,11 +5,11 @@ import NIOCore
 
 extension MQTTBridge {
     /// Takes in a submission published to `{swarm}/tasks/new` by any client, or a request on
-    /// one of seeds/001's request topics (`requestType` is then the topic's task type, for a
+    /// one of the request topics (`requestType` is then the topic's task type, for a
     /// message that names none; see ``TaskSpec/init(request:defaultType:)``).
     ///
-    /// The message is a task (or array of tasks, as `POST /api/tasks` takes: a spec, the seeds'
-    /// envelope or a task in words), or the seeds' envelope without `type` with the task as its
+    /// The message is a task (or array of tasks, as `POST /api/tasks` takes: a spec, the message
+    /// envelope or a task in words), or the message envelope without `type` with the task as its
     /// `payload`. Such a wrapping envelope's `id` becomes the idempotency key (`mqtt:<id>`) and
     /// its `agent_id` the submitter, unless the task names its own, so a QoS 1 message delivered
     /// twice makes one task. The answer goes to `{swarm}/tasks/accepted` (an `ack` naming the

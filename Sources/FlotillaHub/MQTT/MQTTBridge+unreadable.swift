@@ -4,7 +4,7 @@ import MQTT
 import NIOCore
 
 extension MQTTBridge {
-    /// Reads an agent-topic message as an envelope. seeds/000's agents leave `type` out and let
+    /// Reads an agent-topic message as an envelope. Plain MQTT agents may leave `type` out and let
     /// the topic say it (a register on `agents/register`, a heartbeat on `agents/heartbeat`).
     ///
     /// A message that cannot be read is answered, never dropped in silence: an `error` with a

@@ -8,7 +8,7 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
-/// Serves agents on an MQTT broker with the seeds' topics (``SwarmTopics``), beside `/ws`.
+/// Serves agents on an MQTT broker on the swarm's topics (``SwarmTopics``), beside `/ws`.
 ///
 /// Each agent that registers on `{swarm}/agents/register` gets an ``AgentSession`` of its own,
 /// exactly as a WebSocket would: the same envelope, the same fenced assignments, the same acks.

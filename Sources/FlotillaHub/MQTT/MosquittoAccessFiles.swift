@@ -8,7 +8,7 @@ import Foundation
 /// status) and write only its reports, and the hub everything under the swarm.
 ///
 /// It cannot stop an agent from writing to another agent's inbox or to broadcast (agents talk to
-/// each other there, seeds/000), which is why agents check the hub's signature on every command.
+/// each other there), which is why agents check the hub's signature on every command.
 public struct MosquittoAccessFiles: Sendable {
     public struct Account: Sendable, Hashable {
         public var user: String
@@ -60,7 +60,7 @@ public struct MosquittoAccessFiles: Sendable {
             for leaf in ["agents/register", "agents/heartbeat", "agents/shutdown", "tasks/assigned", "tasks/progress", "tasks/complete", "tasks/failed"] {
                 out += "topic write \(swarm)/\(leaf)\n"
             }
-            out += "# Direct messages to other agents (seeds/000); commands there are refused unsigned.\ntopic write \(swarm)/agents/+/inbox\n"
+            out += "# Direct messages between agents; commands there are refused unsigned.\ntopic write \(swarm)/agents/+/inbox\n"
         }
         for submitter in submitters {
             out += "\n# submitter \(submitter.user)\nuser \(submitter.user)\ntopic write \(swarm)/tasks/new\n"

@@ -1,8 +1,8 @@
 import FlotillaCore
 import FlotillaTmux
 
-/// One id space for agents, whether the hub or a tmux pane knows them (seeds/004's
-/// `/api/agents/:session`): an agent registered with the hub (`flotilla agent`) shows its
+/// One id space for agents, whether the hub or a tmux pane knows them
+/// (`/api/agents/{id}`): an agent registered with the hub (`flotilla agent`) shows its
 /// scheduler view, plus `screen` when its pane is watched too; an agent only watched in a pane
 /// (an interactive TUI, an adopted session) shows its screen state. A watched agent also answers
 /// to its tmux session's name when the session holds only it.
@@ -42,7 +42,7 @@ struct AgentDirectory {
         return .object(out)
     }
 
-    /// A pane-only agent in seeds/004's shape (`session`, `state`, `progress` in percent).
+    /// A pane-only agent in the watch shape (`session`, `state`, `progress` in percent).
     static func json(pane view: WatchedAgents.AgentView) -> JSONValue {
         [
             "id": .string(view.name), "source": "pane", "session": .string(view.session), "pane": .string(view.pane),

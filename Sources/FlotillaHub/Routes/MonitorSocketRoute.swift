@@ -7,7 +7,7 @@ import NIOWebSocket
 import ServiceLifecycle
 import Synchronization
 
-/// seeds/004's event WebSocket at the root (`ws://HOST:PORT/`, where the monitor served it):
+/// The monitor socket: a WebSocket at the root (`ws://HOST:PORT/`) with
 /// the watched agents' events as ``MonitorMessage``s, live, after a `connected` greeting.
 ///
 /// Admin token in `Authorization: Bearer …`, or `?token=…` for clients that cannot set headers
@@ -55,7 +55,7 @@ struct MonitorSocketRoute {
             // A client that stops reading is cut off when its bounded buffer fills.
             let channel = context.requestContext.channel
             let sessions = SessionFilter()
-            let (live, end) = hub.events.subscription(where: { MonitorMessage.seedName(of: $0.type) != nil }) { lag in
+            let (live, end) = hub.events.subscription(where: { MonitorMessage.monitorName(of: $0.type) != nil }) { lag in
                 context.logger.warning("closing a monitor socket that stopped reading: it fell \(lag) events behind")
                 channel.close(promise: nil)
             }

@@ -2,7 +2,7 @@ import FlotillaCore
 import FlotillaTmux
 import Hummingbird
 
-/// The watched-agent endpoints of seeds/004, for the fleet's interactive agents in tmux:
+/// The watched-agent endpoints, for the fleet's interactive agents in tmux:
 /// `GET /api/watch`, `GET /api/agents/{id}/output`, `POST /api/agents/{id}/command`,
 /// `GET /api/agents/{id}/commands`, `POST /api/agents/{id}/commands/{cid}/cancel` (or `DELETE
 /// /api/agents/{id}/commands/{cid}`) and `POST /api/agents/{id}/kill`. `{id}` is the fleet
@@ -70,8 +70,8 @@ struct WatchRoutes {
         return JSONResponse.make(.object(body))
     }
 
-    /// Body `{"text": "…", "force": false}` (`command` is accepted for `text`, as seeds/004
-    /// sent it). Answers 202 with the queued command, or with `?wait=SECONDS` 200 once it was
+    /// Body `{"text": "…", "force": false}` (`command` is accepted for `text`, the monitor
+    /// socket's name for it). Answers 202 with the queued command, or with `?wait=SECONDS` 200 once it was
     /// typed or failed (202 if it is still queued then).
     private func command(_ request: Request, name: String) async throws -> Response {
         let watched = try require()
@@ -101,7 +101,7 @@ struct WatchRoutes {
             throw FlotillaError(.unknownField, "Unknown field '\(unknown)'; a command has 'text' and 'force'.", field: unknown)
         }
         if object["text"] != nil && object["command"] != nil {
-            throw FlotillaError(.invalidField, "Send 'text' or 'command' (its seeds/004 name), not both.", field: "command")
+            throw FlotillaError(.invalidField, "Send 'text' or 'command' (another name for it), not both.", field: "command")
         }
         let field = object["text"] != nil ? "text" : "command"
         guard let raw = object[field], !raw.isNull else {

@@ -10,7 +10,7 @@ extension Hub {
 }
 
 extension AgentEvent.Kind {
-    /// The hub's event kind for a seeds/004 event name. The hub names events `task.*` and
+    /// The hub's event kind for a watched agent's event. The hub names events `task.*` and
     /// `agent.*`; `agent.state_change` already means the scheduler's agent states (idle,
     /// assigned, …), so the state read off a pane is `agent.screen_state`.
     public var hubEventKind: EventKind {

@@ -1,15 +1,15 @@
 import FlotillaCore
 
-/// The hub's watched-agent events as seeds/004's monitor sent them over its WebSocket: named
+/// The hub's watched-agent events as the monitor socket sends them: named
 /// `state_change`, `progress`, `agent_stuck`, `agent_error`, `agent_complete`, `command_sent`,
-/// `command_failed` (and `session_killed`), with the seed's fields beside the hub's own.
+/// `command_failed` (and `session_killed`), with monitor fields (`session`, `state`, …) beside the hub's own.
 ///
 /// `{"type":"event","event":"state_change","session":"backend-1","agent":"backend-1",
 /// "pane":"%3","seq":42,"timestamp":1733312345678,"ts":"2026-…Z","state":"idle",
 /// "prevState":"thinking","data":{…the hub event's data…}}`
 enum MonitorMessage {
-    /// The seed's name of a hub event type; nil for events the monitor did not send.
-    static func seedName(of type: String) -> String? {
+    /// The monitor name of a hub event type; nil for events the monitor socket does not send.
+    static func monitorName(of type: String) -> String? {
         switch EventKind(rawValue: type) {
         case .agentScreenState?: "state_change"
         case .agentProgress?: "progress"
@@ -25,7 +25,7 @@ enum MonitorMessage {
 
     /// The message for `event`, or nil when the monitor had no such event.
     static func json(_ event: EventRecord) -> JSONValue? {
-        guard let name = seedName(of: event.type) else { return nil }
+        guard let name = monitorName(of: event.type) else { return nil }
         let data = event.details
         let agent: JSONValue = event.agentID.map { .string($0) } ?? .null
         var message: [String: JSONValue] = [

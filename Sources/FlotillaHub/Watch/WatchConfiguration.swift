@@ -19,8 +19,8 @@ public struct WatchConfiguration: Sendable {
     /// each scan marks their panes (see `Tmux.adopt(session:kind:)`), so a session that
     /// appears later is picked up as well. Default none.
     public var adoptSessions: [String] = []
-    /// The screen rules adopted sessions are read with. Default `claude` (seeds/004 watched
-    /// Claude Code sessions).
+    /// The screen rules adopted sessions are read with. Default `claude` (the sessions
+    /// people start by hand are mostly Claude Code).
     public var adoptKind = "claude"
 
     public init(

@@ -34,7 +34,7 @@ extension FleetFile {
         guard spec.command == nil else {
             return PaneCommand(spec.command!, workingDirectory: resolve(spec.workdir ?? "."), environment: environment)
         }
-        // `flotilla agent` spells these as in seeds/000. Its credential is a token bound to
+        // The pane runs `flotilla agent` as this entry's name and role. Its credential is a token bound to
         // its name and role that `up` (or the supervisor, on a restart) writes to a 0600 file
         // outside its working directory, and that the agent deletes once read, so nothing it
         // runs finds it; it never gets the admin token. It runs, and makes its

@@ -1,7 +1,7 @@
 import FlotillaCore
 import Foundation
 
-/// Something that happened to a watched agent, named as in seeds/004's event stream.
+/// Something that happened to a watched agent, named as the monitor socket names it.
 public struct AgentEvent: Sendable, Hashable {
     /// Stable event names.
     public enum Kind: String, Sendable, Hashable, CaseIterable {

@@ -1,4 +1,4 @@
-/// What an interactive agent in a pane appears to be doing, read off its screen (seeds/004).
+/// What an interactive agent in a pane appears to be doing, read off its screen.
 public enum ObservedState: String, Sendable, Hashable, CaseIterable, Codable {
     /// Starting up: no input box yet.
     case initializing

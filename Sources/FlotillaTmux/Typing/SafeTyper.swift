@@ -1,8 +1,8 @@
 import FlotillaCore
 import Synchronization
 
-/// Types text into one pane so that it arrives whole, once, and is submitted (DESIGN.md
-/// guarantee 6).
+/// Types text into one pane so that it arrives whole, once, and is submitted (guarantee 6,
+/// docs/fleet.md "Safe typing").
 ///
 /// One ``type(_:into:classifier:force:)`` call: leave copy mode; unless forced, wait until the
 /// agent is idle (input box shown, no busy or approval signal, screen quiet for the settle

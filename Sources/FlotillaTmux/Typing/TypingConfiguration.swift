@@ -17,7 +17,7 @@ public struct TypingConfiguration: Sendable, Hashable {
     public var retries: Int
     /// Backoff before the first retry, doubled for each next one. Default 0.2 s.
     public var retryBackoff: Duration
-    /// Commands per second per pane. Default 10 (seeds/004).
+    /// Commands per second per pane. Default 10.
     public var ratePerPane: Double
     /// How often the screen is re-read when no control-mode output wakes the waiter. Default 0.25 s.
     public var pollInterval: Duration
