@@ -55,7 +55,7 @@ struct MonitorSocketRoute {
             // A client that stops reading is cut off when its bounded buffer fills.
             let channel = context.requestContext.channel
             let sessions = SessionFilter()
-            let (live, end) = hub.events.subscription(where: { MonitorMessage.monitorName(of: $0.type) != nil }) { lag in
+            let (live, end) = hub.events.subscription(where: { MonitorMessage.monitorName(of: $0.kind) != nil }) { lag in
                 context.logger.warning("closing a monitor socket that stopped reading: it fell \(lag) events behind")
                 channel.close(promise: nil)
             }

@@ -8,9 +8,9 @@ import FlotillaCore
 /// "pane":"%3","seq":42,"timestamp":1733312345678,"ts":"2026-…Z","state":"idle",
 /// "prevState":"thinking","data":{…the hub event's data…}}`
 enum MonitorMessage {
-    /// The monitor name of a hub event type; nil for events the monitor socket does not send.
-    static func monitorName(of type: String) -> String? {
-        switch EventKind(rawValue: type) {
+    /// The monitor name of a hub event kind; nil for events the monitor socket does not send.
+    static func monitorName(of kind: EventKind?) -> String? {
+        switch kind {
         case .agentScreenState?: "state_change"
         case .agentProgress?: "progress"
         case .agentStuck?: "agent_stuck"
@@ -25,7 +25,7 @@ enum MonitorMessage {
 
     /// The message for `event`, or nil when the monitor had no such event.
     static func json(_ event: EventRecord) -> JSONValue? {
-        guard let name = monitorName(of: event.type) else { return nil }
+        guard let name = monitorName(of: event.kind) else { return nil }
         let data = event.details
         let agent: JSONValue = event.agentID.map { .string($0) } ?? .null
         var message: [String: JSONValue] = [
