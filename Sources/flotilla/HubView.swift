@@ -25,7 +25,7 @@ struct HubView: Sendable {
             view.problem = "not reachable: nothing accepts connections there"
             return view
         }
-        let client = HubClient(baseURL: fleet.file.hub.url, token: token)
+        let client = fleet.hubClient(token: token)
         async let watch = try? client.send(.GET, "/api/watch", timeout: timeout).body
         let agents: [JSONValue]
         do {
