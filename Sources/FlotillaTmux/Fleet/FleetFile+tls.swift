@@ -26,7 +26,8 @@ extension FleetFile {
         if hub.tlsKey != nil, hub.tlsCert == nil {
             throw FleetError(.missingField, "tls_key needs its certificate: set tls_cert too (both PEM files)", field: "hub.tls_cert")
         }
-        if !hubUsesTLS, let key = hub.tlsCert != nil ? "tls_cert" : hub.caFile != nil ? "ca_file" : nil {
+        let tlsKey = hub.tlsCert != nil ? "tls_cert" : hub.caFile != nil ? "ca_file" : nil
+        if !hubUsesTLS, let key = tlsKey {
             throw FleetError(.invalidField, "'\(hub.url)' is plain http, but hub.\(key) is set: use https:// so agents and commands speak TLS to the hub, or remove the TLS keys", field: "hub.url")
         }
         if hubUsesTLS, hub.start, hub.command == nil, hub.tlsCert == nil {
