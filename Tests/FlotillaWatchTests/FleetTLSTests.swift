@@ -161,7 +161,7 @@ import Glibc
     static func makeCertificate(in directory: String, name: String) async throws -> (certificate: String, key: String) {
         let certificate = directory + "/\(name).pem", key = directory + "/\(name).key"
         let made = try await UpWatchTests.run("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=flotilla-test-\(name)",
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=flotilla-test-\(name)",
             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key, "-out", certificate,
         ])
         guard made.status == 0 else { throw TestFailure("openssl req failed: \(made.output)") }
