@@ -60,16 +60,28 @@ import Glibc
             #expect(send.status == 0 && send.output.contains("through the hub"), "\(send.output)")
             #expect(Fixture.recorded(fleet.directory + "/rec-typist.jsonl") == ["typed over tls"])
 
-            // restart mints the agent a fresh token over TLS and it registers again over wss.
+            // restart, start and the supervisor mint the agent a fresh token over TLS (revoking the
+            // one before), and it registers again over wss.
+            let issued = { (name: String, count: Int) in
+                try await UpWatchTests.eventually("\(name) registered again with token \(count)", within: 20) {
+                    let tokens = try await client.send(.GET, "/api/tokens").body["tokens"]?.arrayValue ?? []
+                    let own = tokens.filter { $0["name"] == .string("fleet:\(name)") }
+                    let registered = await online()
+                    return own.count == count && own.filter { $0["revoked_at"] == .null }.count == 1 && registered.contains(name)
+                }
+            }
             let restart = try await UpWatchTests.flotilla(["restart", "-f", fleet.file, "alpha"])
             #expect(restart.status == 0 && !restart.output.contains("warning"), "\(restart.output)")
-            let reissued = try await UpWatchTests.eventually("alpha registered again with a new token", within: 20) {
-                let tokens = try await client.send(.GET, "/api/tokens").body["tokens"]?.arrayValue ?? []
-                let alpha = tokens.filter { $0["name"] == "fleet:alpha" }
-                let registered = await online()
-                return alpha.count == 2 && alpha.filter { $0["revoked_at"] == .null }.count == 1 && registered.contains("alpha")
-            }
-            #expect(reissued, "\(fleet.log("alpha").suffix(2000))")
+            #expect(try await issued("alpha", 2), "\(fleet.log("alpha").suffix(2000))")
+            let stopBeta = try await UpWatchTests.flotilla(["stop", "-f", fleet.file, "beta"])
+            #expect(stopBeta.status == 0, "\(stopBeta.output)")
+            let start = try await UpWatchTests.flotilla(["start", "-f", fleet.file, "beta"])
+            #expect(start.status == 0 && !start.output.contains("warning"), "\(start.output)")
+            #expect(try await issued("beta", 2), "\(fleet.log("beta").suffix(2000))")
+            let beta = try #require(try await fleet.tmux.listPanes(session: "first").first { $0.agentName == "beta" })
+            kill(-beta.pid, SIGKILL)
+            #expect(try await issued("beta", 3), "\(fleet.supervisorLog)")
+            #expect(!fleet.supervisorLog.contains("warning"), "\(fleet.supervisorLog)")
 
             // The supervisor restarts the hub with its certificate, and the agents reconnect.
             let hub = try #require(try await fleet.tmux.listPanes(session: "first").first(where: \.isFleetHub))
