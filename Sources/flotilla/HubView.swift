@@ -61,6 +61,7 @@ struct HubView: Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
+        if let tls = HubTrust.tlsFailure(error) { return "TLS failed: " + tls }
         let text = String(describing: error)
         if text.localizedCaseInsensitiveContains("refused") { return "connection refused" }
         if text.localizedCaseInsensitiveContains("deadline") || text.localizedCaseInsensitiveContains("timeout") {

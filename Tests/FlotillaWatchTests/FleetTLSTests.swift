@@ -109,6 +109,8 @@ import Glibc
             let untrusted = try await UpWatchTests.flotilla(["doctor", "-f", fleet.file, "--ca-file", stranger])
             #expect(untrusted.status == 1, "\(untrusted.output)")
             #expect(untrusted.output.contains("FAIL  hub: the hub at \(url) accepts connections, but TLS fails with the CA file \(stranger): its certificate is not trusted"), "\(untrusted.output)")
+            let psUntrusted = try await UpWatchTests.flotilla(["ps", "-f", fleet.file, "--ca-file", stranger])
+            #expect(psUntrusted.output.contains("(hub at \(url) not reachable: TLS failed: its certificate is not trusted"), "\(psUntrusted.output)")
 
             // stop ends the hub, the agents and the supervisor.
             var pids = Set<Int32>()
