@@ -4,9 +4,7 @@ import NIOSSL
 extension HubTrust {
     /// What a PEM certificate file holds, read with NIOSSL (no `openssl` program needed).
     public struct CertificateFile: Sendable, Hashable {
-        /// How many certificates the file holds (a chain, or one).
-        public var count: Int
-        /// The first certificate's validity period.
+        /// The first certificate's validity period (the hub's own, in a chain).
         public var notBefore: Date
         public var notAfter: Date
     }
@@ -22,7 +20,6 @@ extension HubTrust {
         }
         guard let first = chain.first else { throw FileProblem(description: "\(path) holds no PEM certificate") }
         return CertificateFile(
-            count: chain.count,
             notBefore: Date(timeIntervalSince1970: TimeInterval(first.notValidBefore)),
             notAfter: Date(timeIntervalSince1970: TimeInterval(first.notValidAfter))
         )
