@@ -21,6 +21,9 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(name: [.customShort("f"), .long], help: "The fleet file (default: env FLOTILLA_FILE, else flotilla.yaml).")
     var file: String?
 
+    @Option(help: ArgumentHelp("Trust this CA (PEM) for an https:// hub, instead of hub.ca_file / hub.tls_cert (default: env FLOTILLA_CA_FILE).", valueName: "pem"))
+    var caFile: String?
+
     @Option(help: ArgumentHelp("Also check this MQTT broker (default: any --mqtt/--broker URL in the fleet file's commands).", valueName: "mqtt://host:port"))
     var broker: String?
 
@@ -33,15 +36,16 @@ struct DoctorCommand: AsyncParsableCommand {
             checks.append(.warning("fleet file", "no fleet file at \(path)", fix: "run `flotilla init` in your repository, or pass -f FILE"))
         } else {
             do {
-                let loaded = try Fleet(path: path, flotilla: FleetOptions.selfPath)
+                let loaded = try Fleet(path: path, flotilla: FleetOptions.selfPath, caFile: caFile ?? Environment.value("FLOTILLA_CA_FILE"))
                 fleet = loaded
                 checks.append(.ok("fleet file", "\(path): \(try loaded.file.expandedAgents().count) agents"))
                 checks += tools.checkAgentPrograms(loaded.file)
+                checks += Self.checkTLS(loaded.file)
             } catch {
                 checks.append(.failed("fleet file", "\(path): \(error)", fix: "correct the field named above (docs/fleet.md lists every key)"))
             }
         }
-        checks += await Self.checkHub(fleet)
+        checks += await Self.checkHub(fleet, caFile: caFile)
         for url in Self.brokers(fleet?.file, extra: broker) {
             checks.append(tools.answers(url, defaultPort: url.hasPrefix("mqtts") ? 8883 : 1883)
                 ? .ok("broker", "\(url) accepts connections")
@@ -59,13 +63,16 @@ struct DoctorCommand: AsyncParsableCommand {
     }
 
     /// The hub answering at the fleet's URL (or the default), and the token it would be called with.
-    static func checkHub(_ fleet: Fleet?) async -> [DoctorCheck] {
+    static func checkHub(_ fleet: Fleet?, caFile: String? = nil) async -> [DoctorCheck] {
         let url = fleet?.file.hub.url ?? Environment.value("FLOTILLA_HUB") ?? "http://127.0.0.1:7700"
         let token = fleet.map(TokenFile.admin(for:)) ?? ClientOptions.parseOrExit([]).resolvedToken
-        let client = HubClient(baseURL: url, token: token)
+        let trusted = fleet?.file.hubCAFile ?? caFile ?? Environment.value("FLOTILLA_CA_FILE")
+        let client = HubClient(baseURL: url, token: token, http: HubTrust.failingFastClient(caFile: trusted))
         do {
             guard HostTools().answers(url, defaultPort: url.hasPrefix("https") ? 443 : 80) else { throw HubDown() }
             _ = try await client.send(.GET, "/health", timeout: .seconds(3))
+        } catch let error where HubTrust.tlsFailure(error) != nil {
+            return [tlsRefused(url: url, caFile: trusted, problem: HubTrust.tlsFailure(error)!)]
         } catch let failure as HubClient.Failure where failure.code == "store_unavailable" {
             return [.failed("hub", "the hub at \(url) answers, but \(failure.message)", fix: "free space on (or repair) the disk of the hub's data directory; the hub carries on by itself once its store works")]
         } catch {

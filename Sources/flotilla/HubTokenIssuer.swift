@@ -20,7 +20,7 @@ struct HubTokenIssuer: AgentTokenIssuer {
         guard let admin = TokenFile.admin(for: fleet) else {
             throw Unavailable(description: "no admin token to mint it with (set FLOTILLA_TOKEN or hub.data_dir)")
         }
-        let client = HubClient(baseURL: fleet.file.hub.url, token: admin)
+        let client = fleet.hubClient(token: admin)
         var body: [String: JSONValue] = ["name": .string("fleet:\(name)"), "scope": "agent", "agent_id": .string(name)]
         if let role { body["role"] = .string(role) }
         let token: String
@@ -34,6 +34,9 @@ struct HubTokenIssuer: AgentTokenIssuer {
             // agent gets it (through its token file, like a minted one).
             guard let chosen = Environment.value("FLOTILLA_TOKEN") else { throw failure }
             return chosen
+        } catch let error where HubTrust.tlsFailure(error) != nil {
+            let trusted = fleet.file.hubCAFile.map { "the CA file \($0)" } ?? "the system's CA certificates"
+            throw Unavailable(description: "TLS to the hub at \(fleet.file.hub.url) failed with \(trusted): \(HubTrust.tlsFailure(error)!); set hub.ca_file or --ca-file")
         }
         // Best effort: a token left unrevoked is bound to this agent's name only.
         let earlier = (try? await client.send(.GET, "/api/tokens", timeout: .seconds(5)).body["tokens"]?.arrayValue) ?? []

@@ -25,7 +25,7 @@ struct HubView: Sendable {
             view.problem = "not reachable: nothing accepts connections there"
             return view
         }
-        let client = HubClient(baseURL: fleet.file.hub.url, token: token)
+        let client = fleet.hubClient(token: token)
         async let watch = try? client.send(.GET, "/api/watch", timeout: timeout).body
         let agents: [JSONValue]
         do {
@@ -61,6 +61,7 @@ struct HubView: Sendable {
     }
 
     static func describe(_ error: any Error) -> String {
+        if let tls = HubTrust.tlsFailure(error) { return "TLS failed: " + tls }
         let text = String(describing: error)
         if text.localizedCaseInsensitiveContains("refused") { return "connection refused" }
         if text.localizedCaseInsensitiveContains("deadline") || text.localizedCaseInsensitiveContains("timeout") {

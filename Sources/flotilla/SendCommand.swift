@@ -117,7 +117,7 @@ struct SendCommand: AsyncParsableCommand {
 
     /// The hub's command record when a hub watching this fleet's socket and agent answers, else nil.
     private static func sendThroughHub(_ fleet: Fleet, _ name: String, _ text: String, force: Bool, timeout: Double) async throws -> JSONValue? {
-        let client = HubClient(baseURL: fleet.file.hub.url, token: TokenFile.admin(for: fleet))
+        let client = fleet.hubClient(token: TokenFile.admin(for: fleet))
         guard let watch = try? await client.send(.GET, "/api/watch", timeout: .seconds(2)).body,
               watch["enabled"] == true,
               watch["socket"]?.stringValue == fleet.tmux.configuration.socketName,

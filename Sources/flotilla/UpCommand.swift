@@ -10,15 +10,18 @@ struct FleetOptions: ParsableArguments {
     @Option(help: "The tmux socket name (default: the file's `socket`, else env FLOTILLA_TMUX_SOCKET, else flotilla).")
     var socket: String?
 
+    @Option(help: ArgumentHelp("Trust this CA (PEM) for the fleet's https:// hub, instead of hub.ca_file / hub.tls_cert (default: env FLOTILLA_CA_FILE).", valueName: "pem"))
+    var caFile: String?
+
     /// Loads the fleet, turning fleet errors into a message and exit code 1.
     func load() throws -> Fleet {
-        try Self.load(file: file, socket: socket)
+        try Self.load(file: file, socket: socket, caFile: caFile)
     }
 
-    static func load(file: String?, socket: String?) throws -> Fleet {
+    static func load(file: String?, socket: String?, caFile: String? = nil) throws -> Fleet {
         let path = file ?? ProcessInfo.processInfo.environment["FLOTILLA_FILE"] ?? "flotilla.yaml"
         do {
-            var fleet = try Fleet(path: path, flotilla: Self.selfPath, socket: socket)
+            var fleet = try Fleet(path: path, flotilla: Self.selfPath, socket: socket, caFile: caFile ?? Environment.value("FLOTILLA_CA_FILE"))
             fleet.issuer = HubTokenIssuer(fleet: fleet)
             return fleet
         } catch {

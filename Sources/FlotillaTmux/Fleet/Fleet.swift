@@ -23,9 +23,19 @@ public struct Fleet: Sendable {
     /// they only have what their token file already holds.
     public var issuer: (any AgentTokenIssuer)?
 
-    public init(path: String, flotilla: String, socket: String? = nil, issuer: (any AgentTokenIssuer)? = nil) throws {
+    /// - Parameter caFile: a CA file (`--ca-file`, `FLOTILLA_CA_FILE`) trusted instead of the
+    ///   file's ``FleetFile/hubCAFile`` by the fleet's commands and the agents it starts.
+    public init(path: String, flotilla: String, socket: String? = nil, issuer: (any AgentTokenIssuer)? = nil, caFile: String? = nil) throws {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        self.file = try FleetFile.load(path: absolute)
+        var file = try FleetFile.load(path: absolute)
+        if let caFile {
+            let resolved = URL(fileURLWithPath: caFile).standardizedFileURL.path
+            guard FileManager.default.isReadableFile(atPath: resolved) else {
+                throw FleetError(.fileNotFound, "cannot read the CA file \(resolved) (--ca-file or FLOTILLA_CA_FILE; a PEM file)", field: "ca-file")
+            }
+            file.hub.caFile = resolved
+        }
+        self.file = file
         self.path = absolute
         self.flotilla = flotilla
         self.tmux = Tmux(configuration: TmuxConfiguration(socketName: socket ?? file.socket ?? TmuxConfiguration.defaultSocketName))
@@ -72,7 +82,10 @@ public struct Fleet: Sendable {
         }
         try await tmux.run(["set-option", "-t", file.session, "@flotilla_file", path])
         if supervisor {
-            let line = [flotilla, "up", "-f", path, "--socket", tmux.configuration.socketName, "--supervise"].map(FleetFile.shellQuote).joined(separator: " ")
+            var words = [flotilla, "up", "-f", path, "--socket", tmux.configuration.socketName, "--supervise"]
+            // The CA this `up` trusts (perhaps given on its command line), for the restarts' token minting.
+            if let caFile = file.hubCAFile { words += ["--ca-file", caFile] }
+            let line = words.map(FleetFile.shellQuote).joined(separator: " ")
             let pane = try await tmux.newWindow(session: file.session, name: Self.supervisorWindow, command: placeholder)
             try await pipe(pane, to: supervisorLogPath)
             try await tmux.respawnPane(pane, command: PaneCommand(line, workingDirectory: file.baseDirectory))

@@ -47,6 +47,9 @@ extension FleetFile {
         if let model = spec.model { arguments += ["--model", model] }
         if let template = spec.commandTemplate { arguments += ["--command-template", template] }
         if spec.autoApprove.enabled { arguments.append("--auto-approve") }
+        // The CA the hub's certificate is checked against on its wss:// socket (pinned when the
+        // URL names an IP address).
+        if let caFile = hubCAFile { arguments += ["--ca-file", caFile] }
         arguments += ["--token-file", tokenPath(name), "--consume-token-file", "--workdir", workdir]
         return PaneCommand(arguments.map(Self.shellQuote).joined(separator: " "), workingDirectory: workdir, environment: environment)
     }
@@ -90,8 +93,8 @@ extension FleetFile {
     public func tokenPath(_ name: String) -> String { tokenDirectory + "/\(name).token" }
 
     /// The hub's start command, or nil when the fleet does not start one. The hub watches the
-    /// fleet's panes on `socket` (live states, events, the watched-agent endpoints); a custom
-    /// `hub.command` is used as written.
+    /// fleet's panes on `socket` (live states, events, the watched-agent endpoints) and serves
+    /// HTTPS/WSS with `tls_cert`/`tls_key` when set; a custom `hub.command` is used as written.
     func hubCommand(flotilla: String, socket: String) -> PaneCommand? {
         guard hub.start else { return nil }
         if let command = hub.command { return PaneCommand(command, workingDirectory: baseDirectory) }
@@ -99,6 +102,7 @@ extension FleetFile {
         if let url = URL(string: hub.url), let port = url.port { arguments += ["--port", "\(port)"] }
         if let url = URL(string: hub.url), let host = url.host { arguments += ["--host", host] }
         if let dataDir = hub.dataDir { arguments += ["--data-dir", resolve(dataDir)] }
+        if let tls = hubTLSFiles { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
         return PaneCommand(arguments.map(Self.shellQuote).joined(separator: " "), workingDirectory: baseDirectory)
     }
 

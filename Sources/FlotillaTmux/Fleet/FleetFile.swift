@@ -14,6 +14,13 @@ public struct FleetFile: Sendable, Hashable {
         public var dataDir: String?
         /// A command line that replaces `flotilla hub --port P`.
         public var command: String?
+        /// The certificate chain (PEM) the hub `up` starts serves HTTPS/WSS with; with `tlsKey`.
+        public var tlsCert: String?
+        /// The private key (PEM) of `tlsCert`.
+        public var tlsKey: String?
+        /// The CA (PEM) fleet commands and agents trust for an `https` hub, as written; see
+        /// ``FleetFile/hubCAFile``.
+        public var caFile: String?
     }
 
     /// One agent entry (before `count` expands it).
@@ -89,10 +96,14 @@ public struct FleetFile: Sendable, Hashable {
             fleet.hub.start = try hubReader.bool("start") ?? true
             fleet.hub.dataDir = try hubReader.string("data_dir")
             fleet.hub.command = try hubReader.string("command")
+            fleet.hub.tlsCert = try hubReader.string("tls_cert")
+            fleet.hub.tlsKey = try hubReader.string("tls_key")
+            fleet.hub.caFile = try hubReader.string("ca_file")
             try hubReader.finish()
             guard let url = URL(string: fleet.hub.url), url.host != nil, url.scheme == "http" || url.scheme == "https" else {
                 throw FleetError(.invalidField, "must be an http(s) URL with a host", field: "hub.url")
             }
+            try fleet.checkTLS()
         }
         if let supervisor = reader.take("supervisor") {
             var supervisorReader = try FieldReader(supervisor, path: "supervisor")
