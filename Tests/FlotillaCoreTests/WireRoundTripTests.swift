@@ -105,3 +105,19 @@ import Testing
         #expect(Timestamp.parse("yesterday") == nil)
     }
 }
+
+extension WireRoundTripTests {
+    /// The record's members land among the spec's in key order whichever of them are written:
+    /// the text is what the generic writer makes of the same object.
+    @Test func recordMembersInterleaveInKeyOrder() throws {
+        let record = Self.fullRecord()
+        let attempts = [AttemptRecord(taskID: "t1", number: 1, agentID: "a", startedAt: 1)]
+        for bytes in [record.jsonBytes(), record.jsonBytes(attempts: attempts), record.jsonBytes(waiting: .null), record.jsonBytes(attempts: attempts, waiting: ["x"])] {
+            #expect(try parse(bytes).jsonBytes == bytes)
+        }
+        let assignment = Envelope.Body.assignment(task: record, leaseSeconds: 3)
+        var written: [UInt8] = []
+        assignment.write(to: &written)
+        #expect(try parse(written).jsonBytes == written)
+    }
+}

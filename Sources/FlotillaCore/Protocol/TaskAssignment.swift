@@ -48,7 +48,7 @@ public struct TaskAssignment: Sendable, Hashable {
         var object = JSONObjectWriter(appendingTo: &out)
         object.member(Field.attempt, task.attempt)
         object.member(Field.leaseSeconds, .double(leaseSeconds))
-        object.member(Field.task) { task.writeJSON(TaskRecord.assignmentFields, to: &$0) }
+        object.member(Field.task) { task.writeJSON(TaskRecord.assignmentPlan, to: &$0) }
         object.member(Field.taskID, task.id)
         object.finish(into: &out)
     }

@@ -33,26 +33,29 @@ extension TaskRecord {
     }
 
     /// The members an assignment's `task` carries beside the spec.
-    static let assignmentFields: [Field] = [.attempt, .id]
+    static let assignmentPlan = InterleavePlan([Field.attempt, .id])
     /// The members every view of a record has (``Field/attempts`` and ``Field/waiting`` only
     /// when given).
-    private static let viewFields = Field.allCases.filter { $0 != .attempts && $0 != .waiting }
+    private static let viewPlan = InterleavePlan(Field.allCases.filter { $0 != .attempts && $0 != .waiting })
+    /// A task shown on its own: with its attempts and why it waits.
+    private static let detailPlan = InterleavePlan(Field.allCases)
 
     /// Appends ``jsonBytes(attempts:waiting:)`` to `out`.
     public func writeJSON(attempts: [AttemptRecord]? = nil, waiting: JSONValue? = nil, to out: inout [UInt8]) {
-        var fields = Self.viewFields
-        if attempts != nil || waiting != nil {
-            fields = Field.allCases.filter { ($0 != .attempts || attempts != nil) && ($0 != .waiting || waiting != nil) }
+        let plan = switch (attempts != nil, waiting != nil) {
+        case (false, false): Self.viewPlan
+        case (true, true): Self.detailPlan
+        default: InterleavePlan(Field.allCases.filter { ($0 != .attempts || attempts != nil) && ($0 != .waiting || waiting != nil) })
         }
-        writeJSON(fields, attempts: attempts, waiting: waiting, to: &out)
+        writeJSON(plan, attempts: attempts, waiting: waiting, to: &out)
     }
 
-    /// Appends the spec with the record's `fields` (in key order) among its members.
-    func writeJSON(_ fields: [Field], attempts: [AttemptRecord]? = nil, waiting: JSONValue? = nil, to out: inout [UInt8]) {
+    /// Appends the spec with the record's members in `plan` among its members.
+    func writeJSON(_ plan: InterleavePlan<Field>, attempts: [AttemptRecord]? = nil, waiting: JSONValue? = nil, to out: inout [UInt8]) {
         var object = JSONObjectWriter(appendingTo: &out)
-        var own = InterleavedMembers(fields)
-        spec.writeMembers(to: &object) { bound, object in
-            own.write(before: bound, to: &object) { field, object in
+        var own = InterleavedMembers(plan)
+        spec.writeMembers(to: &object) { _, object in
+            own.write(to: &object) { field, object in
                 writeMember(field, attempts: attempts, waiting: waiting, to: &object)
             }
         }

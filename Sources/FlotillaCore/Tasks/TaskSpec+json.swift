@@ -41,6 +41,10 @@ extension TaskSpec {
         return out
     }
 
+    /// The members ``writeMembers(to:includingID:around:)`` calls `around` before, in order
+    /// (every field but ``Field/timeout``, which is only read).
+    static let writtenFields: [Field] = Field.allCases.filter { $0 != .timeout }
+
     /// Writes the spec's members into `object`, member by member in key order. `around` lets the
     /// object's owner (a task record, an assignment) put its own members among them: it is
     /// called before each spec member with that member's field, and with nil after the last,
@@ -96,18 +100,41 @@ extension TaskSpec {
     }
 }
 
-/// Puts an owner's members among a spec's (see ``TaskSpec/writeMembers(to:includingID:around:)``):
-/// `fields` in key order, each written by `write` just before the first spec member it sorts
-/// before.
-struct InterleavedMembers<Field: RawRepresentable<String>> {
-    private let fields: [Field]
+/// Where an owner's members go among a spec's (see ``TaskSpec/writeMembers(to:includingID:around:)``),
+/// worked out once per list of members: writing a record then compares no names.
+struct InterleavePlan<Field: RawRepresentable<String> & Sendable>: Sendable {
+    let fields: [Field]
+    /// For each call of `around`, in order: how many of ``fields`` are written by its end.
+    let ends: [Int]
+
+    /// `fields` in key order.
+    init(_ fields: [Field]) {
+        var ends: [Int] = []
+        var next = 0
+        for bound in TaskSpec.writtenFields {
+            while next < fields.count, fields[next].rawValue.utf8.lexicographicallyPrecedes(bound.rawValue.utf8) { next += 1 }
+            ends.append(next)
+        }
+        ends.append(fields.count)
+        self.fields = fields
+        self.ends = ends
+    }
+}
+
+/// Writes an owner's members among a spec's, following its ``InterleavePlan``.
+struct InterleavedMembers<Field: RawRepresentable<String> & Sendable> {
+    private let plan: InterleavePlan<Field>
+    private var step = 0
     private var next = 0
 
-    init(_ fields: [Field]) { self.fields = fields }
+    init(_ plan: InterleavePlan<Field>) { self.plan = plan }
 
-    mutating func write(before bound: TaskSpec.Field?, to object: inout JSONObjectWriter, _ write: (Field, inout JSONObjectWriter) -> Void) {
-        while next < fields.count, bound.map({ fields[next].rawValue.utf8.lexicographicallyPrecedes($0.rawValue.utf8) }) ?? true {
-            write(fields[next], &object)
+    /// Called from `around`: writes the members due before the spec's next one (or the end).
+    mutating func write(to object: inout JSONObjectWriter, _ write: (Field, inout JSONObjectWriter) -> Void) {
+        let end = plan.ends[step]
+        step += 1
+        while next < end {
+            write(plan.fields[next], &object)
             next += 1
         }
     }
