@@ -34,6 +34,16 @@ extension HubClient {
         try TaskPage(json: try await tasks(query: query))
     }
 
+    /// Cancels a task; returns it as it is now.
+    public func cancel(id: String, reason: String? = nil) async throws -> TaskRecord {
+        try TaskRecord(json: try await cancel(id, reason: reason))
+    }
+
+    /// Queues a finished task again; returns it as it is now.
+    public func retry(id: String) async throws -> TaskRecord {
+        try TaskRecord(json: try await retry(id))
+    }
+
     /// Every agent: those registered with the hub, then those only watched in tmux panes.
     public func agentViews() async throws -> [AgentView] {
         var out: [AgentView] = []

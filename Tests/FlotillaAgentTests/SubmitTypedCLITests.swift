@@ -34,6 +34,10 @@ import Testing
             let shown = try await CLIProcess.run(["tasks", "show", "cli-1"] + hub)
             #expect(shown.stdout.hasPrefix("id: cli-1\ntype: code.review\nstate: blocked\nrole: review\npriority: high\n"), "\(shown.stdout)")
             #expect(shown.stdout.contains("waiting: dependencies:"), "\(shown.stdout)")
+            let cancelled = try await CLIProcess.run(["tasks", "cancel", "cli-1"] + hub)
+            #expect(cancelled.stdout == "cli-1 cancelled\n", "\(cancelled.stdout)\(cancelled.stderr)")
+            let retried = try await CLIProcess.run(["tasks", "retry", "cli-1"] + hub)
+            #expect(retried.stdout == "cli-1 blocked\n", "\(retried.stdout)\(retried.stderr)")
         }
     }
 
