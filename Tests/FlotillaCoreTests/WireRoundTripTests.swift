@@ -121,3 +121,12 @@ extension WireRoundTripTests {
         #expect(try parse(written).jsonBytes == written)
     }
 }
+
+extension WireRoundTripTests {
+    /// A member sent as null is absent: it is not written back as `null`.
+    @Test func nullMembersReadAsAbsent() throws {
+        let spec = try TaskSpec(json: ["type": "x", "context": nil, "success_criteria": nil, "budget": nil, "metadata": nil])
+        #expect(spec == TaskSpec(type: "x"))
+        #expect(try parse(spec.submissionBytes).objectValue?["context"] == nil)
+    }
+}
