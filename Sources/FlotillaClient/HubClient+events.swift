@@ -5,10 +5,14 @@ import NIOHTTP1
 
 /// One Server-Sent Event from `/api/events`.
 public struct StreamedEvent: Sendable {
-    public var seq: Int64
-    public var type: String
-    /// The event document (`seq`, `type`, `ts`, `task_id`, `agent_id`, `data`).
+    /// The event, read by its one decoder (``EventRecord/init(json:)``).
+    public var event: EventRecord
+    /// The event document as the hub sent it (`seq`, `type`, `ts`, `task_id`, `agent_id`,
+    /// `data`), for passing on verbatim.
     public var json: JSONValue
+
+    public var seq: Int64 { event.seq }
+    public var type: String { event.type }
 }
 
 extension HubClient {
@@ -63,8 +67,8 @@ struct SSEParser {
             let line = String(pending[..<newline])
             pending = String(pending[pending.index(after: newline)...])
             if line.isEmpty {
-                if !data.isEmpty, let json = try? JSONValue.parse(data), let seq = json["seq"]?.intValue {
-                    out.append(StreamedEvent(seq: seq, type: json["type"]?.stringValue ?? "", json: json))
+                if !data.isEmpty, let json = try? JSONValue.parse(data), let event = try? EventRecord(json: json) {
+                    out.append(StreamedEvent(event: event, json: json))
                 }
                 data = ""
             } else if line.hasPrefix("data: ") {

@@ -28,7 +28,12 @@ public struct HubClient: Sendable {
     /// Sends a request and returns the status and parsed JSON body; non-2xx answers throw ``Failure``.
     @discardableResult
     public func send(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(60)) async throws -> (status: Int, body: JSONValue) {
-        let (status, text) = try await raw(method, path, body: body?.jsonString, headers: headers, timeout: timeout)
+        try await send(method, path, text: body?.jsonString, headers: headers, timeout: timeout)
+    }
+
+    /// ``send(_:_:body:headers:timeout:)`` with the body already JSON text.
+    public func send(_ method: HTTPMethod, _ path: String, text body: String?, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(60)) async throws -> (status: Int, body: JSONValue) {
+        let (status, text) = try await raw(method, path, body: body, headers: headers, timeout: timeout)
         let json = text.isEmpty ? JSONValue.null : ((try? JSONValue.parse(text)) ?? .string(text))
         guard (200..<300).contains(status) else {
             throw Failure(

@@ -13,7 +13,9 @@ public enum Timestamp {
     /// for every envelope, event and task shown, several times per task.
     public static func iso8601(_ seconds: Double) -> String {
         var time = time_t(seconds.rounded(.down))
-        let millis = Int32(min(999, max(0, Int((seconds - Double(time)) * 1000))))
+        // A microsecond's allowance: a time read back from its own text (`Timestamp.parse`) may
+        // sit a rounding error below its millisecond, and must write the same text again.
+        let millis = Int32(min(999, max(0, Int((seconds - Double(time)) * 1000 + 0.001))))
         var parts = tm()
         gmtime_r(&time, &parts)
         let year = parts.tm_year + 1900

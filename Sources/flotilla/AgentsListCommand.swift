@@ -12,22 +12,32 @@ struct AgentsListCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        let agents = try await client.call { try await $0.agents() }
         if client.json {
+            let agents = try await client.call { try await $0.agents() }
             Console.print(JSONValue.object(["agents": .array(agents)]).jsonString)
             return
         }
+        let agents = try await client.call { try await $0.agentViews() }
         let rows = agents.map { agent in
-            [
-                Console.cell(agent["id"]), Console.cell(agent["state"]), Console.cell(agent["roles"]),
-                Console.cell(agent["capabilities"]), Console.cell(agent["executor"]),
-                Console.cell(agent["concurrency"]), Console.cell(agent["held"]),
-                Console.cell(agent["completed"]), Console.cell(agent["failed"]), Console.cell(agent["last_seen"]),
+            let status = agent.status
+            let registration = status?.registration
+            return [
+                agent.id, status?.state.rawValue ?? agent.screen?.state ?? "-", Self.list(registration?.roles),
+                Self.list(registration?.capabilities), registration?.executor ?? "-",
+                registration.map { String($0.concurrency) } ?? "-", Self.list(status?.held),
+                status.map { String($0.completed) } ?? "-", status.map { String($0.failed) } ?? "-",
+                status.map { Timestamp.iso8601($0.lastSeen) } ?? "-",
             ]
         }
         Console.table(
             ["ID", "STATE", "ROLES", "CAPABILITIES", "EXECUTOR", "CONCURRENCY", "HELD", "DONE", "FAILED", "LAST SEEN"],
             rows
         )
+    }
+
+    /// A list cell: the items joined by commas, `-` for none.
+    static func list(_ items: [String]?) -> String {
+        guard let items, !items.isEmpty else { return "-" }
+        return items.joined(separator: ",")
     }
 }

@@ -15,11 +15,13 @@ struct AgentsShowCommand: AsyncParsableCommand {
     var id: String
 
     func run() async throws {
-        let agent = try await client.call { try await $0.agent(id.pathSegment) }
         if client.json {
-            Console.print(agent.jsonString)
-        } else {
-            Console.details(agent, first: ["id", "state", "roles", "capabilities", "executor", "held"])
+            Console.print(try await client.call { try await $0.agent(id.pathSegment) }.jsonString)
+            return
         }
+        let agent = try await client.call { try await $0.agentView(id: id.pathSegment) }
+        typealias R = AgentRegistration.Field
+        typealias S = AgentStatus.Field
+        Console.details(agent.json, first: [R.id.rawValue, S.state.rawValue, R.roles.rawValue, R.capabilities.rawValue, R.executor.rawValue, S.held.rawValue])
     }
 }

@@ -7,9 +7,9 @@ import NIOCore
 /// so a hub that is down or hanging costs ps at most a few seconds and one line of output.
 struct HubView: Sendable {
     /// Agents registered with the hub (`GET /api/agents`), by id.
-    var agents: [String: JSONValue] = [:]
+    var agents: [String: AgentStatus] = [:]
     /// Tasks those agents hold, by id.
-    var tasks: [String: JSONValue] = [:]
+    var tasks: [String: TaskRecord] = [:]
     /// Live screen states by agent name, when the hub watches this fleet's panes.
     var screenStates: [String: String]?
     /// Why the hub could not be asked, when it could not: `not reachable: …` or `refused: …`.
@@ -27,9 +27,14 @@ struct HubView: Sendable {
         }
         let client = fleet.hubClient(token: token)
         async let watch = try? client.send(.GET, "/api/watch", timeout: timeout).body
-        let agents: [JSONValue]
+        let agents: [AgentView]
         do {
-            agents = try await client.send(.GET, "/api/agents", timeout: timeout).body["agents"]?.arrayValue ?? []
+            let listed = try await client.send(.GET, "/api/agents", timeout: timeout).body["agents"]?.arrayValue ?? []
+            agents = try listed.map { agent throws(FlotillaError) in try AgentView(json: agent) }
+        } catch let error as FlotillaError {
+            view.problem = "answered what ps cannot read: \(error.message)"
+            _ = await watch
+            return view
         } catch let failure as HubClient.Failure {
             view.problem = "refused the request: \(failure.code): \(failure.message)"
             _ = await watch
@@ -40,20 +45,20 @@ struct HubView: Sendable {
             return view
         }
         for agent in agents {
-            if let id = agent["id"]?.stringValue { view.agents[id] = agent }
+            if let status = agent.status { view.agents[agent.id] = status }
         }
         if let answer = await watch, answer["enabled"] == true,
            answer["socket"]?.stringValue == fleet.tmux.configuration.socketName {
             var states: [String: String] = [:]
             for agent in answer["agents"]?.arrayValue ?? [] {
-                if let name = agent["agent"]?.stringValue, let state = agent["state"]?.stringValue { states[name] = state }
+                if let pane = try? PaneView(json: agent) { states[pane.agent] = pane.state }
             }
             view.screenStates = states
         }
-        let held = Set(agents.flatMap { $0["held"]?.arrayValue?.compactMap(\.stringValue) ?? [] })
-        await withTaskGroup(of: (String, JSONValue?).self) { group in
+        let held = Set(view.agents.values.flatMap(\.held))
+        await withTaskGroup(of: (String, TaskRecord?).self) { group in
             for id in held {
-                group.addTask { (id, try? await client.send(.GET, "/api/tasks/\(id.pathSegment)", timeout: timeout).body) }
+                group.addTask { (id, try? TaskRecord(json: await client.send(.GET, "/api/tasks/\(id.pathSegment)", timeout: timeout).body)) }
             }
             for await (id, task) in group { view.tasks[id] = task }
         }

@@ -75,30 +75,40 @@ struct SubmitCommand: AsyncParsableCommand {
         guard waitTimeout > 0 else { throw ValidationError("--wait-timeout must be positive.") }
     }
 
-    /// The task document to POST; a local `--repo` path resolved and checked here.
-    func taskJSON() async throws -> JSONValue {
-        var task: [String: JSONValue] = ["type": .string(type)]
-        if let role { task["role"] = .string(role) }
-        if let priority { task["priority"] = .string(priority) }
-        if let payload { task["payload"] = try Self.parsePayload(payload) }
-        if let prompt { task["prompt"] = .string(prompt) }
-        if !dependsOn.isEmpty { task["depends_on"] = .array(dependsOn.map { .string($0) }) }
-        if !capability.isEmpty { task["capabilities"] = .array(capability.map { .string($0) }) }
-        if let maxAttempts { task["max_attempts"] = .int(Int64(maxAttempts)) }
-        if let timeout { task["timeout_seconds"] = .int(Int64(timeout)) }
-        if let ttl { task["ttl_seconds"] = .int(Int64(ttl)) }
-        if let idempotencyKey { task["idempotency_key"] = .string(idempotencyKey) }
+    /// The task to submit, read from the options as the hub reads a submission (so a bad
+    /// `--priority` is refused here, with the hub's own message); a local `--repo` path
+    /// resolved and checked here.
+    func taskSpec() async throws -> TaskSpec {
+        typealias F = TaskSpec.Field
+        var task: [String: JSONValue] = [F.type.rawValue: .string(type)]
+        func set(_ field: F, _ value: JSONValue?) { if let value { task[field.rawValue] = value } }
+        func strings(_ values: [String]) -> JSONValue? { values.isEmpty ? nil : .array(values.map { .string($0) }) }
+        set(.role, role.map { .string($0) })
+        set(.priority, priority.map { .string($0) })
+        set(.payload, try payload.map(Self.parsePayload))
+        set(.prompt, prompt.map { .string($0) })
+        set(.dependsOn, strings(dependsOn))
+        set(.capabilities, strings(capability))
+        set(.maxAttempts, maxAttempts.map { .int(Int64($0)) })
+        set(.timeoutSeconds, timeout.map { .int(Int64($0)) })
+        set(.ttlSeconds, ttl.map { .int(Int64($0)) })
+        set(.idempotencyKey, idempotencyKey.map { .string($0) })
         if let repo {
             do {
-                task["repo"] = .string(try await RepoReference.resolve(repo))
+                set(.repo, .string(try await RepoReference.resolve(repo)))
             } catch {
                 throw Console.fail("error: \(error.code.rawValue): \(error.message) Nothing was submitted.")
             }
         }
-        if !verify.isEmpty { task["verify"] = .array(verify.map { .string($0) }) }
-        if let complexity { task["complexity"] = .string(complexity) }
-        if let id { task["id"] = .string(id) }
-        return .object(task)
+        set(.verify, strings(verify))
+        set(.complexity, complexity.map { .string($0) })
+        set(.id, id.map { .string($0) })
+        do {
+            return try TaskSpec(json: .object(task))
+        } catch {
+            let option = error.field.map { " (field: \($0))" } ?? ""
+            throw Console.fail("error: \(error.code.rawValue): \(error.message)\(option) Nothing was submitted.")
+        }
     }
 
     /// Parses `--payload`: inline JSON, or `@path` naming a JSON file.
@@ -121,53 +131,67 @@ struct SubmitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let body = try await taskJSON()
-        let task = try await client.call { try await $0.submit(body) }
-        guard let taskID = task["id"]?.stringValue else {
-            throw Console.fail("error: the hub's answer has no task id: \(task.jsonString)")
+        let spec = try await taskSpec()
+        // With --json the hub's answer is printed as it came, so it is kept as well as read.
+        let task: TaskRecord
+        var document: JSONValue?
+        if client.json {
+            let answer = try await client.call { try await $0.submit(spec.json) }
+            (task, document) = (try Self.record(answer), answer)
+        } else {
+            task = try await client.call { try await $0.submit(spec) }
         }
         // The id first, so it is not lost however the wait ends (with --json it is in the document).
-        if client.json {
-            if !wait { Console.print(task.jsonString) } else { Console.printError("submitted \(taskID); waiting") }
+        if let document {
+            if !wait { Console.print(document.jsonString) } else { Console.printError("submitted \(task.id); waiting") }
         } else {
-            Console.print(taskID)
+            Console.print(task.id)
         }
         await warnIfNoAgentFits(task)
         guard wait else { return }
-        let final = try await waitForOutcome(taskID, current: task)
-        let state = final["state"]?.stringValue ?? "unknown"
+        let (final, finalDocument) = try await waitForOutcome(task, document: document ?? .null)
         if client.json {
-            Console.print(final.jsonString)
+            Console.print(finalDocument.jsonString)
         } else {
-            Console.print("state: \(state)")
-            for key in ["error", "reason"] {
-                if let text = final[key]?.stringValue { Console.print("\(key): \(text)") }
-            }
+            Console.print("state: \(final.state.rawValue)")
+            if let error = final.error { Console.print("error: \(error)") }
+            if let reason = final.reason { Console.print("reason: \(reason)") }
         }
-        if state != "succeeded" {
-            if !Self.finalStates.contains(state) {
-                Console.printError("error: task \(taskID) is still \(state) after waiting \(waitTimeout) seconds.")
+        if final.state != .succeeded {
+            if !final.state.isFinal {
+                Console.printError("error: task \(task.id) is still \(final.state.rawValue) after waiting \(waitTimeout) seconds.")
             }
             throw ExitCode(1)
         }
     }
 
-    static let finalStates: Set<String> = ["succeeded", "dead", "cancelled", "expired"]
+    /// Reads the hub's answer as a task record; an answer that is not one is an error here.
+    static func record(_ json: JSONValue) throws -> TaskRecord {
+        do {
+            return try TaskRecord(json: json)
+        } catch {
+            throw Console.fail("error: the hub's answer is not a task (\(error.message)): \(json.jsonString)")
+        }
+    }
 
     /// Long-polls the task until its state is final or `--wait-timeout` runs out. A lost hub
     /// (restarting, or briefly unreachable) is retried with backoff, as `watch` does; an answer
     /// the hub gives (an unknown task, a refused token) ends the wait.
-    func waitForOutcome(_ taskID: String, current: JSONValue) async throws -> JSONValue {
+    /// Returns the task as it ended (or as it was when the wait ran out) and the hub's answer
+    /// that said so, as sent (`document`, the submission's answer, until the hub gives another).
+    func waitForOutcome(_ submitted: TaskRecord, document: JSONValue) async throws -> (TaskRecord, JSONValue) {
         let deadline = Date().addingTimeInterval(waitTimeout)
         let hub = client.makeClient()
-        var task = current
+        let taskID = submitted.id
+        var task = submitted
+        var document = document
         var failures = 0
-        while !Self.finalStates.contains(task["state"]?.stringValue ?? "") {
+        while !task.state.isFinal {
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0 { break }
             let chunk = min(remaining, 300).rounded(.up)
             do {
-                task = try await hub.task(taskID.pathSegment, wait: chunk)
+                document = try await hub.task(taskID.pathSegment, wait: chunk)
                 failures = 0
             } catch let error as HubClient.Failure where error.status != 503 {
                 throw ClientOptions.report(error, hubURL: client.resolvedURL, tokenSource: client.tokenLookup.source)
@@ -178,8 +202,10 @@ struct SubmitCommand: AsyncParsableCommand {
                 let delay = min(5.0, 0.25 * Double(1 << min(failures, 5)), max(0, deadline.timeIntervalSinceNow))
                 Console.printError("submit: lost the hub at \(client.resolvedURL) (\(WatchCommand.brief(error))); still waiting for \(taskID), retrying in \(String(format: "%.1f", delay))s")
                 try await _Concurrency.Task.sleep(for: .milliseconds(Int(delay * 1000)))
+                continue
             }
+            task = try Self.record(document)
         }
-        return task
+        return (task, document)
     }
 }

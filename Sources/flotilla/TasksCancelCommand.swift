@@ -18,11 +18,11 @@ struct TasksCancelCommand: AsyncParsableCommand {
     var reason: String?
 
     func run() async throws {
-        let task = try await client.call { try await $0.cancel(id.pathSegment, reason: reason) }
         if client.json {
-            Console.print(task.jsonString)
-        } else {
-            Console.print("\(Console.cell(task["id"])) \(Console.cell(task["state"]))")
+            Console.print(try await client.call { try await $0.cancel(id.pathSegment, reason: reason) }.jsonString)
+            return
         }
+        let task = try await client.call { try await $0.cancel(id: id.pathSegment, reason: reason) }
+        Console.print("\(task.id) \(task.state.rawValue)")
     }
 }

@@ -37,20 +37,19 @@ struct TasksListCommand: AsyncParsableCommand {
         query["agent"] = agent
         query["limit"] = limit.map(String.init)
         query["cursor"] = cursor
-        let page = try await client.call { try await $0.tasks(query: query) }
         if client.json {
-            Console.print(page.jsonString)
+            Console.print(try await client.call { try await $0.tasks(query: query) }.jsonString)
             return
         }
-        let rows = (page["tasks"]?.arrayValue ?? []).map { task in
+        let page = try await client.call { try await $0.taskPage(query: query) }
+        let rows = page.tasks.map { task in
             [
-                Console.cell(task["id"]), Console.cell(task["state"]), Console.cell(task["type"]),
-                Console.cell(task["role"]), Console.cell(task["priority"]), Console.cell(task["attempt"]),
-                Console.cell(task["agent_id"]),
+                task.id, task.state.rawValue, task.spec.type, task.spec.role, task.spec.priority.rawValue,
+                String(task.attempt), task.agentID ?? "-",
             ]
         }
         Console.table(["ID", "STATE", "TYPE", "ROLE", "PRIORITY", "ATTEMPT", "AGENT"], rows)
-        if let next = page["next_cursor"]?.stringValue {
+        if let next = page.nextCursor {
             Console.print("next cursor: \(next)")
         }
     }

@@ -15,11 +15,11 @@ struct TasksRetryCommand: AsyncParsableCommand {
     var id: String
 
     func run() async throws {
-        let task = try await client.call { try await $0.retry(id.pathSegment) }
         if client.json {
-            Console.print(task.jsonString)
-        } else {
-            Console.print("\(Console.cell(task["id"])) \(Console.cell(task["state"]))")
+            Console.print(try await client.call { try await $0.retry(id.pathSegment) }.jsonString)
+            return
         }
+        let task = try await client.call { try await $0.retry(id: id.pathSegment) }
+        Console.print("\(task.id) \(task.state.rawValue)")
     }
 }

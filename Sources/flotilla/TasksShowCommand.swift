@@ -15,17 +15,18 @@ struct TasksShowCommand: AsyncParsableCommand {
     var id: String
 
     func run() async throws {
-        let task = try await client.call { try await $0.task(id.pathSegment) }
         if client.json {
-            Console.print(task.jsonString)
-        } else {
-            // Why it waits, in words, under the fields (the reasons' details are in --json).
-            var fields = task.objectValue ?? [:]
-            let waiting = fields.removeValue(forKey: "waiting")?.arrayValue ?? []
-            Console.details(.object(fields), first: ["id", "type", "state", "role", "priority", "attempt", "agent_id"])
-            for reason in waiting {
-                Console.print("waiting: \(reason["reason"]?.stringValue ?? "?"): \(reason["message"]?.stringValue ?? "")")
-            }
+            Console.print(try await client.call { try await $0.task(id.pathSegment) }.jsonString)
+            return
+        }
+        let task = try await client.call { try await $0.task(id: id.pathSegment) }
+        // Why it waits, in words, under the fields (the reasons' details are in --json).
+        var fields = task
+        fields.waiting = nil
+        let first: [String] = [TaskRecord.Field.id.rawValue, TaskSpec.Field.type.rawValue, TaskRecord.Field.state.rawValue, TaskSpec.Field.role.rawValue, TaskSpec.Field.priority.rawValue, TaskRecord.Field.attempt.rawValue, TaskRecord.Field.agentID.rawValue]
+        Console.details(fields.json, first: first)
+        for reason in task.waiting ?? [] {
+            Console.print("waiting: \(reason.kind.rawValue): \(reason.message)")
         }
     }
 }

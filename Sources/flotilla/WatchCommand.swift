@@ -31,8 +31,7 @@ struct WatchCommand: AsyncParsableCommand {
         // (and this first call reports an unreachable hub or a bad token clearly).
         var last = since
         if last == nil {
-            let stats = try await client.call { try await $0.stats() }
-            last = stats["events"]?["last_seq"]?.intValue ?? 0
+            last = try await client.call { try await $0.hubStats() }.lastSeq
         }
         while true {
             do {
@@ -59,8 +58,7 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     static func line(_ event: StreamedEvent) -> String {
-        let json = event.json
-        let data = json["data"].map { $0.isNull ? "" : $0.jsonString } ?? ""
-        return "\(event.seq) \(Console.cell(json["ts"])) \(event.type) task=\(Console.cell(json["task_id"])) agent=\(Console.cell(json["agent_id"])) \(data)"
+        let record = event.event
+        return "\(record.seq) \(Timestamp.iso8601(record.ts)) \(record.type) task=\(record.taskID ?? "-") agent=\(record.agentID ?? "-") \(record.data.jsonString)"
     }
 }

@@ -51,17 +51,16 @@ extension AgentRuntime {
     /// hub's messages until the connection closes.
     func serve(_ channel: any AgentChannel, registered: OneShot<Bool>) async throws {
         let registerID = ids.next()
-        let registration: JSONValue = [
-            "roles": .array(configuration.roles.map(JSONValue.string)),
-            "capabilities": .array(configuration.capabilities.map(JSONValue.string)),
-            "concurrency": .int(Int64(configuration.concurrency)),
-            "executor": .string(runner.router.names.joined(separator: ",")),
-            "version": .string(configuration.version),
-            "pid": .int(Int64(ProcessInfo.processInfo.processIdentifier)),
-            "host": .string(ProcessInfo.processInfo.hostName),
-            "swarm": configuration.swarm.map(JSONValue.string) ?? .null,
-        ]
-        try await channel.send(Envelope(id: registerID, type: .register, agentID: configuration.agentID, role: configuration.roles.first, payload: registration))
+        let registration = AgentRegistration(
+            id: configuration.agentID, roles: configuration.roles, capabilities: configuration.capabilities,
+            concurrency: configuration.concurrency, executor: runner.router.names.joined(separator: ","),
+            version: configuration.version, pid: Int(ProcessInfo.processInfo.processIdentifier), host: ProcessInfo.processInfo.hostName
+        )
+        // The registration as the hub reads it; the envelope's `agent_id` names the agent.
+        var payload = registration.json.objectValue ?? [:]
+        payload[AgentRegistration.Field.id.rawValue] = nil
+        payload["swarm"] = configuration.swarm.map(JSONValue.string) ?? .null
+        try await channel.send(Envelope(id: registerID, type: .register, agentID: configuration.agentID, role: configuration.roles.first, payload: .object(payload)))
         var messages = channel.messages.makeAsyncIterator()
         var reply: Envelope?
         while let message = await messages.next() {

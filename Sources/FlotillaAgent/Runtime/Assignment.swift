@@ -1,36 +1,32 @@
 public import FlotillaCore
 
-/// One attempt the hub handed to this agent, read from an `assignment` envelope.
+/// One attempt the hub handed to this agent: an `assignment` envelope's ``TaskAssignment``,
+/// the task read as a typed ``TaskSpec`` (executors read its fields, never the JSON).
 public struct Assignment: Sendable, Hashable {
     public var taskID: String
     public var attempt: Int
-    /// The task as submitted (plus `id` and `attempt`), as the hub sent it.
-    public var task: JSONValue
+    /// The task as submitted.
+    public var spec: TaskSpec
 
-    public init(taskID: String, attempt: Int, task: JSONValue) {
+    public init(taskID: String, attempt: Int, spec: TaskSpec) {
         self.taskID = taskID
         self.attempt = attempt
-        self.task = task
+        self.spec = spec
     }
 
     public init(envelope: Envelope) throws(FlotillaError) {
-        guard let taskID = envelope.payload["task_id"]?.stringValue else {
-            throw FlotillaError(.missingField, "An assignment needs 'payload.task_id'.", field: "payload.task_id")
-        }
-        guard let attempt = envelope.payload["attempt"]?.intValue else {
-            throw FlotillaError(.missingField, "An assignment needs 'payload.attempt'.", field: "payload.attempt")
-        }
-        self.init(taskID: taskID, attempt: Int(attempt), task: envelope.payload["task"] ?? .object([:]))
+        let message = try TaskAssignment(payload: envelope.payload)
+        self.init(taskID: message.taskID, attempt: message.attempt, spec: message.spec)
     }
 
     public var key: AttemptKey { AttemptKey(taskID: taskID, attempt: attempt) }
-    public var type: String { task["type"]?.stringValue ?? "" }
-    public var payload: JSONValue { task["payload"] ?? .object([:]) }
-    public var prompt: String? { task["prompt"]?.stringValue }
-    public var verify: [String] { task["verify"]?.arrayValue?.compactMap(\.stringValue) ?? [] }
-    public var repo: String? { task["repo"]?.stringValue }
-    public var complexity: Complexity? { task["complexity"]?.stringValue.flatMap(Complexity.init(rawValue:)) }
-    public var timeoutSeconds: Int? { task["timeout_seconds"]?.intValue.map(Int.init) }
+    public var type: String { spec.type }
+    public var payload: JSONValue { spec.payload }
+    public var prompt: String? { spec.prompt }
+    public var verify: [String] { spec.verify }
+    public var repo: String? { spec.repo }
+    public var complexity: Complexity? { spec.complexity }
+    public var timeoutSeconds: Int? { spec.timeoutSeconds }
     /// Corrective runs allowed after a failed check (payload `fix_attempts`, default 1).
     public var fixAttempts: Int { payload["fix_attempts"]?.intValue.map { max(0, Int($0)) } ?? 1 }
     public var push: Bool { payload["push"]?.boolValue ?? false }
@@ -39,10 +35,10 @@ public struct Assignment: Sendable, Hashable {
     /// The prompt an LLM executor gets: the task's prompt with its context and success criteria.
     public var composedPrompt: String {
         var parts: [String] = [prompt ?? payload["prompt"]?.stringValue ?? type]
-        if let context = task["context"], !context.isNull {
+        if let context = spec.context {
             parts.append("Context:\n" + (context.stringValue ?? context.jsonString))
         }
-        if let criteria = task["success_criteria"], !criteria.isNull {
+        if let criteria = spec.successCriteria {
             parts.append("Success criteria:\n" + (criteria.stringValue ?? criteria.jsonString))
         }
         if !verify.isEmpty {

@@ -35,6 +35,13 @@ public struct AgentRegistration: Sendable, Hashable {
 
     public static let maxConcurrency = 1024
 
+    /// The members of a registration on the wire (a `register` payload, the store's row,
+    /// `/api/agents`): each name is spelled here only.
+    public enum Field: String, CaseIterable, Sendable {
+        case agentID = "agent_id"
+        case capabilities, concurrency, executor, host, id, pid, roles, version
+    }
+
     /// Reads a `register` envelope. Roles come from `payload.roles`, else the envelope's `role`.
     public init(envelope: Envelope) throws(FlotillaError) {
         try self.init(payload: envelope.payload, agentID: envelope.agentID, role: envelope.role, prefix: "payload.")
@@ -47,43 +54,44 @@ public struct AgentRegistration: Sendable, Hashable {
 
     /// Reads a registration as stored (``json``).
     public init(json: JSONValue) throws(FlotillaError) {
-        try self.init(payload: json, agentID: json["id"]?.stringValue, role: nil, prefix: "")
+        try self.init(payload: json, agentID: json[Field.id.rawValue]?.stringValue, role: nil, prefix: "")
     }
 
     private init(payload: JSONValue, agentID: String?, role: String?, prefix: String) throws(FlotillaError) {
+        typealias F = Field
         let reader = FieldReader(object: payload.objectValue ?? [:], prefix: prefix)
-        guard let id = agentID ?? payload["agent_id"]?.stringValue else {
-            throw FlotillaError(.missingField, "register needs 'agent_id'.", field: "agent_id")
+        guard let id = agentID ?? payload[F.agentID.rawValue]?.stringValue else {
+            throw FlotillaError(.missingField, "register needs 'agent_id'.", field: F.agentID.rawValue)
         }
-        try reader.checkName(id, field: "agent_id", maxLength: 128)
-        var roles = try reader.strings("roles") ?? []
+        try reader.checkName(id, field: F.agentID.rawValue, maxLength: 128)
+        var roles = try reader.strings(F.roles.rawValue) ?? []
         if roles.isEmpty, let role { roles = [role] }
         if roles.isEmpty { roles = [RoleTable.defaultRole] }
-        for role in roles { try reader.checkName(role, field: "roles", maxLength: 64) }
-        let capabilities = try reader.strings("capabilities") ?? []
-        let concurrency = try reader.int("concurrency", range: 1...Self.maxConcurrency) ?? 1
+        for role in roles { try reader.checkName(role, field: F.roles.rawValue, maxLength: 64) }
+        let capabilities = try reader.strings(F.capabilities.rawValue) ?? []
+        let concurrency = try reader.int(F.concurrency.rawValue, range: 1...Self.maxConcurrency) ?? 1
         self.init(
             id: id,
             roles: roles.uniquedPreservingOrder(),
             capabilities: capabilities.uniquedPreservingOrder(),
             concurrency: concurrency,
-            executor: try reader.string("executor"),
-            version: try reader.string("version"),
-            pid: try reader.int("pid", range: 0...Int(Int32.max)),
-            host: try reader.string("host")
+            executor: try reader.string(F.executor.rawValue),
+            version: try reader.string(F.version.rawValue),
+            pid: try reader.int(F.pid.rawValue, range: 0...Int(Int32.max)),
+            host: try reader.string(F.host.rawValue)
         )
     }
 
     public var json: JSONValue {
         [
-            "id": .string(id),
-            "roles": .array(roles.map { .string($0) }),
-            "capabilities": .array(capabilities.map { .string($0) }),
-            "concurrency": .int(Int64(concurrency)),
-            "executor": executor.map { .string($0) } ?? .null,
-            "version": version.map { .string($0) } ?? .null,
-            "pid": pid.map { .int(Int64($0)) } ?? .null,
-            "host": host.map { .string($0) } ?? .null,
+            Field.id.rawValue: .string(id),
+            Field.roles.rawValue: .array(roles.map { .string($0) }),
+            Field.capabilities.rawValue: .array(capabilities.map { .string($0) }),
+            Field.concurrency.rawValue: .int(Int64(concurrency)),
+            Field.executor.rawValue: executor.map { .string($0) } ?? .null,
+            Field.version.rawValue: version.map { .string($0) } ?? .null,
+            Field.pid.rawValue: pid.map { .int(Int64($0)) } ?? .null,
+            Field.host.rawValue: host.map { .string($0) } ?? .null,
         ]
     }
 }

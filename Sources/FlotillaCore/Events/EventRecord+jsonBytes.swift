@@ -4,12 +4,12 @@ extension EventRecord {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         var object = JSONObjectWriter(appendingTo: &out)
-        object.member("agent_id", agentID)
-        object.member("data") { writeData(to: &$0) }
-        object.member("seq", Int(seq))
-        object.member("task_id", taskID)
-        object.member("ts", timestamp: ts)
-        object.member("type", type)
+        object.member(Field.agentID, agentID)
+        object.member(Field.data) { writeData(to: &$0) }
+        object.member(Field.seq, Int(seq))
+        object.member(Field.taskID, taskID)
+        object.member(Field.ts, timestamp: ts)
+        object.member(Field.type, type)
         object.finish(into: &out)
         return out
     }
@@ -30,8 +30,8 @@ extension EventRecord {
         let extra = details.isEmpty ? [] : details.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         var next = 0
         var object = JSONObjectWriter(appendingTo: &out)
-        func writeDetails(before bound: StaticString?, _ object: inout JSONObjectWriter) {
-            while next < extra.count, bound.map({ JSONObjectWriter.precedes(extra[next].key, $0) }) ?? true {
+        func writeDetails(before bound: TaskFields.Field?, _ object: inout JSONObjectWriter) {
+            while next < extra.count, bound.map({ extra[next].key.utf8.lexicographicallyPrecedes($0.rawValue.utf8) }) ?? true {
                 // A detail named like a task field gives way to the task's own value.
                 if !Self.taskFieldNames.contains(extra[next].key) {
                     object.member(dynamicKey: extra[next].key, extra[next].value)
@@ -39,19 +39,13 @@ extension EventRecord {
                 next += 1
             }
         }
-        writeDetails(before: "attempt", &object)
-        object.member("attempt", task.attempt)
-        writeDetails(before: "priority", &object)
-        object.member("priority", task.priority.rawValue)
-        writeDetails(before: "role", &object)
-        object.member("role", task.role)
-        writeDetails(before: "state", &object)
-        object.member("state", task.state.rawValue)
-        writeDetails(before: "type", &object)
-        object.member("type", task.type)
+        for field in TaskFields.Field.allCases {
+            writeDetails(before: field, &object)
+            object.member(field, task.value(of: field))
+        }
         writeDetails(before: nil, &object)
         object.finish(into: &out)
     }
 
-    private static let taskFieldNames: Set<String> = ["attempt", "priority", "role", "state", "type"]
+    private static let taskFieldNames = Set(TaskFields.Field.allCases.map(\.rawValue))
 }

@@ -11,8 +11,48 @@ public struct EventRecord: Sendable {
     /// The members particular to this event (`reason`, `percent`, `from`/`to`, ...).
     public var details: [String: JSONValue]
 
+    /// The event's members on the wire.
+    public enum Field: String, CaseIterable, Sendable {
+        case agentID = "agent_id"
+        case data, seq
+        case taskID = "task_id"
+        case ts, type
+    }
+
     /// The task fields every task event's `data` carries.
     public struct TaskFields: Sendable, Hashable {
+        /// Their names in `data`: the task's own (``TaskSpec/Field``, ``TaskRecord/Field``), in
+        /// key order.
+        public enum Field: CaseIterable, Sendable, RawRepresentable {
+            case attempt, priority, role, state, type
+
+            public init?(rawValue: String) {
+                guard let field = Self.allCases.first(where: { $0.rawValue == rawValue }) else { return nil }
+                self = field
+            }
+
+            public var rawValue: String {
+                switch self {
+                case .attempt: TaskRecord.Field.attempt.rawValue
+                case .priority: TaskSpec.Field.priority.rawValue
+                case .role: TaskSpec.Field.role.rawValue
+                case .state: TaskRecord.Field.state.rawValue
+                case .type: TaskSpec.Field.type.rawValue
+                }
+            }
+        }
+
+        /// The value of `field`, as `data` carries it.
+        func value(of field: Field) -> JSONValue {
+            switch field {
+            case .attempt: .int(Int64(attempt))
+            case .priority: .string(priority.rawValue)
+            case .role: .string(role)
+            case .state: .string(state.rawValue)
+            case .type: .string(type)
+            }
+        }
+
         public var state: TaskState
         public var type: String
         public var role: String
@@ -47,24 +87,19 @@ public struct EventRecord: Sendable {
     public var data: JSONValue {
         guard let task else { return .object(details) }
         var out = details
-        out["state"] = .string(task.state.rawValue)
-        out["type"] = .string(task.type)
-        out["role"] = .string(task.role)
-        out["priority"] = .string(task.priority.rawValue)
-        out["attempt"] = .int(Int64(task.attempt))
+        for field in TaskFields.Field.allCases { out[field.rawValue] = task.value(of: field) }
         return .object(out)
     }
 
     public var json: JSONValue {
-        var out: [String: JSONValue] = [
-            "seq": .int(seq),
-            "type": .string(type),
-            "ts": .string(Timestamp.iso8601(ts)),
-            "data": data,
+        [
+            Field.seq.rawValue: .int(seq),
+            Field.type.rawValue: .string(type),
+            Field.ts.rawValue: .string(Timestamp.iso8601(ts)),
+            Field.data.rawValue: data,
+            Field.taskID.rawValue: taskID.map { .string($0) } ?? .null,
+            Field.agentID.rawValue: agentID.map { .string($0) } ?? .null,
         ]
-        out["task_id"] = taskID.map { .string($0) } ?? .null
-        out["agent_id"] = agentID.map { .string($0) } ?? .null
-        return .object(out)
     }
 }
 

@@ -40,6 +40,48 @@ struct JSONObjectWriter {
         #endif
     }
 
+    /// A member named by a wire shape's field enum (its raw value is the name on the wire, written
+    /// as is: field names are plain ASCII and need no escaping).
+    private mutating func key(_ field: some RawRepresentable<String>) {
+        var name = field.rawValue
+        name.withUTF8 { bytes in
+            checkOrder(bytes)
+            if !empty { out.append(UInt8(ascii: ",")) }
+            empty = false
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(contentsOf: #"":"#.utf8)
+        }
+    }
+
+    mutating func member(_ field: some RawRepresentable<String>, _ value: JSONValue) {
+        key(field)
+        value.write(to: &out)
+    }
+
+    mutating func member(_ field: some RawRepresentable<String>, writing value: (inout [UInt8]) -> Void) {
+        key(field)
+        value(&out)
+    }
+
+    mutating func member(_ field: some RawRepresentable<String>, _ value: String?) {
+        key(field)
+        if let value { JSONValue.writeString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+    }
+
+    mutating func member(_ field: some RawRepresentable<String>, _ value: Int) {
+        key(field)
+        JSONValue.writeInteger(Int64(value), to: &out)
+    }
+
+    mutating func member(_ field: some RawRepresentable<String>, timestamp: Double?) {
+        member(field, timestamp.map(Timestamp.iso8601))
+    }
+
+    mutating func memberIfPresent(_ field: some RawRepresentable<String>, _ value: JSONValue?) {
+        if let value { member(field, value) }
+    }
+
     /// A member whose name is not known in advance (escaped as any string is).
     mutating func member(dynamicKey name: String, _ value: JSONValue) {
         checkOrder(name.utf8)

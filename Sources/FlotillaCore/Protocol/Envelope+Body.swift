@@ -4,7 +4,7 @@ extension Envelope {
     /// dictionary to build, hash and sort. Everything else is JSON.
     public enum Body: Sendable {
         case json(JSONValue)
-        /// `{"attempt","lease_seconds","task":{…the spec, "id", "attempt"},"task_id"}`.
+        /// A ``TaskAssignment``, written from the hub's record.
         case assignment(task: TaskRecord, leaseSeconds: Double)
         case ack(Ack)
 
@@ -24,18 +24,9 @@ extension Envelope {
         public func write(to out: inout [UInt8]) {
             switch self {
             case .json(let value): value.write(to: &out)
-            case .assignment(let task, let leaseSeconds): Self.writeAssignment(task, leaseSeconds: leaseSeconds, to: &out)
+            case .assignment(let task, let leaseSeconds): TaskAssignment.write(task, leaseSeconds: leaseSeconds, to: &out)
             case .ack(let ack): ack.write(to: &out)
             }
-        }
-
-        private static func writeAssignment(_ task: TaskRecord, leaseSeconds: Double, to out: inout [UInt8]) {
-            var object = JSONObjectWriter(appendingTo: &out)
-            object.member("attempt", task.attempt)
-            object.member("lease_seconds", .double(leaseSeconds))
-            object.member("task") { task.spec.writeJSON(to: &$0, id: task.id, attempt: task.attempt) }
-            object.member("task_id", task.id)
-            object.finish(into: &out)
         }
     }
 

@@ -48,17 +48,6 @@ public struct AgentSlot: Sendable, Hashable {
         AgentRecord(registration: registration, state: state, connectedAt: connectedAt, lastSeen: lastSeen)
     }
 
-    public var json: JSONValue {
-        guard case .object(var out) = registration.json else { return .null }
-        out["state"] = .string(state.rawValue)
-        out["connected"] = .bool(connection != nil)
-        out["accepting"] = .bool(accepting)
-        out["held"] = .array(held.sorted().map { .string($0) })
-        out["connected_at"] = .string(Timestamp.iso8601(connectedAt))
-        out["last_seen"] = .string(Timestamp.iso8601(lastSeen))
-        out["heartbeat"] = heartbeat ?? .null
-        out["completed"] = .int(Int64(completed))
-        out["failed"] = .int(Int64(failed))
-        return .object(out)
-    }
+    /// The agent as `/api/agents` shows it (``AgentStatus``).
+    public var json: JSONValue { AgentStatus(self).json }
 }

@@ -65,7 +65,7 @@ extension Scheduler {
             switch state {
             case .succeeded: continue
             case .dead, .cancelled, .expired:
-                throw FlotillaError(.invalidState, "Task \(id) depends on \(dependency), which is \(state.rawValue); retry that first.", field: "depends_on")
+                throw FlotillaError(.invalidState, "Task \(id) depends on \(dependency), which is \(state.rawValue); retry that first.", field: TaskSpec.Field.dependsOn.rawValue)
             default: open.insert(dependency)
             }
         }

@@ -44,7 +44,7 @@ extension Scheduler {
         task.reason = "not started within its TTL of \(ttl)s"
         task.finishedAt = now
         task.retryAt = nil
-        move(&task, to: .expired, now: now, data: ["reason": .string(task.reason!), "ttl_seconds": .int(Int64(ttl))])
+        move(&task, to: .expired, now: now, data: ["reason": .string(task.reason!), TaskSpec.Field.ttlSeconds.rawValue: .int(Int64(ttl))])
         resolveDependents(of: task.id, succeeded: false, now: now)
     }
 }

@@ -56,13 +56,13 @@ extension Scheduler {
             let spec = specs[index]
             for dependency in spec.dependsOn {
                 guard batchIDs.contains(dependency) || tasks[dependency] != nil || facts.states[dependency] != nil else {
-                    throw FlotillaError(.unknownDependency, "depends_on names '\(dependency)', which is not a known task.", field: specs.count > 1 ? "tasks[\(index)].depends_on" : "depends_on")
+                    throw FlotillaError(.unknownDependency, "depends_on names '\(dependency)', which is not a known task.", field: specs.count > 1 ? "tasks[\(index)].\(TaskSpec.Field.dependsOn.rawValue)" : TaskSpec.Field.dependsOn.rawValue)
                 }
             }
             edges[id] = spec.dependsOn
         }
         if let cycle = DependencyGraph.findCycle(edges) {
-            throw FlotillaError(.dependencyCycle, "depends_on forms a cycle: \(cycle.joined(separator: " → ")).", field: "depends_on")
+            throw FlotillaError(.dependencyCycle, "depends_on forms a cycle: \(cycle.joined(separator: " → ")).", field: TaskSpec.Field.dependsOn.rawValue)
         }
 
         // Create in dependency order so in-batch dependencies exist before their dependents.

@@ -33,7 +33,7 @@ extension Scheduler {
         if fitting.isEmpty {
             reasons.append(WaitingReason(
                 .noFittingAgent, "No connected agent can take it: none serves \(needs). It waits until one connects.",
-                details: ["roles": .array(spec.roles.map { .string($0) }), "capabilities": .array(spec.capabilities.map { .string($0) })]
+                details: [TaskSpec.Field.roles.rawValue: .array(spec.roles.map { .string($0) }), TaskSpec.Field.capabilities.rawValue: .array(spec.capabilities.map { .string($0) })]
             ))
         } else if task.state == .queued, !fitting.contains(where: \.canTakeWork) {
             let ids = fitting.map(\.registration.id).sorted()

@@ -28,15 +28,4 @@ public struct AttemptRecord: Sendable, Hashable {
         self.outcome = outcome
         self.error = error
     }
-
-    public var json: JSONValue {
-        [
-            "attempt": .int(Int64(number)),
-            "agent_id": .string(agentID),
-            "started_at": .string(Timestamp.iso8601(startedAt)),
-            "ended_at": endedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
-            "outcome": outcome.map { .string($0.rawValue) } ?? .null,
-            "error": error.map { .string($0) } ?? .null,
-        ]
-    }
 }

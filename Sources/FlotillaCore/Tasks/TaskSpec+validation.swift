@@ -1,10 +1,14 @@
 extension TaskSpec {
     /// Field names the API accepts; anything else is refused so typos never pass silently.
-    public static let knownFields: Set<String> = [
-        "id", "type", "role", "roles", "capabilities", "priority", "payload", "prompt", "context",
-        "success_criteria", "verify", "depends_on", "timeout_seconds", "timeout", "max_attempts",
-        "idempotency_key", "repo", "complexity", "budget", "metadata", "ttl_seconds", "submitter",
-    ]
+    public static let knownFields: Set<String> = Set(Field.allCases.map(\.rawValue))
+
+    /// What to do with a member that is not a ``Field``.
+    public enum UnknownFields: Sendable {
+        /// Refuse it (a submission: a typo never passes silently).
+        case refuse
+        /// Skip it (reading what the hub wrote: a task record's own members, or a newer hub's).
+        case ignore
+    }
 
     /// The longest TTL: a week, like the longest timeout.
     public static let ttlRange = 1...604_800
@@ -17,65 +21,67 @@ extension TaskSpec {
     /// Validates a submitted JSON object into a spec.
     ///
     /// - Parameter index: the position in a batch, used to name the field (`tasks[3].priority`).
-    public init(json: JSONValue, index: Int? = nil) throws(FlotillaError) {
+    /// - Parameter unknownFields: whether members outside ``Field`` are refused or skipped.
+    public init(json: JSONValue, index: Int? = nil, unknownFields: UnknownFields = .refuse) throws(FlotillaError) {
         guard case .object(let object) = json else {
             throw FlotillaError(.invalidField, "A task must be a JSON object, got \(json.typeName).", field: index.map { "tasks[\($0)]" })
         }
+        typealias F = Field
         let reader = FieldReader(object: object, batchIndex: index)
         // Built only for an error: a batch of thousands would otherwise format it for each task.
         var prefix: String { reader.prefix }
-        if object.keys.contains(where: { !Self.knownFields.contains($0) }),
+        if unknownFields == .refuse, object.keys.contains(where: { !Self.knownFields.contains($0) }),
            let unknown = object.keys.sorted().first(where: { !Self.knownFields.contains($0) }) {
             throw FlotillaError(.unknownField, "Unknown field '\(unknown)'. Known fields: \(Self.knownFields.sorted().joined(separator: ", ")).", field: prefix + unknown)
         }
-        let type = try reader.requiredString("type")
-        try reader.checkName(type, field: "type", maxLength: 128)
-        let role = try reader.string("role")
-        if let role { try reader.checkName(role, field: "role", maxLength: 64) }
-        let roles = try reader.strings("roles")
-        for name in roles ?? [] { try reader.checkName(name, field: "roles", maxLength: 64) }
+        let type = try reader.requiredString(F.type.rawValue)
+        try reader.checkName(type, field: F.type.rawValue, maxLength: 128)
+        let role = try reader.string(F.role.rawValue)
+        if let role { try reader.checkName(role, field: F.role.rawValue, maxLength: 64) }
+        let roles = try reader.strings(F.roles.rawValue)
+        for name in roles ?? [] { try reader.checkName(name, field: F.roles.rawValue, maxLength: 64) }
         if let roles, roles.count > Self.maxRoles {
-            throw FlotillaError(.invalidField, "At most \(Self.maxRoles) roles per task.", field: prefix + "roles")
+            throw FlotillaError(.invalidField, "At most \(Self.maxRoles) roles per task.", field: prefix + F.roles.rawValue)
         }
         if let role, let roles, !roles.isEmpty, !roles.contains(role) {
-            throw FlotillaError(.invalidField, "'role' \(role) is not among 'roles' (\(roles.joined(separator: ", "))): give one, or a set holding the role.", field: prefix + "roles")
+            throw FlotillaError(.invalidField, "'role' \(role) is not among 'roles' (\(roles.joined(separator: ", "))): give one, or a set holding the role.", field: prefix + F.roles.rawValue)
         }
-        let capabilities = try reader.strings("capabilities") ?? []
-        for capability in capabilities { try reader.checkName(capability, field: "capabilities", maxLength: 64) }
+        let capabilities = try reader.strings(F.capabilities.rawValue) ?? []
+        for capability in capabilities { try reader.checkName(capability, field: F.capabilities.rawValue, maxLength: 64) }
         var priority = Priority.normal
-        if let raw = try reader.string("priority") {
+        if let raw = try reader.string(F.priority.rawValue) {
             guard let value = Priority(rawValue: raw) else {
-                throw FlotillaError(.invalidField, "Unknown priority '\(raw)': use critical, high, normal or low.", field: prefix + "priority")
+                throw FlotillaError(.invalidField, "Unknown priority '\(raw)': use critical, high, normal or low.", field: prefix + F.priority.rawValue)
             }
             priority = value
         }
         var complexity: Complexity?
-        if let raw = try reader.string("complexity") {
+        if let raw = try reader.string(F.complexity.rawValue) {
             guard let value = Complexity(rawValue: raw) else {
-                throw FlotillaError(.invalidField, "Unknown complexity '\(raw)': use trivial, standard or complex.", field: prefix + "complexity")
+                throw FlotillaError(.invalidField, "Unknown complexity '\(raw)': use trivial, standard or complex.", field: prefix + F.complexity.rawValue)
             }
             complexity = value
         }
-        let id = try reader.string("id")
-        if let id { try TaskID.check(id, field: prefix + "id") }
-        let payload = object["payload"] ?? .object([:])
-        let dependsOn = try reader.strings("depends_on") ?? []
+        let id = try reader.string(F.id.rawValue)
+        if let id { try TaskID.check(id, field: prefix + F.id.rawValue) }
+        let payload = object[F.payload.rawValue] ?? .object([:])
+        let dependsOn = try reader.strings(F.dependsOn.rawValue) ?? []
         guard dependsOn.count <= Self.maxDependencies else {
-            throw FlotillaError(.invalidField, "At most \(Self.maxDependencies) dependencies per task.", field: prefix + "depends_on")
+            throw FlotillaError(.invalidField, "At most \(Self.maxDependencies) dependencies per task.", field: prefix + F.dependsOn.rawValue)
         }
-        var timeout = try reader.int("timeout_seconds", range: 1...604_800)
-        if timeout == nil { timeout = try reader.int("timeout", range: 1...604_800) }
-        let maxAttempts = try reader.int("max_attempts", range: 1...Self.maxAttemptsLimit) ?? Self.defaultMaxAttempts
-        let key = try reader.string("idempotency_key")
+        var timeout = try reader.int(F.timeoutSeconds.rawValue, range: 1...604_800)
+        if timeout == nil { timeout = try reader.int(F.timeout.rawValue, range: 1...604_800) }
+        let maxAttempts = try reader.int(F.maxAttempts.rawValue, range: 1...Self.maxAttemptsLimit) ?? Self.defaultMaxAttempts
+        let key = try reader.string(F.idempotencyKey.rawValue)
         if let key, key.isEmpty || key.utf8.count > 256 {
-            throw FlotillaError(.invalidField, "idempotency_key must be 1 to 256 bytes.", field: prefix + "idempotency_key")
+            throw FlotillaError(.invalidField, "idempotency_key must be 1 to 256 bytes.", field: prefix + F.idempotencyKey.rawValue)
         }
-        let submitter = try reader.string("submitter")
-        if let submitter { try reader.checkName(submitter, field: "submitter", maxLength: 128) }
-        let repo = try reader.string("repo")
+        let submitter = try reader.string(F.submitter.rawValue)
+        if let submitter { try reader.checkName(submitter, field: F.submitter.rawValue, maxLength: 128) }
+        let repo = try reader.string(F.repo.rawValue)
         if let repo, repo.isEmpty || repo.hasPrefix("-") || repo.contains(where: \.isNewline) {
             // A repo is handed to `git clone`: one starting with '-' would be read as an option.
-            throw FlotillaError(.invalidField, "'repo' must be a path or a git URL, not empty, not starting with '-' and on one line.", field: prefix + "repo")
+            throw FlotillaError(.invalidField, "'repo' must be a path or a git URL, not empty, not starting with '-' and on one line.", field: prefix + F.repo.rawValue)
         }
         self.init(
             id: id,
@@ -85,19 +91,19 @@ extension TaskSpec {
             capabilities: Array(Set(capabilities)),
             priority: priority,
             payload: payload,
-            prompt: try reader.string("prompt"),
-            context: object["context"].flatMap { $0.isNull ? nil : $0 },
-            successCriteria: object["success_criteria"].flatMap { $0.isNull ? nil : $0 },
-            verify: try reader.strings("verify") ?? [],
+            prompt: try reader.string(F.prompt.rawValue),
+            context: reader.value(F.context.rawValue),
+            successCriteria: reader.value(F.successCriteria.rawValue),
+            verify: try reader.strings(F.verify.rawValue) ?? [],
             dependsOn: Array(dependsOn.uniquedPreservingOrder()),
             timeoutSeconds: timeout,
             maxAttempts: maxAttempts,
             idempotencyKey: key,
             repo: repo,
             complexity: complexity,
-            budget: object["budget"].flatMap { $0.isNull ? nil : $0 },
-            metadata: try reader.object("metadata"),
-            ttlSeconds: try reader.int("ttl_seconds", range: Self.ttlRange),
+            budget: reader.value(F.budget.rawValue),
+            metadata: try reader.object(F.metadata.rawValue),
+            ttlSeconds: try reader.int(F.ttlSeconds.rawValue, range: Self.ttlRange),
             submitter: submitter
         )
     }

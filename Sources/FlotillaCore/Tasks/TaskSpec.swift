@@ -85,47 +85,4 @@ public struct TaskSpec: Sendable, Hashable {
         self.ttlSeconds = ttlSeconds
         self.submitter = submitter
     }
-
-    /// The spec as JSON, in the same field names the API accepts.
-    public var json: JSONValue {
-        // Text this writer produced always parses.
-        (try? JSONValue.parse(String(decoding: jsonBytes, as: UTF8.self))) ?? .null
-    }
-
-    /// ``json`` as UTF-8 (how the store keeps a spec).
-    public var jsonBytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        writeJSON(to: &out)
-        return out
-    }
-
-    /// Appends the spec as a JSON object, with a task's `id` and `attempt` among its members
-    /// when given (an assignment's task). Written member by member in key order.
-    public func writeJSON(to out: inout [UInt8], id: String? = nil, attempt: Int? = nil) {
-        var object = JSONObjectWriter(appendingTo: &out)
-        if let attempt { object.member("attempt", attempt) }
-        object.memberIfPresent("budget", budget)
-        object.member("capabilities", .array(capabilities.map { .string($0) }))
-        object.memberIfPresent("complexity", complexity.map { .string($0.rawValue) })
-        object.memberIfPresent("context", context)
-        object.member("depends_on", .array(dependsOn.map { .string($0) }))
-        if let id { object.member("id", id) }
-        object.memberIfPresent("idempotency_key", idempotencyKey.map { .string($0) })
-        object.member("max_attempts", maxAttempts)
-        object.memberIfPresent("metadata", metadata)
-        object.member("payload", payload)
-        object.member("priority", priority.rawValue)
-        object.memberIfPresent("prompt", prompt.map { .string($0) })
-        object.memberIfPresent("repo", repo.map { .string($0) })
-        object.member("role", role)
-        object.member("roles", .array(roles.map { .string($0) }))
-        object.memberIfPresent("submitter", submitter.map { .string($0) })
-        object.memberIfPresent("success_criteria", successCriteria)
-        object.memberIfPresent("timeout_seconds", timeoutSeconds.map { .int(Int64($0)) })
-        object.memberIfPresent("ttl_seconds", ttlSeconds.map { .int(Int64($0)) })
-        object.member("type", type)
-        object.member("verify", .array(verify.map { .string($0) }))
-        object.finish(into: &out)
-    }
 }

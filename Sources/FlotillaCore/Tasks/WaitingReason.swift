@@ -27,10 +27,28 @@ public struct WaitingReason: Sendable, Hashable {
         self.details = details
     }
 
+    /// The members every reason has on the wire, beside its ``details``.
+    public enum Field: String, CaseIterable, Sendable {
+        case message, reason
+    }
+
     public var json: JSONValue {
         var object = details
-        object["reason"] = .string(kind.rawValue)
-        object["message"] = .string(message)
+        object[Field.reason.rawValue] = .string(kind.rawValue)
+        object[Field.message.rawValue] = .string(message)
         return .object(object)
+    }
+
+    /// Reads what ``json`` writes.
+    public init(json: JSONValue) throws(FlotillaError) {
+        var object = json.objectValue ?? [:]
+        let reader = FieldReader(object: object, prefix: "waiting.")
+        let raw = try reader.requiredString(Field.reason.rawValue)
+        guard let kind = Kind(rawValue: raw) else {
+            throw FlotillaError(.invalidField, "Unknown waiting reason '\(raw)'.", field: "waiting." + Field.reason.rawValue)
+        }
+        let message = try reader.requiredString(Field.message.rawValue)
+        for field in Field.allCases { object[field.rawValue] = nil }
+        self.init(kind, message, details: object)
     }
 }

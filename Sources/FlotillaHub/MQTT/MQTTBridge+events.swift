@@ -80,12 +80,12 @@ extension MQTTBridge {
     private func publish(_ event: EventRecord, client: MQTTClient) async throws {
         let envelope = Envelope(
             id: "event-\(event.seq)", type: .event, ts: Timestamp.iso8601(event.ts),
-            agentID: event.agentID, role: event.data["role"]?.stringValue, payload: event.json
+            agentID: event.agentID, role: event.data[EventRecord.TaskFields.Field.role.rawValue]?.stringValue, payload: event.json
         )
         let text = envelope.text
         // Pipelined: the session keeps each until acknowledged, and the in-flight window paces us.
         try await client.publish(to: topics.topic(forEvent: event.type, agentID: event.agentID), payload: text, qos: .atLeastOnce, waitForAcknowledgement: false)
-        if let type = event.data["type"]?.stringValue, let domain = topics.domainTopic(forEvent: event.type, taskType: type) {
+        if let type = event.data[EventRecord.TaskFields.Field.type.rawValue]?.stringValue, let domain = topics.domainTopic(forEvent: event.type, taskType: type) {
             try await client.publish(to: domain, payload: text, qos: .atLeastOnce, waitForAcknowledgement: false)
         }
     }

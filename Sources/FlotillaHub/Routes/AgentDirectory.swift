@@ -35,21 +35,11 @@ struct AgentDirectory {
     }
 
     static func json(_ slot: AgentSlot, screen: WatchedAgents.AgentView?) -> JSONValue {
-        guard case .object(var out) = slot.json else { return slot.json }
-        out["source"] = "hub"
-        out["screen"] = screen.map(WatchRoutes.json) ?? .null
-        out["session"] = screen.map { .string($0.session) } ?? .null
-        return .object(out)
+        AgentView(status: AgentStatus(slot), screen: screen.map(WatchRoutes.paneView)).json
     }
 
     /// A pane-only agent in the watch shape (`session`, `state`, `progress` in percent).
     static func json(pane view: WatchedAgents.AgentView) -> JSONValue {
-        [
-            "id": .string(view.name), "source": "pane", "session": .string(view.session), "pane": .string(view.pane),
-            "kind": .string(view.kind), "state": .string(view.state.rawValue),
-            "since": view.since.map { .string(Timestamp.iso8601($0)) } ?? .null,
-            "progress": view.progress.map { .int(Int64($0.percent)) } ?? .null,
-            "screen": WatchRoutes.json(view),
-        ]
+        AgentView(pane: WatchRoutes.paneView(view)).json
     }
 }

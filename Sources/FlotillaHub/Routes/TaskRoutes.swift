@@ -89,7 +89,7 @@ struct TaskRoutes {
         }
         let (record, attempts) = try await hub.task(id: id)
         let waiting = hub.inspect { $0.waitingReasons(id, now: Timestamp.now()) }
-        return JSONResponse.make(bytes: record.jsonBytes(attempts: attempts, waiting: waiting.map { .array($0.map(\.json)) } ?? .null))
+        return JSONResponse.make(bytes: TaskView(record: record, attempts: attempts, waiting: waiting).jsonBytes)
     }
 
     private func cancel(_ request: Request, id: String) async throws -> Response {

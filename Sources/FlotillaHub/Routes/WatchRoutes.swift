@@ -164,15 +164,15 @@ struct WatchRoutes {
     }
 
     static func json(_ agent: WatchedAgents.AgentView) -> JSONValue {
-        var progress: JSONValue = .null
-        if let value = agent.progress {
-            progress = ["done": .int(Int64(value.done)), "total": .int(Int64(value.total)), "percent": .int(Int64(value.percent))]
-        }
-        return [
-            "agent": .string(agent.name), "session": .string(agent.session), "pane": .string(agent.pane),
-            "kind": .string(agent.kind), "state": .string(agent.state.rawValue),
-            "since": agent.since.map { .string(Timestamp.iso8601($0)) } ?? .null, "progress": progress,
-        ]
+        paneView(agent).json
+    }
+
+    /// The watched agent as the API shows it (``PaneView``).
+    static func paneView(_ agent: WatchedAgents.AgentView) -> PaneView {
+        PaneView(
+            agent: agent.name, session: agent.session, pane: agent.pane, kind: agent.kind, state: agent.state.rawValue,
+            since: agent.since, progress: agent.progress.map { PaneView.Progress(done: $0.done, total: $0.total, percent: $0.percent) }
+        )
     }
 
     static func json(_ view: WatchedAgents.CommandView) -> JSONValue {

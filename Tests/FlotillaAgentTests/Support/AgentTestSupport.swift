@@ -161,8 +161,9 @@ extension AttemptRunner {
 extension Assignment {
     static func make(_ task: JSONValue, taskID: String = "t" + UUID().uuidString.prefix(8).lowercased(), attempt: Int = 1) -> Assignment {
         var object = task.objectValue ?? [:]
-        object["id"] = .string(taskID)
-        return Assignment(taskID: taskID, attempt: attempt, task: .object(object))
+        if object["type"] == nil { object["type"] = "test.run" }
+        // The spec an agent gets is one the hub accepted: read it as the hub does.
+        return Assignment(taskID: taskID, attempt: attempt, spec: try! TaskSpec(json: .object(object)))
     }
 }
 

@@ -1,0 +1,169 @@
+/// What `GET /api/stats` answers: tasks per state, queue depth per lane, agents per state,
+/// completion rate and latency, the last event's number. Taken from the scheduler by
+/// ``init(scheduler:now:)``; written by ``json``, read by ``init(json:)``.
+public struct HubStats: Sendable, Hashable {
+    public enum Field: String, CaseIterable, Sendable {
+        case agents
+        case byState = "by_state"
+        case completedPerSecond = "completed_per_second"
+        case events
+        case lastSeq = "last_seq"
+        case lanes
+        case latencySeconds = "latency_seconds"
+        case queued, tasks, total
+    }
+
+    /// One lane's depth: tasks ready for the same roles, priority and capabilities.
+    public struct Lane: Sendable, Hashable {
+        public enum Field: String, CaseIterable, Sendable {
+            case capabilities, depth, priority, role, roles
+        }
+
+        public var role: String
+        public var roles: [String]
+        public var priority: Priority
+        public var capabilities: [String]
+        public var depth: Int
+
+        public init(role: String, roles: [String], priority: Priority, capabilities: [String], depth: Int) {
+            self.role = role
+            self.roles = roles
+            self.priority = priority
+            self.capabilities = capabilities
+            self.depth = depth
+        }
+    }
+
+    /// Time from submission to success, in seconds, over recent completions.
+    public struct Latency: Sendable, Hashable {
+        public enum Field: String, CaseIterable, Sendable {
+            case p50, p90, p99
+        }
+
+        public var p50: Double
+        public var p90: Double
+        public var p99: Double
+
+        public init(p50: Double, p90: Double, p99: Double) {
+            self.p50 = p50
+            self.p90 = p90
+            self.p99 = p99
+        }
+    }
+
+    public var tasksByState: [TaskState: Int]
+    /// Tasks waiting in lanes.
+    public var queued: Int
+    public var lanes: [Lane]
+    public var agentsByState: [AgentState: Int]
+    public var agentsTotal: Int
+    public var completedPerSecond: Double
+    /// Nil until a task has completed.
+    public var latency: Latency?
+    public var lastSeq: Int64
+
+    public init(tasksByState: [TaskState: Int], queued: Int, lanes: [Lane], agentsByState: [AgentState: Int], agentsTotal: Int, completedPerSecond: Double, latency: Latency?, lastSeq: Int64) {
+        self.tasksByState = tasksByState
+        self.queued = queued
+        self.lanes = lanes
+        self.agentsByState = agentsByState
+        self.agentsTotal = agentsTotal
+        self.completedPerSecond = completedPerSecond
+        self.latency = latency
+        self.lastSeq = lastSeq
+    }
+
+    /// The scheduler's figures at `now`; lanes by role, then priority (highest first).
+    public init(scheduler: inout Scheduler, now: Double) {
+        var byState: [TaskState: Int] = [:]
+        for state in TaskState.allCases { byState[state] = scheduler.counts[state] }
+        let lanes = scheduler.lanes.depths.sorted { ($0.key.role, $0.key.priority.rank) < ($1.key.role, $1.key.priority.rank) }.map { lane, depth in
+            Lane(role: lane.role, roles: lane.roles, priority: lane.priority, capabilities: lane.capabilities, depth: depth)
+        }
+        var agents: [AgentState: Int] = [:]
+        for state in AgentState.allCases { agents[state] = 0 }
+        for slot in scheduler.agents.values { agents[slot.state, default: 0] += 1 }
+        self.init(
+            tasksByState: byState, queued: scheduler.lanes.count, lanes: lanes, agentsByState: agents, agentsTotal: scheduler.agents.count,
+            completedPerSecond: scheduler.completionRate(now: now),
+            latency: scheduler.stats.percentiles().map { Latency(p50: $0.p50, p90: $0.p90, p99: $0.p99) },
+            lastSeq: scheduler.lastSeq
+        )
+    }
+
+    public var json: JSONValue {
+        typealias F = Field
+        typealias L = Lane.Field
+        func counts<State: RawRepresentable<String>>(_ counts: [State: Int]) -> JSONValue {
+            .object(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, .int(Int64($0.value))) }))
+        }
+        let lanes: [JSONValue] = lanes.map { lane in
+            [
+                L.role.rawValue: .string(lane.role),
+                L.roles.rawValue: .array(lane.roles.map { .string($0) }),
+                L.priority.rawValue: .string(lane.priority.rawValue),
+                L.capabilities.rawValue: .array(lane.capabilities.map { .string($0) }),
+                L.depth.rawValue: .int(Int64(lane.depth)),
+            ]
+        }
+        let latency: JSONValue = self.latency.map {
+            [Latency.Field.p50.rawValue: .double($0.p50), Latency.Field.p90.rawValue: .double($0.p90), Latency.Field.p99.rawValue: .double($0.p99)]
+        } ?? .null
+        return [
+            F.tasks.rawValue: [F.byState.rawValue: counts(tasksByState), F.queued.rawValue: .int(Int64(queued))],
+            F.lanes.rawValue: .array(lanes),
+            F.agents.rawValue: [F.byState.rawValue: counts(agentsByState), F.total.rawValue: .int(Int64(agentsTotal))],
+            F.completedPerSecond.rawValue: .double(completedPerSecond),
+            F.latencySeconds.rawValue: latency,
+            F.events.rawValue: [F.lastSeq.rawValue: .int(lastSeq)],
+        ]
+    }
+
+    public init(json: JSONValue) throws(FlotillaError) {
+        typealias F = Field
+        let tasks = json[F.tasks.rawValue]
+        let agents = json[F.agents.rawValue]
+        func counts<State: RawRepresentable<String>>(_ value: JSONValue?) -> [State: Int] {
+            var out: [State: Int] = [:]
+            for (name, count) in value?.objectValue ?? [:] {
+                // A state a newer hub counts and this reader does not know is left out.
+                if let state = State(rawValue: name) { out[state] = Int(count.intValue ?? 0) }
+            }
+            return out
+        }
+        var lanes: [Lane] = []
+        for lane in json[F.lanes.rawValue]?.arrayValue ?? [] {
+            let reader = FieldReader(object: lane.objectValue ?? [:], prefix: "lanes.")
+            let raw = try reader.requiredString(Lane.Field.priority.rawValue)
+            guard let priority = Priority(rawValue: raw) else {
+                throw FlotillaError(.invalidField, "Unknown priority '\(raw)'.", field: "lanes." + Lane.Field.priority.rawValue)
+            }
+            lanes.append(Lane(
+                role: try reader.requiredString(Lane.Field.role.rawValue),
+                roles: try reader.strings(Lane.Field.roles.rawValue) ?? [],
+                priority: priority,
+                capabilities: try reader.strings(Lane.Field.capabilities.rawValue) ?? [],
+                depth: try reader.int(Lane.Field.depth.rawValue, range: 0...Int.max) ?? 0
+            ))
+        }
+        var latency: Latency?
+        if let value = json[F.latencySeconds.rawValue], !value.isNull {
+            let reader = FieldReader(object: value.objectValue ?? [:], prefix: F.latencySeconds.rawValue + ".")
+            latency = Latency(
+                p50: try reader.double(Latency.Field.p50.rawValue) ?? 0,
+                p90: try reader.double(Latency.Field.p90.rawValue) ?? 0,
+                p99: try reader.double(Latency.Field.p99.rawValue) ?? 0
+            )
+        }
+        self.init(
+            tasksByState: counts(tasks?[F.byState.rawValue]),
+            queued: Int(tasks?[F.queued.rawValue]?.intValue ?? 0),
+            lanes: lanes,
+            agentsByState: counts(agents?[F.byState.rawValue]),
+            agentsTotal: Int(agents?[F.total.rawValue]?.intValue ?? 0),
+            completedPerSecond: json[F.completedPerSecond.rawValue]?.doubleValue ?? 0,
+            latency: latency,
+            lastSeq: json[F.events.rawValue]?[F.lastSeq.rawValue]?.intValue ?? 0
+        )
+    }
+}
