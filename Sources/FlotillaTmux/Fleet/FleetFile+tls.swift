@@ -1,3 +1,4 @@
+import FlotillaCore
 import Foundation
 
 extension FleetFile {
