@@ -60,7 +60,7 @@ import Testing
         ]
     }
 
-    /// How many frames were sent, shared with the reader.
+    /// A number shared between the writer and the reader of a socket.
     final class Counter: Sendable {
         private let count: Mutex<Int>
         init(_ value: Int) { count = Mutex(value) }
@@ -74,8 +74,8 @@ import Testing
         case binary([UInt8])
     }
 
-    /// `rounds` connections' worth of mutated frames, each round ending in one frame over the hub's
-    /// 1 MiB message limit, after which the hub closes the socket.
+    /// `rounds` sockets' worth of mutated frames (``send(_:url:token:replies:)`` ends each socket
+    /// with a message over the hub's limit).
     static func rounds(_ rounds: Int, of count: Int, taskID: String, attempt: Int, random: inout FuzzRandom) -> [[Frame]] {
         let bases = bases(taskID: taskID, attempt: attempt)
         return (0..<rounds).map { _ in
