@@ -147,9 +147,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Seeded random inputs and mutations for the fuzz suites (not a test target itself).
+        .target(
+            name: "FuzzSupport",
+            dependencies: ["FlotillaCore"],
+            path: "Tests/FuzzSupport"
+        ),
         .testTarget(
             name: "FlotillaCoreTests",
-            dependencies: ["FlotillaCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["FlotillaCore", "FuzzSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(
             name: "MQTTTests",
@@ -163,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "FlotillaAgentTests",
             dependencies: [
-                "FlotillaAgent", "FlotillaHub", "FlotillaClient", "FlotillaCore", "MQTT",
+                "FlotillaAgent", "FlotillaHub", "FlotillaClient", "FlotillaCore", "MQTT", "FuzzSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]
@@ -189,8 +195,9 @@ let package = Package(
         .testTarget(
             name: "FlotillaHubTests",
             dependencies: [
-                "FlotillaHub", "FlotillaClient", "FlotillaCore", "FlotillaStore",
+                "FlotillaHub", "FlotillaClient", "FlotillaCore", "FlotillaStore", "FuzzSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -198,6 +205,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
     ]

@@ -18,25 +18,13 @@ public func buildApplication(
 ) throws(FlotillaError) -> some ApplicationProtocol {
     try hub.configuration.checkTransport()
     let tls = try hub.configuration.tls?.serverConfiguration()
-    let router = Router(context: HubRequestContext.self)
-    router.add(middleware: ErrorMiddleware())
-    router.get("health") { _, _ in hub.health() }
-    let guards = HubGuards(limits: hub.configuration.limits)
-    let api = router.group("api").add(middleware: AuthMiddleware(tokens: hub.tokens, adminOnly: true, guards: guards))
-    TaskRoutes(hub: hub, streams: guards.streams).add(to: api)
-    let watched = hub.configuration.watch.map { WatchedAgents(hub: hub, configuration: $0) }
-    FleetRoutes(hub: hub, watched: watched).add(to: api)
-    let departures = ClientDepartures()
-    EventRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
-    WatchRoutes(watched: watched).add(to: api)
-    let refusals = UpgradeRefusals()
-    AgentSocketRoute(hub: hub, refusals: refusals, guards: guards).add(to: router)
-    MonitorSocketRoute(hub: hub, guards: guards).add(to: router)
+    let routes = HubRouter(hub: hub)
+    let (router, refusals, departures, watched) = (routes.router, routes.refusals, routes.departures, routes.watched)
 
     let configuration = hub.configuration
     return Application(
         router: router,
-        server: .pinnedHTTP1WebSocketUpgrade(webSocketRouter: router, refusals: refusals, departures: departures, limits: configuration.limits, tls: tls),
+        server: .pinnedHTTP1WebSocketUpgrade(webSocketRouter: router, refusals: refusals, departures: departures, limits: configuration.limits, maxMessageBytes: configuration.maxBodySize, tls: tls),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flotilla"),
         services: [hub.commits, MaintenanceService(hub: hub), StoreRecoveryService(hub: hub), HubShutdown(hub: hub)] as [any Service] + (watched.map { [$0] } ?? [])
             + (configuration.mqtt.map { [MQTTBridge(hub: hub, configuration: $0, logger: logger)] } ?? []),

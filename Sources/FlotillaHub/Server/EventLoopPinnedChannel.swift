@@ -35,19 +35,25 @@ extension HTTPServerBuilder {
     /// HTTP/1.1 with WebSocket upgrade, each connection's task pinned to its event loop; a
     /// refused upgrade is answered with the refusal recorded in `refusals`. A connection must
     /// send its first headers within `limits.headerTimeout` and may idle `limits.idleTimeout`
-    /// between requests; with `tls`, it speaks HTTPS/WSS only.
+    /// between requests; with `tls`, it speaks HTTPS/WSS only. A WebSocket frame may be as large
+    /// as a whole message (`maxMessageBytes`): agents send each envelope in one frame, and the
+    /// library's default of 16 KiB closed the socket on any larger report.
     static func pinnedHTTP1WebSocketUpgrade<WebSocketRouter: HTTPResponderBuilder>(
         webSocketRouter: WebSocketRouter,
         refusals: UpgradeRefusals,
         departures: ClientDepartures,
         limits: HubLimits,
+        maxMessageBytes: Int,
         tls: TLSConfiguration?
     ) -> HTTPServerBuilder where WebSocketRouter.Responder.Context: WebSocketRequestContext {
         let webSocketResponder = webSocketRouter.buildResponder()
-        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: .init(
-            additionalChannelHandlers: [RefusedUpgradeWriter(refusals: refusals), DepartureHandler(departures: departures)],
-            idleTimeout: .nanoseconds(Int64(limits.idleTimeout * 1e9))
-        ))
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(
+                additionalChannelHandlers: [RefusedUpgradeWriter(refusals: refusals), DepartureHandler(departures: departures)],
+                idleTimeout: .nanoseconds(Int64(limits.idleTimeout * 1e9))
+            ),
+            ws: .init(maxFrameSize: maxMessageBytes)
+        )
         let headerTimeout = TimeAmount.nanoseconds(Int64(limits.headerTimeout * 1e9))
         return .init { responder in
             let http = HeaderTimeoutChannel(

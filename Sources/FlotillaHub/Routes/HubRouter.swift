@@ -1,0 +1,40 @@
+import Hummingbird
+
+/// Every route the hub serves, registered on one router: the HTTP API under `/api`, `/health`,
+/// and the two WebSocket endpoints (`/ws`, `/`). Built apart from the server so that the
+/// OpenAPI test (docs/openapi.yaml) reads the routes the hub really registers.
+struct HubRouter {
+    let router: Router<HubRequestContext>
+    /// Why an upgrade on `/ws` was refused, for the server's refusal writer.
+    let refusals: UpgradeRefusals
+    /// Clients that hung up, for the event streams waiting on them.
+    let departures: ClientDepartures
+    /// The tmux panes the hub watches (`--watch-panes`), a service of its own.
+    let watched: WatchedAgents?
+
+    init(hub: Hub) {
+        let router = Router(context: HubRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.get("health") { _, _ in hub.health() }
+        let guards = HubGuards(limits: hub.configuration.limits)
+        let api = router.group("api").add(middleware: AuthMiddleware(tokens: hub.tokens, adminOnly: true, guards: guards))
+        TaskRoutes(hub: hub, streams: guards.streams).add(to: api)
+        let watched = hub.configuration.watch.map { WatchedAgents(hub: hub, configuration: $0) }
+        FleetRoutes(hub: hub, watched: watched).add(to: api)
+        let departures = ClientDepartures()
+        EventRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
+        WatchRoutes(watched: watched).add(to: api)
+        let refusals = UpgradeRefusals()
+        AgentSocketRoute(hub: hub, refusals: refusals, guards: guards).add(to: router)
+        MonitorSocketRoute(hub: hub, guards: guards).add(to: router)
+        self.router = router
+        self.refusals = refusals
+        self.departures = departures
+        self.watched = watched
+    }
+
+    /// `METHOD /path` of every route, with `{name}` for path parameters (OpenAPI's form).
+    var routes: [String] {
+        router.routes.map { "\($0.method.rawValue) \($0.path.description)" }
+    }
+}
