@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "flotilla", targets: ["flotilla"]),
         .library(name: "FlotillaCore", targets: ["FlotillaCore"]),
         .library(name: "FlotillaStore", targets: ["FlotillaStore"]),
+        .library(name: "FlotillaEngine", targets: ["FlotillaEngine"]),
         .library(name: "FlotillaHub", targets: ["FlotillaHub"]),
         .library(name: "FlotillaClient", targets: ["FlotillaClient"]),
         .library(name: "FlotillaAgent", targets: ["FlotillaAgent"]),
@@ -57,11 +58,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The engine: state and the mutate → commit → deliver path, free of any transport
+        // (no Hummingbird, NIO, MQTT or tmux; see docs/architecture.md).
+        .target(
+            name: "FlotillaEngine",
+            dependencies: [
+                "FlotillaCore",
+                "FlotillaStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FlotillaHub",
             dependencies: [
                 "FlotillaCore",
                 "FlotillaStore",
+                "FlotillaEngine",
                 "MQTT",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -133,6 +147,8 @@ let package = Package(
             name: "flotilla",
             dependencies: [
                 "FlotillaCore",
+                "FlotillaStore",
+                "FlotillaEngine",
                 "FlotillaHub",
                 "FlotillaClient",
                 "FlotillaAgent",
@@ -163,7 +179,7 @@ let package = Package(
         .testTarget(
             name: "FlotillaAgentTests",
             dependencies: [
-                "FlotillaAgent", "FlotillaHub", "FlotillaClient", "FlotillaCore", "MQTT",
+                "FlotillaAgent", "FlotillaHub", "FlotillaEngine", "FlotillaClient", "FlotillaCore", "MQTT",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]
@@ -179,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "FlotillaWatchTests",
             dependencies: [
-                "FlotillaHub", "FlotillaTmux", "FlotillaClient", "FlotillaCore",
+                "FlotillaHub", "FlotillaEngine", "FlotillaTmux", "FlotillaClient", "FlotillaCore",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -189,7 +205,7 @@ let package = Package(
         .testTarget(
             name: "FlotillaHubTests",
             dependencies: [
-                "FlotillaHub", "FlotillaClient", "FlotillaCore", "FlotillaStore",
+                "FlotillaHub", "FlotillaEngine", "FlotillaClient", "FlotillaCore", "FlotillaStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -198,6 +214,14 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "FlotillaEngineTests",
+            dependencies: [
+                "FlotillaEngine", "FlotillaStore", "FlotillaCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ]

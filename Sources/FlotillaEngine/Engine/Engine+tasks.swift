@@ -2,7 +2,7 @@ public import FlotillaCore
 public import FlotillaStore
 import ServiceLifecycle
 
-extension Hub {
+extension Engine {
     /// Admits a batch of tasks; returns once they are durable.
     public func submit(_ specs: [TaskSpec]) async throws -> [Scheduler.Submitted] {
         let facts = try await storedFacts(for: specs)
@@ -126,5 +126,23 @@ extension Hub {
             throw FlotillaError(.agentNotFound, "No agent has id '\(id)'.", field: "id")
         }
         return slot
+    }
+}
+
+extension Engine {
+    /// Why a queued task waits, or nil when it is not queued (in memory) now.
+    public func waitingReasons(_ id: String) -> [WaitingReason]? {
+        inspect { $0.waitingReasons(id, now: Timestamp.now()) }
+    }
+
+    /// Committed events with `seq > after`, oldest first, from the store: what a subscriber
+    /// resuming from its last event id reads before the live stream.
+    public func storedEvents(after seq: Int64, limit: Int) async throws -> [EventRecord] {
+        try await store.events(after: seq, limit: limit)
+    }
+
+    /// A task as the store holds it (the last committed state), nil when there is none.
+    public func storedTask(id: String) async throws -> TaskRecord? {
+        try await store.task(id: id)
     }
 }

@@ -1,9 +1,10 @@
-import FlotillaCore
+public import FlotillaCore
 
-extension Hub {
+extension Engine {
     /// Queue depth per lane and state, agents per state, completion rate and latency.
     public func stats() -> JSONValue {
-        inspect { scheduler in
+        let commitsPending = commitsPending
+        return inspect { scheduler in
             let now = Timestamp.now()
             var byState: [String: JSONValue] = [:]
             for state in TaskState.allCases { byState[state.rawValue] = .int(Int64(scheduler.counts[state])) }
@@ -32,6 +33,8 @@ extension Hub {
                 "completed_per_second": .double(scheduler.completionRate(now: now)),
                 "latency_seconds": latency,
                 "events": ["last_seq": .int(scheduler.lastSeq)],
+                // Changes awaiting commit: bounded per agent connection (HubLimits.pendingCommits).
+                "commits_pending": .int(Int64(commitsPending)),
             ]
         }
     }
