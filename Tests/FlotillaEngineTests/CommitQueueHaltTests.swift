@@ -1,5 +1,5 @@
 import FlotillaCore
-import FlotillaEngine
+@testable import FlotillaEngine
 import FlotillaStore
 import Foundation
 import Logging

@@ -41,10 +41,12 @@ public final class TokenAuthority: Sendable {
         cache.withLock { $0[id] }
     }
 
+    /// Every token, oldest first (revoked ones too).
     public func list() -> [TokenRow] {
         cache.withLock { Array($0.values) }.sorted { $0.createdAt < $1.createdAt }
     }
 
+    /// Revokes a token and ends its open sessions; false when there is no such token.
     public func revoke(id: String) async throws -> Bool {
         let now = Timestamp.now()
         guard try await store.revokeToken(id: id, at: now) else { return false }

@@ -1,9 +1,9 @@
 import Dispatch
 import Foundation
-public import ServiceLifecycle
+import ServiceLifecycle
 import Synchronization
-public import FlotillaCore
-public import FlotillaStore
+import FlotillaCore
+import FlotillaStore
 import Logging
 
 /// Group commit: writes enqueued while a transaction is in flight are committed together in
@@ -22,8 +22,8 @@ import Logging
 /// A failed commit halts the queue: every batch queued behind it was built on the change that
 /// did not commit, so it fails too, without touching the store, until the owner has rebuilt its
 /// state from the store and calls ``resume()``.
-public final class CommitQueue: Service, Sendable {
-    public typealias AfterCommit = @Sendable (Result<Void, any Error>) -> Void
+final class CommitQueue: Service, Sendable {
+    typealias AfterCommit = @Sendable (Result<Void, any Error>) -> Void
 
     private struct Pending {
         var writes: [StoreWrite] = []
@@ -52,14 +52,14 @@ public final class CommitQueue: Service, Sendable {
     private let pendingCallbacks = Atomic<Int>(0)
     private let logger: Logger
 
-    public init(store: any Store, logger: Logger = Logger(label: "flotilla.commit")) {
+    init(store: any Store, logger: Logger = Logger(label: "flotilla.commit")) {
         self.store = store
         self.synchronous = store as? any SynchronousStore
         self.logger = logger
     }
 
     /// Queues writes; `afterCommit` runs once they are committed. Never blocks.
-    public func enqueue(_ writes: [StoreWrite], afterCommit: @escaping AfterCommit) {
+    func enqueue(_ writes: [StoreWrite], afterCommit: @escaping AfterCommit) {
         pendingCallbacks.add(1, ordering: .relaxed)
         let signal = pending.withLock { state -> Bool in
             state.writes.append(contentsOf: writes)
@@ -79,14 +79,14 @@ public final class CommitQueue: Service, Sendable {
     }
 
     /// Queues writes and waits until they are committed.
-    public func commit(_ writes: [StoreWrite]) async throws {
+    func commit(_ writes: [StoreWrite]) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             enqueue(writes) { continuation.resume(with: $0) }
         }
     }
 
     /// Changes enqueued whose `afterCommit` has not run yet: what the commit queue holds.
-    public var pendingCount: Int { pendingCallbacks.load(ordering: .relaxed) }
+    var pendingCount: Int { pendingCallbacks.load(ordering: .relaxed) }
 
     /// Runs a batch's callbacks in order, then counts them as no longer pending.
     private func run(_ callbacks: [AfterCommit], with result: Result<Void, any Error>) {
@@ -95,14 +95,14 @@ public final class CommitQueue: Service, Sendable {
     }
 
     /// Why the queue is halted (the failed commit's error), or nil while it commits.
-    public var haltedBy: (any Error)? { pending.withLock { $0.halted } }
+    var haltedBy: (any Error)? { pending.withLock { $0.halted } }
 
     /// Takes batches again after a failed commit. Whatever is still queued was built on the
     /// state before the rebuild, so it fails now; later enqueues commit as usual.
     ///
     /// The caller must make sure nothing it enqueues after this call was built on that state
     /// (the hub calls it under its scheduler lock, after replacing the scheduler).
-    public func resume() {
+    func resume() {
         let doomed = pending.withLock { state -> (error: any Error, callbacks: [AfterCommit])? in
             guard let error = state.halted else { return nil }
             state.halted = nil
@@ -121,7 +121,7 @@ public final class CommitQueue: Service, Sendable {
     }
 
     /// Commits until a graceful shutdown, then commits what is still queued and returns.
-    public func run() async throws {
+    func run() async throws {
         await withGracefulShutdownHandler {
             if let synchronous {
                 await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in

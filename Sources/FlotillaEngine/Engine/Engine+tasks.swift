@@ -54,6 +54,7 @@ extension Engine {
         return (stored, history)
     }
 
+    /// A page of tasks from the store, in-flight ones as memory holds them.
     public func tasks(_ query: TaskQuery) async throws -> [TaskRecord] {
         let stored = try await store.tasks(query)
         // In-flight tasks may be newer in memory than in the last commit.
@@ -75,6 +76,7 @@ extension Engine {
         }
     }
 
+    /// Cancels an unfinished task (its agent is told to stop); returns it once durable.
     public func cancel(id: String, reason: String) async throws -> TaskRecord {
         if inspect({ $0.task(id) }) == nil, let stored = try await store.task(id: id) {
             throw FlotillaError(.invalidState, "Task \(id) is already \(stored.state.rawValue); only unfinished tasks can be cancelled.")
@@ -82,6 +84,8 @@ extension Engine {
         return try await mutate { scheduler, now in try scheduler.cancel(id, reason: reason, now: now) }
     }
 
+    /// Puts a finished (dead, failed, cancelled) task back in line with a fresh attempt budget;
+    /// returns it once durable.
     public func retry(id: String) async throws -> TaskRecord {
         let inMemory = inspect { $0.task(id) }
         let stored = inMemory == nil ? try await store.task(id: id) : nil
@@ -117,10 +121,12 @@ extension Engine {
         return try await task(id: id).0
     }
 
+    /// The known agents, by id.
     public func agents() -> [AgentSlot] {
         inspect { Array($0.agents.values) }.sorted { $0.registration.id < $1.registration.id }
     }
 
+    /// One agent, or `agent_not_found`.
     public func agent(id: String) throws(FlotillaError) -> AgentSlot {
         guard let slot = inspect({ $0.agent(id) }) else {
             throw FlotillaError(.agentNotFound, "No agent has id '\(id)'.", field: "id")
