@@ -84,6 +84,9 @@ import Testing
             #expect(task["progress_message"]?.stringValue == "step 19999")
             let sentAll = flood.sent.load(ordering: .acquiring)
             #expect(sentAll)
+            // `/api/stats` shows the same count, now that everything committed.
+            let stats = try await hub.client.stats()
+            #expect(stats["commits_pending"]?.intValue == 0)
         }
     }
 }

@@ -30,14 +30,20 @@ final class PendingCommits: Sendable {
         if now < limit, waiting.load(ordering: .sequentiallyConsistent) { wake() }
     }
 
-    /// Returns once fewer than `limit` changes are pending. One reader at a time.
+    /// Returns once fewer than `limit` changes are pending, or the task is cancelled (its
+    /// connection is closing: nothing more will be read). One reader at a time.
     func waitForRoom() async {
         guard isFull else { return }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            waiter.withLock { $0 = continuation }
-            waiting.store(true, ordering: .sequentiallyConsistent)
-            // A change that ended between the check and the registration saw no waiter.
-            if current.load(ordering: .sequentiallyConsistent) < limit { wake() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                waiter.withLock { $0 = continuation }
+                waiting.store(true, ordering: .sequentiallyConsistent)
+                // A change that ended between the check and the registration saw no waiter;
+                // a cancellation before it found none to wake.
+                if current.load(ordering: .sequentiallyConsistent) < limit || _Concurrency.Task.isCancelled { wake() }
+            }
+        } onCancel: {
+            wake()
         }
     }
 

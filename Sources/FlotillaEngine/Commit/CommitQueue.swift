@@ -88,10 +88,13 @@ final class CommitQueue: Service, Sendable {
     /// Changes enqueued whose `afterCommit` has not run yet: what the commit queue holds.
     var pendingCount: Int { pendingCallbacks.load(ordering: .relaxed) }
 
-    /// Runs a batch's callbacks in order, then counts them as no longer pending.
+    /// Runs a batch's callbacks in order, each counted as no longer pending as it starts (a
+    /// callback may let its producer queue the next change at once: the count stays exact).
     private func run(_ callbacks: [AfterCommit], with result: Result<Void, any Error>) {
-        for callback in callbacks { callback(result) }
-        pendingCallbacks.subtract(callbacks.count, ordering: .relaxed)
+        for callback in callbacks {
+            pendingCallbacks.subtract(1, ordering: .relaxed)
+            callback(result)
+        }
     }
 
     /// Why the queue is halted (the failed commit's error), or nil while it commits.
