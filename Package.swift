@@ -179,7 +179,7 @@ let package = Package(
         .testTarget(
             name: "FlotillaAgentTests",
             dependencies: [
-                "FlotillaAgent", "FlotillaHub", "FlotillaEngine", "FlotillaClient", "FlotillaCore", "MQTT",
+                "FlotillaAgent", "FlotillaHub", "FlotillaEngine", "FlotillaStore", "FlotillaClient", "FlotillaCore", "MQTT",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]
