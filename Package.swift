@@ -148,7 +148,6 @@ let package = Package(
             dependencies: [
                 "FlotillaCore",
                 "FlotillaStore",
-                "FlotillaEngine",
                 "FlotillaHub",
                 "FlotillaClient",
                 "FlotillaAgent",
