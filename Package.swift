@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "flotilla", targets: ["flotilla"]),
         .library(name: "FlotillaCore", targets: ["FlotillaCore"]),
         .library(name: "FlotillaStore", targets: ["FlotillaStore"]),
+        .library(name: "FlotillaEngine", targets: ["FlotillaEngine"]),
         .library(name: "FlotillaHub", targets: ["FlotillaHub"]),
         .library(name: "FlotillaClient", targets: ["FlotillaClient"]),
         .library(name: "FlotillaAgent", targets: ["FlotillaAgent"]),
@@ -57,11 +58,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The engine: state and the mutate → commit → deliver path, free of any transport
+        // (no Hummingbird, NIO, MQTT or tmux; see docs/architecture.md).
+        .target(
+            name: "FlotillaEngine",
+            dependencies: [
+                "FlotillaCore",
+                "FlotillaStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FlotillaHub",
             dependencies: [
                 "FlotillaCore",
                 "FlotillaStore",
+                "FlotillaEngine",
                 "MQTT",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -133,6 +147,7 @@ let package = Package(
             name: "flotilla",
             dependencies: [
                 "FlotillaCore",
+                "FlotillaStore",
                 "FlotillaHub",
                 "FlotillaClient",
                 "FlotillaAgent",
@@ -169,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "FlotillaAgentTests",
             dependencies: [
-                "FlotillaAgent", "FlotillaHub", "FlotillaClient", "FlotillaCore", "MQTT", "FuzzSupport",
+                "FlotillaAgent", "FlotillaHub", "FlotillaEngine", "FlotillaStore", "FlotillaClient", "FlotillaCore", "MQTT", "FuzzSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]
@@ -185,7 +200,7 @@ let package = Package(
         .testTarget(
             name: "FlotillaWatchTests",
             dependencies: [
-                "FlotillaHub", "FlotillaTmux", "FlotillaClient", "FlotillaCore",
+                "FlotillaHub", "FlotillaEngine", "FlotillaTmux", "FlotillaClient", "FlotillaCore",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -195,7 +210,7 @@ let package = Package(
         .testTarget(
             name: "FlotillaHubTests",
             dependencies: [
-                "FlotillaHub", "FlotillaClient", "FlotillaCore", "FlotillaStore", "FuzzSupport",
+                "FlotillaHub", "FlotillaEngine", "FlotillaClient", "FlotillaCore", "FlotillaStore", "FuzzSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -206,6 +221,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(
+            name: "FlotillaEngineTests",
+            dependencies: [
+                "FlotillaEngine", "FlotillaStore", "FlotillaCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ]

@@ -1,4 +1,5 @@
 public import FlotillaCore
+import FlotillaEngine
 public import Hummingbird
 import HummingbirdWebSocket
 public import Logging
@@ -26,20 +27,11 @@ public func buildApplication(
         router: router,
         server: .pinnedHTTP1WebSocketUpgrade(webSocketRouter: router, refusals: refusals, departures: departures, limits: configuration.limits, maxMessageBytes: configuration.maxBodySize, tls: tls),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flotilla"),
-        services: [hub.commits, MaintenanceService(hub: hub), StoreRecoveryService(hub: hub), HubShutdown(hub: hub)] as [any Service] + (watched.map { [$0] } ?? [])
+        services: hub.engine.services + (watched.map { [$0] } ?? [])
             + (configuration.mqtt.map { [MQTTBridge(hub: hub, configuration: $0, logger: logger)] } ?? []),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
-}
-
-/// Closes agent sockets and event streams when the hub shuts down, so the server can drain.
-struct HubShutdown: Service {
-    let hub: Hub
-    func run() async throws {
-        try? await gracefulShutdown()
-        hub.shutdown()
-    }
 }
 
 public enum FlotillaVersion {

@@ -1,4 +1,6 @@
 public import FlotillaCore
+public import FlotillaEngine
+public import FlotillaStore
 import Foundation
 
 /// Configuration of a hub. Every default is what `flotilla hub` uses without flags.
@@ -17,8 +19,9 @@ public struct HubConfiguration: Sendable {
     public var policy: SchedulerPolicy
     /// How often leases, timeouts and backoffs are checked, in seconds. Default 0.1.
     public var tickInterval: Double
-    /// fsync every commit (survives power loss, not only a killed hub). Default false.
-    public var synchronousFull: Bool
+    /// The store's own configuration. Default nil: SQLite's defaults, in `flotilla.sqlite` in
+    /// the data directory (``SQLiteStore/Configuration/init(dataDirectory:synchronousFull:)``).
+    public var store: SQLiteStore.Configuration?
     /// Serve agents and publish events on an MQTT broker too. Default nil (WebSocket only).
     public var mqtt: MQTTBridgeConfiguration? = nil
     /// Watch the fleet's interactive agents in tmux and serve their endpoints
@@ -43,7 +46,7 @@ public struct HubConfiguration: Sendable {
         maxBatchSize: Int = 10_000,
         policy: SchedulerPolicy = SchedulerPolicy(),
         tickInterval: Double = 0.1,
-        synchronousFull: Bool = false,
+        store: SQLiteStore.Configuration? = nil,
         watch: WatchConfiguration? = nil
     ) {
         self.host = host
@@ -53,7 +56,7 @@ public struct HubConfiguration: Sendable {
         self.maxBatchSize = maxBatchSize
         self.policy = policy
         self.tickInterval = tickInterval
-        self.synchronousFull = synchronousFull
+        self.store = store
         self.watch = watch
     }
 
@@ -62,6 +65,21 @@ public struct HubConfiguration: Sendable {
         ProcessInfo.processInfo.environment["FLOTILLA_DATA_DIR"] ?? ".flotilla"
     }
 
-    public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("flotilla.sqlite") }
+    /// What the engine takes from this configuration.
+    public var engine: EngineConfiguration {
+        EngineConfiguration(
+            policy: policy,
+            tickInterval: tickInterval,
+            retention: retention,
+            eventBufferSize: limits.eventBufferSize,
+            pendingCommitsPerConnection: limits.pendingCommits
+        )
+    }
+
+    /// The store the hub opens: ``store``, else SQLite's defaults in the data directory.
+    public var storeConfiguration: SQLiteStore.Configuration {
+        store ?? SQLiteStore.Configuration(dataDirectory: dataDirectory)
+    }
+
     public var adminTokenPath: String { (dataDirectory as NSString).appendingPathComponent("admin.token") }
 }

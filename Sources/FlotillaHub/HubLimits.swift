@@ -22,6 +22,11 @@ public struct HubLimits: Sendable {
     /// Bytes queued for an agent socket the peer is not reading before it is disconnected.
     /// Default 16 MiB.
     public var outboxBytes: Int = 16 << 20
+    /// Reports and controls (`ready`, `drain`, `heartbeat`) one agent connection may have
+    /// awaiting commit. At the bound the hub stops reading that connection until one commits,
+    /// so an agent that floods is slowed down by TCP (or the broker) instead of growing the
+    /// commit queue. Default 256.
+    public var pendingCommits: Int = 256
     /// Largest payload of an agent's `message` (relayed to other agents), in bytes. Default 64 KiB.
     public var messageBytes: Int = 64 << 10
 

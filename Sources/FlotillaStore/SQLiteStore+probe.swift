@@ -13,8 +13,8 @@ extension SQLiteStore {
     public static let headroomBytes: UInt64 = 1 << 20
 
     /// A write that reaches the write-ahead log, then a look at the free space.
-    public func probe() throws {
-        try pool.write { db in
+    public func probe() async throws {
+        try await pool.write { db in
             // Created here, not by a migration: the probe's row is no part of the data model.
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS store_probe (id INTEGER PRIMARY KEY, at REAL NOT NULL)")
             try db.execute(sql: "INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, ?)", arguments: [Date().timeIntervalSince1970])

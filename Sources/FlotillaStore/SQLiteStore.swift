@@ -7,7 +7,7 @@ import GRDB
 /// `synchronous=NORMAL` in WAL mode means a committed transaction survives the hub being killed
 /// (`kill -9`): the WAL is written before commit returns; only an OS crash or power loss can
 /// lose the last transactions. Set ``Configuration/synchronousFull`` to fsync every commit.
-public final class SQLiteStore: Store {
+public final class SQLiteStore: SynchronousStore {
     /// Configuration of the SQLite store.
     public struct Configuration: Sendable {
         /// Path of the database file.
@@ -54,10 +54,18 @@ public final class SQLiteStore: Store {
         )
     }
 
-    public func commit(_ writes: [StoreWrite]) throws {
+    public func commitSynchronously(_ writes: [StoreWrite]) throws {
         guard !writes.isEmpty else { return }
         // On the caller's thread: GRDB runs a synchronous write there when its writer is free.
         try pool.write { db in
+            try SQLiteWriter(db: db).apply(writes)
+        }
+        checkpointer.committed(writes: writes.count)
+    }
+
+    public func commit(_ writes: [StoreWrite]) async throws {
+        guard !writes.isEmpty else { return }
+        try await pool.write { db in
             try SQLiteWriter(db: db).apply(writes)
         }
         checkpointer.committed(writes: writes.count)
@@ -170,5 +178,15 @@ public final class SQLiteStore: Store {
             try db.execute(sql: "UPDATE tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", arguments: [at, id])
             return db.changesCount > 0
         }
+    }
+}
+
+extension SQLiteStore.Configuration {
+    /// The store's file in a hub's data directory.
+    public static let fileName = "flotilla.sqlite"
+
+    /// The store in `flotilla.sqlite` in `dataDirectory`.
+    public init(dataDirectory: String, synchronousFull: Bool = false) {
+        self.init(path: (dataDirectory as NSString).appendingPathComponent(Self.fileName), synchronousFull: synchronousFull)
     }
 }

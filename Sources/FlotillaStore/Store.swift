@@ -2,19 +2,32 @@ public import FlotillaCore
 
 /// Durable storage for tasks, attempts, events, agents and tokens.
 ///
-/// The hub keeps live scheduling state in memory and writes every change through ``commit(_:)``;
-/// nothing is acknowledged to anyone before that call returns. SQLite (``SQLiteStore``) is the
-/// embedded default; a PostgreSQL store implements the same protocol.
+/// The engine keeps live scheduling state in memory and writes every change through
+/// ``commit(_:)``; nothing is acknowledged to anyone before that call returns. SQLite
+/// (``SQLiteStore``) is the embedded default; docs/store.md says how a networked database
+/// (PostgreSQL) implements the same protocol.
+///
+/// The engine is the only writer while it runs: the store never has to report changes it did
+/// not make.
 public protocol Store: Sendable {
-    /// Applies the writes in order, in one transaction: all or none, and returns once they are
-    /// durable. Synchronous: the commit queue calls it from a thread of its own.
-    func commit(_ writes: [StoreWrite]) throws
+    /// Commits one batch of writes: applies them in order, in one transaction, and returns once
+    /// they are durable (a crash of the process can no longer lose them).
+    ///
+    /// The engine's commit queue relies on these guarantees:
+    /// - Batches commit in the order the queue gives them. It hands over one batch at a time
+    ///   and awaits it; while it waits, the next batch gathers (group commit). A store may
+    ///   pipeline the statements within one call, never one batch past another.
+    /// - A batch is atomic: all of its writes, or none.
+    /// - A batch that throws changed nothing. The queue then fails every batch queued behind
+    ///   it unwritten, the engine rebuilds its memory from ``loadSnapshot()`` and waits for
+    ///   ``probe()`` before it takes changes again.
+    func commit(_ writes: [StoreWrite]) async throws
 
     /// Checks that the store takes writes again after a failed commit (a small real write, and
-    /// room to grow); throws the reason when it does not. Synchronous, like ``commit(_:)``.
-    func probe() throws
+    /// room to grow); throws the reason when it does not.
+    func probe() async throws
 
-    /// Everything the scheduler needs to rebuild its memory after a start.
+    /// Everything the scheduler needs to rebuild its memory after a start, read consistently.
     func loadSnapshot() async throws -> StoreSnapshot
 
     func task(id: String) async throws -> TaskRecord?
@@ -35,6 +48,14 @@ public protocol Store: Sendable {
     /// One retention batch: deletes up to `batch` finished tasks and events older than
     /// `cutoff` (and offline agents last seen before it); see SQLiteStore+retention.swift.
     func prune(before cutoff: Double, batch: Int) async throws -> PruneCount
+}
+
+/// A store that can also commit on the caller's thread, blocking it: the commit queue then runs
+/// a thread of its own that calls ``commitSynchronously(_:)``, so a lone change costs one
+/// wake-up to reach the disk instead of hops through the task pool (SQLite's fast path). Same
+/// guarantees as ``Store/commit(_:)``.
+public protocol SynchronousStore: Store {
+    func commitSynchronously(_ writes: [StoreWrite]) throws
 }
 
 /// A page of tasks, newest first. `before` is the cursor: the last id of the previous page.

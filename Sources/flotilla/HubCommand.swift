@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlotillaCore
 import FlotillaHub
+import FlotillaStore
 import FlotillaTmux
 import Foundation
 import Hummingbird
@@ -111,7 +112,7 @@ struct HubCommand: AsyncParsableCommand {
             maxBodySize: maxBodyBytes,
             policy: policy,
             tickInterval: Double(tickMs) / 1000,
-            synchronousFull: syncFull,
+            store: syncFull ? SQLiteStore.Configuration(dataDirectory: dataDir ?? HubConfiguration.defaultDataDirectory, synchronousFull: true) : nil,
             watch: watchPanes || !watchSessions.isEmpty ? WatchConfiguration(tmux: TmuxConfiguration(socketName: tmuxSocket ?? TmuxConfiguration.defaultSocketName)) : nil
         )
         configuration.retention = retention.policy

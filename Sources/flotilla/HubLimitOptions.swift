@@ -41,12 +41,16 @@ struct HubLimitOptions: ParsableArguments {
     @Option(help: "Largest payload of a message an agent relays to others, in bytes.")
     var maxMessageBytes = HubLimits().messageBytes
 
+    @Option(help: "Reports and controls one agent connection may have awaiting commit before the hub stops reading it until one commits.")
+    var maxPendingCommits = HubLimits().pendingCommits
+
     func validate() throws {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together: give both to serve HTTPS.") }
         guard headerTimeoutSeconds > 0, idleTimeoutSeconds > 0 else { throw ValidationError("--header-timeout-seconds and --idle-timeout-seconds must be positive.") }
         guard rateLimit > 0, rateBurst >= 1 else { throw ValidationError("--rate-limit must be positive and --rate-burst at least 1.") }
         guard maxStreamsPerToken > 0, maxStreams > 0 else { throw ValidationError("--max-streams-per-token and --max-streams must be positive.") }
         guard eventBuffer > 0, maxOutboxBytes > 0, maxMessageBytes > 0 else { throw ValidationError("--event-buffer, --max-outbox-bytes and --max-message-bytes must be positive.") }
+        guard maxPendingCommits > 0 else { throw ValidationError("--max-pending-commits must be positive.") }
     }
 
     var limits: HubLimits {
@@ -60,6 +64,7 @@ struct HubLimitOptions: ParsableArguments {
         limits.eventBufferSize = eventBuffer
         limits.outboxBytes = maxOutboxBytes
         limits.messageBytes = maxMessageBytes
+        limits.pendingCommits = maxPendingCommits
         return limits
     }
 

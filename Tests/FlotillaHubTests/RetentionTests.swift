@@ -22,7 +22,7 @@ import Testing
         let result: JSONValue = ["summary": .string(String(repeating: "r", count: 5000))]
         _ = try scheduler.report(AttemptReport(taskID: "t1", attempt: 1, kind: .complete(result: result)), from: "a", now: 2)
         let effects = scheduler.takeEffects()
-        try store.commit(effects.writes)
+        try store.commitSynchronously(effects.writes)
         let live = try #require(effects.events.first { $0.type == "task.succeeded" })
         #expect(live.data["result"] == result, "the live event carries the result")
         let stored = try sqlite(directory + "/flotilla.sqlite", "SELECT data FROM events WHERE type = 'task.succeeded'")

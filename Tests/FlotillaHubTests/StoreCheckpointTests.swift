@@ -32,7 +32,7 @@ import Testing
             let writes = (0..<100).map { index in
                 StoreWrite.insertTask(TaskRecord(id: "t\(batch)-\(index)", spec: TaskSpec(type: "bench.noop", payload: ["filler": .string(filler)]), state: .queued, now: 1))
             }
-            try store.commit(writes)
+            try store.commitSynchronously(writes)
         }
         #expect(try fileSize(path + "-wal") > 4_000_000, "the commits went to the WAL first")
         try await eventually("the WAL is copied into the database file", within: 10) {

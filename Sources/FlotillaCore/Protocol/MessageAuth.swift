@@ -143,8 +143,7 @@ extension MessageAuth {
         let id = String(body[..<separator])
         let secret = body[body.index(after: separator)...]
         guard !id.isEmpty, !secret.isEmpty else { return nil }
-        let hex = SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
-        return (id, agentKey(secretHash: hex))
+        return (id, agentKey(secretHash: TokenSecret.hash(secret)))
     }
 
     /// Reads an Ed25519 public key written as base64 (what `flotilla token create` prints).

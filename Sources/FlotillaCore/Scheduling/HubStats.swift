@@ -5,6 +5,7 @@ public struct HubStats: Sendable, Hashable {
     public enum Field: String, CaseIterable, Sendable {
         case agents
         case byState = "by_state"
+        case commitsPending = "commits_pending"
         case completedPerSecond = "completed_per_second"
         case events
         case lastSeq = "last_seq"
@@ -61,8 +62,10 @@ public struct HubStats: Sendable, Hashable {
     /// Nil until a task has completed.
     public var latency: Latency?
     public var lastSeq: Int64
+    /// Changes awaiting commit (each agent connection's share is bounded: see the hub's limits).
+    public var commitsPending: Int
 
-    public init(tasksByState: [TaskState: Int], queued: Int, lanes: [Lane], agentsByState: [AgentState: Int], agentsTotal: Int, completedPerSecond: Double, latency: Latency?, lastSeq: Int64) {
+    public init(tasksByState: [TaskState: Int], queued: Int, lanes: [Lane], agentsByState: [AgentState: Int], agentsTotal: Int, completedPerSecond: Double, latency: Latency?, lastSeq: Int64, commitsPending: Int = 0) {
         self.tasksByState = tasksByState
         self.queued = queued
         self.lanes = lanes
@@ -71,10 +74,11 @@ public struct HubStats: Sendable, Hashable {
         self.completedPerSecond = completedPerSecond
         self.latency = latency
         self.lastSeq = lastSeq
+        self.commitsPending = commitsPending
     }
 
     /// The scheduler's figures at `now`; lanes by role, then priority (highest first).
-    public init(scheduler: inout Scheduler, now: Double) {
+    public init(scheduler: inout Scheduler, now: Double, commitsPending: Int = 0) {
         var byState: [TaskState: Int] = [:]
         for state in TaskState.allCases { byState[state] = scheduler.counts[state] }
         let lanes = scheduler.lanes.depths.sorted { ($0.key.role, $0.key.priority.rank) < ($1.key.role, $1.key.priority.rank) }.map { lane, depth in
@@ -87,7 +91,8 @@ public struct HubStats: Sendable, Hashable {
             tasksByState: byState, queued: scheduler.lanes.count, lanes: lanes, agentsByState: agents, agentsTotal: scheduler.agents.count,
             completedPerSecond: scheduler.completionRate(now: now),
             latency: scheduler.stats.percentiles().map { Latency(p50: $0.p50, p90: $0.p90, p99: $0.p99) },
-            lastSeq: scheduler.lastSeq
+            lastSeq: scheduler.lastSeq,
+            commitsPending: commitsPending
         )
     }
 
@@ -116,6 +121,7 @@ public struct HubStats: Sendable, Hashable {
             F.completedPerSecond.rawValue: .double(completedPerSecond),
             F.latencySeconds.rawValue: latency,
             F.events.rawValue: [F.lastSeq.rawValue: .int(lastSeq)],
+            F.commitsPending.rawValue: .int(Int64(commitsPending)),
         ]
     }
 
@@ -163,7 +169,8 @@ public struct HubStats: Sendable, Hashable {
             agentsTotal: Int(agents?[F.total.rawValue]?.intValue ?? 0),
             completedPerSecond: json[F.completedPerSecond.rawValue]?.doubleValue ?? 0,
             latency: latency,
-            lastSeq: json[F.events.rawValue]?[F.lastSeq.rawValue]?.intValue ?? 0
+            lastSeq: json[F.events.rawValue]?[F.lastSeq.rawValue]?.intValue ?? 0,
+            commitsPending: Int(json[F.commitsPending.rawValue]?.intValue ?? 0)
         )
     }
 }

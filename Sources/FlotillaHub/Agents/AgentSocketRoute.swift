@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -6,8 +7,9 @@ import NIOCore
 import NIOWebSocket
 import ServiceLifecycle
 
-/// `/ws`: the agent protocol. One `AgentSession` per socket applies what comes in; the hub's
-/// messages (assignments, cancels, acks) go out through the connection's ``SocketOutbox``.
+/// `/ws`: the agent protocol. The engine's `AgentSession` for the socket applies what comes in;
+/// the engine's messages (assignments, cancels, acks) go out through the connection's
+/// ``SocketOutbox``.
 struct AgentSocketRoute {
     let hub: Hub
     /// Where a refused upgrade's reason goes, to be answered as 401 + JSON, not an empty 400.
@@ -25,12 +27,14 @@ struct AgentSocketRoute {
             .ws("") { inbound, _, context in
                 guard let identity = context.requestContext.identity else { return }
                 defer { context.requestContext.streamTicket?.release() }
-                let connection = hub.inspect { $0.openConnection() }
                 let channel = context.requestContext.channel
-                let outbox = hub.connections.open(connection, channel: channel, maxQueuedBytes: guards.limits.outboxBytes, logger: context.logger)
-                let session = AgentSession(hub: hub, identity: identity, connection: connection, logger: context.logger, guards: guards)
+                let outbox = SocketOutbox(channel: channel, maxQueuedBytes: guards.limits.outboxBytes, logger: context.logger)
+                let session = hub.engine.openSession(identity: identity, outbox: outbox, logger: context.logger) { envelope, identity, recipients throws(FlotillaError) in
+                    try guards.admitRelay(envelope, from: identity, recipients: recipients)
+                }
+                let connection = session.connection
                 // Revoking the token closes the socket (the outbox ends, then the reader).
-                let opened = hub.tokens.sessions.open(tokenID: identity.tokenID) { hub.connections.close(connection) }
+                let opened = hub.tokens.sessions.open(tokenID: identity.tokenID) { session.disconnect() }
                 // Like the whole connection (EventLoopPinnedChannel), the reader runs on the
                 // socket's event loop: a frame read resumes it there without waking a thread.
                 // Ends on graceful shutdown too, so an open socket never holds the server up.
@@ -44,6 +48,9 @@ struct AgentSocketRoute {
                                     case .text(let text): session.handle(text: text)
                                     case .binary(let buffer): session.handle(text: String(buffer: buffer))
                                     }
+                                    // Too many of this agent's changes await commit: read
+                                    // on once one commits (TCP then slows the agent down).
+                                    if session.isSaturated { await session.waitForRoom() }
                                 }
                             } catch {
                                 context.logger.debug("agent socket \(connection) ended: \(error)")
@@ -56,7 +63,7 @@ struct AgentSocketRoute {
                         group.cancelAll()
                     }
                 } onGracefulShutdown: {
-                    hub.connections.close(connection)
+                    session.disconnect()
                 }
                 hub.tokens.sessions.close(opened)
                 session.closed()

@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import FlotillaStore
 public import Logging
 import Foundation
@@ -11,17 +12,15 @@ extension Hub {
         // 0700: the admin token and the database are the owner's alone (other users cannot list
         // or read them; same-uid processes still can, see docs/fleet.md).
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let store = try SQLiteStore(configuration: .init(path: configuration.databasePath, synchronousFull: configuration.synchronousFull))
-        let tokens = try await TokenAuthority(store: store)
+        let store = try SQLiteStore(configuration: configuration.storeConfiguration)
+        let engine = try await Engine(configuration: configuration.engine, store: store, logger: logger)
         var newAdminToken: String?
-        if !tokens.hasAdmin {
-            let (token, _) = try await tokens.create(name: "admin", scope: .admin, role: nil)
+        if !engine.tokens.hasAdmin {
+            let (token, _) = try await engine.tokens.create(name: "admin", scope: .admin, role: nil)
             try writeSecretFile(configuration.adminTokenPath, contents: token + "\n")
             newAdminToken = token
         }
-        let snapshot = try await store.loadSnapshot()
-        let hub = Hub(configuration: configuration, store: store, tokens: tokens, snapshot: snapshot, logger: logger)
-        return (hub, newAdminToken)
+        return (Hub(configuration: configuration, engine: engine, logger: logger), newAdminToken)
     }
 
     /// Writes a file readable by its owner only (mode 0600) from the moment it exists.

@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 public import Logging
 import Foundation
 import ServiceLifecycle

@@ -1,117 +1,24 @@
-import FlotillaCore
-public import FlotillaStore
-import Logging
-import Foundation
-import Synchronization
+public import FlotillaEngine
+public import Logging
 
-/// The hub's running state: the scheduler in memory, the store behind it, and everything that
-/// hears about changes (event subscribers, agent sockets, waiting clients).
+/// A hub: the engine (FlotillaEngine) with the configuration of the transports that serve it
+/// (HTTP routes, `/ws`, SSE, the MQTT bridge, tmux watching). Built by ``open(configuration:logger:)``
+/// (the store, the engine) and served by ``buildApplication(hub:logger:onListening:)``.
 ///
-/// Every change follows one path: mutate the scheduler under its lock, queue the resulting
-/// writes for group commit (still under the lock, so commit order is mutation order), and once
-/// they are durable publish the events, send agent messages and answer the caller.
-///
-/// A failed commit changes nothing that anyone sees: its caller (and every change queued
-/// behind it) gets `store_unavailable`, and memory is rebuilt from the store
-/// (Hub+recovery.swift), refusing changes until the store takes writes again.
+/// The hub's parts act on the engine only through its public operations.
 public final class Hub: Sendable {
     public let configuration: HubConfiguration
-    public let store: any Store
-    public let tokens: TokenAuthority
-    public let events: EventBus
-    let commits: CommitQueue
-    let scheduler: Mutex<Scheduler>
-    let connections = AgentConnections()
-    let waiters = TaskWaiters()
-    let storeHealth = StoreHealth()
-    /// Wakes the recovery service after a failed commit (Hub+recovery.swift).
-    let recoveryRequests = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    public let engine: Engine
     let logger: Logger
 
-    init(configuration: HubConfiguration, store: any Store, tokens: TokenAuthority, snapshot: StoreSnapshot, logger: Logger) {
+    init(configuration: HubConfiguration, engine: Engine, logger: Logger) {
         self.configuration = configuration
-        self.store = store
-        self.tokens = tokens
+        self.engine = engine
         self.logger = logger
-        self.events = EventBus(bufferSize: configuration.limits.eventBufferSize)
-        self.commits = CommitQueue(store: store, logger: logger)
-        var scheduler = Scheduler(policy: configuration.policy)
-        scheduler.observeClock(wall: Timestamp.now(), monotonic: MonotonicTime.now())
-        scheduler.restore(snapshot, now: Timestamp.now())
-        self.scheduler = Mutex(scheduler)
-        self.events.start(at: snapshot.lastEventSeq)
     }
 
-    /// Runs a scheduler operation and calls `completion` once its changes are committed (or the
-    /// commit failed). Never waits, so socket readers keep reading while commits group up.
-    func mutate<Value: Sendable>(
-        _ operation: (inout Scheduler, Double) throws -> Value,
-        completion: @escaping @Sendable (Result<Value, FlotillaError>) -> Void
-    ) {
-        let now = Timestamp.now(), monotonic = MonotonicTime.now()
-        let outcome: Result<Value, FlotillaError>? = scheduler.withLock { scheduler in
-            // Checked under the lock: the recovery clears it under the same lock, once memory
-            // is the store's again.
-            if storeHealth.isFailed { return Result<Value, FlotillaError>.failure(storeRefusal()) }
-            if let step = scheduler.observeClock(wall: now, monotonic: monotonic) {
-                self.logger.warning("The wall clock stepped by \(step) s: leases and timers keep counting real time.")
-            }
-            let result: Result<Value, FlotillaError>
-            do {
-                result = .success(try operation(&scheduler, now))
-            } catch let error as FlotillaError {
-                result = .failure(error)
-            } catch {
-                result = .failure(FlotillaError(.internalError, "\(error)"))
-            }
-            let effects = scheduler.takeEffects()
-            if effects.writes.isEmpty {
-                self.deliver(effects)
-                return result
-            }
-            self.commits.enqueue(effects.writes) { [self] committed in
-                switch committed {
-                case .success:
-                    self.deliver(effects)
-                    completion(result)
-                case .failure(let error):
-                    self.commitFailed(error)
-                    completion(.failure(FlotillaError(.storeUnavailable, "The change could not be stored: \(error)")))
-                }
-            }
-            return nil
-        }
-        if let outcome { completion(outcome) }
-    }
-
-    /// Runs a scheduler operation and returns once its changes are durable.
-    func mutate<Value: Sendable>(_ operation: (inout Scheduler, Double) throws -> Value) async throws(FlotillaError) -> Value {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, FlotillaError>, Never>) in
-            mutate(operation) { continuation.resume(returning: $0) }
-        }
-        return try result.get()
-    }
-
-    /// Reads the scheduler without changing it.
-    func inspect<Value: Sendable>(_ body: (inout Scheduler) -> Value) -> Value {
-        scheduler.withLock { body(&$0) }
-    }
-
-    private func deliver(_ effects: Scheduler.Effects) {
-        events.publish(effects.events)
-        for message in effects.outbound {
-            connections.send(message.envelope, to: message.connection)
-        }
-        waiters.finished(effects.finished)
-    }
-
-    /// Lets time pass in the scheduler: leases, timeouts, backoffs.
-    public func tick() async {
-        _ = try? await mutate { scheduler, now in scheduler.tick(now: now) }
-    }
-
-    func shutdown() {
-        connections.closeAll()
-        events.finishAll()
-    }
+    /// The engine's tokens.
+    public var tokens: TokenAuthority { engine.tokens }
+    /// The engine's live events.
+    public var events: EventBus { engine.events }
 }

@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 
 extension HubGuards {
     /// Whether an agent may relay this `message` now: its payload within the size bound, and

@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import Foundation
 import Synchronization
 

@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import Synchronization
 
 /// Counts the long-lived connections (SSE streams, agent sockets, `?wait` long polls) per

@@ -1,5 +1,6 @@
 import Crypto
 import FlotillaCore
+import FlotillaEngine
 import FlotillaStore
 import Logging
 import MQTT

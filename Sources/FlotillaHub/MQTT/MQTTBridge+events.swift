@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import FlotillaStore
 import Logging
 import MQTT
@@ -23,7 +24,7 @@ extension MQTTBridge {
             do {
                 let live = hub.events.subscribe()
                 while true {
-                    let page = try await hub.store.events(after: last, limit: 1000)
+                    let page = try await hub.engine.storedEvents(after: last, limit: 1000)
                     for event in page {
                         try await publishRetrying(event, client: client)
                         last = event.seq

@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import Logging
 import MQTT
 import NIOCore
@@ -43,7 +44,7 @@ extension MQTTBridge {
                 if let wrapper { try Self.applyWrapper(wrapper, ref: ref, to: &submission) }
                 specs = submission.specs
             }
-            let submitted = try await hub.submit(specs)
+            let submitted = try await hub.engine.submit(specs)
             answer = (topics.tasks("accepted"), Envelope(id: "re-\(ref ?? "submission")", type: .ack, payload: [
                 "ref": ref.map(JSONValue.string) ?? .null,
                 "tasks": .array(submitted.map { ["task_id": .string($0.task.id), "state": .string($0.task.state.rawValue), "created": .bool($0.created)] }),

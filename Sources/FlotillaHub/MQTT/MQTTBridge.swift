@@ -1,5 +1,6 @@
 import Crypto
 import FlotillaCore
+import FlotillaEngine
 import FlotillaStore
 import Foundation
 import Logging
@@ -152,7 +153,7 @@ final class MQTTBridge: Service {
             defer { agents = [:] }
             return Array(agents.values)
         }
-        for agent in sessions { hub.connections.close(agent.connection) }
+        for agent in sessions { agent.session.disconnect() }
     }
 
     /// Applies one inbound message. Returns the writer of a newly registered agent's inbox, for
@@ -194,20 +195,23 @@ final class MQTTBridge: Service {
             return nil
         }
         agent.session.handle(envelope)
+        // Too many of this agent's changes await commit: read on once one commits (the
+        // broker holds what comes meanwhile), so a flooding agent cannot grow the queue.
+        if agent.session.isSaturated { await agent.session.waitForRoom() }
         return nil
     }
 
     /// `token` proved the registration; its agent id is the agent's, its role bounds the agent's.
     private func register(_ envelope: Envelope, agentID id: String, token: TokenRow?, session mqttSession: String?, client: MQTTClient) async -> (@Sendable () async -> Void)? {
-        let connection = hub.inspect { $0.openConnection() }
-        let outbox = hub.connections.open(connection)
+        let (outbox, messages) = StreamOutbox.make()
         let identity = Identity.agent(tokenID: token?.id ?? "mqtt-unsigned", role: token?.role, agentID: id)
-        let session = AgentSession(hub: hub, identity: identity, connection: connection, logger: logger)
+        let session = hub.engine.openSession(identity: identity, outbox: outbox, logger: logger)
+        let connection = session.connection
         // A registration that supersedes an earlier one closes the old outbox (the scheduler
         // reports it superseded), which ends its writer.
         agents.withLock { $0[id] = BridgedAgent(connection: connection, session: session, tokenID: token?.id, mqttSession: mqttSession) }
         session.handle(envelope)
-        return { await self.write(outbox, to: id, session: session, client: client) }
+        return { await self.write(messages, to: id, session: session, client: client) }
     }
 
     /// Publishes what the hub sends agent `id`, signed, in order. A message that cannot be

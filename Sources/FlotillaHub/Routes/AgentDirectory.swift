@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import FlotillaTmux
 
 /// One id space for agents, whether the hub or a tmux pane knows them
@@ -12,7 +13,7 @@ struct AgentDirectory {
 
     /// Every agent: the hub's first (by id), then those only watched in panes.
     func all() -> [JSONValue] {
-        let registered = hub.agents()
+        let registered = hub.engine.agents()
         let views = watched?.agents() ?? []
         let byName = Dictionary(views.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let known = Set(registered.map(\.registration.id))
@@ -23,9 +24,9 @@ struct AgentDirectory {
     /// Agent `id`: a hub agent id, a watched agent's name, or a watched session's name.
     func agent(_ id: String) throws(FlotillaError) -> JSONValue {
         let view = try? watched?.view(of: id)
-        if let slot = try? hub.agent(id: id) { return Self.json(slot, screen: view) }
+        if let slot = try? hub.engine.agent(id: id) { return Self.json(slot, screen: view) }
         if let view {
-            if view.name != id, let slot = try? hub.agent(id: view.name) { return Self.json(slot, screen: view) }
+            if view.name != id, let slot = try? hub.engine.agent(id: view.name) { return Self.json(slot, screen: view) }
             return Self.json(pane: view)
         }
         let message = watched == nil

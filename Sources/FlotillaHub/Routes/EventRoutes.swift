@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import FlotillaStore
 import HTTPTypes
 import Hummingbird
@@ -62,7 +63,7 @@ struct EventRoutes {
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             // Catch up from the store, page by page.
             while true {
-                let page = try await hub.store.events(after: last, limit: 1000)
+                let page = try await hub.engine.storedEvents(after: last, limit: 1000)
                 var chunk = ByteBuffer()
                 for event in page where keep(event) { Self.write(event, to: &chunk) }
                 if chunk.readableBytes > 0 { try await writer.write(chunk) }

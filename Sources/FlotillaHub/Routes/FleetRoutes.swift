@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import FlotillaStore
 import Hummingbird
 
@@ -17,7 +18,7 @@ struct FleetRoutes {
         group.get("agents/:id") { _, context in
             JSONResponse.make(try directory.agent(context.parameters.require("id")))
         }
-        group.get("stats") { _, _ in JSONResponse.make(hub.stats()) }
+        group.get("stats") { _, _ in JSONResponse.make(hub.engine.stats()) }
         group.get("tokens") { _, _ in
             JSONResponse.make(["tokens": .array(hub.tokens.list().map(Self.json))])
         }

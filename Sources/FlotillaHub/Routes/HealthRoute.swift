@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import Foundation
 import Hummingbird
 
@@ -7,7 +8,7 @@ extension Hub {
     /// store's trouble (e.g. a full disk) while it does not, so a load balancer or `flotilla
     /// doctor` sees a hub that can only refuse changes.
     func health() -> Response {
-        guard let trouble = storeTrouble else {
+        guard let trouble = engine.storeTrouble else {
             return JSONResponse.make(["status": "ok", "version": .string(FlotillaVersion.current)])
         }
         let error = FlotillaError(.storeUnavailable, "The hub's store cannot take changes (\(trouble.reason)); it refuses them until the store works again.")

@@ -1,3 +1,4 @@
+public import FlotillaEngine
 public import Hummingbird
 public import HummingbirdWebSocket
 import NIOCore

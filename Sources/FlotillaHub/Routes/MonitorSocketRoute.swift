@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import FlotillaStore
 import Hummingbird
 import HummingbirdWebSocket
@@ -124,7 +125,7 @@ struct MonitorSocketRoute {
     ) async throws {
         var last = start
         while true {
-            let page = try await hub.store.events(after: last, limit: 1000)
+            let page = try await hub.engine.storedEvents(after: last, limit: 1000)
             for event in page where keep(event) {
                 if let message = MonitorMessage.json(event) { try await outbound.write(.text(message.jsonString)) }
             }

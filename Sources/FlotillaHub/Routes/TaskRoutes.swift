@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import Foundation
 import FlotillaStore
 import HTTPTypes
@@ -16,7 +17,7 @@ struct TaskRoutes {
         group.get("tasks/:id") { request, context in try await show(request, id: context.parameters.require("id"), identity: context.identity) }
         group.post("tasks/:id/cancel") { request, context in try await cancel(request, id: context.parameters.require("id")) }
         group.post("tasks/:id/retry") { _, context in
-            let record = try await hub.retry(id: context.parameters.require("id"))
+            let record = try await hub.engine.retry(id: context.parameters.require("id"))
             return JSONResponse.make(bytes: record.jsonBytes())
         }
     }
@@ -28,7 +29,7 @@ struct TaskRoutes {
         let body = try await JSONResponse.body(of: request, limit: hub.configuration.maxBodySize)
         let submission = try Submission(body, maxBatchSize: hub.configuration.maxBatchSize)
         let single = submission.single
-        let submitted = try await hub.submit(submission.specs)
+        let submitted = try await hub.engine.submit(submission.specs)
         let status: HTTPResponse.Status = submitted.contains(where: \.created) ? .created : .ok
         let minimal = Self.prefersMinimal(request)
         var response: Response
@@ -71,7 +72,7 @@ struct TaskRoutes {
             }
             taskQuery.limit = value
         }
-        let records = try await hub.tasks(taskQuery)
+        let records = try await hub.engine.tasks(taskQuery)
         let next: JSONValue = records.count == taskQuery.limit ? .string(records.last!.id) : .null
         return JSONResponse.make(bytes: records.jsonBytes(nextCursor: next))
     }
@@ -82,13 +83,13 @@ struct TaskRoutes {
                 throw FlotillaError(.invalidField, "'wait' must be a number of seconds from 0 to 3600, got '\(wait)'.", field: "wait")
             }
             if seconds > 0, let identity {
-                _ = try await streams.holding(identity, kind: "long poll") { try await hub.wait(id: id, timeout: seconds) }
+                _ = try await streams.holding(identity, kind: "long poll") { try await hub.engine.wait(id: id, timeout: seconds) }
             } else {
-                _ = try await hub.wait(id: id, timeout: seconds)
+                _ = try await hub.engine.wait(id: id, timeout: seconds)
             }
         }
-        let (record, attempts) = try await hub.task(id: id)
-        let waiting = hub.inspect { $0.waitingReasons(id, now: Timestamp.now()) }
+        let (record, attempts) = try await hub.engine.task(id: id)
+        let waiting = hub.engine.waitingReasons(id)
         return JSONResponse.make(bytes: TaskView(record: record, attempts: attempts, waiting: waiting).jsonBytes)
     }
 
@@ -101,7 +102,7 @@ struct TaskRoutes {
                 reason = text
             }
         }
-        let record = try await hub.cancel(id: id, reason: reason)
+        let record = try await hub.engine.cancel(id: id, reason: reason)
         return JSONResponse.make(bytes: record.jsonBytes())
     }
 }

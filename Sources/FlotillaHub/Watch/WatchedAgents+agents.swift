@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import Foundation
 import FlotillaTmux
 import Synchronization
@@ -90,7 +91,7 @@ extension WatchedAgents {
         release(agent: agent.name, pane: info.id)
         let killed = await tmux.terminate([info], grace: grace)
         _ = try? await tmux.killPane(info.id)
-        hub.recordObservation(.agentKilled, agentID: agent.name, data: [
+        hub.engine.recordObservation(.agentKilled, agentID: agent.name, data: [
             "pane": .string(info.id),
             "sigkill": .array(killed.sorted().map { .int(Int64($0)) }),
         ])

@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 public import FlotillaTmux
 import Logging
 public import ServiceLifecycle
@@ -204,6 +205,6 @@ public final class WatchedAgents: Service, Sendable {
     func record(_ event: AgentEvent) {
         var data = event.payload.objectValue ?? [:]
         data["pane"] = .string(event.pane)
-        hub.recordObservation(event.kind.hubEventKind, agentID: event.agent, data: data)
+        hub.engine.recordObservation(event.kind.hubEventKind, agentID: event.agent, data: data)
     }
 }

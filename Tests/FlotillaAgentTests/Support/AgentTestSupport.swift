@@ -41,11 +41,13 @@ enum LiveHub {
     static func run<Value: Sendable>(
         port: Int = 0, dataDirectory: String = Paths.temporaryDirectory("hub"), leaseSeconds: Double = 30,
         mqtt: MQTTBridgeConfiguration? = nil,
+        configure: (inout HubConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (ServedHub, HubClient) async throws -> Value
     ) async throws -> Value {
         let policy = SchedulerPolicy(leaseDuration: leaseSeconds, backoff: Backoff(base: 0.05, cap: 0.2, jitter: 0))
         var configuration = HubConfiguration(port: port, dataDirectory: dataDirectory, policy: policy, tickInterval: 0.02)
         configuration.mqtt = mqtt
+        configure(&configuration)
         var logger = Logger(label: "test.hub")
         logger.logLevel = .warning
         return try await Hub.serve(configuration: configuration, logger: logger) { served in

@@ -86,3 +86,31 @@ final class RawSocket: @unchecked Sendable {
         return String(decoding: received, as: UTF8.self)
     }
 }
+
+extension RawSocket {
+    /// Sends all of `bytes`, blocking while the kernel's send buffer is full (the peer is not
+    /// reading): call it on a thread of its own. False once the peer has closed.
+    func sendBlocking(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { Foundation.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent <= 0 { return false }
+            offset += sent
+        }
+        return true
+    }
+
+    /// A client's WebSocket text frame (masked, as RFC 6455 requires of clients; the zero key
+    /// leaves the payload as it is).
+    static func maskedTextFrame(_ text: String) -> [UInt8] {
+        let payload = Array(text.utf8)
+        var frame: [UInt8] = [0x81]
+        if payload.count < 126 {
+            frame.append(0x80 | UInt8(payload.count))
+        } else {
+            frame += [0x80 | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+        }
+        frame += [0, 0, 0, 0]
+        return frame + payload
+    }
+}

@@ -2,7 +2,7 @@ import FlotillaCore
 import FlotillaStore
 import Logging
 
-extension Hub {
+extension Engine {
     /// One retention pass: deletes finished tasks, events and offline agents older than
     /// `retention.maxAge`, batch by batch with a pause between batches (so commits never wait
     /// behind a long delete), and forgets the same agents in memory.

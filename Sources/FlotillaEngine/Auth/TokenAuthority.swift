@@ -1,4 +1,3 @@
-import Crypto
 public import FlotillaCore
 public import FlotillaStore
 import Foundation
@@ -25,13 +24,13 @@ public final class TokenAuthority: Sendable {
     }
 
     /// Whether any admin token exists (a first start has none).
-    var hasAdmin: Bool { cache.withLock { $0.values.contains { $0.scope == .admin && $0.revokedAt == nil } } }
+    public var hasAdmin: Bool { cache.withLock { $0.values.contains { $0.scope == .admin && $0.revokedAt == nil } } }
 
     /// Creates a token and returns it in full; this is the only time its secret is visible.
     public func create(name: String, scope: TokenRow.Scope, role: String?, agentID: String? = nil) async throws -> (token: String, row: TokenRow) {
         let id = ids.next()
         let secret = IDGenerator.secret()
-        let row = TokenRow(id: id, name: name, scope: scope, role: role, agentID: agentID, secretHash: Self.hash(secret), createdAt: Timestamp.now())
+        let row = TokenRow(id: id, name: name, scope: scope, role: role, agentID: agentID, secretHash: TokenSecret.hash(secret), createdAt: Timestamp.now())
         try await store.insertToken(row)
         cache.withLock { $0[id] = row }
         return ("flt_\(id)_\(secret)", row)
@@ -42,10 +41,12 @@ public final class TokenAuthority: Sendable {
         cache.withLock { $0[id] }
     }
 
+    /// Every token, oldest first (revoked ones too).
     public func list() -> [TokenRow] {
         cache.withLock { Array($0.values) }.sorted { $0.createdAt < $1.createdAt }
     }
 
+    /// Revokes a token and ends its open sessions; false when there is no such token.
     public func revoke(id: String) async throws -> Bool {
         let now = Timestamp.now()
         guard try await store.revokeToken(id: id, at: now) else { return false }
@@ -71,7 +72,7 @@ public final class TokenAuthority: Sendable {
         let id = String(body[..<separator])
         let secret = String(body[body.index(after: separator)...])
         guard let row = cache.withLock({ $0[id] }) else { throw Self.invalid }
-        guard Self.constantTimeEqual(Self.hash(secret), row.secretHash) else { throw Self.invalid }
+        guard TokenSecret.constantTimeEqual(TokenSecret.hash(secret), row.secretHash) else { throw Self.invalid }
         guard row.revokedAt == nil else {
             throw FlotillaError(.unauthorized, "This token was revoked.")
         }
@@ -82,25 +83,4 @@ public final class TokenAuthority: Sendable {
     }
 
     private static let invalid = FlotillaError(.unauthorized, "Invalid token.")
-
-    static func hash(_ secret: String) -> String {
-        // Runs on every authenticated request: hex by table, not String(format:) per byte.
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(secret.utf8)) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: hex, as: UTF8.self)
-    }
-
-    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let a = Array(lhs.utf8)
-        let b = Array(rhs.utf8)
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
-    }
 }

@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// A failed commit marks the store failed; from then on the hub refuses changes (503
 /// `store_unavailable`) until it has rebuilt its memory from the store and a probe write
-/// succeeded (see Hub+recovery.swift).
+/// succeeded (see Engine+recovery.swift).
 final class StoreHealth: Sendable {
     struct Trouble: Sendable {
         var reason: String

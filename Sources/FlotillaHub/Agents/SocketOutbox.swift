@@ -1,24 +1,9 @@
 import FlotillaCore
+import FlotillaEngine
 import Logging
 import NIOCore
 import NIOWebSocket
 import Synchronization
-
-/// Where the hub's messages for one agent go: a WebSocket, or the MQTT bridge's inbox topic.
-protocol AgentOutbox: Sendable {
-    /// Queues a message; never blocks, and does nothing once the outbox is finished.
-    func send(_ envelope: Envelope)
-    /// Sends what is queued, then ends the outbox (its connection then closes).
-    func finish()
-}
-
-/// An outbox drained by a task (the MQTT bridge publishes each message to the agent's inbox).
-struct StreamOutbox: AgentOutbox {
-    let continuation: AsyncStream<Envelope>.Continuation
-
-    func send(_ envelope: Envelope) { continuation.yield(envelope) }
-    func finish() { continuation.finish() }
-}
 
 /// An agent's WebSocket, written on its own event loop.
 ///

@@ -1,24 +1,12 @@
 import FlotillaCore
-import Logging
-import NIOCore
 import Synchronization
 
 /// The outboxes of the connected agents, by connection number.
 final class AgentConnections: Sendable {
     private let outboxes = Mutex<[Int: any AgentOutbox]>([:])
 
-    /// Opens an outbox that a task drains (the MQTT bridge).
-    func open(_ connection: Int) -> AsyncStream<Envelope> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Envelope.self)
-        outboxes.withLock { $0[connection] = StreamOutbox(continuation: continuation) }
-        return stream
-    }
-
-    /// Opens an outbox that writes to an agent's WebSocket.
-    func open(_ connection: Int, channel: any Channel, maxQueuedBytes: Int = .max, logger: Logger = Logger(label: "flotilla.hub")) -> SocketOutbox {
-        let outbox = SocketOutbox(channel: channel, maxQueuedBytes: maxQueuedBytes, logger: logger)
+    func open(_ connection: Int, outbox: any AgentOutbox) {
         outboxes.withLock { $0[connection] = outbox }
-        return outbox
     }
 
     /// The connections open now.

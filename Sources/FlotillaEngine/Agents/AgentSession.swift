@@ -1,25 +1,57 @@
-import FlotillaCore
-import FlotillaStore
+public import FlotillaCore
 import Foundation
-import Logging
+public import Logging
 import Synchronization
 
-/// One agent's WebSocket conversation: reads envelopes, applies them to the hub, replies.
+/// One agent connection's conversation, whatever carries it (a WebSocket, MQTT): applies the
+/// envelopes that come in to the scheduler and answers through the connection's outbox
+/// (register → registered, reports → ack, errors → error; assignments and cancels come from
+/// the scheduler's effects). Made by ``Engine/openSession(identity:outbox:logger:relayCheck:)``.
 ///
 /// Reports are not awaited one by one: each is queued for commit and its `ack` (or `error`)
-/// is sent when its batch is durable, so one agent's messages share group commits.
-struct AgentSession: Sendable {
-    let hub: Hub
+/// is sent when its batch is durable, so one agent's messages share group commits. At most
+/// ``EngineConfiguration/pendingCommitsPerConnection`` of them await commit at once: past that
+/// ``isSaturated`` is true and the transport's reader waits (``waitForRoom()``) before it
+/// reads on, so an agent that floods slows down instead of growing the commit queue.
+public struct AgentSession: Sendable {
+    /// Checks a `message` relay (its size, the sender's rate) before it is forwarded to
+    /// `recipients` connections; throws the refusal.
+    public typealias RelayCheck = @Sendable (_ envelope: Envelope, _ from: Identity, _ recipients: Int) throws(FlotillaError) -> Void
+
+    let engine: Engine
     let identity: Identity
-    let connection: Int
+    /// The connection's number (the scheduler's handle for it).
+    public let connection: Int
     let logger: Logger
-    /// Rate and size bounds on relayed messages (nil: unbounded, the MQTT bridge's own sessions).
-    var guards: HubGuards? = nil
+    /// Bounds on relayed messages (nil: unbounded, the MQTT bridge's own sessions).
+    let relayCheck: RelayCheck?
 
-    /// The agent this socket registered as (set by `register`).
+    /// The agent this connection registered as (set by `register`).
     private let agentID = SessionAgentID()
+    /// Changes from this connection awaiting commit.
+    private let pending: PendingCommits
 
-    func handle(text: String) {
+    init(engine: Engine, identity: Identity, connection: Int, logger: Logger, relayCheck: RelayCheck?) {
+        self.engine = engine
+        self.identity = identity
+        self.connection = connection
+        self.logger = logger
+        self.relayCheck = relayCheck
+        self.pending = PendingCommits(limit: engine.configuration.pendingCommitsPerConnection)
+    }
+
+    /// Whether the connection has as many changes awaiting commit as it may: read no further
+    /// frames until ``waitForRoom()`` returns. A plain atomic load, for every frame.
+    public var isSaturated: Bool { pending.isFull }
+
+    /// Returns once fewer changes than the bound await commit.
+    public func waitForRoom() async { await pending.waitForRoom() }
+
+    /// Changes from this connection awaiting commit now.
+    public var pendingCommits: Int { pending.count }
+
+    /// Applies one frame's text (an envelope in JSON).
+    public func handle(text: String) {
         let parsed = Result { () throws(FlotillaError) in try Envelope(text: text) }
         guard case .success(let envelope) = parsed else {
             if case .failure(let error) = parsed { reply(error: error, to: nil) }
@@ -28,7 +60,8 @@ struct AgentSession: Sendable {
         handle(envelope)
     }
 
-    func handle(_ envelope: Envelope) {
+    /// Applies one envelope; never waits (answers go out through the outbox).
+    public func handle(_ envelope: Envelope) {
         switch envelope.type {
         case .register: register(envelope)
         case .ready, .drain, .heartbeat: control(envelope)
@@ -50,12 +83,14 @@ struct AgentSession: Sendable {
         agentID.set(registration.id)
         let connection = self.connection
         let holder = identity.tokenID
-        let policy = hub.configuration.policy
-        hub.mutate({ scheduler, now in
+        let policy = engine.configuration.policy
+        pending.begin()
+        engine.mutate({ scheduler, now in
             // A live agent stays with the token it registered with: no takeover by another.
             if let refusal = scheduler.takeoverRefusal(of: registration.id, connection: connection, holder: holder) { throw refusal }
             return scheduler.register(registration, connection: connection, holder: holder, now: now)
-        }) { [hub] result in
+        }) { [engine, pending] result in
+            defer { pending.end() }
             guard case .success(let outcome) = result else {
                 if case .failure(let error) = result {
                     // Taking a live agent over was refused: this connection speaks for no agent.
@@ -64,7 +99,7 @@ struct AgentSession: Sendable {
                 }
                 return
             }
-            if let old = outcome.superseded { hub.connections.close(old) }
+            if let old = outcome.superseded { engine.connections.close(old) }
             self.send(.registered, body: .json([
                 "agent_id": .string(registration.id),
                 "heartbeat_interval": .double(policy.agentHeartbeatInterval),
@@ -98,7 +133,8 @@ struct AgentSession: Sendable {
         guard let id = agentID.value else { return notRegistered(envelope) }
         let type = envelope.type
         let connection = self.connection
-        hub.mutate({ scheduler, now in
+        pending.begin()
+        engine.mutate({ scheduler, now in
             guard scheduler.isSession(connection, of: id) else {
                 throw FlotillaError(.notRegistered, "This connection is not agent '\(id)'s session; register first.")
             }
@@ -107,7 +143,8 @@ struct AgentSession: Sendable {
             case .drain: scheduler.drain(agentID: id, now: now)
             default: scheduler.heartbeat(agentID: id, body: SecretRedactor.redact(envelope.payload), now: now)
             }
-        }) { result in
+        }) { [pending] result in
+            defer { pending.end() }
             // Heartbeats are frequent and need no answer; ready and drain are acknowledged.
             // A refusal (not this agent's live session) is answered for every type.
             switch result {
@@ -124,26 +161,30 @@ struct AgentSession: Sendable {
             if case .failure(let error) = parsed { reply(error: error, to: envelope) }
             return
         }
+        pending.begin()
         apply(report, of: envelope, agentID: id, stored: nil)
     }
 
-    /// Applies a report. `stored` is nil until the store has been asked about the task, then
-    /// the state the store holds (nil when it has no such task).
+    /// Applies a report (counted in ``pending`` by the caller; uncounted once answered).
+    /// `stored` is nil until the store has been asked about the task, then the state the store
+    /// holds (nil when it has no such task).
     private func apply(_ report: AttemptReport, of envelope: Envelope, agentID id: String, stored: TaskState??) {
-        hub.mutate({ scheduler, now in
+        engine.mutate({ scheduler, now in
             try scheduler.report(report, from: id, connection: self.connection, stored: stored ?? nil, now: now)
-        }) { result in
+        }) { [pending] result in
             switch result {
             case .success(let outcome):
+                defer { pending.end() }
                 self.ack(envelope, report: .init(taskID: report.taskID, attempt: report.attempt, duplicate: outcome == .duplicate))
             case .failure(let error) where error.code == .taskNotFound && stored == nil:
                 // Neither in flight nor recently finished: finished long ago (stale, 409) or
                 // never existed (404)? Only the store knows, and this rare case asks it.
                 _Concurrency.Task {
-                    let state = (try? await self.hub.store.task(id: report.taskID))?.state
+                    let state = (try? await self.engine.storedTask(id: report.taskID))?.state
                     self.apply(report, of: envelope, agentID: id, stored: .some(state))
                 }
             case .failure(let error):
+                defer { pending.end() }
                 self.reply(error: error, to: envelope)
             }
         }
@@ -156,26 +197,33 @@ struct AgentSession: Sendable {
         var forwarded = envelope
         forwarded.agentID = id
         let connection = self.connection
-        guard hub.inspect({ $0.isSession(connection, of: id) }) else { return notRegistered(envelope) }
-        let connections = hub.inspect { scheduler in
+        guard engine.inspect({ $0.isSession(connection, of: id) }) else { return notRegistered(envelope) }
+        let connections = engine.inspect { scheduler in
             scheduler.agents.values.filter { target == nil || target == "broadcast" || $0.registration.id == target }.compactMap(\.connection)
         }
         if let target, target != "broadcast", connections.isEmpty {
             return reply(error: FlotillaError(.agentNotFound, "No connected agent has id '\(target)'.", field: "payload.to"), to: envelope)
         }
         let recipients = connections.filter { $0 != self.connection }
-        if let guards {
-            let error = Result { () throws(FlotillaError) in try guards.admitRelay(envelope, from: identity, recipients: recipients.count) }
+        if let relayCheck {
+            let error = Result { () throws(FlotillaError) in try relayCheck(envelope, identity, recipients.count) }
             if case .failure(let error) = error { return reply(error: error, to: envelope) }
         }
-        for connection in recipients { hub.connections.send(forwarded, to: connection) }
+        for connection in recipients { engine.connections.send(forwarded, to: connection) }
         ack(envelope, delivered: recipients.count)
     }
 
-    func closed() {
+    /// Ends the connection from the engine's side (a revoked token, a shutdown): the outbox
+    /// sends what it holds and finishes, and the transport then closes the connection.
+    public func disconnect() {
+        engine.connections.close(connection)
+    }
+
+    /// The transport's connection is gone: the agent no longer takes work (its leases run on).
+    public func closed() {
         let connection = self.connection
-        hub.mutate({ scheduler, now in scheduler.disconnect(connection: connection, now: now) }) { _ in }
-        hub.connections.close(connection)
+        engine.mutate({ scheduler, now in scheduler.disconnect(connection: connection, now: now) }) { _ in }
+        engine.connections.close(connection)
     }
 
     private func notRegistered(_ envelope: Envelope) {
@@ -186,14 +234,15 @@ struct AgentSession: Sendable {
         send(.ack, body: .ack(.init(ref: envelope.id, of: envelope.type, report: report, delivered: delivered)), ref: envelope.id)
     }
 
-    func reply(error: any Error, to envelope: Envelope?) {
+    /// Answers `envelope` (nil: a frame that was no envelope) with an `error` message.
+    public func reply(error: any Error, to envelope: Envelope?) {
         let flotillaError = error as? FlotillaError ?? FlotillaError(.internalError, "\(error)")
         send(.error, body: .json(flotillaError.replyPayload(ref: envelope?.id, of: envelope?.type.rawValue)), ref: envelope?.id)
     }
 
     private func send(_ type: MessageType, body: Envelope.Body, ref: String?) {
         let envelope = Envelope(id: ref.map { "re-\($0)" } ?? UUID().uuidString, type: type, agentID: agentID.value, body: body)
-        hub.connections.send(envelope, to: connection)
+        engine.connections.send(envelope, to: connection)
     }
 }
 

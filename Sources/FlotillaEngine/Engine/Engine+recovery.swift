@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// Reloading (rather than undoing the one failed batch) is what stays correct under group
 /// commit: later changes, already queued, were built on the failed one; the commit queue fails
 /// them too, and the store is the one state that every acknowledged change is in.
-extension Hub {
+extension Engine {
     /// Why the store is in trouble, for `/health`; nil while it works.
     public var storeTrouble: (reason: String, since: Double)? {
         storeHealth.current.map { ($0.reason, $0.since) }
@@ -39,7 +39,7 @@ extension Hub {
         guard await reload(resume: false) else { return }
         while !_Concurrency.Task.isCancelled {
             do {
-                try store.probe()
+                try await store.probe()
                 break
             } catch {
                 _ = storeHealth.fail("\(error)")
@@ -76,14 +76,14 @@ extension Hub {
     }
 }
 
-/// Runs the hub's recovery after each failed commit (Hub+recovery.swift).
+/// Runs the engine's recovery after each failed commit (Engine+recovery.swift).
 struct StoreRecoveryService: Service {
-    let hub: Hub
+    let engine: Engine
 
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
-            for await _ in hub.recoveryRequests.stream {
-                await hub.recover()
+            for await _ in engine.recoveryRequests.stream {
+                await engine.recover()
             }
         }
     }

@@ -2,23 +2,23 @@ import FlotillaCore
 import Logging
 import ServiceLifecycle
 
-/// The hub's housekeeping: lets time pass in the scheduler at a fixed interval (leases expire,
+/// The engine's housekeeping: lets time pass in the scheduler at a fixed interval (leases expire,
 /// timeouts fire, backoffs end) and, with a retention policy, deletes what is past it once
 /// per `retention.interval` (the first pass at start).
 struct MaintenanceService: Service {
-    let hub: Hub
+    let engine: Engine
 
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await every(hub.configuration.tickInterval) { await hub.tick() } }
-            if let retention = hub.configuration.retention {
+            group.addTask { await every(engine.configuration.tickInterval) { await engine.tick() } }
+            if let retention = engine.configuration.retention {
                 group.addTask {
                     await every(retention.interval, first: true) {
                         do {
-                            try await hub.prune(retention)
+                            try await engine.prune(retention)
                         } catch is CancellationError {
                         } catch {
-                            hub.logger.warning("Retention pass failed (retried next interval): \(error)")
+                            engine.logger.warning("Retention pass failed (retried next interval): \(error)")
                         }
                     }
                 }

@@ -1,4 +1,5 @@
 import FlotillaCore
+@testable import FlotillaEngine
 import FlotillaStore
 import Foundation
 import Logging

@@ -2,7 +2,7 @@ public import FlotillaCore
 public import FlotillaStore
 import ServiceLifecycle
 
-extension Hub {
+extension Engine {
     /// Admits a batch of tasks; returns once they are durable.
     public func submit(_ specs: [TaskSpec]) async throws -> [Scheduler.Submitted] {
         let facts = try await storedFacts(for: specs)
@@ -54,6 +54,7 @@ extension Hub {
         return (stored, history)
     }
 
+    /// A page of tasks from the store, in-flight ones as memory holds them.
     public func tasks(_ query: TaskQuery) async throws -> [TaskRecord] {
         let stored = try await store.tasks(query)
         // In-flight tasks may be newer in memory than in the last commit.
@@ -75,6 +76,7 @@ extension Hub {
         }
     }
 
+    /// Cancels an unfinished task (its agent is told to stop); returns it once durable.
     public func cancel(id: String, reason: String) async throws -> TaskRecord {
         if inspect({ $0.task(id) }) == nil, let stored = try await store.task(id: id) {
             throw FlotillaError(.invalidState, "Task \(id) is already \(stored.state.rawValue); only unfinished tasks can be cancelled.")
@@ -82,6 +84,8 @@ extension Hub {
         return try await mutate { scheduler, now in try scheduler.cancel(id, reason: reason, now: now) }
     }
 
+    /// Puts a finished (dead, failed, cancelled) task back in line with a fresh attempt budget;
+    /// returns it once durable.
     public func retry(id: String) async throws -> TaskRecord {
         let inMemory = inspect { $0.task(id) }
         let stored = inMemory == nil ? try await store.task(id: id) : nil
@@ -117,14 +121,34 @@ extension Hub {
         return try await task(id: id).0
     }
 
+    /// The known agents, by id.
     public func agents() -> [AgentSlot] {
         inspect { Array($0.agents.values) }.sorted { $0.registration.id < $1.registration.id }
     }
 
+    /// One agent, or `agent_not_found`.
     public func agent(id: String) throws(FlotillaError) -> AgentSlot {
         guard let slot = inspect({ $0.agent(id) }) else {
             throw FlotillaError(.agentNotFound, "No agent has id '\(id)'.", field: "id")
         }
         return slot
+    }
+}
+
+extension Engine {
+    /// Why a queued task waits, or nil when it is not queued (in memory) now.
+    public func waitingReasons(_ id: String) -> [WaitingReason]? {
+        inspect { $0.waitingReasons(id, now: Timestamp.now()) }
+    }
+
+    /// Committed events with `seq > after`, oldest first, from the store: what a subscriber
+    /// resuming from its last event id reads before the live stream.
+    public func storedEvents(after seq: Int64, limit: Int) async throws -> [EventRecord] {
+        try await store.events(after: seq, limit: limit)
+    }
+
+    /// A task as the store holds it (the last committed state), nil when there is none.
+    public func storedTask(id: String) async throws -> TaskRecord? {
+        try await store.task(id: id)
     }
 }

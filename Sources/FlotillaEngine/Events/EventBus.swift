@@ -82,7 +82,8 @@ public final class EventBus: Sendable {
         }
     }
 
-    func finishAll() {
+    /// Ends every subscriber's stream (the engine is stopping; a server draining its streams).
+    public func finishAll() {
         let subscribers = state.withLock { state in
             defer { state.subscribers = [:] }
             return Array(state.subscribers.values)

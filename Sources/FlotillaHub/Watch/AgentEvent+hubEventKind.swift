@@ -1,14 +1,6 @@
 import FlotillaCore
 import FlotillaTmux
 
-extension Hub {
-    /// Appends an observed event to the event log without waiting for its commit. Calls keep
-    /// their order: the sequence number is taken under the scheduler's lock.
-    func recordObservation(_ kind: EventKind, agentID: String, data: [String: JSONValue]) {
-        mutate({ scheduler, now in scheduler.recordObservation(kind, agentID: agentID, data: data, now: now) }, completion: { _ in })
-    }
-}
-
 extension AgentEvent.Kind {
     /// The hub's event kind for a watched agent's event. The hub names events `task.*` and
     /// `agent.*`; `agent.state_change` already means the scheduler's agent states (idle,

@@ -1,0 +1,32 @@
+public import FlotillaCore
+
+/// What the engine needs to know, whatever transport and store surround it. The hub fills it
+/// from its own configuration (`HubConfiguration.engine`).
+public struct EngineConfiguration: Sendable {
+    /// Leases, aging and backoff.
+    public var policy: SchedulerPolicy
+    /// How often leases, timeouts and backoffs are checked, in seconds. Default 0.1.
+    public var tickInterval: Double
+    /// How long finished tasks, events and offline agents are kept. Default 30 days; nil keeps
+    /// everything.
+    public var retention: RetentionPolicy?
+    /// Events an event subscriber may fall behind before it is cut off. Default 8,192.
+    public var eventBufferSize: Int
+    /// Reports and controls one agent connection may have awaiting commit before its reader
+    /// must wait (``AgentSession/isSaturated``). Default 256.
+    public var pendingCommitsPerConnection: Int
+
+    public init(
+        policy: SchedulerPolicy = SchedulerPolicy(),
+        tickInterval: Double = 0.1,
+        retention: RetentionPolicy? = RetentionPolicy(),
+        eventBufferSize: Int = 8_192,
+        pendingCommitsPerConnection: Int = 256
+    ) {
+        self.policy = policy
+        self.tickInterval = tickInterval
+        self.retention = retention
+        self.eventBufferSize = eventBufferSize
+        self.pendingCommitsPerConnection = pendingCommitsPerConnection
+    }
+}

@@ -1,0 +1,24 @@
+import FlotillaCore
+import FlotillaStore
+
+/// A real SQLite store seen only through the asynchronous `Store` protocol: it hides
+/// `SynchronousStore`, so the commit queue drives it as it would a networked database (a task
+/// awaiting each batch's commit) instead of from its commit thread. Every call reaches SQLite.
+struct AwaitingStore: Store {
+    let sqlite: SQLiteStore
+
+    func commit(_ writes: [StoreWrite]) async throws { try await sqlite.commit(writes) }
+    func probe() async throws { try await sqlite.probe() }
+    func loadSnapshot() async throws -> StoreSnapshot { try await sqlite.loadSnapshot() }
+    func task(id: String) async throws -> TaskRecord? { try await sqlite.task(id: id) }
+    func attempts(taskID: String) async throws -> [AttemptRecord] { try await sqlite.attempts(taskID: taskID) }
+    func tasks(_ query: TaskQuery) async throws -> [TaskRecord] { try await sqlite.tasks(query) }
+    func taskStates(ids: [String]) async throws -> [String: TaskState] { try await sqlite.taskStates(ids: ids) }
+    func task(idempotencyKey: String) async throws -> TaskRecord? { try await sqlite.task(idempotencyKey: idempotencyKey) }
+    func events(after seq: Int64, limit: Int) async throws -> [EventRecord] { try await sqlite.events(after: seq, limit: limit) }
+    func agents() async throws -> [AgentRecord] { try await sqlite.agents() }
+    func insertToken(_ token: TokenRow) async throws { try await sqlite.insertToken(token) }
+    func tokens() async throws -> [TokenRow] { try await sqlite.tokens() }
+    func revokeToken(id: String, at: Double) async throws -> Bool { try await sqlite.revokeToken(id: id, at: at) }
+    func prune(before cutoff: Double, batch: Int) async throws -> PruneCount { try await sqlite.prune(before: cutoff, batch: batch) }
+}
