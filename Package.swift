@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "FlotillaAgent", targets: ["FlotillaAgent"]),
         .library(name: "FlotillaTmux", targets: ["FlotillaTmux"]),
         .library(name: "MQTT", targets: ["MQTT"]),
+        .library(name: "EventLoopExecutors", targets: ["EventLoopExecutors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -63,6 +64,7 @@ let package = Package(
                 "FlotillaCore",
                 "FlotillaStore",
                 "MQTT",
+                "EventLoopExecutors",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 "FlotillaTmux",
@@ -94,8 +96,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "EventLoopExecutors",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MQTT",
             dependencies: [
+                "EventLoopExecutors",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -138,6 +148,7 @@ let package = Package(
                 "FlotillaAgent",
                 "FlotillaTmux",
                 "MQTT",
+                "EventLoopExecutors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,7 +1,7 @@
 import FlotillaClient
 import FlotillaCore
 import Foundation
-import MQTT
+import EventLoopExecutors
 import NIOPosix
 
 /// Phase two of the benchmark: one task at a time, from submit to its completion arriving on
