@@ -1,6 +1,8 @@
 import FlotillaClient
 import FlotillaCore
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Synchronization
 
 /// Phase one of the benchmark: batch submission and draining by WebSocket agents.
@@ -12,7 +14,7 @@ struct BenchThroughput {
     let batch: Int
     let submitters: Int
 
-    struct Result {
+    struct Result: Sendable {
         var submitSeconds: Double
         var drainSeconds: Double
         var submitted: Int
