@@ -58,10 +58,10 @@ public struct HubConfiguration: Sendable {
     }
 
     /// `FLOTILLA_DATA_DIR`, else `.flotilla` in the working directory.
-    public static var defaultDataDirectory: String {
-        ProcessInfo.processInfo.environment["FLOTILLA_DATA_DIR"] ?? ".flotilla"
-    }
+    public static var defaultDataDirectory: String { DataDirectory.defaultPath }
 
-    public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("flotilla.sqlite") }
-    public var adminTokenPath: String { (dataDirectory as NSString).appendingPathComponent("admin.token") }
+    /// The files in ``dataDirectory`` (FlotillaCore's ``DataDirectory``).
+    public var files: DataDirectory { DataDirectory(dataDirectory) }
+    public var databasePath: String { files.databasePath }
+    public var adminTokenPath: String { files.adminTokenPath }
 }
