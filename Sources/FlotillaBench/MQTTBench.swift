@@ -17,7 +17,7 @@ public struct MQTTBench: Sendable {
     public var window: Int
     /// QoS 1/2: each publisher waits for its acknowledgement instead of pipelining.
     public var waitEach: Bool
-    /// The client's busy-poll budget (`MQTTClient.Configuration.busyPoll`); zero sleeps.
+    /// The client's busy-poll budget (``MQTT/MQTTClient/Transport/busyPolling(_:)``); zero sleeps.
     public var busyPoll: Duration
 
     public init(mode: Mode, host: String, port: Int, qos: MQTTQoS, count: Int, topic: String, window: Int, waitEach: Bool, busyPoll: Duration) {
@@ -38,7 +38,7 @@ public struct MQTTBench: Sendable {
         var configuration = MQTTClient.Configuration(host: host, port: port)
         configuration.version = .v3_1_1
         configuration.maximumInflight = window
-        configuration.busyPoll = busyPoll
+        configuration.transport = .busyPolling(busyPoll)
         let clock = ContinuousClock()
         let (mode, qos, count, topic, window, waitEach) = (self.mode, self.qos, self.count, self.topic, self.window, self.waitEach)
         return try await MQTTClient.withConnection(configuration) { client in
