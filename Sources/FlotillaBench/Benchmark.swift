@@ -48,7 +48,7 @@ public struct Benchmark: Sendable {
     }
 
     private func measure(client: HubClient) async throws -> BenchReport {
-        let throughput = try await BenchThroughput(client: client, tasks: tasks, agents: agents, concurrency: concurrency, batch: batch, submitters: submitters).run()
+        let throughput = try await BenchThroughput(client: client, settings: self).run()
         let latencies = try await BenchRoundTrip(client: client, count: roundTrips).run()
         return BenchReport(benchmark: self, throughput: throughput, latencies: latencies)
     }
