@@ -29,6 +29,18 @@ struct ArchitectureTests {
         }
     }
 
+    /// Layers, lowest first: a target may import only targets in rows above its own, so no two
+    /// targets can come to depend on each other.
+    @Test("targets import only targets above them in the table")
+    func layersPointOneWay() throws {
+        let rules = try Self.rules()
+        for (index, target) in rules.order.enumerated() {
+            let lower = Set(rules.order[index...])
+            let upward = rules.allowed[target, default: []].intersection(lower)
+            #expect(upward.isEmpty, "\(target) may import \(upward.sorted()), which sit at or below it in the table")
+        }
+    }
+
     /// The CLI links the hub to run it, but its client commands find the admin token through
     /// FlotillaCore's `DataDirectory`, not the hub's configuration.
     @Test("only the CLI's hub-running files import FlotillaHub")

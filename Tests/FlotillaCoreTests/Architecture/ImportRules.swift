@@ -7,6 +7,8 @@ struct ImportRules {
     /// What each target may import, by target name; `everyTarget` may be imported anywhere.
     var allowed: [String: Set<String>]
     var everyTarget: Set<String>
+    /// The targets in the table's order, lowest layer first.
+    var order: [String]
 
     /// The row that names what every target may import.
     static let everyTargetRow = "every target"
@@ -29,6 +31,7 @@ struct ImportRules {
     init(markdown: String) throws {
         var allowed: [String: Set<String>] = [:]
         var everyTarget: Set<String> = []
+        var order: [String] = []
         var columns: (target: Int, imports: Int)?
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
             let text = line.trimmingCharacters(in: .whitespaces)
@@ -53,6 +56,7 @@ struct ImportRules {
                 everyTarget = modules
             } else if let target = Self.names(in: cells[found.target]).first {
                 allowed[target] = modules
+                order.append(target)
             }
         }
         guard !allowed.isEmpty else {
@@ -60,6 +64,7 @@ struct ImportRules {
         }
         self.allowed = allowed
         self.everyTarget = everyTarget
+        self.order = order
     }
 
     struct RulesMissing: Error, CustomStringConvertible { var description: String }
