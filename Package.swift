@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "FlotillaAgent", targets: ["FlotillaAgent"]),
         .library(name: "FlotillaTmux", targets: ["FlotillaTmux"]),
         .library(name: "MQTT", targets: ["MQTT"]),
+        .library(name: "EventLoopExecutors", targets: ["EventLoopExecutors"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -77,6 +78,7 @@ let package = Package(
                 "FlotillaStore",
                 "FlotillaEngine",
                 "MQTT",
+                "EventLoopExecutors",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 "FlotillaTmux",
@@ -108,8 +110,16 @@ let package = Package(
             ]
         ),
         .target(
+            name: "EventLoopExecutors",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MQTT",
             dependencies: [
+                "EventLoopExecutors",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -143,6 +153,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "FlotillaBench",
+            dependencies: [
+                "FlotillaCore",
+                "FlotillaClient",
+                "FlotillaHub",
+                "MQTT",
+                "EventLoopExecutors",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "flotilla",
             dependencies: [
@@ -152,12 +178,11 @@ let package = Package(
                 "FlotillaClient",
                 "FlotillaAgent",
                 "FlotillaTmux",
+                "FlotillaBench",
                 "MQTT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

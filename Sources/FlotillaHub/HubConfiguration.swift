@@ -61,9 +61,7 @@ public struct HubConfiguration: Sendable {
     }
 
     /// `FLOTILLA_DATA_DIR`, else `.flotilla` in the working directory.
-    public static var defaultDataDirectory: String {
-        ProcessInfo.processInfo.environment["FLOTILLA_DATA_DIR"] ?? ".flotilla"
-    }
+    public static var defaultDataDirectory: String { DataDirectory.defaultPath }
 
     /// What the engine takes from this configuration.
     public var engine: EngineConfiguration {
@@ -81,5 +79,7 @@ public struct HubConfiguration: Sendable {
         store ?? SQLiteStore.Configuration(dataDirectory: dataDirectory)
     }
 
-    public var adminTokenPath: String { (dataDirectory as NSString).appendingPathComponent("admin.token") }
+    /// The files in ``dataDirectory`` (FlotillaCore's ``DataDirectory``).
+    public var files: DataDirectory { DataDirectory(dataDirectory) }
+    public var adminTokenPath: String { files.adminTokenPath }
 }

@@ -182,11 +182,8 @@ public final class SQLiteStore: SynchronousStore {
 }
 
 extension SQLiteStore.Configuration {
-    /// The store's file in a hub's data directory.
-    public static let fileName = "flotilla.sqlite"
-
-    /// The store in `flotilla.sqlite` in `dataDirectory`.
+    /// The store in a hub's data directory (its layout: ``DataDirectory/databasePath``).
     public init(dataDirectory: String, synchronousFull: Bool = false) {
-        self.init(path: (dataDirectory as NSString).appendingPathComponent(Self.fileName), synchronousFull: synchronousFull)
+        self.init(path: DataDirectory(dataDirectory).databasePath, synchronousFull: synchronousFull)
     }
 }

@@ -1,12 +1,11 @@
 import ArgumentParser
-import FlotillaClient
+import FlotillaBench
 import FlotillaCore
-import FlotillaHub
 import Foundation
-import Logging
 
 /// `flotilla bench`: submits no-op tasks through the batch API, drains them with WebSocket
 /// agents, then measures one-at-a-time round trips (submit → completion seen by the submitter).
+/// The benchmark itself is the FlotillaBench library's.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -25,27 +24,16 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Print the figures as JSON.") var json = false
 
     func run() async throws {
+        let benchmark = Benchmark(tasks: tasks, agents: agents, concurrency: concurrency, batch: batch, submitters: submitters, roundTrips: roundTrips)
+        let (report, hubDescription): (BenchReport, String)
         if let hub {
             let token = self.token ?? ProcessInfo.processInfo.environment["FLOTILLA_TOKEN"]
-            try await measure(client: HubClient(baseURL: hub, token: token), where: hub)
-            return
+            (report, hubDescription) = (try await benchmark.run(hub: hub, token: token), hub)
+        } else {
+            (report, hubDescription) = try await benchmark.runEmbedded()
         }
-        let directory = NSTemporaryDirectory() + "flotilla-bench-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var logger = Logger(label: "flotilla.bench")
-        logger.logLevel = .error
-        let configuration = HubConfiguration(port: 0, dataDirectory: directory, maxBodySize: 64 << 20)
-        try await Hub.serve(configuration: configuration, logger: logger) { served in
-            try await measure(client: HubClient(baseURL: served.baseURL, token: served.adminToken), where: "embedded hub, SQLite WAL in \(directory)")
-        }
-    }
-
-    private func measure(client: HubClient, where hubDescription: String) async throws {
-        let throughput = try await BenchThroughput(client: client, tasks: tasks, agents: agents, concurrency: concurrency, batch: batch, submitters: submitters).run()
-        let latencies = try await BenchRoundTrip(client: client, count: roundTrips).run()
-        let report = BenchReport(throughput: throughput, latencies: latencies)
         if json {
-            print(report.json(tasks: tasks, agents: agents, concurrency: concurrency, batch: batch).jsonString)
+            print(report.json.jsonString)
         } else {
             print("flotilla bench — \(tasks) no-op tasks, \(agents) agents × concurrency \(concurrency), batches of \(batch); \(hubDescription)")
             print(report.text)

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FlotillaClient
 import FlotillaCore
-import FlotillaHub
 import Foundation
 
 /// Options shared by every command that talks to a running hub.
@@ -42,7 +41,7 @@ struct ClientOptions: ParsableArguments {
 
     /// The admin token file of the data directory, as an absolute path.
     var adminTokenPath: String {
-        let path = HubConfiguration(dataDirectory: dataDir ?? HubConfiguration.defaultDataDirectory).adminTokenPath
+        let path = DataDirectory(dataDir ?? DataDirectory.defaultPath).adminTokenPath
         return URL(fileURLWithPath: path).standardizedFileURL.path
     }
 

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FlotillaClient
 import FlotillaCore
-import FlotillaHub
 import FlotillaTmux
 import Foundation
 

@@ -1,4 +1,4 @@
-import FlotillaHub
+import FlotillaCore
 import FlotillaTmux
 import Foundation
 
@@ -16,7 +16,7 @@ enum TokenFile {
     /// default `.flotilla` beside the fleet file), else the one in the default data directory.
     static func admin(for fleet: Fleet) -> String? {
         if let token = Environment.value("FLOTILLA_TOKEN") { return token }
-        let directories = [fleet.file.hubDataDirectory ?? fleet.file.stateDirectory, HubConfiguration.defaultDataDirectory]
-        return directories.lazy.compactMap { read(HubConfiguration(dataDirectory: $0).adminTokenPath) }.first
+        let directories = [fleet.file.hubDataDirectory ?? fleet.file.stateDirectory, DataDirectory.defaultPath]
+        return directories.lazy.compactMap { read(DataDirectory($0).adminTokenPath) }.first
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// /api/tokens` returns it as `hub_key`, beside the token the agent gets at the same time.
 public enum HubSigningKey {
     public static func path(dataDirectory: String) -> String {
-        (dataDirectory as NSString).appendingPathComponent("hub-signing.key")
+        DataDirectory(dataDirectory).signingKeyPath
     }
 
     /// The key in the data directory, created when there is none yet.

@@ -29,31 +29,3 @@ struct ErrorMiddleware: RouterMiddleware {
         }
     }
 }
-
-/// Checks the bearer token (admin routes refuse agent tokens, 403), then the token's rate
-/// (`429 rate_limited` with `Retry-After`).
-struct AuthMiddleware: RouterMiddleware {
-    typealias Context = HubRequestContext
-    let tokens: TokenAuthority
-    let adminOnly: Bool
-    let guards: HubGuards
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var context = context
-        let identity = try tokens.authenticate(header: request.headers[.authorization])
-        if adminOnly, !identity.isAdmin {
-            throw FlotillaError(.forbidden, "Agent tokens may only connect to /ws; \(request.uri.path) needs an admin token.")
-        }
-        context.identity = identity
-        do {
-            try guards.rates.admit(identity)
-        } catch {
-            // A refused WebSocket upgrade is answered by RefusedUpgradeWriter from the thrown error.
-            if request.headers[.upgrade] != nil { throw error.error }
-            var response = JSONResponse.error(error.error)
-            response.headers[.retryAfter] = String(error.retryAfterSeconds)
-            return response
-        }
-        return try await next(request, context)
-    }
-}

@@ -20,7 +20,9 @@ struct HubRouter {
         let api = router.group("api").add(middleware: AuthMiddleware(tokens: hub.tokens, adminOnly: true, guards: guards))
         TaskRoutes(hub: hub, streams: guards.streams).add(to: api)
         let watched = hub.configuration.watch.map { WatchedAgents(hub: hub, configuration: $0) }
-        FleetRoutes(hub: hub, watched: watched).add(to: api)
+        AgentRoutes(hub: hub, watched: watched).add(to: api)
+        StatsRoutes(hub: hub).add(to: api)
+        TokenRoutes(hub: hub).add(to: api)
         let departures = ClientDepartures()
         EventRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
         WatchRoutes(watched: watched).add(to: api)

@@ -3,7 +3,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
-import MQTT
+import EventLoopExecutors
 import NIOCore
 import NIOSSL
 

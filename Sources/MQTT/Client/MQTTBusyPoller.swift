@@ -10,7 +10,7 @@ import Darwin
 #endif
 
 /// Keeps a connection's event loop polling its sockets, without sleeping, while the client waits
-/// for a reply (``MQTTClient/Configuration/busyPoll``).
+/// for a reply (``MQTTClient/Transport/busyPolling(_:)``).
 ///
 /// NIO's loop cannot spin by itself: it runs every queued task, including one that queues itself
 /// again, before it polls the selector, so a self-rescheduling task starves the sockets. A pipe
@@ -214,6 +214,54 @@ final class MQTTBusyPoller {
         #else
         Glibc.close(descriptor)
         #endif
+    }
+
+    /// The last handler of a busy-polling connection's pipeline: the client's writes pass it
+    /// first, and once a flush sent a request that the broker answers (a QoS 1/2 PUBLISH, a
+    /// PUBREL, a SUBSCRIBE, an UNSUBSCRIBE) the poller spins. It reads only the packets' fixed
+    /// headers; the client writes whole packets.
+    final class RequestWatcher: ChannelOutboundHandler {
+        typealias OutboundIn = ByteBuffer
+        let poller: MQTTBusyPoller
+        private var requestWritten = false
+
+        init(poller: MQTTBusyPoller) { self.poller = poller }
+
+        func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+            if !requestWritten { requestWritten = Self.holdsRequest(unwrapOutboundIn(data)) }
+            context.write(data, promise: promise)
+        }
+
+        func flush(context: ChannelHandlerContext) {
+            context.flush()
+            if requestWritten {
+                requestWritten = false
+                poller.requestSent()
+            }
+        }
+
+        /// Whether the packets in `buffer` include one the broker replies to.
+        static func holdsRequest(_ buffer: ByteBuffer) -> Bool {
+            var index = buffer.readerIndex
+            let end = buffer.writerIndex
+            while index < end, let first = buffer.getInteger(at: index, as: UInt8.self) {
+                switch first >> 4 {
+                case 3 where first & 0x06 != 0, 6, 8, 10: return true
+                default: break
+                }
+                // The remaining length: up to four bytes, seven bits each (MQTT 2.2.3).
+                var length = 0, shift = 0
+                index += 1
+                while let byte = buffer.getInteger(at: index, as: UInt8.self), shift <= 21 {
+                    index += 1
+                    length |= Int(byte & 0x7F) << shift
+                    shift += 7
+                    if byte & 0x80 == 0 { break }
+                }
+                index += length
+            }
+            return false
+        }
     }
 
     /// The pipe's read end: every byte read is one turn of the loop.

@@ -45,19 +45,9 @@ extension MQTTClient {
         public var maximumInflight: Int = 1024
         /// Extra CONNECT properties (v5), e.g. user properties. Default none.
         public var connectProperties: MQTTProperties = .init()
-        /// Busy polling: while a QoS 1/2 publish, a subscribe or an unsubscribe waits for the
-        /// broker's reply, the connection's event loop keeps polling its socket for up to this long
-        /// after each request instead of sleeping until the reply wakes it. Zero (the default) or
-        /// less never spins.
-        ///
-        /// It spends a core at 100 % while a reply is awaited to shorten each round trip where
-        /// waking a sleeping thread is expensive, as on virtual machines without guest halt
-        /// polling, where it nearly triples the rate of one-at-a-time QoS 1 publishing
-        /// (docs/mqtt.md). Meanwhile the loop reads the socket itself on every turn, so with busy
-        /// polling the client opens its TCP socket itself (each address the host resolves to in
-        /// turn, within ``connectTimeout``) and hands it to NIO. Meant for request–response
-        /// exchanges; a pipelined publisher keeps the loop busy anyway.
-        public var busyPoll: Duration = .zero
+        /// How the connection is opened: ``MQTTClient/Transport/standard`` (the default), or
+        /// ``MQTTClient/Transport/busyPolling(_:)`` to spin the loop while a reply is awaited.
+        public var transport: MQTTClient.Transport = .standard
         /// Reconnect policy; nil means a lost connection ends ``MQTTClient/run()``. Default ``ReconnectPolicy/init()``.
         public var reconnect: ReconnectPolicy? = ReconnectPolicy()
 

@@ -75,24 +75,12 @@ extension MQTTClient {
                     try sync.addHandler(MQTTChannelHandler(client: self, generation: generation, version: configuration.version, maximumPacketSize: configuration.maximumPacketSize))
                 }
             }
-        let channel: any Channel
-        let busyPoller: NIOLoopBound<MQTTBusyPoller>?
-        if configuration.busyPoll > .zero {
-            // The poller reads the socket itself, so it opens the socket and NIO adopts it.
-            let descriptor = try await NIOThreadPool.singleton.runIfActive {
-                try MQTTSocketConnector.openConnection(host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout)
-            }
-            channel = try await bootstrap.withConnectedSocket(descriptor).get()
-            do {
-                busyPoller = try await makeBusyPoller(for: channel, descriptor: descriptor)
-            } catch {
-                channel.close(promise: nil)
-                throw error
-            }
-        } else {
-            channel = try await bootstrap.connect(host: configuration.host, port: configuration.port).get()
-            busyPoller = nil
+        let transport = Transport.Context(
+            host: configuration.host, port: configuration.port, connectTimeout: configuration.connectTimeout
+        ) { [weak self] in
+            self?.state.withLock { !$0.outbound.isEmpty || !$0.pending.isEmpty } ?? false
         }
+        let channel = try await configuration.transport.connect(bootstrap, transport)
         let shutdown = state.withLock { state in
             state.connecting = channel
             return state.isShutdown
@@ -132,21 +120,11 @@ extension MQTTClient {
             channel.close(promise: nil)
             throw MQTTError(.connectionRefused, "The broker refused the connection.", reasonCode: connack.reasonCode)
         }
-        guard let connection = activate(channel: channel, generation: generation, connack: connack, busyPoller: busyPoller) else {
+        guard let connection = activate(channel: channel, generation: generation, connack: connack) else {
             channel.close(promise: nil)
             throw MQTTError(.shutdown, "The client has shut down.")
         }
         return connection
-    }
-
-    /// The connection's busy poller when ``Configuration/busyPoll`` asks for one; it lives on the
-    /// channel's loop and closes with the channel.
-    private func makeBusyPoller(for channel: any Channel, descriptor: CInt) async throws -> NIOLoopBound<MQTTBusyPoller> {
-        let poller = try await MQTTBusyPoller.make(for: channel, connectionDescriptor: descriptor, budget: configuration.busyPoll) { [weak self] in
-            self?.state.withLock { !$0.outbound.isEmpty || !$0.pending.isEmpty } ?? false
-        }
-        channel.closeFuture.whenComplete { _ in poller.value.close() }
-        return poller
     }
 
     private func connectPacket(resume: Bool) -> MQTTConnectPacket {
@@ -171,8 +149,8 @@ extension MQTTClient {
 
     /// Makes the connection current and re-sends: unacknowledged PUBLISHes (DUP set) or PUBRELs,
     /// in their original order, then SUBSCRIBEs the broker does not hold.
-    private func activate(channel: any Channel, generation: Int, connack: MQTTConnAckPacket, busyPoller: NIOLoopBound<MQTTBusyPoller>?) -> MQTTClientState.Connection? {
-        let writer = MQTTWriteQueue(channel: channel, version: configuration.version, busyPoller: busyPoller)
+    private func activate(channel: any Channel, generation: Int, connack: MQTTConnAckPacket) -> MQTTClientState.Connection? {
+        let writer = MQTTWriteQueue(channel: channel, version: configuration.version)
         let connection = MQTTClientState.Connection(channel: channel, generation: generation, sessionPresent: connack.sessionPresent, writer: writer)
         let activated = state.withLock { state -> ([MQTTPacket], [UnsafeContinuation<Void, any Error>], [UnsafeContinuation<Void, any Error>])? in
             guard !state.isShutdown else { return nil }

@@ -1,3 +1,4 @@
+import EventLoopExecutors
 import Logging
 import NIOCore
 import NIOPosix

@@ -21,16 +21,13 @@ final class MQTTWriteQueue: Sendable {
 
     let channel: any Channel
     let version: MQTTProtocolVersion
-    /// Spins the loop after a request that expects a reply (``MQTTClient/Configuration/busyPoll``).
-    let busyPoller: NIOLoopBound<MQTTBusyPoller>?
     private let state = Mutex(State())
     /// Packets queued before publishers wait. Default 1,024.
     let highWater: Int
 
-    init(channel: any Channel, version: MQTTProtocolVersion, busyPoller: NIOLoopBound<MQTTBusyPoller>? = nil, highWater: Int = 1024) {
+    init(channel: any Channel, version: MQTTProtocolVersion, highWater: Int = 1024) {
         self.channel = channel
         self.version = version
-        self.busyPoller = busyPoller
         self.highWater = highWater
     }
 
@@ -94,7 +91,6 @@ final class MQTTWriteQueue: Sendable {
         buffer.clear()
         buffer.reserveCapacity(minimumWritableBytes: 64 * packets.count)
         var promises: [EventLoopPromise<Void>] = []
-        var expectsReply = false
         for (packet, promise) in packets {
             do {
                 try packet.write(to: &buffer, version: version)
@@ -104,7 +100,6 @@ final class MQTTWriteQueue: Sendable {
                 continue
             }
             if let promise { promises.append(promise) }
-            expectsReply = expectsReply || packet.expectsReply
         }
         if buffer.readableBytes > 0 {
             let written = promises.isEmpty ? nil : channel.eventLoop.makePromise(of: Void.self)
@@ -113,7 +108,6 @@ final class MQTTWriteQueue: Sendable {
         }
         // A burst that grew the buffer large is not kept: a connection should not hold on to its peak.
         if buffer.capacity <= 64 << 10 { state.withLock { $0.spare = buffer } }
-        if expectsReply, let busyPoller { busyPoller.value.requestSent() }
     }
 
     /// Wakes waiting publishers once the socket drains (also called by the channel handler).
@@ -139,17 +133,5 @@ final class MQTTWriteQueue: Sendable {
         }
         for waiter in waiters { waiter.resume() }
         for (_, promise) in packets { promise?.fail(ChannelError.ioOnClosedChannel) }
-    }
-}
-
-extension MQTTPacket {
-    /// The broker answers it with an acknowledgement a caller waits for (PINGREQ is left out: the
-    /// keep-alive does not wait on the loop).
-    fileprivate var expectsReply: Bool {
-        switch self {
-        case .publish(let packet): packet.qos != .atMostOnce
-        case .pubrel, .subscribe, .unsubscribe: true
-        default: false
-        }
     }
 }

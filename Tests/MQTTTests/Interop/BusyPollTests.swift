@@ -5,22 +5,27 @@ import Testing
 
 @testable import MQTT
 
-/// `Configuration.busyPoll` against a real mosquitto (and the fake broker where a connection must
+/// `MQTTClient.Transport.busyPolling` against a real mosquitto (and the fake broker where a connection must
 /// end on cue): the loop spins while a reply is awaited, reads the reply from the socket itself,
 /// and stops once nothing is awaited or the budget is spent.
 @Suite(.timeLimit(.minutes(1))) struct BusyPollTests {
     /// The connection's poller, read on its loop: turns taken, replies it read from the socket
     /// itself, and whether it still spins.
     private func pollerState(_ client: MQTTClient) async throws -> (turns: Int, reads: Int, spinning: Bool)? {
-        guard let poller = client.state.withLock({ $0.connection?.writer.busyPoller }) else { return nil }
-        return try await client.eventLoop.submit { (poller.value.turns, poller.value.connectionReads, poller.value.isSpinning) }.get()
+        // The poller is the busy-polling transport's, reached through the handler it adds to the
+        // connection's pipeline: the client itself holds no reference to it.
+        guard let channel = client.state.withLock({ $0.connection?.channel }) else { return nil }
+        return try await channel.eventLoop.submit { () -> (turns: Int, reads: Int, spinning: Bool)? in
+            guard let watcher = try? channel.pipeline.syncOperations.handler(type: MQTTBusyPoller.RequestWatcher.self) else { return nil }
+            return (watcher.poller.turns, watcher.poller.connectionReads, watcher.poller.isSpinning)
+        }.get()
     }
 
     @Test func spinsWhileRepliesAreAwaitedThenSleeps() async throws {
         let broker = try await Mosquitto()
         var configuration = broker.configuration(.v5)
         // Far beyond the test's length: only "nothing awaited" can stop this spin.
-        configuration.busyPoll = .seconds(60)
+        configuration.transport = .busyPolling(.seconds(60))
         try await MQTTClient.withConnection(configuration) { client in
             let messages = try await client.subscribe(to: "busy/#", qos: .atLeastOnce)
             try await withTaskExecutorPreference(client.taskExecutor) {
@@ -46,7 +51,7 @@ import Testing
     @Test func budgetBoundsTheSpinWhileTheBrokerIsSilent() async throws {
         let broker = try await Mosquitto()
         var configuration = broker.configuration(.v3_1_1)
-        configuration.busyPoll = .milliseconds(50)
+        configuration.transport = .busyPolling(.milliseconds(50))
         try await MQTTClient.withConnection(configuration) { client in
             broker.signal(SIGSTOP)
             defer { broker.signal(SIGCONT) }
@@ -73,6 +78,26 @@ import Testing
         }
     }
 
+    /// The transport's watcher, not the client, tells requests from the rest: it spins for a
+    /// packet the broker answers, found anywhere in a burst, and for nothing else.
+    @Test func watcherFindsRequestsInBursts() throws {
+        func burst(_ packets: [MQTTPacket]) throws -> ByteBuffer {
+            var buffer = ByteBuffer()
+            for packet in packets { try packet.write(to: &buffer, version: .v5) }
+            return buffer
+        }
+        let big = ByteBuffer(repeating: 7, count: 300) // a remaining length of two bytes
+        let qos0 = MQTTPacket.publish(MQTTPublishPacket(topic: "t", payload: big))
+        let qos1 = MQTTPacket.publish(MQTTPublishPacket(topic: "t", payload: big, qos: .atLeastOnce, packetID: 1))
+        let subscribe = MQTTPacket.subscribe(MQTTSubscribePacket(packetID: 2, subscriptions: [MQTTSubscribeInfo("a/#")]))
+        let holds = MQTTBusyPoller.RequestWatcher.holdsRequest
+        #expect(try !holds(burst([qos0, .puback(MQTTAckPacket(packetID: 3)), .pingreq])))
+        #expect(try holds(burst([qos1])))
+        #expect(try holds(burst([qos0, qos0, subscribe])))
+        #expect(try holds(burst([.puback(MQTTAckPacket(packetID: 3)), .pubrel(MQTTAckPacket(packetID: 4))])))
+        #expect(try holds(burst([qos0, .unsubscribe(MQTTUnsubscribePacket(packetID: 5, filters: ["a/#"]))])))
+    }
+
     @Test func offByDefault() async throws {
         let broker = try await Mosquitto()
         try await MQTTClient.withConnection(broker.configuration(.v5)) { client in
@@ -85,7 +110,7 @@ import Testing
         let broker = try await TLSInteropTests.tlsBroker()
         var configuration = try MQTTClient.Configuration(url: "mqtts://127.0.0.1:\(broker.port)")
         configuration.tls?.trustRoots = .file(broker.directory + "/ca.crt")
-        configuration.busyPoll = .seconds(60)
+        configuration.transport = .busyPolling(.seconds(60))
         try await MQTTClient.withConnection(configuration) { client in
             let messages = try await client.subscribe(to: "busy/tls", qos: .atLeastOnce)
             for index in 0..<50 {
@@ -106,7 +131,7 @@ import Testing
         let broker = try await Mosquitto()
         var configuration = broker.configuration(.v3_1_1)
         configuration.host = "localhost"
-        configuration.busyPoll = .milliseconds(50)
+        configuration.transport = .busyPolling(.milliseconds(50))
         try await MQTTClient.withConnection(configuration) { client in
             try await client.publish(to: "busy/name", payload: "x", qos: .atLeastOnce)
             #expect(client.isConnected)
@@ -125,7 +150,7 @@ import Testing
         }
         try #require(bound)
         var configuration = MQTTClient.Configuration(host: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port)))
-        configuration.busyPoll = .milliseconds(50)
+        configuration.transport = .busyPolling(.milliseconds(50))
         configuration.reconnect = nil
         let client = MQTTClient(configuration: configuration)
         let error = await #expect(throws: MQTTError.self) { try await client.run() }
@@ -153,7 +178,7 @@ import Testing
             filler.append(channel)
         }
         var configuration = MQTTClient.Configuration(host: "127.0.0.1", port: port)
-        configuration.busyPoll = .milliseconds(50)
+        configuration.transport = .busyPolling(.milliseconds(50))
         configuration.connectTimeout = .milliseconds(300)
         configuration.reconnect = nil
         let client = MQTTClient(configuration: configuration)
@@ -168,7 +193,7 @@ import Testing
     @Test func aConnectionClosedWhileSpinningReconnectsAndResends() async throws {
         let broker = try await FakeBroker(version: .v3_1_1)
         var configuration = broker.configuration()
-        configuration.busyPoll = .seconds(60)
+        configuration.transport = .busyPolling(.seconds(60))
         try await MQTTClient.withConnection(configuration) { client in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await client.publish(to: "busy/closed", payload: "again", qos: .atLeastOnce) }
@@ -190,7 +215,7 @@ import Testing
     @Test func aResetWhileSpinningClosesWithTheResetAsCause() async throws {
         let broker = try await FakeBroker(version: .v3_1_1)
         var configuration = broker.configuration()
-        configuration.busyPoll = .seconds(60)
+        configuration.transport = .busyPolling(.seconds(60))
         configuration.reconnect = nil
         let client = MQTTClient(configuration: configuration)
         try await withThrowingTaskGroup(of: Void.self) { group in

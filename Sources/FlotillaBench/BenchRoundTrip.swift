@@ -1,7 +1,7 @@
 import FlotillaClient
 import FlotillaCore
 import Foundation
-import MQTT
+import EventLoopExecutors
 import NIOPosix
 
 /// Phase two of the benchmark: one task at a time, from submit to its completion arriving on
@@ -42,37 +42,5 @@ struct BenchRoundTrip {
             group.cancelAll()
             return latencies
         }
-    }
-}
-
-/// The benchmark's figures, as text or JSON.
-struct BenchReport {
-    let throughput: BenchThroughput.Result
-    let latencies: [Double]
-
-    func percentile(_ q: Double) -> Double {
-        guard !latencies.isEmpty else { return .nan }
-        let sorted = latencies.sorted()
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]
-    }
-
-    var submittedPerSecond: Double { Double(throughput.submitted) / throughput.submitSeconds }
-    var completedPerSecond: Double { Double(throughput.completed) / throughput.drainSeconds }
-
-    var text: String {
-        """
-        submitted/s: \(Int(submittedPerSecond))   (\(throughput.submitted) in \(String(format: "%.2f", throughput.submitSeconds)) s)
-        completed/s: \(Int(completedPerSecond))   (\(throughput.completed) drained in \(String(format: "%.2f", throughput.drainSeconds)) s from first submit)
-        round trip (n=\(latencies.count)): p50 \(String(format: "%.3f", percentile(0.5) * 1000)) ms, p99 \(String(format: "%.3f", percentile(0.99) * 1000)) ms
-        """
-    }
-
-    func json(tasks: Int, agents: Int, concurrency: Int, batch: Int) -> JSONValue {
-        [
-            "tasks": .int(Int64(tasks)), "agents": .int(Int64(agents)), "concurrency": .int(Int64(concurrency)), "batch": .int(Int64(batch)),
-            "submitted_per_second": .double(submittedPerSecond),
-            "completed_per_second": .double(completedPerSecond),
-            "round_trip_ms": ["p50": .double(percentile(0.5) * 1000), "p99": .double(percentile(0.99) * 1000), "n": .int(Int64(latencies.count))],
-        ]
     }
 }

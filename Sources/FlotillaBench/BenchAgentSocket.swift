@@ -18,7 +18,9 @@ import Glibc
 /// with the same `Envelope`), but it skips what makes a general client cost more per message:
 /// a task hop for every frame read and written, a flush per frame, and a system call per
 /// masking key. On these two cores the agents share the CPU with the hub they measure, so
-/// every microsecond they spend is one the hub does not get.
+/// every microsecond they spend is one the hub does not get. That is why the benchmark keeps
+/// this client of its own instead of FlotillaClient's `AgentLink` (a task per connection, a
+/// frame per write): with the general client the agents, not the hub, would set the figures.
 struct BenchAgentSocket {
     let url: String
     let token: String?
@@ -44,14 +46,14 @@ struct BenchAgentSocket {
         let upgraded = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: host, port: parsed.port ?? 80) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let upgrader = NIOTypedWebSocketClientUpgrader<Channel?>(maxFrameSize: 1 << 24) { channel, _ in
+                    let upgrader = NIOTypedWebSocketClientUpgrader<(any Channel)?>(maxFrameSize: 1 << 24) { channel, _ in
                         channel.eventLoop.makeCompletedFuture {
                             let handler = BenchAgentHandler(agentID: agentID, opening: [register, readyMessage], ready: ready, completed: completed)
                             try channel.pipeline.syncOperations.addHandler(handler)
                             return channel
                         }
                     }
-                    let configuration = NIOTypedHTTPClientUpgradeConfiguration<Channel?>(
+                    let configuration = NIOTypedHTTPClientUpgradeConfiguration<(any Channel)?>(
                         upgradeRequestHead: head,
                         upgraders: [upgrader],
                         notUpgradingCompletionHandler: { channel in channel.eventLoop.makeCompletedFuture { nil } }

@@ -3,22 +3,11 @@ import FlotillaEngine
 import FlotillaStore
 import Hummingbird
 
-/// `/api/agents`, `/api/stats` and `/api/tokens`. Agents are one id space: those registered
-/// with the hub and those watched in tmux panes (see ``AgentDirectory``).
-struct FleetRoutes {
+/// `/api/tokens`: list, create (an agent token is bound to one agent) and revoke tokens.
+struct TokenRoutes {
     let hub: Hub
-    var watched: WatchedAgents? = nil
 
     func add(to group: RouterGroup<HubRequestContext>) {
-        let directory = AgentDirectory(hub: hub, watched: watched)
-        group.get("agents") { _, _ in
-            let agents = directory.all()
-            return JSONResponse.make(["agents": .array(agents), "count": .int(Int64(agents.count))])
-        }
-        group.get("agents/:id") { _, context in
-            JSONResponse.make(try directory.agent(context.parameters.require("id")))
-        }
-        group.get("stats") { _, _ in JSONResponse.make(hub.engine.stats()) }
         group.get("tokens") { _, _ in
             JSONResponse.make(["tokens": .array(hub.tokens.list().map(Self.json))])
         }

@@ -1,18 +1,17 @@
 import FlotillaClient
 import FlotillaCore
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Synchronization
 
 /// Phase one of the benchmark: batch submission and draining by WebSocket agents.
 struct BenchThroughput {
     let client: HubClient
-    let tasks: Int
-    let agents: Int
-    let concurrency: Int
-    let batch: Int
-    let submitters: Int
+    /// The run's sizes (tasks, agents × concurrency, batches and submitters in flight).
+    let settings: Benchmark
 
-    struct Result {
+    struct Result: Sendable {
         var submitSeconds: Double
         var drainSeconds: Double
         var submitted: Int
@@ -20,6 +19,7 @@ struct BenchThroughput {
     }
 
     func run() async throws -> Result {
+        let (tasks, agents, concurrency, batch, submitters) = (settings.tasks, settings.agents, settings.concurrency, settings.batch, settings.submitters)
         let completed = BenchCounter()
         let (allDone, doneContinuation) = AsyncStream.makeStream(of: Void.self)
         let (readyAgents, readyContinuation) = AsyncStream.makeStream(of: Void.self)

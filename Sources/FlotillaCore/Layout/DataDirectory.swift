@@ -1,0 +1,32 @@
+import Foundation
+
+/// Where a hub keeps its files: the layout of its data directory, shared by the hub (which
+/// writes them) and the CLI's client commands (which read the admin token), so that neither
+/// reaches into the other for a path.
+public struct DataDirectory: Sendable, Hashable {
+    /// The directory itself, as given (relative paths stay relative).
+    public var path: String
+
+    public init(_ path: String) {
+        self.path = path
+    }
+
+    /// `FLOTILLA_DATA_DIR`, else `.flotilla` in the working directory.
+    public static var defaultPath: String {
+        ProcessInfo.processInfo.environment["FLOTILLA_DATA_DIR"] ?? ".flotilla"
+    }
+
+    /// The data directory a hub started without `--data-dir` uses.
+    public static var `default`: DataDirectory { DataDirectory(defaultPath) }
+
+    /// The SQLite database.
+    public var databasePath: String { file("flotilla.sqlite") }
+    /// The admin token, written (0600) when the hub first opens the directory.
+    public var adminTokenPath: String { file("admin.token") }
+    /// The hub's Ed25519 key for signing what it sends agents over MQTT.
+    public var signingKeyPath: String { file("hub-signing.key") }
+
+    private func file(_ name: String) -> String {
+        (path as NSString).appendingPathComponent(name)
+    }
+}

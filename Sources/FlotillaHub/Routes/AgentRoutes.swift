@@ -1,0 +1,20 @@
+import FlotillaCore
+import Hummingbird
+
+/// `/api/agents` and `/api/agents/:id`. Agents are one id space: those registered with the hub
+/// and those watched in tmux panes (see ``AgentDirectory``).
+struct AgentRoutes {
+    let hub: Hub
+    var watched: WatchedAgents? = nil
+
+    func add(to group: RouterGroup<HubRequestContext>) {
+        let directory = AgentDirectory(hub: hub, watched: watched)
+        group.get("agents") { _, _ in
+            let agents = directory.all()
+            return JSONResponse.make(["agents": .array(agents), "count": .int(Int64(agents.count))])
+        }
+        group.get("agents/:id") { _, context in
+            JSONResponse.make(try directory.agent(context.parameters.require("id")))
+        }
+    }
+}
