@@ -14,7 +14,7 @@ struct AgentRoutes {
             return JSONResponse.make(["agents": .array(agents), "count": .int(Int64(agents.count))])
         }
         group.get("agents/:id") { _, context in
-            JSONResponse.make(try directory.agent(context.parameters.require("id")))
+            JSONResponse.make(try directory.agent(context.parameters.decoded("id")))
         }
     }
 }

@@ -14,10 +14,10 @@ struct TaskRoutes {
     func add(to group: RouterGroup<HubRequestContext>) {
         group.post("tasks") { request, _ in try await submit(request) }
         group.get("tasks") { request, _ in try await list(request) }
-        group.get("tasks/:id") { request, context in try await show(request, id: context.parameters.require("id"), identity: context.identity) }
-        group.post("tasks/:id/cancel") { request, context in try await cancel(request, id: context.parameters.require("id")) }
+        group.get("tasks/:id") { request, context in try await show(request, id: context.parameters.decoded("id"), identity: context.identity) }
+        group.post("tasks/:id/cancel") { request, context in try await cancel(request, id: context.parameters.decoded("id")) }
         group.post("tasks/:id/retry") { _, context in
-            let record = try await hub.engine.retry(id: context.parameters.require("id"))
+            let record = try await hub.engine.retry(id: context.parameters.decoded("id"))
             return JSONResponse.make(bytes: record.jsonBytes())
         }
     }

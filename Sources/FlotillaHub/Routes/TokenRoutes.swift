@@ -12,8 +12,8 @@ struct TokenRoutes {
             JSONResponse.make(["tokens": .array(hub.tokens.list().map(Self.json))])
         }
         group.post("tokens") { request, _ in try await createToken(request) }
-        group.post("tokens/:id/revoke") { _, context in try await revoke(context.parameters.require("id")) }
-        group.delete("tokens/:id") { _, context in try await revoke(context.parameters.require("id")) }
+        group.post("tokens/:id/revoke") { _, context in try await revoke(context.parameters.decoded("id")) }
+        group.delete("tokens/:id") { _, context in try await revoke(context.parameters.decoded("id")) }
     }
 
     private func createToken(_ request: Request) async throws -> Response {

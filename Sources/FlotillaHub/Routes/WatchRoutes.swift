@@ -13,24 +13,24 @@ struct WatchRoutes {
     func add(to group: RouterGroup<HubRequestContext>) {
         group.get("watch") { _, _ in overview() }
         group.get("agents/:id/output") { request, context in
-            try await output(request, name: context.parameters.require("id"))
+            try await output(request, name: context.parameters.decoded("id"))
         }
         group.post("agents/:id/command") { request, context in
-            try await command(request, name: context.parameters.require("id"))
+            try await command(request, name: context.parameters.decoded("id"))
         }
         group.get("agents/:id/commands") { _, context in
-            let name = try context.parameters.require("id")
+            let name = try context.parameters.decoded("id")
             let commands = try require().commands(of: name)
             return JSONResponse.make(["agent": .string(name), "commands": .array(commands.map(Self.json))])
         }
         group.post("agents/:id/commands/:command/cancel") { _, context in
-            try await cancel(name: context.parameters.require("id"), command: context.parameters.require("command"))
+            try await cancel(name: context.parameters.decoded("id"), command: context.parameters.decoded("command"))
         }
         group.delete("agents/:id/commands/:command") { _, context in
-            try await cancel(name: context.parameters.require("id"), command: context.parameters.require("command"))
+            try await cancel(name: context.parameters.decoded("id"), command: context.parameters.decoded("command"))
         }
         group.post("agents/:id/kill") { request, context in
-            try await kill(request, name: context.parameters.require("id"))
+            try await kill(request, name: context.parameters.decoded("id"))
         }
     }
 
