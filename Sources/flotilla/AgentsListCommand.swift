@@ -3,7 +3,7 @@ import FlotillaClient
 import FlotillaCore
 
 /// Lists the agents the hub knows.
-struct AgentsListCommand: AsyncParsableCommand {
+struct AgentsListCommand: HubAnswerCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List agents with their state, roles and held tasks."
@@ -11,13 +11,11 @@ struct AgentsListCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    func run() async throws {
-        if client.json {
-            let agents = try await client.call { try await $0.agents() }
-            Console.print(JSONValue.object(["agents": .array(agents)]).jsonString)
-            return
-        }
-        let agents = try await client.call { try await $0.agentViews() }
+    func ask(_ hub: HubClient) async throws -> JSONValue { .object(["agents": .array(try await hub.agents())]) }
+
+    func show(_ answer: JSONValue) throws {
+        var agents: [AgentView] = []
+        for agent in answer["agents"]?.arrayValue ?? [] { agents.append(try AgentView(json: agent)) }
         let rows = agents.map { agent in
             let status = agent.status
             let registration = status?.registration

@@ -3,25 +3,19 @@ import FlotillaClient
 import FlotillaCore
 
 /// Shows one agent.
-struct AgentsShowCommand: AsyncParsableCommand {
+struct AgentsShowCommand: HubIDCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show one agent."
     )
 
-    @OptionGroup var client: ClientOptions
+    @OptionGroup var target: IDArguments<AgentSubject>
 
-    @Argument(help: "Agent id.")
-    var id: String
+    func ask(_ hub: HubClient, id: String) async throws -> JSONValue { try await hub.agent(id) }
 
-    func run() async throws {
-        if client.json {
-            Console.print(try await client.call { try await $0.agent(id.pathSegment) }.jsonString)
-            return
-        }
-        let agent = try await client.call { try await $0.agentView(id: id.pathSegment) }
+    func show(_ answer: JSONValue) throws {
         typealias R = AgentRegistration.Field
         typealias S = AgentStatus.Field
-        Console.details(agent.json, first: [R.id.rawValue, S.state.rawValue, R.roles.rawValue, R.capabilities.rawValue, R.executor.rawValue, S.held.rawValue])
+        Console.details(try AgentView(json: answer).json, first: [R.id.rawValue, S.state.rawValue, R.roles.rawValue, R.capabilities.rawValue, R.executor.rawValue, S.held.rawValue])
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import FlotillaCore
 
 /// Shows queue depths, agent states, throughput and latency.
-struct StatsCommand: AsyncParsableCommand {
+struct StatsCommand: HubAnswerCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Show task counts, lane depths, agents, throughput and latency."
@@ -12,12 +12,10 @@ struct StatsCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
-    func run() async throws {
-        if client.json {
-            Console.print(try await client.call { try await $0.stats() }.jsonString)
-            return
-        }
-        let stats = try await client.call { try await $0.hubStats() }
+    func ask(_ hub: HubClient) async throws -> JSONValue { try await hub.stats() }
+
+    func show(_ answer: JSONValue) throws {
+        let stats = try HubStats(json: answer)
         Console.print("tasks:  " + Self.counts(TaskState.allCases.map { ($0.rawValue, stats.tasksByState[$0]) }))
         let agents = Self.counts(AgentState.allCases.map { ($0.rawValue, stats.agentsByState[$0]) })
         Console.print("agents: total \(stats.agentsTotal) (" + agents + ")")

@@ -3,7 +3,7 @@ import FlotillaClient
 import FlotillaCore
 
 /// Lists tasks, newest first, one page at a time.
-struct TasksListCommand: AsyncParsableCommand {
+struct TasksListCommand: HubAnswerCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List tasks (newest first); filter by state, role, type or agent."
@@ -29,7 +29,7 @@ struct TasksListCommand: AsyncParsableCommand {
     @Option(help: "Continue after this cursor (printed as 'next cursor' by the previous page).")
     var cursor: String?
 
-    func run() async throws {
+    func ask(_ hub: HubClient) async throws -> JSONValue {
         var query: [String: String] = [:]
         query["state"] = state
         query["role"] = role
@@ -37,11 +37,11 @@ struct TasksListCommand: AsyncParsableCommand {
         query["agent"] = agent
         query["limit"] = limit.map(String.init)
         query["cursor"] = cursor
-        if client.json {
-            Console.print(try await client.call { try await $0.tasks(query: query) }.jsonString)
-            return
-        }
-        let page = try await client.call { try await $0.taskPage(query: query) }
+        return try await hub.tasks(query: query)
+    }
+
+    func show(_ answer: JSONValue) throws {
+        let page = try TaskPage(json: answer)
         let rows = page.tasks.map { task in
             [
                 task.id, task.state.rawValue, task.spec.type, task.spec.role, task.spec.priority.rawValue,

@@ -3,23 +3,22 @@ import FlotillaClient
 import FlotillaCore
 
 /// Puts a dead, failed, cancelled or expired task back in the queue.
-struct TasksRetryCommand: AsyncParsableCommand {
+struct TasksRetryCommand: HubIDCommand {
     static let configuration = CommandConfiguration(
         commandName: "retry",
         abstract: "Queue a dead, cancelled or expired task again."
     )
 
-    @OptionGroup var client: ClientOptions
+    @OptionGroup var target: IDArguments<TaskSubject>
 
-    @Argument(help: "Task id.")
-    var id: String
+    func ask(_ hub: HubClient, id: String) async throws -> JSONValue { try await hub.retry(id) }
 
-    func run() async throws {
-        if client.json {
-            Console.print(try await client.call { try await $0.retry(id.pathSegment) }.jsonString)
-            return
-        }
-        let task = try await client.call { try await $0.retry(id: id.pathSegment) }
-        Console.print("\(task.id) \(task.state.rawValue)")
+    func show(_ answer: JSONValue) throws { try TaskRecord(json: answer).printState() }
+}
+
+extension TaskRecord {
+    /// `id state`: what `retry` and `cancel` print.
+    func printState() {
+        Console.print("\(id) \(state.rawValue)")
     }
 }

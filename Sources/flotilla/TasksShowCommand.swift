@@ -3,23 +3,18 @@ import FlotillaClient
 import FlotillaCore
 
 /// Shows one task with its attempts.
-struct TasksShowCommand: AsyncParsableCommand {
+struct TasksShowCommand: HubIDCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show one task with its attempts."
     )
 
-    @OptionGroup var client: ClientOptions
+    @OptionGroup var target: IDArguments<TaskSubject>
 
-    @Argument(help: "Task id.")
-    var id: String
+    func ask(_ hub: HubClient, id: String) async throws -> JSONValue { try await hub.task(id) }
 
-    func run() async throws {
-        if client.json {
-            Console.print(try await client.call { try await $0.task(id.pathSegment) }.jsonString)
-            return
-        }
-        let task = try await client.call { try await $0.task(id: id.pathSegment) }
+    func show(_ answer: JSONValue) throws {
+        let task = try TaskView(json: answer)
         // Why it waits, in words, under the fields (the reasons' details are in --json).
         var fields = task
         fields.waiting = nil

@@ -3,23 +3,15 @@ import FlotillaClient
 import FlotillaCore
 
 /// Revokes a token so it is refused from then on.
-struct TokenRevokeCommand: AsyncParsableCommand {
+struct TokenRevokeCommand: HubIDCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
         abstract: "Revoke a token by id."
     )
 
-    @OptionGroup var client: ClientOptions
+    @OptionGroup var target: IDArguments<TokenSubject>
 
-    @Argument(help: "Token id (see 'flotilla token list').")
-    var id: String
+    func ask(_ hub: HubClient, id: String) async throws -> JSONValue { try await hub.revokeToken(id) }
 
-    func run() async throws {
-        let answer = try await client.call { try await $0.revokeToken(id.pathSegment) }
-        if client.json {
-            Console.print(answer.jsonString)
-        } else {
-            Console.print("revoked \(Console.cell(answer["id"]))")
-        }
-    }
+    func show(_ answer: JSONValue) throws { Console.print("revoked \(Console.cell(answer["id"]))") }
 }

@@ -1,4 +1,4 @@
-import FlotillaAgent
+@testable import FlotillaAgent
 import FlotillaCore
 import Foundation
 import Synchronization

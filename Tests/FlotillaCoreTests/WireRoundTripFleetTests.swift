@@ -1,4 +1,4 @@
-import FlotillaCore
+@testable import FlotillaCore
 import Testing
 
 /// The fleet's wire shapes (agents, stats, events) read back by their one decoder as the value

@@ -1,5 +1,5 @@
 import FlotillaClient
-import FlotillaCore
+@testable import FlotillaCore
 import FlotillaHub
 import FlotillaStore
 import Foundation

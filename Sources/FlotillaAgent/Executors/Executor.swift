@@ -12,27 +12,15 @@ public struct ExecutionRequest: Sendable {
     public var fixRound: Int?
     /// The session of the previous run, for executors that can resume one (Claude Code).
     public var resumeSession: String?
-
-    public init(assignment: Assignment, prompt: String, workingDirectory: String, timeout: Duration? = nil, fixRound: Int? = nil) {
-        self.assignment = assignment
-        self.prompt = prompt
-        self.workingDirectory = workingDirectory
-        self.timeout = timeout
-        self.fixRound = fixRound
-    }
+    // Made only by the attempt runner, with the memberwise init Swift writes.
 }
 
 /// Tokens and money one run cost.
 public struct Cost: Sendable, Hashable {
-    public var tokensIn: Int
-    public var tokensOut: Int
-    public var usd: Double
-
-    public init(tokensIn: Int = 0, tokensOut: Int = 0, usd: Double = 0) {
-        self.tokensIn = tokensIn
-        self.tokensOut = tokensOut
-        self.usd = usd
-    }
+    // Made only by this module's executors (and tests), with the memberwise init Swift writes.
+    public var tokensIn: Int = 0
+    public var tokensOut: Int = 0
+    public var usd: Double = 0
 
     public static func + (lhs: Cost, rhs: Cost) -> Cost {
         Cost(tokensIn: lhs.tokensIn + rhs.tokensIn, tokensOut: lhs.tokensOut + rhs.tokensOut, usd: lhs.usd + rhs.usd)
@@ -51,24 +39,16 @@ public struct ExecutionOutcome: Sendable {
     public var outputTail: String
     public var exitCode: Int32?
     public var error: String?
-    public var timedOut: Bool
+    public var timedOut: Bool = false
     public var stopped: StopReason?
     public var cost: Cost?
     /// Executor-specific facts for the result (e.g. `session_id`, `num_turns`).
-    public var details: [String: JSONValue]
+    public var details: [String: JSONValue] = [:]
+}
 
-    public init(succeeded: Bool, summary: String, outputTail: String, exitCode: Int32?, error: String? = nil, timedOut: Bool = false, stopped: StopReason? = nil, cost: Cost? = nil, details: [String: JSONValue] = [:]) {
-        self.succeeded = succeeded
-        self.summary = summary
-        self.outputTail = outputTail
-        self.exitCode = exitCode
-        self.error = error
-        self.timedOut = timedOut
-        self.stopped = stopped
-        self.cost = cost
-        self.details = details
-    }
-
+// The other initialisers stand in an extension so that Swift writes the memberwise one (only
+// this module's executors make outcomes).
+extension ExecutionOutcome {
     /// The common outcome of a finished process.
     init(process: ProcessOutcome, summary: String? = nil, timeout: Duration?) {
         let tail = process.combinedTail

@@ -7,13 +7,11 @@ public struct Assignment: Sendable, Hashable {
     public var attempt: Int
     /// The task as submitted.
     public var spec: TaskSpec
+}
 
-    public init(taskID: String, attempt: Int, spec: TaskSpec) {
-        self.taskID = taskID
-        self.attempt = attempt
-        self.spec = spec
-    }
-
+// The reading initialiser stands in an extension so that Swift writes the memberwise one (the
+// runtime makes assignments only by reading envelopes; tests make them directly).
+extension Assignment {
     public init(envelope: Envelope) throws(FlotillaError) {
         let message = try TaskAssignment(payload: envelope.payload)
         self.init(taskID: message.taskID, attempt: message.attempt, spec: message.spec)

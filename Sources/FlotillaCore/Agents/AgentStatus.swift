@@ -65,10 +65,7 @@ public struct AgentStatus: Sendable, Hashable {
     public init(json: JSONValue) throws(FlotillaError) {
         typealias F = Field
         let reader = FieldReader(object: json.objectValue ?? [:], prefix: "")
-        let raw = try reader.requiredString(F.state.rawValue)
-        guard let state = AgentState(rawValue: raw) else {
-            throw FlotillaError(.invalidField, "Unknown agent state '\(raw)'.", field: F.state.rawValue)
-        }
+        let state: AgentState = try reader.requiredCase(F.state.rawValue, "agent state")
         let count = 0...Int.max
         self.init(
             registration: try AgentRegistration(json: json),

@@ -60,10 +60,7 @@ public struct AgentView: Sendable, Hashable {
     public init(json: JSONValue) throws(FlotillaError) {
         typealias F = Field
         let reader = FieldReader(object: json.objectValue ?? [:], prefix: "")
-        let raw = try reader.requiredString(F.source.rawValue)
-        guard let source = Source(rawValue: raw) else {
-            throw FlotillaError(.invalidField, "Unknown agent source '\(raw)'.", field: F.source.rawValue)
-        }
+        let source: Source = try reader.requiredCase(F.source.rawValue, "agent source")
         var screen: PaneView?
         if let object = try reader.object(F.screen.rawValue) { screen = try PaneView(json: object) }
         switch source {

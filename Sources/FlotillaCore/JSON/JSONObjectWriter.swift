@@ -22,14 +22,8 @@ struct JSONObjectWriter {
         swap(&out, &buffer)
     }
 
-    private mutating func key(_ key: StaticString) {
-        let bytes = UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
-        checkOrder(bytes)
-        if !empty { out.append(UInt8(ascii: ",")) }
-        empty = false
-        out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: bytes)
-        out.append(contentsOf: #"":"#.utf8)
+    private mutating func key(_ name: StaticString) {
+        writeKey(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
     }
 
     @inline(__always)
@@ -44,14 +38,18 @@ struct JSONObjectWriter {
     /// as is: field names are plain ASCII and need no escaping).
     private mutating func key(_ field: some RawRepresentable<String>) {
         var name = field.rawValue
-        name.withUTF8 { bytes in
-            checkOrder(bytes)
-            if !empty { out.append(UInt8(ascii: ",")) }
-            empty = false
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: bytes)
-            out.append(contentsOf: #"":"#.utf8)
-        }
+        name.withUTF8 { writeKey($0) }
+    }
+
+    /// Writes `"name":` (after a comma unless it is the first member); `name` is already JSON.
+    @inline(__always)
+    private mutating func writeKey(_ name: UnsafeBufferPointer<UInt8>) {
+        checkOrder(name)
+        if !empty { out.append(UInt8(ascii: ",")) }
+        empty = false
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: name)
+        out.append(contentsOf: #"":"#.utf8)
     }
 
     mutating func member(_ field: some RawRepresentable<String>, _ value: JSONValue) {

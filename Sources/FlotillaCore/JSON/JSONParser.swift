@@ -88,11 +88,7 @@ struct JSONParser {
             index += 1
             skipWhitespace()
             members.append((key, try parseValue()))
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input in an object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
-            throw fail("expected ',' or '}' in an object")
+            guard try another(before: UInt8(ascii: "}"), in: "an object") else { break }
         }
         depth -= 1
         // A repeated key keeps its last value, as most parsers do.
@@ -114,14 +110,24 @@ struct JSONParser {
         while true {
             skipWhitespace()
             array.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of input in an array") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; break }
-            throw fail("expected ',' or ']' in an array")
+            guard try another(before: UInt8(ascii: "]"), in: "an array") else { break }
         }
         depth -= 1
         return .array(array)
+    }
+
+    /// After a member or an element: true at ',' (another follows), false at `close` (the object
+    /// or array ends); either is consumed.
+    @inline(__always)
+    private mutating func another(before close: UInt8, in container: StaticString) throws(Failure) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw fail("unexpected end of input in \(container)") }
+        let byte = bytes[index]
+        guard byte == UInt8(ascii: ",") || byte == close else {
+            throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))' in \(container)")
+        }
+        index += 1
+        return byte == UInt8(ascii: ",")
     }
 
     private mutating func parseString() throws(Failure) -> String {

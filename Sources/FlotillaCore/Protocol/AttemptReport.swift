@@ -11,13 +11,11 @@ public struct AttemptReport: Sendable, Hashable {
     public var taskID: String
     public var attempt: Int
     public var kind: Kind
+}
 
-    public init(taskID: String, attempt: Int, kind: Kind) {
-        self.taskID = taskID
-        self.attempt = attempt
-        self.kind = kind
-    }
-
+// The reading initialiser stands in an extension so that Swift writes the memberwise one (the
+// engine makes reports only by reading envelopes; tests make them directly).
+extension AttemptReport {
     /// Reads a report out of an envelope of type accept, progress, complete, fail or release.
     ///
     /// What the agent says about its work (messages, errors, results) is redacted here, on the

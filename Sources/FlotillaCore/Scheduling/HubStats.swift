@@ -25,14 +25,6 @@ public struct HubStats: Sendable, Hashable {
         public var priority: Priority
         public var capabilities: [String]
         public var depth: Int
-
-        public init(role: String, roles: [String], priority: Priority, capabilities: [String], depth: Int) {
-            self.role = role
-            self.roles = roles
-            self.priority = priority
-            self.capabilities = capabilities
-            self.depth = depth
-        }
     }
 
     /// Time from submission to success, in seconds, over recent completions.
@@ -44,12 +36,6 @@ public struct HubStats: Sendable, Hashable {
         public var p50: Double
         public var p90: Double
         public var p99: Double
-
-        public init(p50: Double, p90: Double, p99: Double) {
-            self.p50 = p50
-            self.p90 = p90
-            self.p99 = p99
-        }
     }
 
     public var tasksByState: [TaskState: Int]
@@ -63,20 +49,12 @@ public struct HubStats: Sendable, Hashable {
     public var latency: Latency?
     public var lastSeq: Int64
     /// Changes awaiting commit (each agent connection's share is bounded: see the hub's limits).
-    public var commitsPending: Int
+    public var commitsPending: Int = 0
+}
 
-    public init(tasksByState: [TaskState: Int], queued: Int, lanes: [Lane], agentsByState: [AgentState: Int], agentsTotal: Int, completedPerSecond: Double, latency: Latency?, lastSeq: Int64, commitsPending: Int = 0) {
-        self.tasksByState = tasksByState
-        self.queued = queued
-        self.lanes = lanes
-        self.agentsByState = agentsByState
-        self.agentsTotal = agentsTotal
-        self.completedPerSecond = completedPerSecond
-        self.latency = latency
-        self.lastSeq = lastSeq
-        self.commitsPending = commitsPending
-    }
-
+// The initialisers stand in an extension so that Swift writes the memberwise one: the values
+// are made only here (from the scheduler, or read from JSON).
+extension HubStats {
     /// The scheduler's figures at `now`; lanes by role, then priority (highest first).
     public init(scheduler: inout Scheduler, now: Double, commitsPending: Int = 0) {
         var byState: [TaskState: Int] = [:]

@@ -131,10 +131,7 @@ extension TaskRecord {
         spec.id = nil
         let reader = FieldReader(object: object, prefix: "")
         let id = try reader.requiredString(F.id.rawValue)
-        let rawState = try reader.requiredString(F.state.rawValue)
-        guard let state = TaskState(rawValue: rawState) else {
-            throw FlotillaError(.invalidField, "Unknown task state '\(rawState)'.", field: F.state.rawValue)
-        }
+        let state: TaskState = try reader.requiredCase(F.state.rawValue, "task state")
         self.init(id: id, spec: spec, state: state, now: try reader.timestamp(F.createdAt.rawValue) ?? 0)
         attempt = try reader.int(F.attempt.rawValue, range: 0...Int(Int32.max)) ?? 0
         agentID = try reader.string(F.agentID.rawValue)

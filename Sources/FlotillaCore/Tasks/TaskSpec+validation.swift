@@ -141,6 +141,16 @@ struct FieldReader {
         return string
     }
 
+    /// A required string naming one case of `Value` (a state, a source, a reason); any other is
+    /// refused as `Unknown <what> '<raw>'.`
+    func requiredCase<Value: RawRepresentable<String>>(_ name: String, _ what: String) throws(FlotillaError) -> Value {
+        let raw = try requiredString(name)
+        guard let value = Value(rawValue: raw) else {
+            throw FlotillaError(.invalidField, "Unknown \(what) '\(raw)'.", field: prefix + name)
+        }
+        return value
+    }
+
     func string(_ name: String) throws(FlotillaError) -> String? {
         guard let value = object[name], !value.isNull else { return nil }
         guard let string = value.stringValue else { throw wrongType(name, expected: "a string", got: value) }

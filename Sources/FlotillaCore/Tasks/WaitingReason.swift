@@ -43,10 +43,7 @@ public struct WaitingReason: Sendable, Hashable {
     public init(json: JSONValue) throws(FlotillaError) {
         var object = json.objectValue ?? [:]
         let reader = FieldReader(object: object, prefix: "waiting.")
-        let raw = try reader.requiredString(Field.reason.rawValue)
-        guard let kind = Kind(rawValue: raw) else {
-            throw FlotillaError(.invalidField, "Unknown waiting reason '\(raw)'.", field: "waiting." + Field.reason.rawValue)
-        }
+        let kind: Kind = try reader.requiredCase(Field.reason.rawValue, "waiting reason")
         let message = try reader.requiredString(Field.message.rawValue)
         for field in Field.allCases { object[field.rawValue] = nil }
         self.init(kind, message, details: object)

@@ -1,14 +1,10 @@
 import Foundation
 
-/// Progress through a markdown task spec: its `- [ ]` and `- [x]` checkboxes.
+/// Progress through a markdown task spec: its `- [ ]` and `- [x]` checkboxes. Made only by this
+/// module (counting a spec's boxes), with the memberwise init Swift writes.
 public struct TaskProgress: Sendable, Hashable, Codable {
     public var done: Int
     public var total: Int
-
-    public init(done: Int, total: Int) {
-        self.done = done
-        self.total = total
-    }
 
     /// Percent done, 0–100 (0 for a spec without checkboxes).
     public var percent: Int { total == 0 ? 0 : done * 100 / total }

@@ -6,22 +6,15 @@ import Synchronization
 /// `%output`, not by polling), tracks state over time, answers approval prompts by policy,
 /// reads task-spec progress, and reports every change as an ``AgentEvent``.
 public final class PaneMonitor: Sendable {
-    /// One agent to watch.
+    /// One agent to watch. Made only by this module (from a fleet's panes), with the memberwise
+    /// init Swift writes.
     public struct Target: Sendable {
         public var agent: String
         public var pane: String
         public var classifier: ScreenClassifier
-        public var autoApprove: AutoApprovePolicy
+        public var autoApprove: AutoApprovePolicy = .off
         /// A markdown task spec whose checkboxes give the agent's progress.
         public var taskSpec: String?
-
-        public init(agent: String, pane: String, classifier: ScreenClassifier, autoApprove: AutoApprovePolicy = .off, taskSpec: String? = nil) {
-            self.agent = agent
-            self.pane = pane
-            self.classifier = classifier
-            self.autoApprove = autoApprove
-            self.taskSpec = taskSpec
-        }
     }
 
     /// The latest known state of one agent.

@@ -84,11 +84,7 @@ extension MQTTPacket {
             let id = try packetID(&b)
             let properties = v5 ? try MQTTProperties.read(from: &b) : MQTTProperties()
             var infos: [MQTTSubscribeInfo] = []
-            repeat {
-                let filter = try b.readMQTTString()
-                guard MQTTTopic.isValidFilter(filter) else { throw MQTTError(.invalidTopic, "'\(filter)' is not a valid topic filter.") }
-                infos.append(try subscribeOptions(filter, b.readMQTTByte(), version))
-            } while b.readableBytes > 0
+            repeat { infos.append(try subscribeOptions(filter(&b), b.readMQTTByte(), version)) } while b.readableBytes > 0
             return .subscribe(MQTTSubscribePacket(packetID: id, subscriptions: infos, properties: properties))
         case .suback, .unsuback:
             let id = try packetID(&b)
@@ -102,11 +98,7 @@ extension MQTTPacket {
             let id = try packetID(&b)
             let properties = v5 ? try MQTTProperties.read(from: &b) : MQTTProperties()
             var filters: [String] = []
-            repeat {
-                let filter = try b.readMQTTString()
-                guard MQTTTopic.isValidFilter(filter) else { throw MQTTError(.invalidTopic, "'\(filter)' is not a valid topic filter.") }
-                filters.append(filter)
-            } while b.readableBytes > 0
+            repeat { filters.append(try filter(&b)) } while b.readableBytes > 0
             return .unsubscribe(MQTTUnsubscribePacket(packetID: id, filters: filters, properties: properties))
         case .pingreq: return .pingreq
         case .pingresp: return .pingresp
@@ -128,6 +120,13 @@ extension MQTTPacket {
         let id = try b.readMQTTUInt16()
         guard id != 0 else { throw MQTTError(.invalidPacketIdentifier, "Packet identifier 0 is reserved.") }
         return id
+    }
+
+    /// A SUBSCRIBE's or UNSUBSCRIBE's topic filter, refused unless it is a valid one.
+    private static func filter(_ b: inout ByteBuffer) throws(MQTTError) -> String {
+        let filter = try b.readMQTTString()
+        guard MQTTTopic.isValidFilter(filter) else { throw MQTTError(.invalidTopic, "'\(filter)' is not a valid topic filter.") }
+        return filter
     }
 
     private static func reason(_ code: UInt8, _ type: MQTTPacketType, _ version: MQTTProtocolVersion) throws(MQTTError) -> UInt8 {

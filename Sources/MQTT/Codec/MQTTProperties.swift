@@ -138,6 +138,12 @@ extension MQTTProperties.Values {
         return value
     }
 
+    /// `value`, refused where it is 0: for these properties MQTT 5 makes 0 a protocol error.
+    private static func nonZero<Value: FixedWidthInteger>(_ value: Value, _ name: String) throws(MQTTError) -> Value {
+        guard value > 0 else { throw MQTTError(.invalidProperty, "\(name) 0 is not allowed.") }
+        return value
+    }
+
     fileprivate mutating func readValue(_ id: Identifier, from b: inout ByteBuffer) throws(MQTTError) {
         switch id {
         case .payloadFormatIndicator: try Self.once(&payloadFormatIndicator, Self.flag(b.readMQTTByte(), id), id)
@@ -145,10 +151,7 @@ extension MQTTProperties.Values {
         case .contentType: try Self.once(&contentType, b.readMQTTString(), id)
         case .responseTopic: try Self.once(&responseTopic, b.readMQTTString(), id)
         case .correlationData: try Self.once(&correlationData, b.readMQTTBinary(), id)
-        case .subscriptionIdentifier:
-            let value = try b.readVariableByteInteger()
-            guard value > 0 else { throw MQTTError(.invalidProperty, "Subscription identifier 0 is not allowed.") }
-            subscriptionIdentifiers.append(value)
+        case .subscriptionIdentifier: subscriptionIdentifiers.append(try Self.nonZero(b.readVariableByteInteger(), "Subscription identifier"))
         case .sessionExpiryInterval: try Self.once(&sessionExpiryInterval, b.readMQTTUInt32(), id)
         case .assignedClientIdentifier: try Self.once(&assignedClientIdentifier, b.readMQTTString(), id)
         case .serverKeepAlive: try Self.once(&serverKeepAlive, b.readMQTTUInt16(), id)
@@ -160,22 +163,13 @@ extension MQTTProperties.Values {
         case .responseInformation: try Self.once(&responseInformation, b.readMQTTString(), id)
         case .serverReference: try Self.once(&serverReference, b.readMQTTString(), id)
         case .reasonString: try Self.once(&reasonString, b.readMQTTString(), id)
-        case .receiveMaximum:
-            let value = try b.readMQTTUInt16()
-            guard value > 0 else { throw MQTTError(.invalidProperty, "Receive maximum 0 is not allowed.") }
-            try Self.once(&receiveMaximum, value, id)
+        case .receiveMaximum: try Self.once(&receiveMaximum, Self.nonZero(b.readMQTTUInt16(), "Receive maximum"), id)
         case .topicAliasMaximum: try Self.once(&topicAliasMaximum, b.readMQTTUInt16(), id)
-        case .topicAlias:
-            let value = try b.readMQTTUInt16()
-            guard value > 0 else { throw MQTTError(.invalidProperty, "Topic alias 0 is not allowed.") }
-            try Self.once(&topicAlias, value, id)
+        case .topicAlias: try Self.once(&topicAlias, Self.nonZero(b.readMQTTUInt16(), "Topic alias"), id)
         case .maximumQoS: try Self.once(&maximumQoS, Self.flag(b.readMQTTByte(), id), id)
         case .retainAvailable: try Self.once(&retainAvailable, Self.flag(b.readMQTTByte(), id), id)
         case .userProperty: userProperties.append(UserProperty(name: try b.readMQTTString(), value: try b.readMQTTString()))
-        case .maximumPacketSize:
-            let value = try b.readMQTTUInt32()
-            guard value > 0 else { throw MQTTError(.invalidProperty, "Maximum packet size 0 is not allowed.") }
-            try Self.once(&maximumPacketSize, value, id)
+        case .maximumPacketSize: try Self.once(&maximumPacketSize, Self.nonZero(b.readMQTTUInt32(), "Maximum packet size"), id)
         case .wildcardSubscriptionAvailable: try Self.once(&wildcardSubscriptionAvailable, Self.flag(b.readMQTTByte(), id), id)
         case .subscriptionIdentifierAvailable: try Self.once(&subscriptionIdentifierAvailable, Self.flag(b.readMQTTByte(), id), id)
         case .sharedSubscriptionAvailable: try Self.once(&sharedSubscriptionAvailable, Self.flag(b.readMQTTByte(), id), id)

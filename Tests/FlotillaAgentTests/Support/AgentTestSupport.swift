@@ -1,4 +1,4 @@
-import FlotillaAgent
+@testable import FlotillaAgent
 import FlotillaClient
 import FlotillaCore
 import FlotillaHub
