@@ -43,6 +43,12 @@ extension MQTTClient {
         /// Our own cap on unacknowledged outbound QoS 1/2 messages; the broker's Receive Maximum
         /// lowers it further. Default 1,024.
         public var maximumInflight: Int = 1024
+        /// Flow control: when one subscription holds this many messages its consumer has not taken
+        /// yet, the client stops reading from the broker, and reads again once every subscription
+        /// holds at most half as many. Nothing is dropped: TCP and the broker's in-flight window
+        /// hold the publisher back meanwhile (and keep-alive failures are not judged while paused).
+        /// At least 1. Default 4,096.
+        public var maxBufferedMessages: Int = 4096
         /// Extra CONNECT properties (v5), e.g. user properties. Default none.
         public var connectProperties: MQTTProperties = .init()
         /// How the connection is opened: ``MQTTClient/Transport/standard`` (the default), or

@@ -78,7 +78,9 @@ extension MQTTClient {
         let transport = Transport.Context(
             host: configuration.host, port: configuration.port, connectTimeout: configuration.connectTimeout
         ) { [weak self] in
-            self?.state.withLock { !$0.outbound.isEmpty || !$0.pending.isEmpty } ?? false
+            self?.isAwaitingReply ?? false
+        } isReadingPaused: { [flowControl] in
+            flowControl.isPaused
         }
         let channel = try await configuration.transport.connect(bootstrap, transport)
         let shutdown = state.withLock { state in
@@ -226,9 +228,12 @@ extension MQTTClient {
             try await clock.sleep(until: next)
             let sentAt = clock.now
             let receivedBefore = state.withLock { $0.packetsReceived }
+            let pausesBefore = flowControl.pauseCount
             connection.writer.write(.pingreq)
             try await clock.sleep(until: sentAt + timeout)
-            if state.withLock({ $0.packetsReceived }) == receivedBefore {
+            // While flow control paused reading, the PINGRESP may be waiting unread: no verdict.
+            let judged = !flowControl.isPaused && flowControl.pauseCount == pausesBefore
+            if judged, state.withLock({ $0.packetsReceived }) == receivedBefore {
                 logger.warning("MQTT broker did not answer PINGREQ in time; closing the connection")
                 channel.close(promise: nil)
                 return

@@ -1,0 +1,77 @@
+import Foundation
+import NIOCore
+import Testing
+
+@testable import MQTT
+
+/// Inbound flow control against a real mosquitto: a subscriber whose consumer stops reading holds
+/// at most `maxBufferedMessages` messages, the client stops reading the socket meanwhile, and once
+/// the consumer drains, every message arrives exactly once and in order.
+@Suite(.timeLimit(.minutes(2))) struct FlowControlTests {
+    static let count = 50_000
+    static let highWaterMark = 1_000
+
+    @Test(arguments: [(MQTTProtocolVersion.v5, false), (.v3_1_1, true)])
+    func aStalledConsumerPausesReadingAndLosesNothing(version: MQTTProtocolVersion, busyPolling: Bool) async throws {
+        let broker = try await Mosquitto()
+        var subscriberConfiguration = broker.configuration(version, clientID: "fc-sub-\(version)")
+        subscriberConfiguration.maxBufferedMessages = Self.highWaterMark
+        if busyPolling { subscriberConfiguration.transport = .busyPolling(.milliseconds(5)) }
+        try await MQTTClient.withConnection(subscriberConfiguration) { subscriber in
+            let messages = try await subscriber.subscribe(to: "fc/#", qos: .atLeastOnce)
+            try await MQTTClient.withConnection(broker.configuration(version, clientID: "fc-pub-\(version)")) { publisher in
+                // Pipelined; brokers acknowledge QoS 1 in order, so the last PUBACK covers all.
+                for index in 0..<(Self.count - 1) {
+                    try await publisher.publish(to: "fc/m", payload: "m\(index)", qos: .atLeastOnce, waitForAcknowledgement: false)
+                }
+                try await publisher.publish(to: "fc/m", payload: "m\(Self.count - 1)", qos: .atLeastOnce)
+            }
+            // Nobody reads `messages` yet: the subscriber fills up to the mark and stops reading.
+            try await waitUntil(timeout: .seconds(30), "the subscriber pauses at the mark (holds \(messages.bufferedCount))") {
+                subscriber.isReadingPaused && messages.bufferedCount == Self.highWaterMark
+            }
+            #expect(messages.peakBufferedCount == Self.highWaterMark)
+            #expect(subscriber.isConnected, "pausing must not cost the connection")
+
+            var iterator = messages.makeAsyncIterator()
+            var resumed = false
+            for index in 0..<Self.count {
+                let message = try #require(await iterator.next())
+                guard message.payloadString == "m\(index)" else {
+                    Issue.record("message \(index) was '\(message.payloadString)': lost, repeated or out of order")
+                    return
+                }
+                if !subscriber.isReadingPaused { resumed = true }
+            }
+            #expect(resumed, "reading never resumed while the consumer drained")
+            #expect(messages.peakBufferedCount <= Self.highWaterMark, "buffered \(messages.peakBufferedCount) messages")
+            // Exactly once: the next message is the one published after the flood, not a repeat.
+            try await subscriber.publish(to: "fc/end", payload: "end", qos: .atLeastOnce)
+            #expect(await iterator.next()?.payloadString == "end")
+            #expect(messages.bufferedCount == 0)
+        }
+    }
+
+    @Test func unsubscribingTheFullSubscriptionResumesReadingForTheOthers() async throws {
+        let broker = try await Mosquitto()
+        var configuration = broker.configuration(.v5)
+        configuration.maxBufferedMessages = 10
+        try await MQTTClient.withConnection(configuration) { client in
+            let stalled = try await client.subscribe(to: "fc/stalled", qos: .atLeastOnce)
+            let live = try await client.subscribe(to: "fc/live", qos: .atLeastOnce)
+            try await MQTTClient.withConnection(broker.configuration(.v5)) { publisher in
+                for index in 0..<20 {
+                    try await publisher.publish(to: "fc/stalled", payload: "s\(index)", qos: .atLeastOnce)
+                }
+                try await waitUntil("the client pauses at 10 messages") { client.isReadingPaused && stalled.bufferedCount == 10 }
+                try await publisher.publish(to: "fc/live", payload: "live", qos: .atLeastOnce)
+            }
+            // Its stream ends and no longer holds reading back; the live subscription gets its message.
+            try await client.unsubscribe(stalled)
+            var iterator = live.makeAsyncIterator()
+            #expect(await iterator.next()?.payloadString == "live")
+            #expect(!client.isReadingPaused)
+            #expect(stalled.peakBufferedCount == 10)
+        }
+    }
+}
