@@ -12,12 +12,12 @@ import NIOCore
 ///
 /// It is also where flow control (``MQTTFlowControl``) takes effect. Once the connection is up and
 /// reading is paused, it delivers no PUBLISH (and acknowledges none): the ones it parses wait in
-/// ``held``. It reads on only while the client awaits a reply (a PUBACK, SUBACK…) and fewer than
-/// the high-water mark are held, since a consumer may be waiting for that very reply; otherwise it
-/// parks: it keeps the bytes it has and holds back the channel's `read` requests, so NIO stops
+/// ``held``. It reads on only while the client awaits a reply (a PUBACK, SUBACK…), since a
+/// consumer may be waiting for that very reply, and fewer QoS 0 messages than the high-water mark
+/// are held; otherwise it parks: it keeps the bytes it has and holds back the channel's `read` requests, so NIO stops
 /// reading the socket (as with `autoRead` off, but without touching the option the busy-poll
 /// transport toggles). Held QoS 1/2 messages are unacknowledged, so the broker's in-flight window
-/// bounds them. When reading may resume, or a request that awaits a reply goes out, it goes on.
+/// bounds them (v5: our Receive Maximum, never above the high-water mark). When reading may resume, or a request that awaits a reply goes out, it goes on.
 final class MQTTChannelHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -36,6 +36,8 @@ final class MQTTChannelHandler: ChannelDuplexHandler {
     private var connected = false
     /// PUBLISHes parsed while reading was paused, in order, not yet delivered nor acknowledged.
     private var held = CircularBuffer<MQTTPacket>()
+    /// The QoS 0 ones among them: nothing but this count bounds them.
+    private var heldAtMostOnce = 0
     /// Reading stopped until flow control resumes it or a request awaiting a reply goes out.
     private var isParked = false
     /// Flow control holds a resumer for this handler (one is enough).
@@ -71,14 +73,15 @@ final class MQTTChannelHandler: ChannelDuplexHandler {
             while failure == nil, context.channel.isActive {
                 if isHolding {
                     try deliverHeld(context: context)
-                    if isHolding, held.count >= client.flowControl.highWaterMark || !client.isAwaitingReply {
+                    if isHolding, heldAtMostOnce >= client.flowControl.highWaterMark || !client.isAwaitingReply {
                         if park(context: context) { break }
                         continue  // resumed meanwhile
                     }
                 }
                 guard let packet = try MQTTPacket.read(from: &buffer, version: version, maximumPacketSize: maximumPacketSize) else { break }
                 if case .connack = packet { connected = true }
-                if case .publish = packet, isHolding {
+                if case .publish(let publish) = packet, isHolding {
+                    if publish.qos == .atMostOnce { heldAtMostOnce += 1 }
                     held.append(packet)
                     continue
                 }
@@ -104,7 +107,9 @@ final class MQTTChannelHandler: ChannelDuplexHandler {
     /// Delivers held PUBLISHes, in order, for as long as reading is not paused.
     private func deliverHeld(context: ChannelHandlerContext) throws {
         while !held.isEmpty, !client.flowControl.isPaused, context.channel.isActive {
-            try apply(held.removeFirst(), context: context)
+            let packet = held.removeFirst()
+            if case .publish(let publish) = packet, publish.qos == .atMostOnce { heldAtMostOnce -= 1 }
+            try apply(packet, context: context)
         }
     }
 

@@ -135,7 +135,10 @@ extension MQTTClient {
         if configuration.version == .v5 {
             let expiry = Int64(ReconnectPolicy.seconds(configuration.sessionExpiry))
             if expiry > 0 { properties.sessionExpiryInterval = UInt32(clamping: expiry) }
-            if configuration.receiveMaximum != .max { properties.receiveMaximum = max(1, configuration.receiveMaximum) }
+            // Never above the flow-control mark: while reading is paused, the QoS 1/2 messages read
+            // on past it wait unacknowledged, and the broker's window is what bounds them.
+            let receiveMaximum = min(configuration.receiveMaximum, UInt16(clamping: max(1, configuration.maxBufferedMessages)))
+            if receiveMaximum != .max { properties.receiveMaximum = max(1, receiveMaximum) }
             if configuration.maximumPacketSize < ByteBuffer.maxPacketSize {
                 properties.maximumPacketSize = UInt32(clamping: configuration.maximumPacketSize)
             }

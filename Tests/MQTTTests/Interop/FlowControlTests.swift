@@ -74,4 +74,35 @@ import Testing
             #expect(stalled.peakBufferedCount == 10)
         }
     }
+
+    /// The hub's bridge answers on its inbound loop and awaits the PUBACK: with its subscription
+    /// full, the client reads on for that reply (holding the PUBLISHes it meets, unacknowledged)
+    /// instead of deadlocking, and delivers the held ones, in order, once the consumer drains.
+    @Test(arguments: [false, true])
+    func aConsumerAwaitingItsOwnPublishWhilePausedIsNotDeadlocked(busyPolling: Bool) async throws {
+        let broker = try await Mosquitto()
+        var configuration = broker.configuration(.v5)
+        configuration.maxBufferedMessages = 10
+        if busyPolling { configuration.transport = .busyPolling(.milliseconds(5)) }
+        try await MQTTClient.withConnection(configuration) { client in
+            let messages = try await client.subscribe(to: "fc/in", qos: .atLeastOnce)
+            try await MQTTClient.withConnection(broker.configuration(.v5)) { publisher in
+                for index in 0..<100 {
+                    try await publisher.publish(to: "fc/in", payload: "i\(index)", qos: .atLeastOnce, waitForAcknowledgement: false)
+                }
+                try await publisher.publish(to: "fc/in", payload: "i100", qos: .atLeastOnce)
+            }
+            try await waitUntil("the client pauses at 10 messages") { client.isReadingPaused && messages.bufferedCount == 10 }
+            // Its PUBACK comes behind PUBLISHes the client has not read yet.
+            try await client.publish(to: "fc/out", payload: "answer", qos: .atLeastOnce)
+            #expect(messages.bufferedCount == 10, "delivered beyond the mark while reading on for a reply")
+            var iterator = messages.makeAsyncIterator()
+            for index in 0...100 {
+                let message = try #require(await iterator.next())
+                #expect(message.payloadString == "i\(index)")
+                guard message.payloadString == "i\(index)" else { return }
+            }
+            #expect(messages.peakBufferedCount == 10)
+        }
+    }
 }
