@@ -230,7 +230,10 @@ extension MQTTClient {
         while true {
             try await clock.sleep(until: next)
             let sentAt = clock.now
-            let receivedBefore = state.withLock { $0.packetsReceived }
+            let receivedBefore = state.withLock { state in
+                state.pingsSent &+= 1
+                return state.packetsReceived
+            }
             let pausesBefore = flowControl.pauseCount
             connection.writer.write(.pingreq)
             try await clock.sleep(until: sentAt + timeout)

@@ -48,6 +48,8 @@ struct MQTTClientState: Sendable {
     var isShutdown = false
     /// Packets read from the broker, for the keep-alive: counting costs less than a clock read per packet.
     var packetsReceived = 0
+    /// PINGREQs sent, for tests and diagnostics.
+    var pingsSent = 0
 
     var connack: (generation: Int, continuation: CheckedContinuation<MQTTConnAckPacket, any Error>)?
     /// The newest connection that closed, and why.

@@ -105,4 +105,28 @@ import Testing
             #expect(messages.peakBufferedCount == 10)
         }
     }
+
+    /// While reading is paused the PINGRESP waits unread like everything else: the keep-alive
+    /// must not take that for a dead broker, close the connection and lose the session.
+    @Test func theKeepAliveGivesNoVerdictWhileReadingIsPaused() async throws {
+        let broker = try await Mosquitto()
+        var configuration = broker.configuration(.v3_1_1)
+        configuration.maxBufferedMessages = 5
+        configuration.keepAlive = .milliseconds(200)
+        configuration.pingTimeout = .milliseconds(50)
+        try await MQTTClient.withConnection(configuration) { client in
+            let messages = try await client.subscribe(to: "fc/ka", qos: .atLeastOnce)
+            try await MQTTClient.withConnection(broker.configuration(.v3_1_1)) { publisher in
+                for index in 0..<10 { try await publisher.publish(to: "fc/ka", payload: "k\(index)", qos: .atLeastOnce) }
+            }
+            try await waitUntil("the client pauses at 5 messages") { client.isReadingPaused && messages.bufferedCount == 5 }
+            let generation = try #require(client.connectionGeneration)
+            let pings = client.state.withLock { $0.pingsSent }
+            // Each PINGREQ is sent after the previous one's verdict: three more mean two verdicts passed.
+            try await waitUntil("three more PINGREQs") { client.state.withLock { $0.pingsSent } >= pings + 3 }
+            #expect(client.connectionGeneration == generation, "the keep-alive closed a paused connection")
+            var iterator = messages.makeAsyncIterator()
+            for index in 0..<10 { #expect(await iterator.next()?.payloadString == "k\(index)") }
+        }
+    }
 }
