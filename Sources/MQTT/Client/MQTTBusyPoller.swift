@@ -38,6 +38,8 @@ final class MQTTBusyPoller {
     let budget: Duration
     /// Whether anything is still awaited; the spin stops as soon as nothing is.
     private let isAwaitingReply: @Sendable () -> Bool
+    /// Whether the client's flow control paused reading: then the poller reads nothing either.
+    private let isReadingPaused: @Sendable () -> Bool
     private var writeDescriptor: CInt
     private var readChannel: (any Channel)?
     /// The connection whose socket the poller reads, and that socket. Read only while the channel
@@ -67,7 +69,8 @@ final class MQTTBusyPoller {
     var isSpinning: Bool { bytesInPipe > 0 }
 
     private init(
-        connection: any Channel, connectionDescriptor: CInt, budget: Duration, writeDescriptor: CInt, isAwaitingReply: @escaping @Sendable () -> Bool
+        connection: any Channel, connectionDescriptor: CInt, budget: Duration, writeDescriptor: CInt, isAwaitingReply: @escaping @Sendable () -> Bool,
+        isReadingPaused: @escaping @Sendable () -> Bool
     ) {
         self.eventLoop = connection.eventLoop
         self.connection = connection
@@ -75,12 +78,14 @@ final class MQTTBusyPoller {
         self.budget = budget
         self.writeDescriptor = writeDescriptor
         self.isAwaitingReply = isAwaitingReply
+        self.isReadingPaused = isReadingPaused
     }
 
     /// Opens the pipe and registers its read end on the loop of `connection`, whose socket is
     /// `connectionDescriptor`.
     static func make(
-        for connection: any Channel, connectionDescriptor: CInt, budget: Duration, isAwaitingReply: @escaping @Sendable () -> Bool
+        for connection: any Channel, connectionDescriptor: CInt, budget: Duration, isAwaitingReply: @escaping @Sendable () -> Bool,
+        isReadingPaused: @escaping @Sendable () -> Bool = { false }
     ) async throws -> NIOLoopBound<MQTTBusyPoller> {
         var descriptors: [CInt] = [-1, -1]
         guard pipe(&descriptors) == 0 else {
@@ -100,7 +105,7 @@ final class MQTTBusyPoller {
                 channel.eventLoop.makeCompletedFuture {
                     let poller = MQTTBusyPoller(
                         connection: connection, connectionDescriptor: connectionDescriptor, budget: budget, writeDescriptor: writeDescriptor,
-                        isAwaitingReply: isAwaitingReply
+                        isAwaitingReply: isAwaitingReply, isReadingPaused: isReadingPaused
                     )
                     poller.readChannel = channel
                     try channel.pipeline.syncOperations.addHandler(TurnHandler(poller: poller))
@@ -166,7 +171,7 @@ final class MQTTBusyPoller {
     /// connection's pipeline as if NIO had read it: up to ``readsPerTurn`` reads, each into a
     /// buffer twice the size of the last one it filled, as NIO's own reads grow.
     private func readConnection() {
-        guard isReading, connection.isActive else { return }
+        guard isReading, connection.isActive, !isReadingPaused() else { return }
         let pipeline = connection.pipeline.syncOperations
         var size = Self.readSize
         var delivered = false
@@ -191,7 +196,7 @@ final class MQTTBusyPoller {
             delivered = true
             pipeline.fireChannelRead(NIOAny(buffer))
             // A read that did not fill its buffer emptied the socket; the handler may have closed it.
-            guard buffer.writableBytes == 0, connection.isActive else { return }
+            guard buffer.writableBytes == 0, connection.isActive, !isReadingPaused() else { return }
             size = min(size * 2, Self.largestRead)
         }
     }

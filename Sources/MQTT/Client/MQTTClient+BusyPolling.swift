@@ -24,7 +24,8 @@ extension MQTTClient.Transport {
             let channel = try await bootstrap.withConnectedSocket(descriptor).get()
             do {
                 let poller = try await MQTTBusyPoller.make(
-                    for: channel, connectionDescriptor: descriptor, budget: budget, isAwaitingReply: context.isAwaitingReply
+                    for: channel, connectionDescriptor: descriptor, budget: budget, isAwaitingReply: context.isAwaitingReply,
+                    isReadingPaused: context.isReadingPaused
                 )
                 channel.closeFuture.whenComplete { _ in poller.value.close() }
                 // Last in the pipeline: it sees the client's own writes (requests and replies

@@ -35,7 +35,8 @@ extension MQTTClient {
         public var connectTimeout: Duration = .seconds(10)
         /// Will message the broker publishes if this client vanishes. Default none.
         public var will: MQTTConnectPacket.Will?
-        /// v5: how many unacknowledged QoS 1/2 messages the broker may send us at once. Default 65,535.
+        /// v5: how many unacknowledged QoS 1/2 messages the broker may send us at once; announced
+        /// as at most ``maxBufferedMessages``. Default 65,535.
         public var receiveMaximum: UInt16 = .max
         /// Largest packet we accept (announced to v5 brokers; larger inbound packets close the
         /// connection). Default 16 MiB.
@@ -43,6 +44,13 @@ extension MQTTClient {
         /// Our own cap on unacknowledged outbound QoS 1/2 messages; the broker's Receive Maximum
         /// lowers it further. Default 1,024.
         public var maximumInflight: Int = 1024
+        /// Flow control: when one subscription holds this many messages its consumer has not taken
+        /// yet, the client stops reading from the broker, and reads again once every subscription
+        /// holds at most half as many. Nothing is dropped: TCP and the broker's in-flight window
+        /// hold the publisher back meanwhile (and keep-alive failures are not judged while paused).
+        /// While it awaits a reply of its own, it reads on for it, holding the messages it meets
+        /// unacknowledged (docs/mqtt.md, "Flow control"). At least 1. Default 4,096.
+        public var maxBufferedMessages: Int = 4096
         /// Extra CONNECT properties (v5), e.g. user properties. Default none.
         public var connectProperties: MQTTProperties = .init()
         /// How the connection is opened: ``MQTTClient/Transport/standard`` (the default), or

@@ -78,7 +78,9 @@ extension MQTTClient {
         let transport = Transport.Context(
             host: configuration.host, port: configuration.port, connectTimeout: configuration.connectTimeout
         ) { [weak self] in
-            self?.state.withLock { !$0.outbound.isEmpty || !$0.pending.isEmpty } ?? false
+            self?.isAwaitingReply ?? false
+        } isReadingPaused: { [flowControl] in
+            flowControl.isPaused
         }
         let channel = try await configuration.transport.connect(bootstrap, transport)
         let shutdown = state.withLock { state in
@@ -133,7 +135,10 @@ extension MQTTClient {
         if configuration.version == .v5 {
             let expiry = Int64(ReconnectPolicy.seconds(configuration.sessionExpiry))
             if expiry > 0 { properties.sessionExpiryInterval = UInt32(clamping: expiry) }
-            if configuration.receiveMaximum != .max { properties.receiveMaximum = max(1, configuration.receiveMaximum) }
+            // Never above the flow-control mark: while reading is paused, the QoS 1/2 messages read
+            // on past it wait unacknowledged, and the broker's window is what bounds them.
+            let receiveMaximum = min(configuration.receiveMaximum, UInt16(clamping: max(1, configuration.maxBufferedMessages)))
+            if receiveMaximum != .max { properties.receiveMaximum = max(1, receiveMaximum) }
             if configuration.maximumPacketSize < ByteBuffer.maxPacketSize {
                 properties.maximumPacketSize = UInt32(clamping: configuration.maximumPacketSize)
             }
@@ -225,10 +230,16 @@ extension MQTTClient {
         while true {
             try await clock.sleep(until: next)
             let sentAt = clock.now
-            let receivedBefore = state.withLock { $0.packetsReceived }
+            let receivedBefore = state.withLock { state in
+                state.pingsSent &+= 1
+                return state.packetsReceived
+            }
+            let pausesBefore = flowControl.pauseCount
             connection.writer.write(.pingreq)
             try await clock.sleep(until: sentAt + timeout)
-            if state.withLock({ $0.packetsReceived }) == receivedBefore {
+            // While flow control paused reading, the PINGRESP may be waiting unread: no verdict.
+            let judged = !flowControl.isPaused && flowControl.pauseCount == pausesBefore
+            if judged, state.withLock({ $0.packetsReceived }) == receivedBefore {
                 logger.warning("MQTT broker did not answer PINGREQ in time; closing the connection")
                 channel.close(promise: nil)
                 return

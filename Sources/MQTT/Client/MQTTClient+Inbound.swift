@@ -57,7 +57,7 @@ extension MQTTClient {
     }
 
     private func receivedPublish(_ publish: MQTTPublishPacket) -> [MQTTPacket] {
-        let (destinations, deliver) = state.withLock { state -> ([AsyncStream<MQTTMessage>.Continuation], Bool) in
+        let (destinations, deliver) = state.withLock { state -> ([MQTTClientState.Subscription], Bool) in
             state.packetsReceived &+= 1
             if publish.qos == .exactlyOnce, let id = publish.packetID {
                 // Exactly once: deliver on first receipt; a repeat before PUBREL is the broker re-sending.
@@ -70,7 +70,11 @@ extension MQTTClient {
             if destinations.isEmpty {
                 logger.debug("MQTT message matched no subscription", metadata: ["topic": "\(publish.topic)"])
             }
-            for destination in destinations { destination.yield(message) }
+            for destination in destinations {
+                // Counted before the yield, so the consumer's count never runs ahead of it.
+                flowControl.delivered(to: destination.buffer)
+                destination.continuation.yield(message)
+            }
         }
         switch publish.qos {
         case .atMostOnce: return []

@@ -15,11 +15,14 @@ extension MQTTClient {
         }
         guard !filters.isEmpty else { throw MQTTError(.invalidTopic, "A subscription needs at least one filter.") }
         let (stream, continuation) = AsyncStream.makeStream(of: MQTTMessage.self)
-        let id = state.withLock { state in
+        let (id, buffer) = state.withLock { state in
             let id = state.nextSubscriptionID
             state.nextSubscriptionID += 1
-            state.subscriptions[id] = .init(filters: filters, properties: configuration.version == .v5 ? properties : .init(), continuation: continuation)
-            return id
+            let buffer = MQTTSubscriptionBuffer(id: id)
+            state.subscriptions[id] = .init(
+                filters: filters, properties: configuration.version == .v5 ? properties : .init(), continuation: continuation, buffer: buffer
+            )
+            return (id, buffer)
         }
         continuation.onTermination = { [weak self] _ in self?.forget(subscriptionID: id) }
         let codes: [UInt8]
@@ -49,7 +52,7 @@ extension MQTTClient {
             continuation.finish()
             throw MQTTError(.subscriptionRefused, "The broker refused \(filters.map(\.filter)).", reasonCode: codes.first)
         }
-        return MQTTSubscription(id: id, filters: filters, reasonCodes: codes, stream: stream)
+        return MQTTSubscription(id: id, filters: filters, reasonCodes: codes, stream: stream, buffer: buffer, flowControl: flowControl)
     }
 
     /// Subscribes to one filter.
@@ -66,6 +69,7 @@ extension MQTTClient {
             return (removed, removed.filters.map(\.filter).filter { !stillUsed.contains($0) })
         }
         // Outside the lock: finishing runs the stream's termination handler, which takes it.
+        if let removed { flowControl.retire(removed.buffer) }
         removed?.continuation.finish()
         guard !filters.isEmpty else { return }
         let writer = try await connectedWriter()
@@ -85,7 +89,10 @@ extension MQTTClient {
 
     /// Drops a subscription whose consumer went away (no UNSUBSCRIBE: the next session forgets it).
     private func forget(subscriptionID: Int) {
-        let waiters = state.withLock { state in state.subscriptions.removeValue(forKey: subscriptionID)?.subackWaiters ?? [] }
+        let removed = state.withLock { state in state.subscriptions.removeValue(forKey: subscriptionID) }
+        guard let removed else { return }
+        flowControl.retire(removed.buffer)
+        let waiters = removed.subackWaiters
         for waiter in waiters { waiter.resume(throwing: CancellationError()) }
     }
 }

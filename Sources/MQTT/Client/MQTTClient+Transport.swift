@@ -16,6 +16,8 @@ extension MQTTClient {
             var connectTimeout: Duration
             /// Whether the client awaits any reply from the broker now.
             var isAwaitingReply: @Sendable () -> Bool
+            /// Whether flow control paused reading: a transport that reads the socket itself stops.
+            var isReadingPaused: @Sendable () -> Bool
         }
 
         let connect: @Sendable (ClientBootstrap, Context) async throws -> any Channel

@@ -27,6 +27,8 @@ public final class MQTTClient: Sendable {
     public let taskExecutor: EventLoopTaskExecutor
     let logger: Logger
     let state: Mutex<MQTTClientState>
+    /// Pauses reading while a subscription's consumer lags (``Configuration/maxBufferedMessages``).
+    let flowControl: MQTTFlowControl
 
     public init(
         configuration: Configuration,
@@ -40,6 +42,7 @@ public final class MQTTClient: Sendable {
         logger[metadataKey: "mqtt.client"] = .string(configuration.clientID)
         self.logger = logger
         self.state = Mutex(MQTTClientState(maximumInflight: configuration.maximumInflight))
+        self.flowControl = MQTTFlowControl(maxBufferedMessages: configuration.maxBufferedMessages)
     }
 
     /// Runs a client for the duration of `body`: connects (waiting for the first CONNACK), calls
@@ -66,6 +69,13 @@ public final class MQTTClient: Sendable {
             }
         }
     }
+
+    /// Whether reading from the broker is paused because a subscription's consumer lags behind
+    /// (``Configuration/maxBufferedMessages``).
+    public var isReadingPaused: Bool { flowControl.isPaused }
+
+    /// Whether the client awaits any reply from the broker (a PUBACK, PUBREC, PUBCOMP, SUBACK or UNSUBACK).
+    var isAwaitingReply: Bool { state.withLock { !$0.outbound.isEmpty || !$0.pending.isEmpty } }
 
     /// Whether a connection is up (CONNACK received and not yet lost).
     public var isConnected: Bool { state.withLock { $0.connection != nil } }
@@ -139,6 +149,7 @@ public final class MQTTClient: Sendable {
         connack?.resume(throwing: error)
         for subscription in subscriptions {
             for waiter in subscription.subackWaiters { waiter.resume(throwing: error) }
+            flowControl.retire(subscription.buffer)
             subscription.continuation.finish()
         }
     }

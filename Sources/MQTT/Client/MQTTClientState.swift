@@ -29,6 +29,8 @@ struct MQTTClientState: Sendable {
         let filters: [MQTTSubscribeInfo]
         let properties: MQTTProperties
         let continuation: AsyncStream<MQTTMessage>.Continuation
+        /// Counts what its stream holds, for flow control.
+        let buffer: MQTTSubscriptionBuffer
         /// The broker granted it on the current session.
         var acknowledged = false
         var subackWaiters: [CheckedContinuation<[UInt8], any Error>] = []
@@ -46,6 +48,8 @@ struct MQTTClientState: Sendable {
     var isShutdown = false
     /// Packets read from the broker, for the keep-alive: counting costs less than a clock read per packet.
     var packetsReceived = 0
+    /// PINGREQs sent, for tests and diagnostics.
+    var pingsSent = 0
 
     var connack: (generation: Int, continuation: CheckedContinuation<MQTTConnAckPacket, any Error>)?
     /// The newest connection that closed, and why.
@@ -103,12 +107,12 @@ struct MQTTClientState: Sendable {
 
     /// The subscriptions a message on `topic` goes to. v5 subscription identifiers (we use our
     /// local ids) pick exactly the subscriptions the broker matched, so overlaps do not duplicate.
-    func destinations(for publish: MQTTPublishPacket) -> [AsyncStream<MQTTMessage>.Continuation] {
+    func destinations(for publish: MQTTPublishPacket) -> [Subscription] {
         if !publish.properties.subscriptionIdentifiers.isEmpty {
-            return publish.properties.subscriptionIdentifiers.compactMap { subscriptions[$0]?.continuation }
+            return publish.properties.subscriptionIdentifiers.compactMap { subscriptions[$0] }
         }
-        return subscriptions.values.compactMap { subscription in
-            subscription.filters.contains { MQTTTopic.matches(filter: $0.filter, topic: publish.topic) } ? subscription.continuation : nil
+        return subscriptions.values.filter { subscription in
+            subscription.filters.contains { MQTTTopic.matches(filter: $0.filter, topic: publish.topic) }
         }
     }
 
