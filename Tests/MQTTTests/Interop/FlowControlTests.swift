@@ -113,7 +113,9 @@ import Testing
         var configuration = broker.configuration(.v3_1_1)
         configuration.maxBufferedMessages = 5
         configuration.keepAlive = .milliseconds(200)
-        configuration.pingTimeout = .milliseconds(50)
+        // Long enough that a loaded machine answers in time before reading pauses; while it is
+        // paused every verdict would close the connection without the fix.
+        configuration.pingTimeout = .milliseconds(500)
         try await MQTTClient.withConnection(configuration) { client in
             let messages = try await client.subscribe(to: "fc/ka", qos: .atLeastOnce)
             try await MQTTClient.withConnection(broker.configuration(.v3_1_1)) { publisher in

@@ -100,6 +100,9 @@ private func versionFlag(_ version: MQTTProtocolVersion) -> String { version == 
             proxy.dropAll()
             #expect(try await sub.waitForExit() == 0)
             #expect(sub.lines.contains("wills/agent-1 offline"))
+            // The client reconnects through the proxy; end it cleanly, or the cancelled
+            // connection's own will could reach the watcher below.
+            await client.disconnect()
             group.cancelAll()
         }
         // A clean DISCONNECT, by contrast, discards the will: only the marker sent afterwards arrives.
