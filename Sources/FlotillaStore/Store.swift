@@ -84,6 +84,10 @@ public struct TokenRow: Sendable, Hashable {
         case admin
         /// May connect to `/ws`, register and report on its own attempts; nothing else.
         case agent
+        /// Reads the API (tasks, agents, stats, events, watched output), changes nothing.
+        case viewer
+        /// What a viewer may, plus submit, cancel and retry tasks.
+        case submitter
     }
 
     public var id: String

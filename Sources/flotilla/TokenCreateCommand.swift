@@ -21,11 +21,13 @@ struct TokenCreateCommand: AsyncParsableCommand {
     @Option(name: .customLong("agent-id"), help: "The agent id an agent token registers as (default: --name); it may register as no other.")
     var agentID: String?
 
-    @Option(help: "agent (connect as an agent) or admin (full API access).")
+    @Option(help: "agent (connect as an agent), viewer (read the API), submitter (read; submit, cancel, retry tasks) or admin (full API access).")
     var scope = "agent"
 
     func validate() throws {
-        guard ["agent", "admin"].contains(scope) else { throw ValidationError("--scope must be 'agent' or 'admin'.") }
+        guard ["agent", "viewer", "submitter", "admin"].contains(scope) else {
+            throw ValidationError("--scope must be 'agent', 'viewer', 'submitter' or 'admin'.")
+        }
     }
 
     func run() async throws {

@@ -79,6 +79,8 @@ public final class TokenAuthority: Sendable {
         switch row.scope {
         case .admin: return .admin(tokenID: row.id)
         case .agent: return .agent(tokenID: row.id, role: row.role, agentID: row.agentID)
+        case .viewer: return .viewer(tokenID: row.id)
+        case .submitter: return .submitter(tokenID: row.id)
         }
     }
 

@@ -22,7 +22,7 @@ struct AgentSocketRoute {
         let guards = self.guards
         router.group("ws")
             .add(middleware: UpgradeRefusalMiddleware(refusals: refusals))
-            .add(middleware: AuthMiddleware(tokens: hub.tokens, adminOnly: false, guards: guards))
+            .add(middleware: AuthMiddleware(tokens: hub.tokens, guards: guards))
             .add(middleware: StreamSlotMiddleware(streams: guards.streams, kind: "agent socket"))
             .ws("") { inbound, _, context in
                 guard let identity = context.requestContext.identity else { return }

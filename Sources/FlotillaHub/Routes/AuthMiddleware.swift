@@ -2,20 +2,17 @@ import FlotillaCore
 import FlotillaEngine
 import Hummingbird
 
-/// Checks the bearer token (admin routes refuse agent tokens, 403), then the token's rate
-/// (`429 rate_limited` with `Retry-After`).
+/// Checks the bearer token, then that its scope may use the route (``RouteScopes``, else 403),
+/// then the token's rate (`429 rate_limited` with `Retry-After`).
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
     let tokens: TokenAuthority
-    let adminOnly: Bool
     let guards: HubGuards
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let identity = try tokens.authenticate(header: request.headers[.authorization])
-        if adminOnly, !identity.isAdmin {
-            throw FlotillaError(.forbidden, "Agent tokens may only connect to /ws; \(request.uri.path) needs an admin token.")
-        }
+        try RouteScopes.check(identity, route: "\(request.method.rawValue) \(context.endpointPath ?? request.uri.path)")
         context.identity = identity
         do {
             try guards.rates.admit(identity)

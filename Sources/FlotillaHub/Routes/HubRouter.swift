@@ -17,7 +17,7 @@ struct HubRouter {
         router.add(middleware: ErrorMiddleware())
         router.get("health") { _, _ in hub.health() }
         let guards = HubGuards(limits: hub.configuration.limits)
-        let api = router.group("api").add(middleware: AuthMiddleware(tokens: hub.tokens, adminOnly: true, guards: guards))
+        let api = router.group("api").add(middleware: AuthMiddleware(tokens: hub.tokens, guards: guards))
         TaskRoutes(hub: hub, streams: guards.streams).add(to: api)
         let watched = hub.configuration.watch.map { WatchedAgents(hub: hub, configuration: $0) }
         AgentRoutes(hub: hub, watched: watched).add(to: api)

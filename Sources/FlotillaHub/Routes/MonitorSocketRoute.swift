@@ -11,7 +11,7 @@ import Synchronization
 /// The monitor socket: a WebSocket at the root (`ws://HOST:PORT/`) with
 /// the watched agents' events as ``MonitorMessage``s, live, after a `connected` greeting.
 ///
-/// Admin token in `Authorization: Bearer …`, or `?token=…` for clients that cannot set headers
+/// A viewer token or above in `Authorization: Bearer …`, or `?token=…` for clients that cannot set headers
 /// (a browser's `new WebSocket(url)`). `?since=SEQ` first replays the log after SEQ. Messages
 /// from the client: `{"type":"ping"}` → `{"type":"pong"}`; `{"type":"subscribe","sessions":[…]}`
 /// keeps only those agents' events (an empty list: all).
@@ -26,9 +26,7 @@ struct MonitorSocketRoute {
         router.ws("") { request, _ in
             let token = request.uri.queryParameters["token"].map { "Bearer " + String($0) }
             let identity = try hub.tokens.authenticate(header: request.headers[.authorization] ?? token)
-            guard identity.isAdmin else {
-                throw FlotillaError(.forbidden, "The event WebSocket needs an admin token; agent tokens may only connect to /ws.")
-            }
+            try RouteScopes.check(identity, route: "GET /")
             if let raw = request.uri.queryParameters["since"], Int64(raw) == nil {
                 throw FlotillaError(.invalidField, "'since' must be an event sequence number, got '\(raw)'.", field: "since")
             }

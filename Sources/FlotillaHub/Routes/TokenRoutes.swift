@@ -4,6 +4,7 @@ import FlotillaStore
 import Hummingbird
 
 /// `/api/tokens`: list, create (an agent token is bound to one agent) and revoke tokens.
+/// Scopes: admin, agent, viewer (reads the API), submitter (reads, submits, cancels, retries).
 struct TokenRoutes {
     let hub: Hub
 
@@ -25,7 +26,7 @@ struct TokenRoutes {
         var scope = TokenRow.Scope.agent
         if let raw = object["scope"], !raw.isNull {
             guard let value = raw.stringValue.flatMap(TokenRow.Scope.init(rawValue:)) else {
-                throw FlotillaError(.invalidField, "'scope' must be 'agent' or 'admin'.", field: "scope")
+                throw FlotillaError(.invalidField, "'scope' must be one of 'admin', 'agent', 'viewer', 'submitter'.", field: "scope")
             }
             scope = value
         }
@@ -41,8 +42,8 @@ struct TokenRoutes {
             }
             agentID = value
         }
-        if scope == .admin, role != nil || agentID != nil {
-            throw FlotillaError(.invalidField, "'role' and 'agent_id' restrict agent tokens; an admin token cannot be restricted.", field: role != nil ? "role" : "agent_id")
+        if scope != .agent, role != nil || agentID != nil {
+            throw FlotillaError(.invalidField, "'role' and 'agent_id' restrict agent tokens; a '\(scope.rawValue)' token cannot carry them.", field: role != nil ? "role" : "agent_id")
         }
         // An agent token speaks for one agent: bound to `agent_id`, else to the agent its name
         // names, so no agent token can register as (and take over) another agent.

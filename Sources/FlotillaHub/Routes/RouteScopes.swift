@@ -1,0 +1,50 @@
+import FlotillaCore
+import FlotillaEngine
+import FlotillaStore
+
+/// The token scope every authenticated route needs, in one table keyed `METHOD /path` (the
+/// form of ``HubRouter/routes``, `{name}` for path parameters). ``AuthMiddleware`` enforces it;
+/// a route missing here is refused to every token but admin, and HubTests' scope test fails.
+enum RouteScopes {
+    static let table: [String: TokenRow.Scope] = [
+        // Tasks: reading is a viewer's, changing them a submitter's.
+        "GET /api/tasks": .viewer,
+        "GET /api/tasks/{id}": .viewer,
+        "POST /api/tasks": .submitter,
+        "POST /api/tasks/{id}/cancel": .submitter,
+        "POST /api/tasks/{id}/retry": .submitter,
+        // Agents, counters, events, watched panes: read by viewers, steered by admins only.
+        "GET /api/agents": .viewer,
+        "GET /api/agents/{id}": .viewer,
+        "GET /api/stats": .viewer,
+        "GET /api/events": .viewer,
+        "GET /api/watch": .viewer,
+        "GET /api/agents/{id}/output": .viewer,
+        "GET /api/agents/{id}/commands": .viewer,
+        "POST /api/agents/{id}/command": .admin,
+        "POST /api/agents/{id}/commands/{command}/cancel": .admin,
+        "DELETE /api/agents/{id}/commands/{command}": .admin,
+        "POST /api/agents/{id}/kill": .admin,
+        // Tokens hold secrets and power: admins only, listing included.
+        "GET /api/tokens": .admin,
+        "POST /api/tokens": .admin,
+        "POST /api/tokens/{id}/revoke": .admin,
+        "DELETE /api/tokens/{id}": .admin,
+        // The WebSockets: the agent protocol, and the read-only monitor feed at the root.
+        "GET /ws": .agent,
+        "GET /": .viewer,
+    ]
+
+    /// The scope `route` needs; admin for a route the table forgets (fail closed).
+    static func needed(for route: String) -> TokenRow.Scope {
+        table[route] ?? .admin
+    }
+
+    /// Throws `403 forbidden` unless `identity`'s token may use `route`.
+    static func check(_ identity: Identity, route: String) throws(FlotillaError) {
+        let needed = needed(for: route)
+        guard identity.scope.grants(needed) else {
+            throw FlotillaError(.forbidden, "\(route) needs a token with scope '\(needed.rawValue)'\(needed == .agent ? " (or admin)" : " or above"); this token's scope is '\(identity.scope.rawValue)'.")
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import FlotillaClient
+import FlotillaCore
+import Foundation
+import Testing
+
+@testable import FlotillaHub
+
+/// Issue 22 item 2: viewer and submitter tokens. Every route the hub registers declares the
+/// scope it needs (``RouteScopes``), and each scope is tried on each route of a real hub.
+@Suite struct TokenScopeTests {
+    /// The scopes that reach each route; every other scope gets `403 forbidden`.
+    static func allowed(_ needed: String) -> Set<String> {
+        switch needed {
+        case "viewer": ["viewer", "submitter", "admin"]
+        case "submitter": ["submitter", "admin"]
+        case "agent": ["agent", "admin"]
+        default: ["admin"]
+        }
+    }
+
+    /// A request on `route` that changes nothing whoever sends it: made-up ids (404), empty or
+    /// bad bodies (400), an invalid `since` for the endless event stream (400).
+    static func tryHarmlessly(_ route: String, with client: HubClient) async throws -> (status: Int, text: String) {
+        let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
+        var path = parts[1].replacingOccurrences(of: "{id}", with: "nosuch").replacingOccurrences(of: "{command}", with: "999999")
+        if path == "/api/events" { path += "?since=-1" }
+        switch parts[0] {
+        case "GET": return try await client.raw(.GET, path, timeout: .seconds(10))
+        case "POST": return try await client.raw(.POST, path, body: "{}", timeout: .seconds(10))
+        case "DELETE": return try await client.raw(.DELETE, path, timeout: .seconds(10))
+        default: throw TestFailure("no harmless request for \(route)")
+        }
+    }
+
+    @Test func everyRouteDeclaresAScopeAndEachScopeIsEnforced() async throws {
+        try await TestHub.run { served in
+            let routes = HubRouter(hub: served.hub).routes.filter { $0 != "GET /health" }
+            let undeclared = routes.filter { RouteScopes.table[$0] == nil }
+            #expect(undeclared.isEmpty, "routes without a declared scope in RouteScopes: \(undeclared)")
+            let stale = Set(RouteScopes.table.keys).subtracting(routes)
+            #expect(stale.isEmpty, "RouteScopes names routes the hub does not serve: \(stale.sorted())")
+            #expect(routes.count >= 20, "the router enumerated: \(routes)")
+
+            var clients = ["admin": served.client]
+            for scope in ["viewer", "submitter", "agent"] {
+                let created = try await served.client.createToken(name: "scope-\(scope)", scope: scope)
+                #expect(created["scope"]?.stringValue == scope)
+                clients[scope] = HubClient(baseURL: served.client.baseURL, token: try #require(created["token"]?.stringValue))
+            }
+            for route in routes {
+                let needed = RouteScopes.needed(for: route).rawValue
+                for (scope, client) in clients {
+                    let (status, text) = try await Self.tryHarmlessly(route, with: client)
+                    let code = (try? JSONValue.parse(text))?["error"]?["code"]?.stringValue
+                    if Self.allowed(needed).contains(scope) {
+                        #expect(status != 403 && status < 500, "\(scope) on \(route) (needs \(needed)): \(status) \(text)")
+                    } else {
+                        #expect(status == 403 && code == "forbidden", "\(scope) on \(route) (needs \(needed)): \(status) \(text)")
+                        if status == 403 {
+                            #expect(text.contains("'\(needed)'") && text.contains("'\(scope)'"), "the refusal names both scopes: \(text)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aViewerReadsTasksAndFollowsTheEventStreamButChangesNothing() async throws {
+        try await TestHub.run { served in
+            let created = try await served.client.createToken(name: "dashboard", scope: "viewer")
+            let viewer = HubClient(baseURL: served.client.baseURL, token: try #require(created["token"]?.stringValue))
+            let before = try await viewer.stats()["events"]?["last_seq"]?.intValue ?? 0
+            let task = try await served.client.submit(["type": "x", "role": "nobody", "id": "watched"])
+            #expect(task["state"] == "queued")
+            let seen = try await withDeadline(10, "the viewer's event stream shows the submission") {
+                for try await event in viewer.events(since: before, types: ["task."]) {
+                    if event.json["task_id"]?.stringValue == "watched" { return event.type }
+                }
+                return "the stream ended"
+            }
+            #expect(seen == "task.queued")
+            #expect(try await viewer.task("watched")["state"] == "queued")
+            let refused = await #expect(throws: HubClient.Failure.self) { try await viewer.cancel("watched") }
+            #expect(refused?.status == 403 && refused?.code == "forbidden")
+            #expect(try await served.client.task("watched")["state"] == "queued", "the refused cancel changed nothing")
+        }
+    }
+
+    @Test func aSubmitterSubmitsCancelsAndRetriesButManagesNoTokens() async throws {
+        try await TestHub.run { served in
+            let created = try await served.client.createToken(name: "ci", scope: "submitter")
+            let submitter = HubClient(baseURL: served.client.baseURL, token: try #require(created["token"]?.stringValue))
+            let task = try await submitter.submit(["type": "x", "role": "nobody", "id": "ci-1"])
+            #expect(task["state"] == "queued")
+            #expect(try await submitter.cancel("ci-1")["state"] == "cancelled")
+            #expect(try await submitter.retry("ci-1")["state"] == "queued")
+
+            let tokensBefore = try await served.client.tokens().count
+            let create = await #expect(throws: HubClient.Failure.self) { try await submitter.createToken(name: "sneaky", scope: "admin") }
+            #expect(create?.status == 403 && create?.code == "forbidden")
+            let adminID = try #require(try await served.client.tokens().first { $0["scope"] == "admin" }?["id"]?.stringValue)
+            let revoke = await #expect(throws: HubClient.Failure.self) { try await submitter.revokeToken(adminID) }
+            #expect(revoke?.status == 403 && revoke?.code == "forbidden")
+            let list = await #expect(throws: HubClient.Failure.self) { try await submitter.tokens() }
+            #expect(list?.status == 403)
+            let tokens = try await served.client.tokens()
+            #expect(tokens.count == tokensBefore, "nothing was created")
+            #expect(tokens.allSatisfy { $0["revoked_at"] == .null }, "nothing was revoked")
+        }
+    }
+
+    @Test func anUnknownScopeIsRefusedAndCreatesNothing() async throws {
+        try await TestHub.run { served in
+            let before = try await served.client.tokens().count
+            let refused = await #expect(throws: HubClient.Failure.self) { try await served.client.createToken(name: "x", scope: "owner") }
+            #expect(refused?.status == 400 && refused?.code == "invalid_field" && refused?.field == "scope")
+            let carried = await #expect(throws: HubClient.Failure.self) { try await served.client.createToken(name: "v", scope: "viewer", role: "testing") }
+            #expect(carried?.code == "invalid_field" && carried?.field == "role")
+            #expect(try await served.client.tokens().count == before)
+        }
+    }
+}
