@@ -40,11 +40,21 @@ enum RouteScopes {
         table[route] ?? .admin
     }
 
+    /// The scopes that reach a route needing `needed`, for the refusal's message.
+    private static func describe(_ needed: TokenRow.Scope) -> String {
+        switch needed {
+        case .admin: "'admin'"
+        case .agent: "'agent' (or 'admin')"
+        case .viewer: "'viewer' or above (viewer < submitter < admin)"
+        case .submitter: "'submitter' or above (submitter < admin)"
+        }
+    }
+
     /// Throws `403 forbidden` unless `identity`'s token may use `route`.
     static func check(_ identity: Identity, route: String) throws(FlotillaError) {
         let needed = needed(for: route)
         guard identity.scope.grants(needed) else {
-            throw FlotillaError(.forbidden, "\(route) needs a token with scope '\(needed.rawValue)'\(needed == .agent ? " (or admin)" : " or above"); this token's scope is '\(identity.scope.rawValue)'.")
+            throw FlotillaError(.forbidden, "\(route) needs a token with scope \(Self.describe(needed)); this token's scope is '\(identity.scope.rawValue)'.")
         }
     }
 }
