@@ -28,9 +28,4 @@ public enum Identity: Sendable, Hashable {
         case .submitter: .submitter
         }
     }
-
-    public var isAdmin: Bool {
-        if case .admin = self { return true }
-        return false
-    }
 }
