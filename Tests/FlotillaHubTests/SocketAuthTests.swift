@@ -51,16 +51,10 @@ import Testing
     /// library would reuse a pooled connection (where Hummingbird redirects upgrades) or try to
     /// handle the upgrade itself.
     static func rawRequest(port: Int, path: String, headers: [(String, String)]) throws -> (status: Int, body: String) {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port)).bigEndian
-        let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-        guard connected else { throw TestFailure("cannot connect to port \(port)") }
+        let connection = try RawSocket(port: port)
+        // The socket closes on deinit: keep it until the answer is read.
+        defer { withExtendedLifetime(connection) {} }
+        let descriptor = connection.descriptor
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n" + headers.map { "\($0): \($1)\r\n" }.joined() + "\r\n"
