@@ -30,14 +30,13 @@ extension WatchedAgents {
     }
 
     /// The watched agent named `name`, else the only watched agent of tmux session `name`, else
-    /// the agent in tmux pane `name` (`%12`, also percent-encoded as `%2512`).
+    /// the agent in tmux pane `name` (`%12`; routes decode `%2512` to it, Parameters+decoded).
     func agent(_ name: String) throws(FlotillaError) -> Agent {
-        let pane = name.removingPercentEncoding ?? name
         let (agent, known) = state.withLock { state -> (Agent?, [String]) in
             if let agent = state.agents[name] { return (agent, []) }
             let inSession = state.agents.values.filter { $0.session == name }
             if inSession.count == 1 { return (inSession.first, []) }
-            let inPane = state.agents.values.first { $0.pane == name || $0.pane == pane }
+            let inPane = state.agents.values.first { $0.pane == name }
             return (inPane, state.agents.keys.sorted())
         }
         guard let agent else {
