@@ -93,6 +93,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // The dashboard's HTML, CSS and JavaScript modules, served as they are (no build step).
+            resources: [.copy("Dashboard/Assets")],
             swiftSettings: swiftSettings
         ),
         .target(
