@@ -37,6 +37,9 @@ public struct HubConfiguration: Sendable {
     public var tls: HubTLS? = nil
     /// Serve plain HTTP on a non-loopback host anyway (`--insecure`). Default false.
     public var insecure = false
+    /// Running attempts' output: memory per attempt, file cap. Its `directory` defaults to
+    /// `output/` in the data directory.
+    public var output = OutputConfiguration()
 
     public init(
         host: String = "127.0.0.1",
@@ -65,13 +68,16 @@ public struct HubConfiguration: Sendable {
 
     /// What the engine takes from this configuration.
     public var engine: EngineConfiguration {
-        EngineConfiguration(
+        var engine = EngineConfiguration(
             policy: policy,
             tickInterval: tickInterval,
             retention: retention,
             eventBufferSize: limits.eventBufferSize,
             pendingCommitsPerConnection: limits.pendingCommits
         )
+        engine.output = output
+        if engine.output.directory == nil { engine.output.directory = files.outputDirectory }
+        return engine
     }
 
     /// The store the hub opens: ``store``, else SQLite's defaults in the data directory.

@@ -26,6 +26,18 @@ public struct DataDirectory: Sendable, Hashable {
     /// The hub's Ed25519 key for signing what it sends agents over MQTT.
     public var signingKeyPath: String { file("hub-signing.key") }
 
+    /// Attempts' output logs: `output/<task id>/<attempt>.log` (task ids are path-safe, see
+    /// ``TaskID``).
+    public var outputDirectory: String { file("output") }
+    /// The directory of one task's output logs.
+    public func outputDirectory(taskID: String) -> String {
+        (outputDirectory as NSString).appendingPathComponent(taskID)
+    }
+    /// One attempt's whole output (up to the hub's cap).
+    public func outputLogPath(taskID: String, attempt: Int) -> String {
+        (outputDirectory(taskID: taskID) as NSString).appendingPathComponent("\(attempt).log")
+    }
+
     private func file(_ name: String) -> String {
         (path as NSString).appendingPathComponent(name)
     }

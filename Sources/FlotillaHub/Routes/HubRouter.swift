@@ -25,6 +25,7 @@ struct HubRouter {
         TokenRoutes(hub: hub).add(to: api)
         let departures = ClientDepartures()
         EventRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
+        TaskOutputRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
         WatchRoutes(watched: watched).add(to: api)
         let refusals = UpgradeRefusals()
         AgentSocketRoute(hub: hub, refusals: refusals, guards: guards).add(to: router)
