@@ -35,6 +35,9 @@ public final class AttemptOutput: Sendable {
         var droppedFront = 0
         /// Bytes refused by the rate limit since the last accepted ones, not yet reported.
         var refused = 0
+        /// The newest refused bytes (at most ``refusedTailBytes``): a program's last lines are
+        /// the ones people look for, so they are sent at the end whatever the rate.
+        var refusedTail: [UInt8] = []
         var tokens: Double
         var refilledAt = ContinuousClock.now
         /// Whether the text sent (or pending) so far ends a line, so a notice starts one.
@@ -66,8 +69,16 @@ public final class AttemptOutput: Sendable {
             guard !state.closed else { return false }
             let wasEmpty = state.count == 0
             let allowed = admit(bytes.count, &state)
+            if allowed < bytes.count {
+                state.refusedTail.append(contentsOf: bytes[allowed...].suffix(Self.refusedTailBytes))
+                if state.refusedTail.count > Self.refusedTailBytes { state.refusedTail.removeFirst(state.refusedTail.count - Self.refusedTailBytes) }
+            }
             guard allowed > 0 else { return false }
-            if state.refused > 0 { note(state.refused, &state); state.refused = 0 }
+            if state.refused > 0 {
+                note(state.refused, &state)
+                state.refused = 0
+                state.refusedTail = []
+            }
             state.storage.append(contentsOf: bytes.prefix(allowed))
             state.atLineStart = bytes[allowed - 1] == UInt8(ascii: "\n")
             if state.count > limits.bufferBytes { dropFront(&state) }
@@ -153,11 +164,6 @@ public final class AttemptOutput: Sendable {
             if state.head == state.storage.count {
                 state.storage.removeAll(keepingCapacity: true)
                 state.head = 0
-                if state.refused > 0 {
-                    out += Self.notice(state.refused, atLineStart: state.atLineStart)
-                    state.refused = 0
-                    state.atLineStart = true
-                }
             }
             return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
         }
@@ -178,9 +184,27 @@ public final class AttemptOutput: Sendable {
         return 0
     }
 
-    /// No more output: the sender sends what is left and stops.
+    /// Refused bytes kept to end the output with. 4 KiB.
+    static let refusedTailBytes = 4096
+
+    /// No more output: the sender sends what is left and stops. Output refused at the end is
+    /// reported, followed by its last lines (whatever the rate).
     public func close() {
-        state.withLock { $0.closed = true }
+        state.withLock { state in
+            guard !state.closed else { return }
+            state.closed = true
+            guard state.refused > 0 else { return }
+            var tail = state.refusedTail[...]
+            // Whole lines only, unless the tail is one long line.
+            if tail.count < state.refused, let newline = tail.firstIndex(of: UInt8(ascii: "\n")), newline + 1 < tail.endIndex {
+                tail = tail[(newline + 1)...]
+            }
+            note(state.refused - tail.count, &state)
+            state.skippedTotal -= tail.count
+            state.storage.append(contentsOf: tail)
+            state.refused = 0
+            state.refusedTail = []
+        }
         wakes.continuation.finish()
     }
 
@@ -190,5 +214,5 @@ public final class AttemptOutput: Sendable {
     public var skippedBytes: Int { state.withLock { $0.skippedTotal } }
 
     /// Whether nothing waits to be sent.
-    public var isEmpty: Bool { state.withLock { $0.count == 0 && $0.droppedFront == 0 && $0.refused == 0 } }
+    public var isEmpty: Bool { state.withLock { $0.count == 0 && $0.droppedFront == 0 } }
 }

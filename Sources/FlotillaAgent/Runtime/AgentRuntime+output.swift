@@ -34,7 +34,7 @@ extension AgentRuntime {
             let redacted = SecretRedactor.redact(text)
             let frame = OutputFrame(taskID: assignment.taskID, attempt: assignment.attempt, offset: offset, text: redacted)
             offset += redacted.utf8.count
-            await send(.output, payload: frame.payload)
+            await send(.output, payload: frame.payload, redacted: true)
         }
     }
 }

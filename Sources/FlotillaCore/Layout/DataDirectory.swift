@@ -31,11 +31,20 @@ public struct DataDirectory: Sendable, Hashable {
     public var outputDirectory: String { file("output") }
     /// The directory of one task's output logs.
     public func outputDirectory(taskID: String) -> String {
-        (outputDirectory as NSString).appendingPathComponent(taskID)
+        Self.outputDirectory(in: outputDirectory, taskID: taskID)
     }
     /// One attempt's whole output (up to the hub's cap).
     public func outputLogPath(taskID: String, attempt: Int) -> String {
-        (outputDirectory(taskID: taskID) as NSString).appendingPathComponent("\(attempt).log")
+        Self.outputLogPath(in: outputDirectory, taskID: taskID, attempt: attempt)
+    }
+
+    /// The same layout under any output directory (a hub may be given its own).
+    public static func outputDirectory(in output: String, taskID: String) -> String {
+        (output as NSString).appendingPathComponent(taskID)
+    }
+
+    public static func outputLogPath(in output: String, taskID: String, attempt: Int) -> String {
+        (outputDirectory(in: output, taskID: taskID) as NSString).appendingPathComponent("\(attempt).log")
     }
 
     private func file(_ name: String) -> String {

@@ -45,20 +45,17 @@ final class OutputLogs: Sendable {
     let configuration: OutputConfiguration
     let writer = OutputFileWriter()
     let state = Mutex(State())
-    private let files: DataDirectory?
-
     init(configuration: OutputConfiguration) {
         self.configuration = configuration
-        self.files = configuration.directory.map(DataDirectory.init)
     }
 
     /// The file of one attempt's output, when output is kept in files.
     func path(taskID: String, attempt: Int) -> String? {
-        files?.outputLogPath(taskID: taskID, attempt: attempt)
+        configuration.directory.map { DataDirectory.outputLogPath(in: $0, taskID: taskID, attempt: attempt) }
     }
 
     func directory(taskID: String) -> String? {
-        files?.outputDirectory(taskID: taskID)
+        configuration.directory.map { DataDirectory.outputDirectory(in: $0, taskID: taskID) }
     }
 
     /// Takes a frame the engine checked came from the attempt's holder.
