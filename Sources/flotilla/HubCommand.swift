@@ -141,6 +141,7 @@ struct HubCommand: AsyncParsableCommand {
         let scheme = configuration.scheme
         let app = try buildApplication(hub: hub, logger: logger) { port in
             Console.print("listening on \(scheme)://\(host):\(port)")
+            Console.print("dashboard: \(scheme)://\(host):\(port)/")
         }
         // Like `app.runService()`, but bounded: open event streams and agent sockets would
         // otherwise hold a graceful shutdown open forever. After the grace period the server's

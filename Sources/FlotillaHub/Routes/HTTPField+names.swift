@@ -6,4 +6,6 @@ extension HTTPField.Name {
     /// RFC 7240: `return=minimal` on a submission asks for ids and states only.
     static let prefer = HTTPField.Name("Prefer")!
     static let preferenceApplied = HTTPField.Name("Preference-Applied")!
+    /// The dashboard's pages send no referrer (a one-time sign-in link must not leak).
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 }

@@ -35,6 +35,14 @@ enum RouteScopes {
         "GET /": .viewer,
     ]
 
+    /// Routes open to everyone, no token: the health check and the dashboard's pages and files
+    /// (what they show comes from routes that need a session or a token).
+    static let open: Set<String> = [
+        "GET /health",
+        "GET /signin",
+        "GET /assets/{path}",
+    ]
+
     /// The scope `route` needs; admin for a route the table forgets (fail closed).
     static func needed(for route: String) -> TokenRow.Scope {
         table[route] ?? .admin
