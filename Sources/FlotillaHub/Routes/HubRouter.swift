@@ -28,6 +28,8 @@ struct HubRouter {
         let departures = ClientDepartures()
         EventRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
         WatchRoutes(watched: watched).add(to: api)
+        DashboardLinkRoutes(hub: hub).add(to: api)
+        SignInRoutes(hub: hub, guards: guards).add(to: router)
         let refusals = UpgradeRefusals()
         AgentSocketRoute(hub: hub, refusals: refusals, guards: guards).add(to: router)
         // `/` is the dashboard for a browser and the monitor socket for a WebSocket client.
