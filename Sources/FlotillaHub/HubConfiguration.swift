@@ -39,6 +39,9 @@ public struct HubConfiguration: Sendable {
     public var insecure = false
     /// How long a dashboard sign-in lasts, in seconds (`--session-hours`). Default 12 hours.
     public var sessionLifetime: Double = 12 * 3600
+    /// Running attempts' output: memory per attempt, file cap. Its `directory` defaults to
+    /// `output/` in the data directory.
+    public var output = OutputConfiguration()
 
     public init(
         host: String = "127.0.0.1",
@@ -67,13 +70,16 @@ public struct HubConfiguration: Sendable {
 
     /// What the engine takes from this configuration.
     public var engine: EngineConfiguration {
-        EngineConfiguration(
+        var engine = EngineConfiguration(
             policy: policy,
             tickInterval: tickInterval,
             retention: retention,
             eventBufferSize: limits.eventBufferSize,
             pendingCommitsPerConnection: limits.pendingCommits
         )
+        engine.output = output
+        if engine.output.directory == nil { engine.output.directory = files.outputDirectory }
+        return engine
     }
 
     /// The store the hub opens: ``store``, else SQLite's defaults in the data directory.

@@ -10,7 +10,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput (submitted/s, completed/s) and round-trip latency.",
-        discussion: "Without --hub it starts its own hub in this process on a fresh data directory (SQLite, WAL, durable as usual). Build with -c release for meaningful figures."
+        discussion: "Without --hub it starts its own hub in this process on a fresh data directory (SQLite, WAL, durable as usual). Build with -c release for meaningful figures.",
+        subcommands: [OutputBenchCommand.self]
     )
 
     @Option(help: "No-op tasks for the throughput run.") var tasks = 100_000

@@ -15,6 +15,8 @@ public struct EngineConfiguration: Sendable {
     /// Reports and controls one agent connection may have awaiting commit before its reader
     /// must wait (``AgentSession/isSaturated``). Default 256.
     public var pendingCommitsPerConnection: Int
+    /// Running attempts' output: memory per attempt, files, caps.
+    public var output = OutputConfiguration()
 
     public init(
         policy: SchedulerPolicy = SchedulerPolicy(),

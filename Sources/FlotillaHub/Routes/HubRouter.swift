@@ -27,6 +27,7 @@ struct HubRouter {
         TokenRoutes(hub: hub).add(to: api)
         let departures = ClientDepartures()
         EventRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
+        TaskOutputRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
         WatchRoutes(watched: watched).add(to: api)
         DashboardLinkRoutes(hub: hub).add(to: api)
         SignInRoutes(hub: hub, guards: guards).add(to: router)

@@ -10,6 +10,7 @@ enum RouteScopes {
         // Tasks: reading is a viewer's, changing them a submitter's.
         "GET /api/tasks": .viewer,
         "GET /api/tasks/{id}": .viewer,
+        "GET /api/tasks/{id}/output": .viewer,
         "POST /api/tasks": .submitter,
         "POST /api/tasks/{id}/cancel": .submitter,
         "POST /api/tasks/{id}/retry": .submitter,
