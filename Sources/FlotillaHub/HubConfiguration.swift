@@ -37,6 +37,8 @@ public struct HubConfiguration: Sendable {
     public var tls: HubTLS? = nil
     /// Serve plain HTTP on a non-loopback host anyway (`--insecure`). Default false.
     public var insecure = false
+    /// Seconds between the samples of `GET /api/stats/history`. Default 10.
+    public var historyInterval = 10.0
 
     public init(
         host: String = "127.0.0.1",
@@ -70,7 +72,8 @@ public struct HubConfiguration: Sendable {
             tickInterval: tickInterval,
             retention: retention,
             eventBufferSize: limits.eventBufferSize,
-            pendingCommitsPerConnection: limits.pendingCommits
+            pendingCommitsPerConnection: limits.pendingCommits,
+            historyInterval: historyInterval
         )
     }
 

@@ -70,6 +70,7 @@ extension SQLiteStore {
         migrator.registerMigration("v2-token-agent-id") { db in
             try db.execute(sql: "ALTER TABLE tokens ADD COLUMN agent_id TEXT")
         }
+        migrator.registerMigration("v3-dashboard-queries", migrate: Self.addDashboardQueries)
         return migrator
     }
 }
