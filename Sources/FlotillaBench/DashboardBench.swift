@@ -1,6 +1,9 @@
 import FlotillaClient
 import FlotillaCore
 import FlotillaHub
+import FlotillaStore
+import NIOCore
+import NIOHTTP1
 import Foundation
 import Logging
 

@@ -18,7 +18,7 @@ import Testing
                 if assignment.taskID == "fine" {
                     _ = try await agent.complete("fine", attempt: assignment.attempt)
                 } else {
-                    _ = try await agent.report(.fail, taskID: assignment.taskID, attempt: assignment.attempt, extra: ["error": "boom \(assignment.taskID)", "retryable": false])
+                    _ = try await agent.report(.fail, taskID: assignment.taskID, attempt: assignment.attempt, extra: ["error": .string("boom \(assignment.taskID)"), "retryable": false])
                 }
             }
             return ()

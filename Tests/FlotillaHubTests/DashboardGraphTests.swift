@@ -18,7 +18,7 @@ import Testing
             let long = String(repeating: "x", count: 120)
             _ = try await hub.client.submit(batch: [
                 ["id": "build", "type": "code.generate", "prompt": "Build it\nwith care"],
-                ["id": "lint", "type": "code.generate", "prompt": long],
+                ["id": "lint", "type": "code.generate", "prompt": .string(long)],
                 ["id": "test", "type": "testing.run", "depends_on": ["build", "lint"]],
                 ["id": "deploy", "type": "code.generate", "depends_on": ["test"]],
                 ["id": "alone", "type": "code.generate", "prompt": "Nothing to do with it"],
@@ -58,8 +58,8 @@ import Testing
         try await TestHub.run { hub in
             for index in 0..<5 {
                 _ = try await hub.client.submit(batch: [
-                    ["id": "a\(index)", "type": "code.generate"],
-                    ["id": "b\(index)", "type": "code.generate", "depends_on": ["a\(index)"]],
+                    ["id": .string("a\(index)"), "type": "code.generate"],
+                    ["id": .string("b\(index)"), "type": "code.generate", "depends_on": [.string("a\(index)")]],
                 ])
             }
             let newest = try await hub.client.send(.GET, "/api/graph?limit=4")

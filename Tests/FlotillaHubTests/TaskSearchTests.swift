@@ -47,7 +47,7 @@ import Testing
 
     @Test func aSearchLongerThan500CharactersIsRefused() async throws {
         try await TestHub.run { hub in
-            _ = try await hub.client.submit(["type": "code.generate", "prompt": String(repeating: "a", count: 600)])
+            _ = try await hub.client.submit(["type": "code.generate", "prompt": .string(String(repeating: "a", count: 600))])
             let ok = try await hub.client.send(.GET, "/api/tasks?q=" + String(repeating: "a", count: 500))
             #expect(ok.status == 200 && ok.body["tasks"]?.arrayValue?.count == 1)
             let refused = try await hub.client.send(.GET, "/api/tasks?q=" + String(repeating: "a", count: 501))

@@ -1,5 +1,6 @@
 import FlotillaCore
 import ServiceLifecycle
+import Synchronization
 
 /// Takes a sample of the scheduler's figures every `historyInterval` seconds into the engine's
 /// history ring (`GET /api/stats/history`): successes per second and their latencies over the
@@ -14,9 +15,10 @@ struct StatsSampler: Service {
         let clock = ContinuousClock()
         var last = clock.now
         while !_Concurrency.Task.isCancelled, !_Concurrency.Task.isShuttingDownGracefully {
+            let due = last + interval
             do {
                 // Against the clock, not after each sample, so samples stay `interval` apart.
-                try await cancelWhenGracefulShutdown { try await _Concurrency.Task.sleep(until: last + interval, clock: clock) }
+                try await cancelWhenGracefulShutdown { try await _Concurrency.Task.sleep(until: due, clock: clock) }
             } catch {
                 return
             }

@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import Hummingbird
 
 /// `GET /api/agents/{id}/attempts` and `POST /api/agents/{id}/restart`, for the agent's page.

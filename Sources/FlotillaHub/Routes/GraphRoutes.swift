@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import FlotillaStore
 import Hummingbird
 
@@ -11,12 +12,13 @@ struct GraphRoutes {
 
     func add(to group: RouterGroup<HubRequestContext>) {
         group.get("graph") { request, _ in
-            let graph = try await hub.engine.graph(try Self.query(request.uri.queryParameters))
+            let graph = try await hub.engine.graph(try Self.query(request))
             return JSONResponse.make(graph.json)
         }
     }
 
-    static func query(_ parameters: FlatDictionary<Substring, Substring>) throws(FlotillaError) -> GraphQuery {
+    static func query(_ request: Request) throws(FlotillaError) -> GraphQuery {
+        let parameters = request.uri.queryParameters
         var query = GraphQuery()
         if let raw = parameters["limit"] {
             guard let value = Int(raw), (1...1000).contains(value) else {
