@@ -23,18 +23,21 @@ struct DashboardCoreTests {
     @Test("outcomes count per minute and leave the window an hour later")
     func outcomeWindow() {
         var window = OutcomeWindow()
+        // Minutes since 1970: 1_000 s is in minute 16, 1_030 in 17, 1_100 in 18.
         window.record(.succeeded, at: 1_000)
         window.record(.failed, at: 1_030)
         window.record(.dead, at: 1_100)
         window.record(.cancelled, at: 1_100)
         window.record(.queued, at: 1_100)
         #expect(window.lastHour(now: 1_200) == OutcomeWindow.Counts(succeeded: 1, failed: 1, dead: 1))
-        // 60 minutes after the first minute's bucket, it has left; the later ones stay.
-        #expect(window.lastHour(now: 960 + 3_600) == OutcomeWindow.Counts(succeeded: 0, failed: 0, dead: 1))
+        // An hour on, minute by minute, each bucket leaves the window.
+        #expect(window.lastHour(now: 960 + 3_600) == OutcomeWindow.Counts(succeeded: 0, failed: 1, dead: 1))
+        #expect(window.lastHour(now: 1_020 + 3_600) == OutcomeWindow.Counts(succeeded: 0, failed: 0, dead: 1))
         #expect(window.lastHour(now: 1_080 + 3_600) == OutcomeWindow.Counts())
         // A bucket reused an hour later starts from zero.
         window.record(.succeeded, at: 1_000 + 3_600)
-        #expect(window.lastHour(now: 1_000 + 3_600) == OutcomeWindow.Counts(succeeded: 1))
+        #expect(window.lastHour(now: 1_000 + 3_600) == OutcomeWindow.Counts(succeeded: 1, failed: 1, dead: 1))
+        #expect(window.lastHour(now: 1_080 + 3_600) == OutcomeWindow.Counts(succeeded: 1))
     }
 
     @Test("the history keeps the newest samples, oldest first, in fixed memory")
@@ -60,7 +63,7 @@ struct DashboardCoreTests {
         let busy = interval.sample(at: 110, seconds: 10, queued: 0, running: 0)
         #expect(busy.completedPerSecond == 10)
         #expect(busy.latencyP50 == 51 && busy.latencyP99 == 100)
-        #expect(busy.json["latency_p50"] == 51 && idle.json["latency_p99"] == .null)
+        #expect(busy.json["latency_p50"]?.doubleValue == 51 && idle.json["latency_p99"] == .null)
     }
 
     @Test("the scheduler's sample takes the interval's successes and starts a fresh one")

@@ -55,7 +55,7 @@ import Testing
     func badBulkRetriesRetryNothing(body: String, code: String) async throws {
         try await TestHub.run { hub in
             try await Self.deadLetters(hub)
-            let answer = try await hub.client.send(.POST, "/api/tasks/retry", text: body)
+            let answer = try await hub.client.answer(.POST, "/api/tasks/retry", body: body)
             #expect(answer.status == 400, "\(answer.body)")
             #expect(answer.body["error"]?["code"]?.stringValue == code, "\(answer.body)")
             for id in ["dead-1", "dead-2"] { #expect(try await hub.client.task(id)["state"] == "dead") }
@@ -65,7 +65,7 @@ import Testing
     @Test func anAgentsAttemptsComeNewestFirstWithTheirTasksTypeAndRole() async throws {
         try await TestHub.run { hub in
             try await Self.deadLetters(hub)
-            let answer = try await hub.client.send(.GET, "/api/agents/worker/attempts")
+            let answer = try await hub.client.answer(.GET, "/api/agents/worker/attempts")
             #expect(answer.status == 200)
             let attempts = try #require(answer.body["attempts"]?.arrayValue)
             #expect(attempts.count == 3)
@@ -77,12 +77,12 @@ import Testing
             #expect(byTask["dead-2"]?["type"] == "testing.run" && byTask["dead-2"]?["role"] == "general")
             #expect(byTask["dead-1"]?["attempt"] == 1 && byTask["dead-1"]?["ended_at"]?.stringValue != nil)
 
-            let one = try await hub.client.send(.GET, "/api/agents/worker/attempts?limit=1")
+            let one = try await hub.client.answer(.GET, "/api/agents/worker/attempts?limit=1")
             #expect(one.body["attempts"]?.arrayValue?.map { $0["task_id"] } == [attempts[0]["task_id"]])
-            let nobody = try await hub.client.send(.GET, "/api/agents/nobody/attempts")
+            let nobody = try await hub.client.answer(.GET, "/api/agents/nobody/attempts")
             #expect(nobody.status == 200 && nobody.body["attempts"] == [])
             for limit in ["0", "201", "-1", "all"] {
-                let bad = try await hub.client.send(.GET, "/api/agents/worker/attempts?limit=\(limit)")
+                let bad = try await hub.client.answer(.GET, "/api/agents/worker/attempts?limit=\(limit)")
                 #expect(bad.status == 400 && bad.body["error"]?["code"] == "invalid_field" && bad.body["error"]?["field"] == "limit")
             }
         }
@@ -91,14 +91,14 @@ import Testing
     @Test func anAgentNotInTmuxIsNotRestartable() async throws {
         try await TestHub.run { hub in
             try await TestAgent.run(hub, id: "socket-agent") { _ in
-                let refused = try await hub.client.send(.POST, "/api/agents/socket-agent/restart")
+                let refused = try await hub.client.answer(.POST, "/api/agents/socket-agent/restart")
                 #expect(refused.status == 409)
                 #expect(refused.body["error"]?["code"] == "not_restartable")
                 #expect(refused.body["error"]?["message"]?.stringValue?.contains("flotilla restart socket-agent") == true)
                 #expect(try await hub.client.agent("socket-agent")["connected"] == true)
                 return ()
             }
-            let unknown = try await hub.client.send(.POST, "/api/agents/nosuch/restart")
+            let unknown = try await hub.client.answer(.POST, "/api/agents/nosuch/restart")
             #expect(unknown.status == 404 && unknown.body["error"]?["code"] == "agent_not_found")
         }
     }

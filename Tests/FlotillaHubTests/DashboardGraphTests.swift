@@ -25,7 +25,7 @@ import Testing
                 ["id": "other-a", "type": "code.generate"],
                 ["id": "other-b", "type": "code.generate", "depends_on": ["other-a"]],
             ])
-            let all = try await hub.client.send(.GET, "/api/graph")
+            let all = try await hub.client.answer(.GET, "/api/graph")
             #expect(all.status == 200)
             #expect(Set(Self.nodes(all.body).keys) == ["build", "lint", "test", "deploy", "other-a", "other-b"])
             #expect(Self.edges(all.body) == ["build→test", "lint→test", "test→deploy", "other-a→other-b"])
@@ -37,19 +37,19 @@ import Testing
             #expect(nodes["build"]?["state"] == "queued" && nodes["deploy"]?["state"] == "blocked")
 
             // One task's component, from any of its members; a task without edges is alone.
-            let component = try await hub.client.send(.GET, "/api/graph?task_id=deploy")
+            let component = try await hub.client.answer(.GET, "/api/graph?task_id=deploy")
             #expect(Set(Self.nodes(component.body).keys) == ["build", "lint", "test", "deploy"])
             #expect(Self.edges(component.body).count == 3)
-            let alone = try await hub.client.send(.GET, "/api/graph?task_id=alone")
+            let alone = try await hub.client.answer(.GET, "/api/graph?task_id=alone")
             #expect(Set(Self.nodes(alone.body).keys) == ["alone"] && Self.edges(alone.body).isEmpty)
 
             // A limit cuts the picture and says so.
-            let cut = try await hub.client.send(.GET, "/api/graph?task_id=deploy&limit=2")
+            let cut = try await hub.client.answer(.GET, "/api/graph?task_id=deploy&limit=2")
             #expect(Self.nodes(cut.body).count == 2 && cut.body["truncated"] == true)
 
             // States are live: a cancel shows at once, on the cancelled task and its dependents.
             _ = try await hub.client.cancel("build")
-            let after = Self.nodes(try await hub.client.send(.GET, "/api/graph?task_id=build").body)
+            let after = Self.nodes(try await hub.client.answer(.GET, "/api/graph?task_id=build").body)
             #expect(after["build"]?["state"] == "cancelled" && after["deploy"]?["state"] == "cancelled")
         }
     }
@@ -62,7 +62,7 @@ import Testing
                     ["id": .string("b\(index)"), "type": "code.generate", "depends_on": [.string("a\(index)")]],
                 ])
             }
-            let newest = try await hub.client.send(.GET, "/api/graph?limit=4")
+            let newest = try await hub.client.answer(.GET, "/api/graph?limit=4")
             #expect(Set(Self.nodes(newest.body).keys) == ["a4", "b4", "a3", "b3"])
             #expect(newest.body["truncated"] == true)
         }
@@ -71,14 +71,14 @@ import Testing
     @Test(arguments: ["limit=0", "limit=1001", "limit=5000", "limit=many", "task_id="])
     func badParametersAreRefused(query: String) async throws {
         try await TestHub.run { hub in
-            let answer = try await hub.client.send(.GET, "/api/graph?\(query)")
+            let answer = try await hub.client.answer(.GET, "/api/graph?\(query)")
             #expect(answer.status == 400 && answer.body["error"]?["code"] == "invalid_field", "\(answer.body)")
         }
     }
 
     @Test func anUnknownTaskIsNotFound() async throws {
         try await TestHub.run { hub in
-            let answer = try await hub.client.send(.GET, "/api/graph?task_id=nosuch")
+            let answer = try await hub.client.answer(.GET, "/api/graph?task_id=nosuch")
             #expect(answer.status == 404 && answer.body["error"]?["code"] == "task_not_found")
         }
     }

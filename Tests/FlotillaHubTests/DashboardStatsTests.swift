@@ -60,7 +60,7 @@ import Testing
 
     @Test func historySamplesCompletionsLatencyAndQueueEachInterval() async throws {
         try await TestHub.run(configure: { $0.historyInterval = 0.2 }) { hub in
-            let empty = try await hub.client.send(.GET, "/api/stats/history")
+            let empty = try await hub.client.answer(.GET, "/api/stats/history")
             #expect(empty.status == 200)
             #expect(empty.body["interval_seconds"]?.doubleValue == 0.2)
             _ = try await hub.client.submit(["id": "quick", "type": "code.generate", "role": "general"])
@@ -71,15 +71,15 @@ import Testing
                 return ()
             }
             try await eventually("a sample with the completion") {
-                let samples = try await hub.client.send(.GET, "/api/stats/history?minutes=1").body["samples"]?.arrayValue ?? []
+                let samples = try await hub.client.answer(.GET, "/api/stats/history?minutes=1").body["samples"]?.arrayValue ?? []
                 return samples.contains { $0["completed_per_second"]?.doubleValue ?? 0 > 0 }
             }
             try await eventually("a later sample with no completion") {
-                let samples = try await hub.client.send(.GET, "/api/stats/history?minutes=1").body["samples"]?.arrayValue ?? []
+                let samples = try await hub.client.answer(.GET, "/api/stats/history?minutes=1").body["samples"]?.arrayValue ?? []
                 guard let index = samples.firstIndex(where: { $0["completed_per_second"]?.doubleValue ?? 0 > 0 }) else { return false }
                 return samples[(index + 1)...].contains { $0["latency_p50"] == .null }
             }
-            let samples = try #require(try await hub.client.send(.GET, "/api/stats/history?minutes=1").body["samples"]?.arrayValue)
+            let samples = try #require(try await hub.client.answer(.GET, "/api/stats/history?minutes=1").body["samples"]?.arrayValue)
             let busy = try #require(samples.first { $0["completed_per_second"]?.doubleValue ?? 0 > 0 })
             // One success in a 0.2-s interval: 5 per second, its latency under the test's length.
             let rate = try #require(busy["completed_per_second"]?.doubleValue)
@@ -99,7 +99,7 @@ import Testing
     @Test(arguments: ["0", "61", "-5", "ten", "1.5", ""])
     func badMinutesAreRefused(minutes: String) async throws {
         try await TestHub.run { hub in
-            let answer = try await hub.client.send(.GET, "/api/stats/history?minutes=\(minutes)")
+            let answer = try await hub.client.answer(.GET, "/api/stats/history?minutes=\(minutes)")
             #expect(answer.status == 400, "\(answer.body)")
             #expect(answer.body["error"]?["code"] == "invalid_field")
             #expect(answer.body["error"]?["field"] == "minutes")

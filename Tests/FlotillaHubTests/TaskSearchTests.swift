@@ -48,9 +48,9 @@ import Testing
     @Test func aSearchLongerThan500CharactersIsRefused() async throws {
         try await TestHub.run { hub in
             _ = try await hub.client.submit(["type": "code.generate", "prompt": .string(String(repeating: "a", count: 600))])
-            let ok = try await hub.client.send(.GET, "/api/tasks?q=" + String(repeating: "a", count: 500))
+            let ok = try await hub.client.answer(.GET, "/api/tasks?q=" + String(repeating: "a", count: 500))
             #expect(ok.status == 200 && ok.body["tasks"]?.arrayValue?.count == 1)
-            let refused = try await hub.client.send(.GET, "/api/tasks?q=" + String(repeating: "a", count: 501))
+            let refused = try await hub.client.answer(.GET, "/api/tasks?q=" + String(repeating: "a", count: 501))
             #expect(refused.status == 400)
             #expect(refused.body["error"]?["code"] == "invalid_field")
             #expect(refused.body["error"]?["field"] == "q")
