@@ -159,6 +159,7 @@ let package = Package(
             name: "FlotillaBench",
             dependencies: [
                 "FlotillaCore",
+                "FlotillaStore",
                 "FlotillaClient",
                 "FlotillaHub",
                 "MQTT",

@@ -14,10 +14,14 @@ enum RouteScopes {
         "POST /api/tasks": .submitter,
         "POST /api/tasks/{id}/cancel": .submitter,
         "POST /api/tasks/{id}/retry": .submitter,
+        "POST /api/tasks/retry": .submitter,
+        "GET /api/graph": .viewer,
         // Agents, counters, events, watched panes: read by viewers, steered by admins only.
         "GET /api/agents": .viewer,
         "GET /api/agents/{id}": .viewer,
         "GET /api/stats": .viewer,
+        "GET /api/stats/history": .viewer,
+        "GET /api/agents/{id}/attempts": .viewer,
         "GET /api/events": .viewer,
         "GET /api/watch": .viewer,
         "GET /api/agents/{id}/output": .viewer,
@@ -26,6 +30,7 @@ enum RouteScopes {
         "POST /api/agents/{id}/commands/{command}/cancel": .admin,
         "DELETE /api/agents/{id}/commands/{command}": .admin,
         "POST /api/agents/{id}/kill": .admin,
+        "POST /api/agents/{id}/restart": .admin,
         // Tokens hold secrets and power: admins only, listing included.
         "GET /api/tokens": .admin,
         "POST /api/tokens": .admin,
