@@ -108,6 +108,13 @@ export function percent(p) {
   return `${Math.round(p)}%`
 }
 
+// Terminal escapes and other control characters out of one-line text (progress messages).
+export function plain(text) {
+  if (text === null || text === undefined) return ''
+  // eslint-disable-next-line no-control-regex
+  return String(text).replace(/\x1b\[[0-?]*[ -\/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|\x1b[@-Z\\-_]/g, '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '')
+}
+
 export function truncate(text, max = 120) {
   if (!text) return ''
   const t = String(text)

@@ -34,7 +34,7 @@ function makeRow(id) {
     h('td', null, c.task), h('td', { class: 'nowrap' }, c.progress, ' ', c.progressText),
     h('td', { class: 'num' }, c.heartbeat), h('td', { class: 'num' }, c.rss), h('td', { class: 'num' }, c.cpu),
     h('td', null, c.screen), h('td', { class: 'num' }, c.checklist))
-  return { id, tr, c, rolesKey: null, taskKey: null, screenState: null }
+  return { id, tr, c, rolesKey: null, taskKey: null, screenState: undefined }
 }
 
 export default {

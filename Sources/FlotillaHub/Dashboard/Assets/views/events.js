@@ -3,10 +3,11 @@
 // scroll and on each throttled render), so 20,000 events/s do not freeze the page.
 import { h, setText, icon } from '../lib/dom.js'
 import { throttle } from '../lib/schedule.js'
-import { clock, dateTime, number, link } from '../lib/format.js'
+import { clock, dateTime, number, plain, link } from '../lib/format.js'
 
 const KEEP = 1000
-const ROW_H = 30
+// Row height comes from CSS (--ev-row-h: one line wide, two lines on a phone).
+let ROW_H = 30
 const OVERSCAN = 6
 
 const TYPE_CLASS = {
@@ -30,7 +31,7 @@ function summary(ev) {
   if (d.text) parts.push(JSON.stringify(d.text))
   if (d.held && d.held.length) parts.push(`held ${d.held.join(', ')}`)
   if (d.retry) parts.push('retry')
-  return parts.join(' · ')
+  return plain(parts.join(' · '))
 }
 
 function makeRow() {
@@ -107,7 +108,9 @@ export default {
     }
 
     const pool = []
+    let rowHKnown = false
     function renderRows() {
+      if (!rowHKnown) { ROW_H = parseFloat(getComputedStyle(scroller).getPropertyValue('--ev-row-h')) || 30; rowHKnown = true }
       const height = scroller.clientHeight || 480
       const first = Math.max(0, Math.floor(scroller.scrollTop / ROW_H) - OVERSCAN)
       const last = Math.min(shown.length, Math.ceil((scroller.scrollTop + height) / ROW_H) + OVERSCAN)
@@ -122,6 +125,7 @@ export default {
     let lastRate = performance.now()
     let rate = 0
     function render() {
+      if (!rowHKnown) renderRows()
       const f = prefixes()
       const before = shown.length
       const oldTop = shown[0]
@@ -181,7 +185,8 @@ export default {
     prefix.addEventListener('input', draw)
     const onScroll = () => requestAnimationFrame(renderRows)
     scroller.addEventListener('scroll', onScroll, { passive: true })
-    const resize = new ResizeObserver(() => renderRows())
+    // A width change may switch between the one- and two-line rows.
+    const resize = new ResizeObserver(() => { rowHKnown = false; render() })
     resize.observe(scroller)
     render()
 

@@ -10,6 +10,13 @@ const AGENT_STATES = ['working', 'assigned', 'idle', 'draining', 'offline']
 const TASK_STATES = ['queued', 'blocked', 'assigned', 'running', 'succeeded', 'failed', 'dead', 'cancelled', 'expired']
 const PRIORITY_ORDER = { critical: 0, high: 1, normal: 2, low: 3 }
 
+// The oldest queued task's wait in a lane, in seconds (null when the hub does not say).
+function laneWait(lane) {
+  if (typeof lane.oldest_wait_seconds === 'number') return lane.oldest_wait_seconds
+  if (lane.oldest_queued_at) return Math.max(0, (Date.now() - Date.parse(lane.oldest_queued_at)) / 1000)
+  return null
+}
+
 function kpi(label, id) {
   const value = h('div', { class: 'value', id: `kpi-${id}` }, '—')
   const detail = h('div', { class: 'detail' }, '')
@@ -34,6 +41,7 @@ export default {
       hourFailed: kpi('Failed · last hour', 'failed'),
       hourDead: kpi('Dead · last hour', 'dead'),
     }
+    k.hourDead.detail.appendChild(h('a', { href: '#/dead' }, 'Dead letters →'))
     const updated = h('span', { class: 'sub' }, '')
     const agentsBar = h('div', { class: 'card-body' })
     const tasksBar = h('div', { class: 'card-body' })
@@ -80,8 +88,9 @@ export default {
       setText(k.agents.detail, `${ab.working || 0} working · ${ab.idle || 0} idle · ${total} known`)
       setText(k.queued.value, number(stats.tasks?.queued ?? 0))
       const lanes = stats.lanes || []
-      const oldest = lanes.reduce((m, l) => Math.max(m, l.oldest_wait_seconds ?? 0), 0)
-      setText(k.queued.detail, lanes.length ? `${lanes.length} lane${lanes.length === 1 ? '' : 's'} · oldest ${duration(oldest)}` : 'nothing waiting')
+      const waits = lanes.map(laneWait).filter((w) => w !== null)
+      const oldest = waits.length ? ` · oldest ${duration(Math.max(...waits))}` : ''
+      setText(k.queued.detail, lanes.length ? `${lanes.length} lane${lanes.length === 1 ? '' : 's'}${oldest}` : 'nothing waiting')
       setText(k.throughput.value, rate(stats.completed_per_second ?? 0))
       setText(k.throughput.detail, 'over the last 10 s')
       const lat = stats.latency_seconds
@@ -92,8 +101,6 @@ export default {
       setText(k.hourFailed.detail, hour ? `${number(hour.succeeded)} succeeded` : '')
       setText(k.hourDead.value, hour ? number(hour.dead) : '—')
       k.hourDead.value.classList.toggle('danger-text', !!(hour && hour.dead))
-      setText(k.hourDead.detail, '')
-      if (!k.hourDead.detail.firstChild) k.hourDead.detail.appendChild(h('a', { href: '#/dead' }, 'Dead letters →'))
 
       stackedBar(agentsBar, AGENT_STATES.map((s) => ({ key: s, label: s, value: ab[s] || 0 })))
       const tb = stats.tasks?.by_state || {}
@@ -107,7 +114,7 @@ export default {
       const max = sorted.reduce((m, l) => Math.max(m, l.depth), 0)
       clear(lanesBody)
       for (const lane of sorted) {
-        const wait = lane.oldest_wait_seconds ?? (lane.oldest_queued_at ? (Date.now() - Date.parse(lane.oldest_queued_at)) / 1000 : null)
+        const wait = laneWait(lane)
         lanesBody.appendChild(h('tr', { dataset: { role: lane.role, priority: lane.priority } },
           h('td', null, h('a', { href: link.tasks({ state: 'queued', role: lane.role }) }, lane.role),
             lane.roles && lane.roles.length > 1 ? h('span', { class: 'faint' }, ` (${lane.roles.filter((r) => r !== lane.role).join(', ')})`) : null),
