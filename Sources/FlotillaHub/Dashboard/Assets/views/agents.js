@@ -1,11 +1,18 @@
 // Agents: every agent (hub-registered and tmux-watched) in one table, live. Rows are keyed by
 // agent id and patched in place: events mark rows dirty, a throttled render (≤ 10/s) updates
-// only those; a full refetch every 10 s brings heartbeats (RSS, CPU). Fast with 1,000 agents.
+// only those that are on screen (an IntersectionObserver tracks which are; the others catch up
+// when scrolled to); a full refetch every 10 s brings heartbeats (RSS, CPU). Fast with 1,000 agents.
 import { h, clear, setText } from '../lib/dom.js'
 import { throttle, every } from '../lib/schedule.js'
 import { ago, ageSeconds, number, percent, stateBadge, setStateBadge, link } from '../lib/format.js'
 
 const COLUMNS = ['Agent', 'Roles', 'Executor', 'State', 'Current task', 'Progress', 'Heartbeat', 'RSS', 'CPU', 'Screen', 'Checklist']
+// The table is a grid of rows, each its own layout boundary (contain, content-visibility: auto),
+// with fixed column widths: a changing cell re-lays out its row only, never 1,000 rows (an HTML
+// table re-measures every row on any change), and rows out of sight are not rendered at all.
+const WIDTHS = [170, 140, 84, 104, 150, 110, 96, 72, 60, 120, 76]
+const NUMERIC = new Set([6, 7, 8, 10])
+const cell = (i, ...children) => h('span', { role: 'cell', class: NUMERIC.has(i) ? 'num' : null }, ...children)
 const FINAL = new Set(['task.succeeded', 'task.failed', 'task.dead', 'task.cancelled', 'task.expired', 'task.queued'])
 
 // A watched pane's `since` is an ISO time or seconds since 1970.
@@ -29,11 +36,10 @@ function makeRow(id) {
   c.cpu = h('span')
   c.screen = h('span')
   c.checklist = h('span', { class: 'muted' })
-  const tr = h('tr', { dataset: { agentId: id } },
-    h('td', null, c.link), h('td', null, c.roles), h('td', null, c.executor), h('td', null, c.state),
-    h('td', null, c.task), h('td', { class: 'nowrap' }, c.progress, ' ', c.progressText),
-    h('td', { class: 'num' }, c.heartbeat), h('td', { class: 'num' }, c.rss), h('td', { class: 'num' }, c.cpu),
-    h('td', null, c.screen), h('td', { class: 'num' }, c.checklist))
+  const tr = h('div', { class: 'gt-row', role: 'row', dataset: { agentId: id } },
+    cell(0, c.link), cell(1, c.roles), cell(2, c.executor), cell(3, c.state), cell(4, c.task),
+    cell(5, c.progress, ' ', c.progressText), cell(6, c.heartbeat), cell(7, c.rss), cell(8, c.cpu),
+    cell(9, c.screen), cell(10, c.checklist))
   return { id, tr, c, rolesKey: null, taskKey: null, screenState: undefined }
 }
 
@@ -45,20 +51,22 @@ export default {
     const rows = new Map() // id → row
     const progressByTask = new Map() // task id → percent
     const dirty = new Set()
+    const onScreen = new Set() // ids of rows in sight
     const count = h('span', { class: 'sub' }, '')
     const filter = h('input', { type: 'search', placeholder: 'Filter by id, role, executor, host…', 'aria-label': 'Filter agents', id: 'agents-filter' })
     const stateSelect = h('select', { 'aria-label': 'State', id: 'agents-state' },
       ['all', 'online', 'working', 'assigned', 'idle', 'draining', 'offline'].map((s) => h('option', { value: s }, s === 'all' ? 'All states' : s)))
-    const tbody = h('tbody')
+    const tbody = h('div', { role: 'rowgroup' })
     const empty = h('div', { class: 'empty', hidden: true })
     const error = h('div', { class: 'notice error', hidden: true })
     root.append(
       h('div', { class: 'view-header' }, h('h1', null, 'Agents', count), h('div', { class: 'toolbar' }, filter, stateSelect)),
       error,
       h('div', { class: 'card' }, h('div', { class: 'table-wrap' },
-        h('table', { class: 'table sticky-first', id: 'agents-table' },
-          h('thead', null, h('tr', null, COLUMNS.map((c, i) => h('th', { class: i >= 6 && i <= 8 ? 'num' : (i === 10 ? 'num' : null) }, c)))),
-          tbody)), empty))
+        h('div', { class: 'grid-table', role: 'table', 'aria-label': 'Agents', id: 'agents-table',
+          style: { '--cols': WIDTHS.map((w, i) => (i === 4 ? `minmax(${w}px, 1fr)` : `${w}px`)).join(' '), '--min-width': `${WIDTHS.reduce((a, b) => a + b)}px` } },
+        h('div', { class: 'gt-row gt-head', role: 'row' }, COLUMNS.map((c, i) => h('span', { role: 'columnheader', class: NUMERIC.has(i) ? 'num' : null }, c))),
+        tbody)), empty))
 
     function currentTask(a) {
       return (a.held && a.held.length) ? a.held[a.held.length - 1] : null
@@ -87,7 +95,8 @@ export default {
       }
       const p = task ? progressByTask.get(task) : (a.source === 'pane' ? a.progress : null)
       c.progress.hidden = p === null || p === undefined
-      if (!c.progress.hidden) c.progressBar.style.width = `${Math.max(0, Math.min(100, p))}%`
+      const width = c.progress.hidden ? null : `${Math.max(0, Math.min(100, p))}%`
+      if (width !== null && row.width !== width) { row.width = width; c.progressBar.style.width = width }
       setText(c.progressText, p === null || p === undefined ? '' : percent(p))
       const hb = a.heartbeat || {}
       setText(c.rss, hb.rss_mb === undefined || hb.rss_mb === null ? '—' : `${number(Math.round(hb.rss_mb))} MB`)
@@ -112,7 +121,8 @@ export default {
       }
       const seen = a.last_seen
       const age = ageSeconds(seen)
-      setText(row.c.heartbeat, a.connected === false ? (seen ? `offline ${ago(seen).replace(' ago', '')}` : 'offline') : ago(seen))
+      setText(row.c.heartbeat, ago(seen))
+      row.c.heartbeat.classList.toggle('faint', a.connected === false)
       row.c.heartbeat.classList.toggle('warn-text', a.connected !== false && age !== null && age > 60)
     }
 
@@ -140,14 +150,15 @@ export default {
 
     function render() {
       for (const id of dirty) {
+        if (!onScreen.has(id)) continue
         const a = agents.get(id)
         const row = rows.get(id)
         if (a && row) {
           update(row, a)
           row.tr.hidden = !matches(a)
         }
+        dirty.delete(id)
       }
-      dirty.clear()
     }
 
     // Replaces the model with a fresh list, keeping rows (and their order from the hub: by id).
@@ -158,14 +169,17 @@ export default {
         seen.add(a.id)
         agents.set(a.id, a)
         let row = rows.get(a.id)
-        if (!row) { row = makeRow(a.id); rows.set(a.id, row) }
+        const fresh = !row
+        if (fresh) { row = makeRow(a.id); rows.set(a.id, row); sight.observe(row.tr) }
         const want = prev ? prev.tr.nextSibling : tbody.firstChild
         if (want !== row.tr) tbody.insertBefore(row.tr, want)
-        update(row, a)
+        // New rows are filled at once; known ones now if in sight, else when they come into it.
+        if (fresh || onScreen.has(a.id)) update(row, a)
+        else dirty.add(a.id)
         prev = row
       }
       for (const [id, row] of rows) {
-        if (!seen.has(id)) { row.tr.remove(); rows.delete(id); agents.delete(id) }
+        if (!seen.has(id)) { sight.unobserve(row.tr); row.tr.remove(); rows.delete(id); agents.delete(id); onScreen.delete(id); dirty.delete(id) }
       }
       applyFilter()
     }
@@ -185,7 +199,16 @@ export default {
       }
     }
 
-    const draw = throttle(render, 10)
+    const draw = throttle(render, 5)
+    // Rows coming into sight pick up what changed while they were away.
+    const sight = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const id = e.target.dataset.agentId
+        if (e.isIntersecting) onScreen.add(id)
+        else onScreen.delete(id)
+      }
+      if (dirty.size) draw()
+    }, { rootMargin: '200px 0px' })
     const reload = throttle(load, 0.5)
     const touch = (id) => { if (id && agents.has(id)) { dirty.add(id); draw() } }
 
@@ -225,12 +248,13 @@ export default {
     const refilter = throttle(applyFilter, 8)
     filter.addEventListener('input', refilter)
     stateSelect.addEventListener('change', applyFilter)
-    const stopTick = every(() => { for (const [id, row] of rows) if (!row.tr.hidden) tickRow(row, agents.get(id)) }, 1000)
+    const stopTick = every(() => { for (const id of onScreen) { const row = rows.get(id); if (row && !row.tr.hidden) tickRow(row, agents.get(id)) } }, 1000)
     const stopPoll = every(load, 10000)
     load()
 
     return () => {
       unsubscribe()
+      sight.disconnect()
       stopTick()
       stopPoll()
       draw.cancel()

@@ -130,7 +130,7 @@ export default {
       const before = shown.length
       const oldTop = shown[0]
       shown = []
-      for (let i = events.length - 1; i >= 0; i--) if (visible(events[i], f)) shown.push(events[i])
+      for (let i = events.length - 1; i >= 0 && shown.length < KEEP; i--) if (visible(events[i], f)) shown.push(events[i])
       const key = JSON.stringify(f)
       // Keep what the reader looks at in place when newer rows arrive above it.
       if (scroller.scrollTop > 0 && key === filterKey && oldTop) {

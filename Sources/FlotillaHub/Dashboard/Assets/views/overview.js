@@ -137,7 +137,7 @@ export default {
       const timeFormat = (t) => clock(new Date(t).toISOString()).slice(0, 5)
       lineChart(throughputChart, { times, timeFormat, height: 130, format: rate,
         series: [{ label: 'completed/s', values: samples.map((x) => x.completed_per_second), area: true }] })
-      lineChart(latencyChart, { times, timeFormat, height: 130, format: (v) => duration(v),
+      lineChart(latencyChart, { times, timeFormat, height: 130, format: (v) => (v === 0 ? '0' : duration(v)),
         series: [{ label: 'p50', values: samples.map((x) => x.latency_p50) }, { label: 'p99', values: samples.map((x) => x.latency_p99) }],
         empty: 'No task finished in the last 15 minutes' })
     }
