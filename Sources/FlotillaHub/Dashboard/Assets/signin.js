@@ -3,7 +3,7 @@ import { logo } from './lib/dom.js'
 
 const MESSAGES = {
   unauthorized: 'That token was not accepted: it is unknown, mistyped or revoked.',
-  link_expired: 'That sign-in link was already used or has expired. Run `flotilla dashboard` for a new one, or paste a token.',
+  link_expired: 'That sign-in link was already used or has expired. Run "flotilla dashboard" for a new one, or paste a token.',
   forbidden: 'Agent tokens cannot sign in to the dashboard. Use a viewer, submitter or admin token.',
   expired: 'Your session has expired. Sign in again.',
   csrf_failed: 'The page was out of date. Sign in again.',

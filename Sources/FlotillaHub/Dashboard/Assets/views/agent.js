@@ -23,6 +23,7 @@ export default {
     const error = h('div', { class: 'notice error', hidden: true })
     const summary = h('div', { class: 'card-body', id: 'agent-summary' }, h('div', { class: 'muted' }, 'Loading…'))
     const outputTitle = h('span', { class: 'hint' }, '')
+    const outputLabel = h('span', null, 'task ')
     const outputHost = h('div', { class: 'card-body flush', id: 'agent-output' })
     const attempts = h('tbody')
     const attemptsEmpty = h('div', { class: 'empty' }, 'No attempts yet.')
@@ -85,7 +86,7 @@ export default {
           : 'Idle. The output of its next task appears here as it runs.'))
         return
       }
-      clear(outputTitle).append('task ', h('a', { class: 'mono', href: link.task(taskId), dataset: { taskId } }, taskId))
+      clear(outputTitle).append(outputLabel, h('a', { class: 'mono', href: link.task(taskId), dataset: { taskId } }, taskId))
       try {
         // ui-tasks' pane; the page still works when it is missing.
         const { mountOutput } = await import('../lib/output-pane.js')
@@ -111,6 +112,7 @@ export default {
       const held = agent.held || []
       // Keep showing the last task's output after it ends, until another one starts.
       followOutput(held.length ? held[held.length - 1] : (outputTask ?? null))
+      setText(outputLabel, held.includes(outputTask) ? 'task ' : 'last task ')
       if (agent.screen && !unmountControls) unmountControls = mountAgentControls(tmuxHost, ctx, { id, actions })
     }
 
@@ -129,6 +131,11 @@ export default {
             h('td', { class: 'wrap' }, a.error ? h('span', { class: 'cell-clip', title: a.error }, truncate(a.error, 80)) : h('span', { class: 'faint' }, '—'))))
         }
         attemptsEmpty.hidden = (r.attempts || []).length > 0
+        // An idle agent shows its last task's output.
+        if (!outputTask && agent && !(agent.held || []).length && r.attempts && r.attempts.length) {
+          followOutput(r.attempts[0].task_id)
+          setText(outputLabel, 'last task ')
+        }
         setText(attemptsEmpty, 'No attempts yet.')
       } catch (e) {
         setText(attemptsEmpty, e.status === 404 && e.code !== 'agent_not_found' ? 'This hub does not list an agent’s attempts.' : e.message)
