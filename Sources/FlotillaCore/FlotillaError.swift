@@ -12,6 +12,9 @@ public enum FlotillaErrorCode: String, ErrorCode {
     case bodyTooLarge = "body_too_large"
     case unauthorized
     case forbidden
+    /// A request authenticated by the dashboard's session cookie that would change something
+    /// came without the session's `X-CSRF-Token`.
+    case csrfFailed = "csrf_failed"
     case notFound = "not_found"
     case taskNotFound = "task_not_found"
     case agentNotFound = "agent_not_found"
@@ -38,7 +41,7 @@ extension FlotillaError {
         switch code {
         case .malformedJSON, .invalidField, .missingField, .unknownField: 400
         case .unauthorized: 401
-        case .forbidden: 403
+        case .forbidden, .csrfFailed: 403
         case .notFound, .taskNotFound, .agentNotFound: 404
         case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse: 409
         case .bodyTooLarge: 413

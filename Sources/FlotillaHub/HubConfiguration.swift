@@ -37,6 +37,8 @@ public struct HubConfiguration: Sendable {
     public var tls: HubTLS? = nil
     /// Serve plain HTTP on a non-loopback host anyway (`--insecure`). Default false.
     public var insecure = false
+    /// How long a dashboard sign-in lasts, in seconds (`--session-hours`). Default 12 hours.
+    public var sessionLifetime: Double = 12 * 3600
 
     public init(
         host: String = "127.0.0.1",
