@@ -53,13 +53,13 @@ export function factsList(task) {
   if (task.repo) rows.push(row('Repo', h('code', {}, task.repo)));
   if (task.complexity) rows.push(row('Complexity', task.complexity));
   if (task.idempotency_key) rows.push(row('Idempotency key', h('code', {}, task.idempotency_key)));
-  return h('dl', { class: 'facts' }, ...rows.flat());
+  return h('dl', { class: 'dl facts' }, ...rows.flat());
 }
 
 // Why the task is not running (GET /api/tasks/{id}'s `waiting`), its error and reason.
 export function problems(task) {
   const out = [];
-  if (task.error) out.push(h('div', { class: 'notice notice-error' }, h('strong', {}, 'Error: '), task.error));
+  if (task.error) out.push(h('div', { class: 'notice error' }, h('strong', {}, 'Error: '), task.error));
   if (task.reason) out.push(h('div', { class: 'notice' }, h('strong', {}, 'Reason: '), task.reason));
   for (const w of task.waiting ?? []) {
     out.push(h('div', { class: 'notice notice-wait', 'data-waiting': w.reason }, h('strong', {}, `Waiting (${w.reason.replace(/_/g, ' ')}): `), w.message ?? ''));

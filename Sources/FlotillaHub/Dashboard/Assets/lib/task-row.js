@@ -1,12 +1,10 @@
 // One row of a task table, keyed by task id: created once, then patched in place when the task
 // changes (fixed height, same cells), so rows never jump when events pour in.
 import { h } from './dom.js';
-import { ago, stateBadge } from './format.js';
+import { ago, link, setStateBadge, stateBadge } from './format.js';
 import { taskTitle } from './task-query.js';
 
-export function taskHref(id) {
-  return `#/tasks/${encodeURIComponent(id)}`;
-}
+export const taskHref = link.task;
 
 // Each row's cells and the task it shows, kept beside the element rather than on it.
 const rows = new WeakMap();
@@ -39,7 +37,8 @@ export function updateRow(tr, task) {
   const old = row.task;
   const c = row.cells;
   if (old.state !== task.state) {
-    c.state.replaceChildren(stateBadge(task.state));
+    if (c.state.firstChild) setStateBadge(c.state.firstChild, task.state);
+    else c.state.appendChild(stateBadge(task.state));
     tr.dataset.state = task.state;
   }
   const title = taskTitle(task);
@@ -51,7 +50,7 @@ export function updateRow(tr, task) {
   if (old.role !== task.role) setText(c.role, task.role);
   if (old.agent_id !== task.agent_id) {
     c.agent.replaceChildren(task.agent_id
-      ? h('a', { href: `#/agents/${encodeURIComponent(task.agent_id)}` }, task.agent_id)
+      ? h('a', { href: link.agent(task.agent_id) }, task.agent_id)
       : h('span', { class: 'muted' }, '—'));
   }
   if (old.attempt !== task.attempt) setText(c.attempt, task.attempt ? String(task.attempt) : '');

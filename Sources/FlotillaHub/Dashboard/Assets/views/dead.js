@@ -21,7 +21,7 @@ export default {
     let sending = false;
 
     const selectAll = h('input', { type: 'checkbox', 'aria-label': 'Select every dead task on the page', 'data-action': 'select-all' });
-    const retryButton = h('button', { type: 'button', class: 'btn btn-primary', id: 'retry-selected', 'data-action': 'retry' }, 'Retry selected');
+    const retryButton = h('button', { type: 'button', class: 'btn primary', id: 'retry-selected', 'data-action': 'retry' }, 'Retry selected');
     const summary = h('p', { class: 'list-status', role: 'status', 'aria-live': 'polite' }, 'Loading…');
     const body = h('tbody');
     const more = h('button', { type: 'button', class: 'btn', 'data-action': 'load-more' }, 'Load more');
@@ -33,12 +33,12 @@ export default {
       h('th', { class: 'col-attempt num', scope: 'col', title: 'Attempts' }, '#'),
       h('th', { class: 'col-age', scope: 'col' }, 'Died'),
       h('th', { class: 'col-result', scope: 'col' }, 'Retry'));
-    const view = h('section', { class: 'view dead-view', 'data-view': 'dead' },
+    root.classList.add('dead-view');
+    root.append(
       h('header', { class: 'view-header' }, h('h1', {}, 'Dead letters'), canRetry ? retryButton : ''),
       summary,
-      h('div', { class: 'table-scroll' }, h('table', { class: 'data-table dead-table' }, h('thead', {}, head), body)),
+      h('div', { class: 'card table-wrap' }, h('table', { class: 'table dead-table' }, h('thead', {}, head), body)),
       h('div', { class: 'pager' }, more));
-    root.appendChild(view);
 
     const selected = () => [...rows.values()].filter((r) => r.box?.checked && !r.box.disabled);
     const showSelection = () => {
@@ -167,7 +167,8 @@ export default {
     return () => {
       stopped = true;
       unsubscribe();
-      view.remove();
+      paint.cancel();
+      newest.cancel();
     };
   },
 };

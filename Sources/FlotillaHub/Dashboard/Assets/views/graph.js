@@ -2,12 +2,11 @@
 // #/graph?task=ID), laid out by lib/dag.js and drawn as SVG. Live: a node's state colour
 // changes in place; a task the graph does not have triggers a throttled refetch (its layout
 // may change). Click or Enter on a node opens the task.
-import { h } from '../lib/dom.js';
+import { h, s } from '../lib/dom.js';
 import { stateBadge } from '../lib/format.js';
 import { throttle } from '../lib/schedule.js';
 import { layoutDag, edgePath } from '../lib/dag.js';
 import { panZoom } from '../lib/pan-zoom.js';
-import { s } from '../lib/svg.js';
 import { TASK_STATES } from '../lib/task-query.js';
 
 const NODE = { nodeWidth: 184, nodeHeight: 44, layerGap: 64, nodeGap: 14 };
@@ -43,12 +42,12 @@ export default {
       world);
     const empty = h('div', { class: 'graph-empty', hidden: '' });
     const canvas = h('div', { class: 'graph-canvas' }, svg, empty);
-    const view = h('section', { class: 'view graph-view', 'data-view': 'graph' },
+    root.classList.add('graph-view');
+    root.append(
       h('header', { class: 'view-header' }, h('h1', {}, focus ? `Graph of ${focus}` : 'Graph'),
         h('div', { class: 'graph-tools' }, zoomOut, zoomIn, fit)),
       h('div', { class: 'graph-bar' }, focusForm, legend),
       status, canvas);
-    root.appendChild(view);
 
     const pz = panZoom(svg, world);
     zoomIn.addEventListener('click', () => pz.zoomIn());
@@ -149,8 +148,9 @@ export default {
     return () => {
       generation++;
       unsubscribe();
+      paint.cancel();
+      refetch.cancel();
       pz.destroy();
-      view.remove();
     };
   },
 };

@@ -19,7 +19,7 @@ export default {
       inputs[name] = control;
       control.id = `submit-${name}`;
       control.name = name;
-      const error = h('p', { class: 'field-error', id: `submit-${name}-error`, 'aria-live': 'polite' });
+      const error = h('p', { class: 'error-text', id: `submit-${name}-error`, 'aria-live': 'polite' });
       errors.set(name, error);
       control.setAttribute('aria-describedby', `submit-${name}-error${hint ? ` submit-${name}-hint` : ''}`);
       return h('div', { class: `field field-${name}` },
@@ -37,8 +37,8 @@ export default {
     const prompt = h('textarea', { rows: '5' });
     prompt.value = q.get('prompt') ?? '';
 
-    const formError = h('div', { class: 'form-error', role: 'alert' });
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-action': 'submit' }, 'Submit task');
+    const formError = h('div', { class: 'form-error error-text', role: 'alert' });
+    const submit = h('button', { type: 'submit', class: 'btn primary', 'data-action': 'submit' }, 'Submit task');
     const form = h('form', { class: 'submit-form', novalidate: '' },
       formError,
       h('div', { class: 'field-row' },
@@ -54,9 +54,8 @@ export default {
         field('timeout_seconds', 'Timeout (seconds)', input({ type: 'number', min: '1', max: '604800', step: '1', placeholder: 'hub default', value: q.get('timeout_seconds') ?? '' }))),
       field('payload', 'Payload (JSON)', payload, 'e.g. {"command": "make test"}'),
       h('div', { class: 'form-actions' }, submit, h('a', { class: 'btn', href: '#/tasks' }, 'Cancel')));
-    const view = h('section', { class: 'view submit-view', 'data-view': 'submit' },
-      h('header', { class: 'view-header' }, h('h1', {}, 'New task')), form);
-    root.appendChild(view);
+    root.classList.add('submit-view');
+    root.append(h('header', { class: 'view-header' }, h('h1', {}, 'New task')), h('div', { class: 'card card-body' }, form));
 
     const setError = (name, text) => {
       const el = errors.get(name);
@@ -133,7 +132,7 @@ export default {
     });
 
     inputs.type.focus();
-    return () => view.remove();
+    return () => {};
   },
 };
 

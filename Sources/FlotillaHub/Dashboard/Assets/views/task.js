@@ -10,6 +10,10 @@ import { attemptsTimeline } from '../lib/attempts-timeline.js';
 import { factsList, problems, specBlocks, jsonBlock } from '../lib/task-detail.js';
 import { CANCELLABLE, RETRYABLE, FINAL_STATES, taskTitle } from '../lib/task-query.js';
 
+function panel(title, body) {
+  return h('section', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', {}, title)), h('div', { class: 'card-body' }, body));
+}
+
 export default {
   title: 'Task',
   scope: 'viewer',
@@ -24,7 +28,7 @@ export default {
     const title = h('h1', { class: 'task-heading' }, h('span', { class: 'task-id' }, id));
     const badge = h('span', { class: 'heading-state' });
     const subtitle = h('p', { class: 'task-subtitle muted' });
-    const cancel = h('button', { type: 'button', class: 'btn btn-danger', 'data-action': 'cancel' }, 'Cancel');
+    const cancel = h('button', { type: 'button', class: 'btn danger', 'data-action': 'cancel' }, 'Cancel');
     const retry = h('button', { type: 'button', class: 'btn', 'data-action': 'retry' }, 'Retry');
     const actions = h('div', { class: 'actions' });
     const message = h('p', { class: 'action-message', role: 'status', 'aria-live': 'polite' });
@@ -35,18 +39,20 @@ export default {
     const timeline = h('div', { class: 'task-attempts' });
     const result = h('div', { class: 'task-result' });
     const outputHost = h('div', { class: 'task-output' });
-    const view = h('section', { class: 'view task-view', 'data-view': 'task', 'data-task-id': id },
+    const view = root;
+    root.classList.add('task-view');
+    root.dataset.taskId = id;
+    root.append(
       h('header', { class: 'view-header' }, h('div', { class: 'heading-group' }, title, badge), actions),
       subtitle, message, notices,
       h('div', { class: 'task-columns' },
         h('div', { class: 'task-main' },
-          h('section', { class: 'panel' }, h('h2', {}, 'Live output'), outputHost),
-          h('section', { class: 'panel' }, h('h2', {}, 'Attempts'), timeline),
+          panel('Live output', outputHost),
+          panel('Attempts', timeline),
           result),
         h('aside', { class: 'task-side' },
-          h('section', { class: 'panel' }, h('h2', {}, 'Details'), facts),
-          h('section', { class: 'panel' }, h('h2', {}, 'Spec'), spec))));
-    root.appendChild(view);
+          panel('Details', facts),
+          panel('Spec', spec))));
 
     cancel.addEventListener('click', () => act('cancel'));
     retry.addEventListener('click', () => act('retry'));
@@ -93,7 +99,7 @@ export default {
       spec.replaceChildren(...specBlocks(task));
       timeline.replaceChildren(attemptsTimeline(task.attempts));
       result.replaceChildren(task.result !== null && task.result !== undefined
-        ? h('section', { class: 'panel' }, jsonBlock('Result', task.result))
+        ? panel('Result', jsonBlock('JSON', task.result))
         : '');
       // A retried task starts new attempts: follow them with a fresh stream.
       if (!unmountOutput || (wasFinal && !FINAL_STATES.includes(task.state))) {
@@ -110,7 +116,7 @@ export default {
         if (stopped) return;
         if (task) return; // a failed refresh keeps what is shown; the next event tries again
         view.replaceChildren(h('header', { class: 'view-header' }, title),
-          h('p', { class: 'notice notice-error' }, err.code === 'task_not_found' ? `No task has the id ${id}.` : `Could not load the task: ${err.message ?? err}`),
+          h('p', { class: 'notice error' }, err.code === 'task_not_found' ? `No task has the id ${id}.` : `Could not load the task: ${err.message ?? err}`),
           h('p', {}, h('a', { href: '#/tasks' }, '← All tasks')));
       }
     }
@@ -127,8 +133,8 @@ export default {
       stopped = true;
       unsubscribe();
       clearInterval(tick);
+      refresh.cancel();
       if (unmountOutput) unmountOutput();
-      view.remove();
     };
   },
 };

@@ -35,7 +35,7 @@ export default {
     });
     const status = h('p', { class: 'list-status', role: 'status', 'aria-live': 'polite' });
     const body = h('tbody');
-    const table = h('table', { class: 'data-table task-table' },
+    const table = h('table', { class: 'table task-table' },
       h('thead', {}, h('tr', {},
         h('th', { class: 'col-state', scope: 'col' }, 'State'),
         h('th', { class: 'col-task', scope: 'col' }, 'Task'),
@@ -49,11 +49,11 @@ export default {
     const older = h('button', { type: 'button', class: 'btn', 'data-action': 'older' }, 'Older →');
     const pageLabel = h('span', { class: 'page-label muted' });
     const pager = h('nav', { class: 'pager', 'aria-label': 'Pages' }, newer, pageLabel, older);
-    const view = h('section', { class: 'view tasks-view', 'data-view': 'tasks' },
+    root.classList.add('tasks-view');
+    root.append(
       h('header', { class: 'view-header' }, h('h1', {}, 'Tasks'),
-        ctx.api.can('submitter') ? h('a', { class: 'btn btn-primary', href: '#/submit', 'data-action': 'new-task' }, 'New task') : ''),
-      bar.el, status, h('div', { class: 'table-scroll' }, table), pager);
-    root.appendChild(view);
+        ctx.api.can('submitter') ? h('a', { class: 'btn primary', href: '#/submit', 'data-action': 'new-task' }, 'New task') : ''),
+      bar.el, status, h('div', { class: 'card table-wrap' }, table), pager);
 
     newer.addEventListener('click', () => go(page - 1));
     older.addEventListener('click', () => go(page + 1));
@@ -147,8 +147,10 @@ export default {
       generation++;
       unsubscribe();
       clearInterval(ages);
+      refetch.cancel();
+      render.cancel();
+      statusLater.cancel();
       bar.destroy();
-      view.remove();
     };
   },
 };
