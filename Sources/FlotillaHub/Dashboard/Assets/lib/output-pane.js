@@ -144,7 +144,7 @@ export function mountOutput(el, ctx, { taskId }) {
       const d = parse(e) ?? {};
       ended = true;
       source.close();
-      if (lines === 0) empty.textContent = 'no output';
+      if (lines === 0) { empty.textContent = 'no output'; box.classList.add('output-none'); }
       queue.push({ end: d.state ?? 'ended' });
       request();
     });
@@ -154,10 +154,31 @@ export function mountOutput(el, ctx, { taskId }) {
       // refused the stream; open a new one later (the received offsets drop the replay).
       if (source.readyState === EventSource.CLOSED) {
         source = null;
-        retryTimer = setTimeout(open, RETRY_MS);
+        probe();
       }
       status.textContent = statusText();
     });
+  };
+
+  // EventSource does not say why it was refused: ask once. A task or hub without output (404)
+  // is final, anything else (hub restarting) is retried.
+  const probe = async () => {
+    let gone = false;
+    try {
+      const r = await fetch(`/api/tasks/${encodeURIComponent(taskId)}/output?tail=0`, { credentials: 'same-origin', cache: 'no-store' });
+      gone = r.status === 404;
+    } catch {
+      // The hub is away: retry.
+    }
+    if (ended) return;
+    if (gone) {
+      ended = true;
+      empty.textContent = 'no output available';
+      box.classList.add('output-none');
+      status.textContent = 'no output';
+    } else {
+      retryTimer = setTimeout(open, RETRY_MS);
+    }
   };
   open();
 
