@@ -2,155 +2,155 @@
 // #/graph?task=ID), laid out by lib/dag.js and drawn as SVG. Live: a node's state colour
 // changes in place; a task the graph does not have triggers a throttled refetch (its layout
 // may change). Click or Enter on a node opens the task.
-import { h, s } from '../lib/dom.js';
-import { stateBadge } from '../lib/format.js';
-import { throttle } from '../lib/schedule.js';
-import { layoutDag, edgePath } from '../lib/dag.js';
-import { panZoom } from '../lib/pan-zoom.js';
-import { TASK_STATES } from '../lib/task-query.js';
+import { h, s } from '../lib/dom.js'
+import { stateBadge } from '../lib/format.js'
+import { throttle } from '../lib/schedule.js'
+import { layoutDag, edgePath } from '../lib/dag.js'
+import { panZoom } from '../lib/pan-zoom.js'
+import { TASK_STATES } from '../lib/task-query.js'
 
-const NODE = { nodeWidth: 184, nodeHeight: 44, layerGap: 64, nodeGap: 14 };
-const TITLE_CHARS = 26;
+const NODE = { nodeWidth: 184, nodeHeight: 44, layerGap: 64, nodeGap: 14 }
+const TITLE_CHARS = 26
 
 export default {
   title: 'Graph',
   scope: 'viewer',
   mount(root, ctx, params) {
-    const focus = params.query.get('task') || '';
+    const focus = params.query.get('task') || ''
     const nodes = new Map(); // task id → <g class="node">
-    let generation = 0;
-    let fitted = false;
-    let layoutSize = { width: 0, height: 0 };
+    let generation = 0
+    let fitted = false
+    let layoutSize = { width: 0, height: 0 }
 
-    const focusInput = h('input', { type: 'search', name: 'task', placeholder: 'Task id (its component)', 'aria-label': 'Show the graph of one task', autocomplete: 'off' });
-    focusInput.value = focus;
+    const focusInput = h('input', { type: 'search', name: 'task', placeholder: 'Task id (its component)', 'aria-label': 'Show the graph of one task', autocomplete: 'off' })
+    focusInput.value = focus
     const focusForm = h('form', { class: 'graph-focus', role: 'search' }, focusInput,
       h('button', { type: 'submit', class: 'btn' }, 'Show'),
-      focus ? h('a', { class: 'btn', href: '#/graph' }, 'All') : '');
-    const zoomIn = h('button', { type: 'button', class: 'btn icon', 'data-action': 'zoom-in', 'aria-label': 'Zoom in' }, '+');
-    const zoomOut = h('button', { type: 'button', class: 'btn icon', 'data-action': 'zoom-out', 'aria-label': 'Zoom out' }, '−');
-    const fit = h('button', { type: 'button', class: 'btn', 'data-action': 'fit' }, 'Fit');
-    const status = h('p', { class: 'list-status', role: 'status' }, 'Loading…');
-    const legend = h('div', { class: 'graph-legend', 'aria-label': 'States' }, ...TASK_STATES.map((st) => stateBadge(st)));
+      focus ? h('a', { class: 'btn', href: '#/graph' }, 'All') : '')
+    const zoomIn = h('button', { type: 'button', class: 'btn icon', 'data-action': 'zoom-in', 'aria-label': 'Zoom in' }, '+')
+    const zoomOut = h('button', { type: 'button', class: 'btn icon', 'data-action': 'zoom-out', 'aria-label': 'Zoom out' }, '−')
+    const fit = h('button', { type: 'button', class: 'btn', 'data-action': 'fit' }, 'Fit')
+    const status = h('p', { class: 'list-status', role: 'status' }, 'Loading…')
+    const legend = h('div', { class: 'graph-legend', 'aria-label': 'States' }, ...TASK_STATES.map((st) => stateBadge(st)))
 
-    const edgeLayer = s('g', { class: 'edges' });
-    const nodeLayer = s('g', { class: 'nodes' });
-    const world = s('g', { class: 'graph-world' }, edgeLayer, nodeLayer);
+    const edgeLayer = s('g', { class: 'edges' })
+    const nodeLayer = s('g', { class: 'nodes' })
+    const world = s('g', { class: 'graph-world' }, edgeLayer, nodeLayer)
     const svg = s('svg', { class: 'graph-svg', tabindex: '0', role: 'group', 'aria-label': 'Task graph: drag or use the arrow keys to pan, wheel or +/- to zoom' },
       s('defs', {}, s('marker', { id: 'graph-arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' },
         s('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrowhead' }))),
-      world);
-    const empty = h('div', { class: 'graph-empty', hidden: '' });
-    const canvas = h('div', { class: 'graph-canvas' }, svg, empty);
-    root.classList.add('graph-view');
+      world)
+    const empty = h('div', { class: 'graph-empty', hidden: '' })
+    const canvas = h('div', { class: 'graph-canvas' }, svg, empty)
+    root.classList.add('graph-view')
     root.append(
       h('header', { class: 'view-header' }, h('h1', {}, focus ? `Graph of ${focus}` : 'Graph'),
         h('div', { class: 'graph-tools' }, zoomOut, zoomIn, fit)),
       h('div', { class: 'graph-bar' }, focusForm, legend),
-      status, canvas);
+      status, canvas)
 
-    const pz = panZoom(svg, world);
-    zoomIn.addEventListener('click', () => pz.zoomIn());
-    zoomOut.addEventListener('click', () => pz.zoomOut());
-    fit.addEventListener('click', () => pz.fit(layoutSize.width, layoutSize.height));
+    const pz = panZoom(svg, world)
+    zoomIn.addEventListener('click', () => pz.zoomIn())
+    zoomOut.addEventListener('click', () => pz.zoomOut())
+    fit.addEventListener('click', () => pz.fit(layoutSize.width, layoutSize.height))
     focusForm.addEventListener('submit', (e) => {
-      e.preventDefault();
-      const id = focusInput.value.trim();
-      ctx.navigate(id ? `#/graph?task=${encodeURIComponent(id)}` : '#/graph');
-    });
-    const open = (id) => ctx.navigate(`#/tasks/${encodeURIComponent(id)}`);
+      e.preventDefault()
+      const id = focusInput.value.trim()
+      ctx.navigate(id ? `#/graph?task=${encodeURIComponent(id)}` : '#/graph')
+    })
+    const open = (id) => ctx.navigate(`#/tasks/${encodeURIComponent(id)}`)
     nodeLayer.addEventListener('click', (e) => {
-      const g = e.target.closest?.('.node');
-      if (g) open(g.dataset.taskId);
-    });
+      const g = e.target.closest?.('.node')
+      if (g) open(g.dataset.taskId)
+    })
     nodeLayer.addEventListener('keydown', (e) => {
-      const g = e.target.closest?.('.node');
-      if (g && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); open(g.dataset.taskId); }
-    });
+      const g = e.target.closest?.('.node')
+      if (g && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); open(g.dataset.taskId) }
+    })
 
     async function load() {
-      const mine = ++generation;
+      const mine = ++generation
       try {
-        const graph = await ctx.api.get('/api/graph', { task_id: focus || undefined });
-        if (mine !== generation) return;
-        draw(graph);
+        const graph = await ctx.api.get('/api/graph', { task_id: focus || undefined })
+        if (mine !== generation) return
+        draw(graph)
       } catch (err) {
-        if (mine !== generation) return;
-        status.textContent = err.code === 'task_not_found' ? `No task has the id ${focus}.` : `Could not load the graph: ${err.message ?? err}`;
-        status.classList.add('error');
+        if (mine !== generation) return
+        status.textContent = err.code === 'task_not_found' ? `No task has the id ${focus}.` : `Could not load the graph: ${err.message ?? err}`
+        status.classList.add('error')
       }
     }
 
     function draw(graph) {
-      status.classList.remove('error');
-      const layout = layoutDag(graph.nodes, graph.edges, NODE);
-      layoutSize = { width: layout.width, height: layout.height };
-      const seen = new Set();
+      status.classList.remove('error')
+      const layout = layoutDag(graph.nodes, graph.edges, NODE)
+      layoutSize = { width: layout.width, height: layout.height }
+      const seen = new Set()
       for (const n of layout.nodes) {
-        seen.add(n.id);
-        let g = nodes.get(n.id);
-        if (!g) { g = nodeElement(n.data); nodes.set(n.id, g); nodeLayer.appendChild(g); }
-        else setState(g, n.data.state);
-        g.setAttribute('transform', `translate(${n.x},${n.y})`);
+        seen.add(n.id)
+        let g = nodes.get(n.id)
+        if (!g) { g = nodeElement(n.data); nodes.set(n.id, g); nodeLayer.appendChild(g) }
+        else setState(g, n.data.state)
+        g.setAttribute('transform', `translate(${n.x},${n.y})`)
       }
-      for (const [id, g] of nodes) if (!seen.has(id)) { g.remove(); nodes.delete(id); }
+      for (const [id, g] of nodes) if (!seen.has(id)) { g.remove(); nodes.delete(id) }
       edgeLayer.replaceChildren(...layout.edges.map((e) => s('path', {
         class: 'edge', 'data-from': e.from, 'data-to': e.to, d: edgePath(e.points), 'marker-end': 'url(#graph-arrow)',
-      })));
-      const n = layout.nodes.length;
+      })))
+      const n = layout.nodes.length
       status.textContent = `${n} task${n === 1 ? '' : 's'} · ${layout.edges.length} dependenc${layout.edges.length === 1 ? 'y' : 'ies'}`
-        + (graph.truncated ? ' · showing the newest part only (open a task’s graph for all of it)' : '');
-      empty.hidden = n > 0;
-      empty.textContent = focus ? 'This task has no dependencies or dependents.' : 'No task has dependencies yet.';
-      if (!fitted && n > 0) { pz.fit(layout.width, layout.height); fitted = true; }
+        + (graph.truncated ? ' · showing the newest part only (open a task’s graph for all of it)' : '')
+      empty.hidden = n > 0
+      empty.textContent = focus ? 'This task has no dependencies or dependents.' : 'No task has dependencies yet.'
+      if (!fitted && n > 0) { pz.fit(layout.width, layout.height); fitted = true }
     }
 
     function nodeElement(node) {
-      const title = node.title ?? '';
-      const short = title.length > TITLE_CHARS ? `${title.slice(0, TITLE_CHARS - 1)}…` : title;
-      const idText = node.id.length > 24 ? `${node.id.slice(0, 23)}…` : node.id;
+      const title = node.title ?? ''
+      const short = title.length > TITLE_CHARS ? `${title.slice(0, TITLE_CHARS - 1)}…` : title
+      const idText = node.id.length > 24 ? `${node.id.slice(0, 23)}…` : node.id
       const g = s('g', { class: 'node', 'data-task-id': node.id, tabindex: '0', role: 'link', 'aria-label': `${node.id}: ${title}` },
         s('title', {}, `${node.id} (${node.state})${title ? `\n${title}` : ''}${node.type ? `\n${node.type}` : ''}`),
         s('rect', { width: NODE.nodeWidth, height: NODE.nodeHeight, rx: '6' }),
         s('rect', { class: 'node-stripe', width: '5', height: NODE.nodeHeight, rx: '2' }),
         s('text', { class: 'node-id', x: '14', y: '17' }, idText),
-        s('text', { class: 'node-title', x: '14', y: '34' }, short || node.type || ''));
-      setState(g, node.state);
-      return g;
+        s('text', { class: 'node-title', x: '14', y: '34' }, short || node.type || ''))
+      setState(g, node.state)
+      return g
     }
 
     function setState(g, state) {
-      if (g.dataset.state === state) return;
-      g.dataset.state = state;
-      g.setAttribute('class', `node node-${state}`);
-      const label = g.getAttribute('aria-label') ?? '';
-      g.setAttribute('aria-label', label.replace(/ \([a-z]+\)$/, '') + ` (${state})`);
+      if (g.dataset.state === state) return
+      g.dataset.state = state
+      g.setAttribute('class', `node node-${state}`)
+      const label = g.getAttribute('aria-label') ?? ''
+      g.setAttribute('aria-label', label.replace(/ \([a-z]+\)$/, '') + ` (${state})`)
     }
 
     // Live: state changes in place at most ten times a second; unknown tasks refetch at most
     // once a second.
-    const pending = new Map();
+    const pending = new Map()
     const paint = throttle(() => {
-      for (const [id, state] of pending) { const g = nodes.get(id); if (g) setState(g, state); }
-      pending.clear();
-    }, 10);
-    const refetch = throttle(load, 1);
+      for (const [id, state] of pending) { const g = nodes.get(id); if (g) setState(g, state) }
+      pending.clear()
+    }, 10)
+    const refetch = throttle(load, 1)
     const unsubscribe = ctx.live.subscribe(['task.'], (ev) => {
-      if (!ev.task_id) return;
+      if (!ev.task_id) return
       if (nodes.has(ev.task_id)) {
-        if (ev.data?.state) { pending.set(ev.task_id, ev.data.state); paint(); }
+        if (ev.data?.state) { pending.set(ev.task_id, ev.data.state); paint() }
       } else if (ev.type === 'task.blocked' || ev.type === 'task.queued') {
-        refetch();
+        refetch()
       }
-    });
+    })
 
-    load();
+    load()
     return () => {
-      generation++;
-      unsubscribe();
-      paint.cancel();
-      refetch.cancel();
-      pz.destroy();
-    };
+      generation++
+      unsubscribe()
+      paint.cancel()
+      refetch.cancel()
+      pz.destroy()
+    }
   },
-};
+}
