@@ -95,7 +95,7 @@ function scanEscape(text, i) {
         }
         return { end: j + 1, sgr: null }
       }
-      if (c < 0x20 || c > 0x7e) return { end: j, sgr: null }; // broken sequence: drop its head
+      if (c < 0x20 || c > 0x7e) return { end: j, sgr: null } // broken sequence: drop its head
       j++
     }
     return { end: -1, sgr: null }

@@ -68,7 +68,7 @@ function dedupeEdges(edges, data) {
 function breakCycles(ids, edges) {
   const out = new Map(ids.map((id) => [id, []]))
   for (const e of edges) out.get(e.from).push(e.to)
-  const state = new Map(); // 1 = on the stack, 2 = done
+  const state = new Map() // 1 = on the stack, 2 = done
   const back = new Set()
   for (const root of ids) {
     if (state.has(root)) continue
@@ -135,6 +135,8 @@ function insertDummies(ids, edges, layerOf) {
 }
 
 // Crossings between two adjacent layers: pairs of edges whose ends are in opposite order.
+// Edges sorted by (upper, lower) position; each edge crosses every earlier one that ends
+// further down, counted with a Fenwick tree: O(E log V) rather than comparing every pair.
 function crossingsBetween(upper, lower, succ) {
   const posLower = new Map(lower.map((id, i) => [id, i]))
   const ends = []
@@ -142,12 +144,14 @@ function crossingsBetween(upper, lower, succ) {
     for (const v of succ.get(id)) if (posLower.has(v)) ends.push([i, posLower.get(v)])
   })
   ends.sort((a, b) => a[0] - b[0] || a[1] - b[1])
+  const tree = new Array(lower.length + 1).fill(0)
   let count = 0
-  for (let i = 0; i < ends.length; i++) {
-    for (let j = i + 1; j < ends.length; j++) {
-      if (ends[j][0] > ends[i][0] && ends[j][1] < ends[i][1]) count++
-    }
-  }
+  ends.forEach(([, j], seen) => {
+    let atOrAbove = 0 // earlier edges ending at or above j
+    for (let k = j + 1; k > 0; k -= k & -k) atOrAbove += tree[k]
+    count += seen - atOrAbove
+    for (let k = j + 1; k <= lower.length; k += k & -k) tree[k]++
+  })
   return count
 }
 

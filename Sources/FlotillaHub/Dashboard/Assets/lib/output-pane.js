@@ -36,7 +36,7 @@ export function mountOutput(el, ctx, { taskId }) {
   let ended = false
   let source = null
   let retryTimer = null
-  const received = new Map(); // attempt → byte offset received up to
+  const received = new Map() // attempt → byte offset received up to
   const queue = []
 
   const setFollow = (on) => {

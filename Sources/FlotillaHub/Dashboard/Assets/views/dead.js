@@ -15,7 +15,7 @@ export default {
   scope: 'viewer',
   mount(root, ctx) {
     const canRetry = ctx.api.can('submitter')
-    const rows = new Map(); // id → {tr, box, stateCell, resultCell, task}
+    const rows = new Map() // id → {tr, box, stateCell, resultCell, task}
     let nextCursor = null
     let stopped = false
     let sending = false

@@ -11,16 +11,19 @@ import { TASK_STATES } from '../lib/task-query.js'
 
 const NODE = { nodeWidth: 184, nodeHeight: 44, layerGap: 64, nodeGap: 14 }
 const TITLE_CHARS = 26
+const BIG_GRAPH = 300 // nodes
 
 export default {
   title: 'Graph',
   scope: 'viewer',
   mount(root, ctx, params) {
     const focus = params.query.get('task') || ''
-    const nodes = new Map(); // task id → <g class="node">
+    const nodes = new Map() // task id → <g class="node">
+    const edges = new Map() // 'from\0to' → <path class="edge">
     let generation = 0
     let fitted = false
     let layoutSize = { width: 0, height: 0 }
+    let drawnShape = ''
 
     const focusInput = h('input', { type: 'search', name: 'task', placeholder: 'Task id (its component)', 'aria-label': 'Show the graph of one task', autocomplete: 'off' })
     focusInput.value = focus
@@ -83,6 +86,13 @@ export default {
 
     function draw(graph) {
       status.classList.remove('error')
+      // Same tasks and edges as drawn: only states may differ, no new layout (nothing moves).
+      const shape = JSON.stringify([graph.nodes.map((n) => n.id), graph.edges.map((e) => [e.from, e.to])])
+      if (shape === drawnShape) {
+        for (const n of graph.nodes) { const g = nodes.get(n.id); if (g) setState(g, n.state) }
+        return
+      }
+      drawnShape = shape
       const layout = layoutDag(graph.nodes, graph.edges, NODE)
       layoutSize = { width: layout.width, height: layout.height }
       const seen = new Set()
@@ -91,12 +101,23 @@ export default {
         let g = nodes.get(n.id)
         if (!g) { g = nodeElement(n.data); nodes.set(n.id, g); nodeLayer.appendChild(g) }
         else setState(g, n.data.state)
-        g.setAttribute('transform', `translate(${n.x},${n.y})`)
+        setAttr(g, 'transform', `translate(${n.x},${n.y})`)
       }
       for (const [id, g] of nodes) if (!seen.has(id)) { g.remove(); nodes.delete(id) }
-      edgeLayer.replaceChildren(...layout.edges.map((e) => s('path', {
-        class: 'edge', 'data-from': e.from, 'data-to': e.to, d: edgePath(e.points), 'marker-end': 'url(#graph-arrow)',
-      })))
+      // Edges are keyed too: only new or moved ones touch the DOM.
+      const keep = new Set()
+      for (const e of layout.edges) {
+        const key = `${e.from}\u0000${e.to}`
+        keep.add(key)
+        let path = edges.get(key)
+        if (!path) {
+          path = s('path', { class: 'edge', 'data-from': e.from, 'data-to': e.to, 'marker-end': 'url(#graph-arrow)' })
+          edges.set(key, path)
+          edgeLayer.appendChild(path)
+        }
+        setAttr(path, 'd', edgePath(e.points))
+      }
+      for (const [key, path] of edges) if (!keep.has(key)) { path.remove(); edges.delete(key) }
       const n = layout.nodes.length
       status.textContent = `${n} task${n === 1 ? '' : 's'} · ${layout.edges.length} dependenc${layout.edges.length === 1 ? 'y' : 'ies'}`
         + (graph.truncated ? ' · showing the newest part only (open a task’s graph for all of it)' : '')
@@ -111,12 +132,16 @@ export default {
       const idText = node.id.length > 24 ? `${node.id.slice(0, 23)}…` : node.id
       const g = s('g', { class: 'node', 'data-task-id': node.id, tabindex: '0', role: 'link', 'aria-label': `${node.id}: ${title}` },
         s('title', {}, `${node.id} (${node.state})${title ? `\n${title}` : ''}${node.type ? `\n${node.type}` : ''}`),
-        s('rect', { width: NODE.nodeWidth, height: NODE.nodeHeight, rx: '6' }),
+        s('rect', { class: 'node-box', width: NODE.nodeWidth, height: NODE.nodeHeight, rx: '6' }),
         s('rect', { class: 'node-stripe', width: '5', height: NODE.nodeHeight, rx: '2' }),
         s('text', { class: 'node-id', x: '14', y: '17' }, idText),
         s('text', { class: 'node-title', x: '14', y: '34' }, short || node.type || ''))
       setState(g, node.state)
       return g
+    }
+
+    function setAttr(el, name, value) {
+      if (el.getAttribute(name) !== value) el.setAttribute(name, value)
     }
 
     function setState(g, state) {
@@ -128,13 +153,16 @@ export default {
     }
 
     // Live: state changes in place at most ten times a second; unknown tasks refetch at most
-    // once a second.
+    // once a second (every five seconds past BIG_GRAPH nodes).
     const pending = new Map()
     const paint = throttle(() => {
       for (const [id, state] of pending) { const g = nodes.get(id); if (g) setState(g, state) }
       pending.clear()
     }, 10)
-    const refetch = throttle(load, 1)
+    // A big graph costs more to lay out: it is fetched again less often.
+    const refetchSmall = throttle(load, 1)
+    const refetchLarge = throttle(load, 0.2)
+    const refetch = () => (nodes.size > BIG_GRAPH ? refetchLarge() : refetchSmall())
     const unsubscribe = ctx.live.subscribe(['task.'], (ev) => {
       if (!ev.task_id) return
       if (nodes.has(ev.task_id)) {
@@ -149,7 +177,8 @@ export default {
       generation++
       unsubscribe()
       paint.cancel()
-      refetch.cancel()
+      refetchSmall.cancel()
+      refetchLarge.cancel()
       pz.destroy()
     }
   },

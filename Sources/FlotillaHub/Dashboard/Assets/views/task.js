@@ -24,6 +24,7 @@ export default {
     let stopped = false
     let unmountOutput = null
     let busy = false
+    let shownResult = null // the result's JSON as drawn
 
     const title = h('h1', { class: 'task-heading' }, h('span', { class: 'task-id' }, id))
     const badge = h('span', { class: 'heading-state' })
@@ -96,11 +97,14 @@ export default {
       showActions()
       facts.replaceChildren(factsList(task))
       notices.replaceChildren(...problems(task))
-      spec.replaceChildren(...specBlocks(task))
+      // The spec never changes: drawn once, so what the reader opened stays open.
+      if (!spec.firstChild) spec.replaceChildren(...specBlocks(task))
       timeline.replaceChildren(attemptsTimeline(task.attempts))
-      result.replaceChildren(task.result !== null && task.result !== undefined
-        ? panel('Result', jsonBlock('JSON', task.result))
-        : '')
+      const json = task.result === null || task.result === undefined ? '' : JSON.stringify(task.result)
+      if (json !== shownResult) {
+        shownResult = json
+        result.replaceChildren(json ? panel('Result', jsonBlock('JSON', task.result)) : '')
+      }
       // A retried task starts new attempts: follow them with a fresh stream.
       if (!unmountOutput || (wasFinal && !FINAL_STATES.includes(task.state))) {
         if (unmountOutput) unmountOutput()
@@ -114,7 +118,7 @@ export default {
         if (!stopped) show(record)
       } catch (err) {
         if (stopped) return
-        if (task) return; // a failed refresh keeps what is shown; the next event tries again
+        if (task) return // a failed refresh keeps what is shown; the next event tries again
         view.replaceChildren(h('header', { class: 'view-header' }, title),
           h('p', { class: 'notice error' }, err.code === 'task_not_found' ? `No task has the id ${id}.` : `Could not load the task: ${err.message ?? err}`),
           h('p', {}, h('a', { href: '#/tasks' }, '← All tasks')))

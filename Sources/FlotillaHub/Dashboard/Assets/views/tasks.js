@@ -16,13 +16,13 @@ export default {
   scope: 'viewer',
   mount(root, ctx, params) {
     let filters = readFilters(params.query)
-    let cursors = [undefined]; // cursors[i] opens page i; page 0 is the newest
+    let cursors = [undefined] // cursors[i] opens page i; page 0 is the newest
     let page = 0
     let nextCursor = null
-    let generation = 0; // answers to older requests are ignored
-    let unseen = 0; // new tasks seen while not on the newest page
-    const rows = new Map(); // task id → <tr>
-    const updates = new Map(); // task id → latest event, applied by the throttled render
+    let generation = 0 // answers to older requests are ignored
+    let unseen = 0 // new tasks seen while not on the newest page
+    const rows = new Map() // task id → <tr>
+    const updates = new Map() // task id → latest event, applied by the throttled render
 
     const bar = filterBar(filters, (f) => {
       filters = f
@@ -101,7 +101,7 @@ export default {
         for (const e of body.querySelectorAll('.empty-row')) e.remove()
       }
       showStatus()
-      if (updates.size) render(); // events that arrived while the page loaded
+      if (updates.size) render() // events that arrived while the page loaded
       newer.disabled = page === 0
       older.disabled = page + 1 >= cursors.length
       pageLabel.textContent = `page ${page + 1}`
