@@ -2,7 +2,7 @@
 // view modules (views/<name>.js, each {title, scope, mount(root, ctx, params) → unmount}).
 import { createApi, signInUrl, ApiError } from './api.js'
 import { createLive } from './live.js'
-import { h, clear, logo } from './lib/dom.js'
+import { h, clear, logo, icon } from './lib/dom.js'
 import { NAV, parseHash } from './lib/router.js'
 
 const main = document.getElementById('app')
@@ -32,6 +32,7 @@ function buildHeader(api, live) {
     nav.appendChild(h('a', { href: item.href, dataset: { views: item.views.join(' ') } }, item.label))
   }
   const menu = document.getElementById('menu-button')
+  menu.replaceChildren(icon('menu'))
   const closeMenu = () => { nav.classList.remove('open'); menu.setAttribute('aria-expanded', 'false') }
   menu.addEventListener('click', () => {
     const open = nav.classList.toggle('open')
