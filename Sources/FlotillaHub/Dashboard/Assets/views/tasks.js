@@ -61,6 +61,8 @@ export default {
     function go(p) {
       if (p < 0 || p >= cursors.length) return
       page = p
+      // A new page starts at its top, as a new page of a book would.
+      window.scrollTo(0, 0)
       load()
     }
 
