@@ -6,7 +6,7 @@ import { h, clear } from '../lib/dom.js'
 import { throttle } from '../lib/schedule.js'
 import { readFilters, filtersHash, filtersQuery, hasFilters, eventMayMatch } from '../lib/task-query.js'
 import { filterBar } from '../lib/task-filter-bar.js'
-import { taskRow, updateRow, rowTask, refreshAge, taskFromEvent } from '../lib/task-row.js'
+import { taskRow, updateRow, rowTask, refreshAge, taskFromEvent, taskHref } from '../lib/task-row.js'
 
 const PAGE_SIZE = 50
 const AGE_REFRESH_MS = 15000
@@ -55,6 +55,12 @@ export default {
         ctx.api.can('submitter') ? h('a', { class: 'btn primary', href: '#/submit', 'data-action': 'new-task' }, 'New task') : ''),
       bar.el, status, h('div', { class: 'card table-wrap' }, table), pager)
 
+    // A click anywhere on a row opens the task (the id is the link for the keyboard).
+    body.addEventListener('click', (e) => {
+      if (e.target.closest('a, button, input') || getSelection().toString()) return
+      const tr = e.target.closest('tr.task-row')
+      if (tr) ctx.navigate(taskHref(tr.dataset.taskId))
+    })
     newer.addEventListener('click', () => go(page - 1))
     older.addEventListener('click', () => go(page + 1))
 
