@@ -147,7 +147,7 @@ export default {
     function setState(g, state) {
       if (g.dataset.state === state) return
       g.dataset.state = state
-      g.setAttribute('class', `node node-${state}`)
+      g.setAttribute('class', `node node-${state}${g.dataset.taskId === focus ? ' node-focus' : ''}`)
       const label = g.getAttribute('aria-label') ?? ''
       g.setAttribute('aria-label', label.replace(/ \([a-z]+\)$/, '') + ` (${state})`)
     }
