@@ -35,6 +35,7 @@ struct Flotilla: AsyncParsableCommand {
             WatchSessionCommand.self,
             InitCommand.self,
             DoctorCommand.self,
+            DemoCommand.self,
         ]
     )
 }
