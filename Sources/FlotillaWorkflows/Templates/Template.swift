@@ -85,13 +85,27 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     /// The value of a template that is a single `${{ }}` and nothing else (any JSON value);
     /// otherwise the rendered string.
     public func value(in context: ExpressionContext) throws(ExpressionError) -> JSONValue {
-        if parts.count == 1, case .expression(let expression, let offset) = parts[0],
-           source.trimmingWhitespace().hasPrefix("${{"), source.trimmingWhitespace().hasSuffix("}}") {
+        if let (expression, offset) = soleExpression {
             do { return try expression.evaluate(in: context) } catch {
                 throw ExpressionError(error.kind, at: offset + error.offset, error.message)
             }
         }
         return .string(try render(in: context))
+    }
+
+    /// The template's one expression when nothing but spaces surrounds it.
+    private var soleExpression: (Expression, Int)? {
+        var found: (Expression, Int)?
+        for part in parts {
+            switch part {
+            case .text(let text):
+                guard text.trimmingWhitespace().isEmpty else { return nil }
+            case .expression(let expression, let offset):
+                guard found == nil else { return nil }
+                found = (expression, offset)
+            }
+        }
+        return found
     }
 
     /// Every expression in the template, with where it starts.
