@@ -14,6 +14,8 @@ public struct RunPlan: Sendable, Hashable {
     /// Set once every step has ended: how the run ended.
     public var outcome: RunOutcome?
 
+    public init() {}
+
     public var isEmpty: Bool { starts.isEmpty && skips.isEmpty && failures.isEmpty && cancels.isEmpty && outcome == nil }
 }
 
@@ -30,7 +32,7 @@ public struct StepStart: Sendable, Hashable {
 }
 
 /// A step's task, or one of a matrix step's.
-public struct InstanceID: Sendable, Hashable, CustomStringConvertible {
+public struct InstanceID: Sendable, Hashable, Codable, CustomStringConvertible {
     public var step: String
     /// The combination's index, for a matrix step.
     public var matrixIndex: Int?
@@ -54,7 +56,7 @@ public struct StepFailure: Sendable, Hashable {
 }
 
 /// How a run ended.
-public enum RunOutcome: String, Sendable, Hashable, CaseIterable {
+public enum RunOutcome: String, Sendable, Hashable, CaseIterable, Codable {
     /// No step failed (a failure under `continue_on_error` does not count).
     case succeeded
     /// A step failed or was cancelled (its `on_failure` steps, if any, have run).
@@ -64,7 +66,14 @@ public enum RunOutcome: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A run as the planner sees it: its inputs, its trigger's data and each step's record.
-public struct WorkflowRunState: Sendable, Hashable {
+public struct WorkflowRunState: Sendable, Hashable, Codable {
+    private enum CodingKeys: String, CodingKey {
+        case runID = "run_id"
+        case inputs, trigger
+        case cancelRequested = "cancel_requested"
+        case steps
+    }
+
     public var runID: String
     /// The resolved inputs (see ``WorkflowDefinition/resolveInputs(_:)``).
     public var inputs: JSONValue

@@ -13,8 +13,8 @@ public enum StepRecord: Sendable, Hashable {
 }
 
 /// One task of a started step.
-public struct InstanceState: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable, CaseIterable {
+public struct InstanceState: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, CaseIterable, Codable {
         case running, succeeded, failed, cancelled
     }
 
@@ -53,7 +53,7 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// How a step ended, as expressions read it (`steps.build.outcome == 'success'`), GitHub's words.
-public enum StepOutcome: String, Sendable, Hashable, CaseIterable {
+public enum StepOutcome: String, Sendable, Hashable, CaseIterable, Codable {
     case success, failure, cancelled, skipped
 
     var phrase: String {
