@@ -37,9 +37,13 @@ public struct HubConfiguration: Sendable {
     public var tls: HubTLS? = nil
     /// Serve plain HTTP on a non-loopback host anyway (`--insecure`). Default false.
     public var insecure = false
+    /// How long a dashboard sign-in lasts, in seconds (`--session-hours`). Default 12 hours.
+    public var sessionLifetime: Double = 12 * 3600
     /// Running attempts' output: memory per attempt, file cap. Its `directory` defaults to
     /// `output/` in the data directory.
     public var output = OutputConfiguration()
+    /// Seconds between the samples of `GET /api/stats/history`. Default 10.
+    public var historyInterval = 10.0
 
     public init(
         host: String = "127.0.0.1",
@@ -73,7 +77,8 @@ public struct HubConfiguration: Sendable {
             tickInterval: tickInterval,
             retention: retention,
             eventBufferSize: limits.eventBufferSize,
-            pendingCommitsPerConnection: limits.pendingCommits
+            pendingCommitsPerConnection: limits.pendingCommits,
+            historyInterval: historyInterval
         )
         engine.output = output
         if engine.output.directory == nil { engine.output.directory = files.outputDirectory }

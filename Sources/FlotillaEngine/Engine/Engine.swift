@@ -29,6 +29,8 @@ public final class Engine: Sendable {
     /// Attempts' output, outside the commit path (Output/).
     let output: OutputLogs
     let storeHealth = StoreHealth()
+    /// The stats history's samples (StatsSampler.swift).
+    let history: Mutex<StatsHistory>
     /// Wakes the recovery service after a failed commit (Engine+recovery.swift).
     let recoveryRequests = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     let logger: Logger
@@ -43,6 +45,7 @@ public final class Engine: Sendable {
         self.events = EventBus(bufferSize: configuration.eventBufferSize)
         self.output = OutputLogs(configuration: configuration.output)
         self.commits = CommitQueue(store: store, logger: logger)
+        self.history = Mutex(StatsHistory(capacity: configuration.historyCapacity))
         let snapshot = try await store.loadSnapshot()
         var scheduler = Scheduler(policy: configuration.policy)
         scheduler.observeClock(wall: Timestamp.now(), monotonic: MonotonicTime.now())
