@@ -71,9 +71,10 @@ public struct OutputBench: Sendable {
         try await Task.sleep(for: .seconds(3))
         let idle = Self.percent(Self.cpuSeconds(hub.processIdentifier) - idleStart.0, since: idleStart.1)
 
-        // Lines of 99 characters and a newline, `rate / 10` bytes every 100 ms.
-        let chunk = max(100, rate / 10)
-        let command = "i=0; while [ $i -lt \(seconds * 10) ]; do head -c \(chunk / 100 * 99) /dev/zero | tr '\\0' x | fold -w 99; sleep 0.1; i=$((i+1)); done"
+        // Lines of 99 characters and a newline, `rate / 10` bytes every 100 ms, paced against
+        // the clock by one perl process (perl-base is on every Debian system).
+        let lines = max(1, rate / 10 / 100)
+        let command = "perl -e 'eval { require Time::HiRes; Time::HiRes->import(\"time\") }; $| = 1; my $l = (\"x\" x 99) . \"\\n\"; my $t = time; for my $i (1 .. \(seconds * 10)) { print $l x \(lines); my $w = $t + $i * 0.1 - time; select(undef, undef, undef, $w) if $w > 0 }'"
         let submitted = try await client.submit(["type": "bench.output", "role": "bench", "payload": ["command": .string(command)], "timeout_seconds": .int(Int64(seconds * 3 + 30))])
         let id = submitted["id"]?.stringValue ?? ""
         var followed = 0

@@ -17,18 +17,24 @@ extension AgentRuntime {
             if output.isEmpty {
                 guard await arrivals.next() != nil else { break }
             }
-            await sendFrames(output, for: assignment, offset: &offset)
+            let sent = await sendFrames(output, for: assignment, offset: &offset)
             if output.isClosed {
                 guard isConnected, !output.isEmpty else { break }
                 continue
             }
-            // Output that arrives meanwhile gathers into the next frame.
-            try? await _Concurrency.Task.sleep(for: output.limits.interval)
+            // Output that arrives meanwhile gathers into the next frame; a stream already
+            // filling frames is sent on at once, so the buffer does not overflow for the wait.
+            if sent < output.limits.frameBytes / 2 {
+                try? await _Concurrency.Task.sleep(for: output.limits.interval)
+            }
         }
         await sendFrames(output, for: assignment, offset: &offset)
     }
 
-    private func sendFrames(_ output: AttemptOutput, for assignment: Assignment, offset: inout Int) async {
+    /// Sends what is pending; returns the bytes sent.
+    @discardableResult
+    private func sendFrames(_ output: AttemptOutput, for assignment: Assignment, offset: inout Int) async -> Int {
+        let start = offset
         while isConnected, let text = output.take() {
             // Redacted before the offset counts it: offsets are of what the hub receives.
             let redacted = SecretRedactor.redact(text)
@@ -36,5 +42,6 @@ extension AgentRuntime {
             offset += redacted.utf8.count
             await send(.output, payload: frame.payload, redacted: true)
         }
+        return offset - start
     }
 }
