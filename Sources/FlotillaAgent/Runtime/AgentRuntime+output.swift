@@ -24,7 +24,7 @@ extension AgentRuntime {
             }
             // Output that arrives meanwhile gathers into the next frame; a stream already
             // filling frames is sent on at once, so the buffer does not overflow for the wait.
-            if sent < output.limits.frameBytes / 2 {
+            if sent < output.limits.frameBytes / 8 {
                 try? await _Concurrency.Task.sleep(for: output.limits.interval)
             }
         }
