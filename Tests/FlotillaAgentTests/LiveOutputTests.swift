@@ -175,6 +175,21 @@ import Testing
         }
     }
 
+    @Test func aFinishedAttemptLeavesMemoryAndItsFileServesIt() async throws {
+        try await LiveHub.run(configure: { $0.output = OutputConfiguration(keepSeconds: 0.3) }) { served, client in
+            let agent = try Self.agent(served)
+            defer { agent.stop() }
+            let id = try await Self.submit(client, "echo from-memory-then-file")
+            try await Self.succeeded(client, id)
+            #expect(served.hub.engine.outputBytesInMemory > 0)
+            try await Task.sleep(for: .milliseconds(400))
+            // The next committed events sweep buffers of tasks final for longer than keepSeconds.
+            _ = try await client.submit(["type": "code.generate", "role": "nobody", "payload": ["command": "true"]])
+            try await eventually("the finished attempt's buffer is dropped") { served.hub.engine.outputBytesInMemory == 0 }
+            #expect(try await client.taskOutput(id)["text"] == "from-memory-then-file\n")
+        }
+    }
+
     @Test func retentionDeletesThePrunedTasksOutputFiles() async throws {
         let data = Paths.temporaryDirectory("hub")
         try await LiveHub.run(dataDirectory: data, configure: { $0.retention = RetentionPolicy(maxAge: 3, interval: 0.2, batchSize: 10, pause: 0.01) }) { served, client in
