@@ -17,10 +17,11 @@ public final class AttemptOutput: Sendable {
         public var bytesPerSecond: Int
         /// How often the sender sends what has gathered, as one frame. Default 150 ms.
         public var interval: Duration
-        /// Largest frame's text. Default 256 KiB (the buffer: one frame per send).
+        /// Largest frame's text. Default 128 KiB: escaped as JSON (a control character takes six
+        /// bytes) it stays under the hub's 1 MiB message limit.
         public var frameBytes: Int
 
-        public init(bufferBytes: Int = 256 << 10, bytesPerSecond: Int = 1 << 20, interval: Duration = .milliseconds(150), frameBytes: Int = 256 << 10) {
+        public init(bufferBytes: Int = 256 << 10, bytesPerSecond: Int = 1 << 20, interval: Duration = .milliseconds(150), frameBytes: Int = 128 << 10) {
             self.bufferBytes = max(1 << 10, bufferBytes)
             self.bytesPerSecond = max(0, bytesPerSecond)
             self.interval = interval
