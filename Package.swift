@@ -169,6 +169,7 @@ let package = Package(
             name: "FlotillaBench",
             dependencies: [
                 "FlotillaCore",
+                "FlotillaStore",
                 "FlotillaClient",
                 "FlotillaHub",
                 "MQTT",

@@ -10,13 +10,18 @@ enum RouteScopes {
         // Tasks: reading is a viewer's, changing them a submitter's.
         "GET /api/tasks": .viewer,
         "GET /api/tasks/{id}": .viewer,
+        "GET /api/tasks/{id}/output": .viewer,
         "POST /api/tasks": .submitter,
         "POST /api/tasks/{id}/cancel": .submitter,
         "POST /api/tasks/{id}/retry": .submitter,
+        "POST /api/tasks/retry": .submitter,
+        "GET /api/graph": .viewer,
         // Agents, counters, events, watched panes: read by viewers, steered by admins only.
         "GET /api/agents": .viewer,
         "GET /api/agents/{id}": .viewer,
         "GET /api/stats": .viewer,
+        "GET /api/stats/history": .viewer,
+        "GET /api/agents/{id}/attempts": .viewer,
         "GET /api/events": .viewer,
         "GET /api/watch": .viewer,
         "GET /api/agents/{id}/output": .viewer,
@@ -25,6 +30,7 @@ enum RouteScopes {
         "POST /api/agents/{id}/commands/{command}/cancel": .admin,
         "DELETE /api/agents/{id}/commands/{command}": .admin,
         "POST /api/agents/{id}/kill": .admin,
+        "POST /api/agents/{id}/restart": .admin,
         // Tokens hold secrets and power: admins only, listing included.
         "GET /api/tokens": .admin,
         "POST /api/tokens": .admin,
@@ -33,6 +39,20 @@ enum RouteScopes {
         // The WebSockets: the agent protocol, and the read-only monitor feed at the root.
         "GET /ws": .agent,
         "GET /": .viewer,
+        // The dashboard: who the page is, signing out, one-time sign-in links (any reader's).
+        "GET /auth/session": .viewer,
+        "POST /auth/signout": .viewer,
+        "POST /api/dashboard/links": .viewer,
+    ]
+
+    /// Routes open to everyone, no token: the health check and the dashboard's pages and files
+    /// (what they show comes from routes that need a session or a token).
+    static let open: Set<String> = [
+        "GET /health",
+        "GET /signin",
+        "GET /assets/{path}",
+        "POST /auth/signin",
+        "GET /auth/link",
     ]
 
     /// The scope `route` needs; admin for a route the table forgets (fail closed).
