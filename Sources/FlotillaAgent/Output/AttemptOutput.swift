@@ -10,18 +10,19 @@ import Synchronization
 public final class AttemptOutput: Sendable {
     /// Bounds on one attempt's stream.
     public struct Limits: Sendable, Hashable {
-        /// Unsent bytes held at most. Default 256 KiB.
+        /// Unsent bytes held at most. Default 1 MiB (a second at the default rate: bursts fit).
         public var bufferBytes: Int
         /// Bytes a second streamed at most (over a one-second burst); 0 streams nothing.
         /// Default 1 MiB.
         public var bytesPerSecond: Int
-        /// How often the sender sends what has gathered, as one frame. Default 150 ms.
+        /// How long the sender gathers output after its first bytes before it sends it, as
+        /// one frame. Default 100 ms.
         public var interval: Duration
         /// Largest frame's text. Default 128 KiB: escaped as JSON (a control character takes six
         /// bytes) it stays under the hub's 1 MiB message limit.
         public var frameBytes: Int
 
-        public init(bufferBytes: Int = 256 << 10, bytesPerSecond: Int = 1 << 20, interval: Duration = .milliseconds(150), frameBytes: Int = 128 << 10) {
+        public init(bufferBytes: Int = 1 << 20, bytesPerSecond: Int = 1 << 20, interval: Duration = .milliseconds(100), frameBytes: Int = 128 << 10) {
             self.bufferBytes = max(1 << 10, bufferBytes)
             self.bytesPerSecond = max(0, bytesPerSecond)
             self.interval = interval
@@ -44,6 +45,8 @@ public final class AttemptOutput: Sendable {
         /// Whether the text sent (or pending) so far ends a line, so a notice starts one.
         var atLineStart = true
         var closed = false
+        /// Wakes a sender gathering output (``gather(for:)``) once half the buffer is full.
+        var pressure: AsyncStream<Void>.Continuation?
         /// Every byte ever skipped, for tests and logs.
         var skippedTotal = 0
 
@@ -66,8 +69,16 @@ public final class AttemptOutput: Sendable {
     /// Appends raw output (stdout and stderr interleaved as they arrive).
     public func append(_ bytes: UnsafeRawBufferPointer) {
         guard !bytes.isEmpty else { return }
+        var pressed: AsyncStream<Void>.Continuation?
+        defer { pressed?.yield() }
         let wake = state.withLock { state -> Bool in
             guard !state.closed else { return false }
+            defer {
+                if state.count >= limits.bufferBytes / 2, let pressure = state.pressure {
+                    state.pressure = nil
+                    pressed = pressure
+                }
+            }
             let wasEmpty = state.count == 0
             let allowed = admit(bytes.count, &state)
             if allowed < bytes.count {
@@ -183,6 +194,26 @@ public final class AttemptOutput: Sendable {
             return length > seen ? seen : 0
         }
         return 0
+    }
+
+    /// Waits `interval` for more output to gather into one frame, or less once half the buffer
+    /// is full (a burst must not overflow it while the sender waits), or none once closed.
+    func gather(for interval: Duration) async {
+        let (filled, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let ready = state.withLock { state -> Bool in
+            guard !state.closed, state.count < limits.bufferBytes / 2 else { return true }
+            state.pressure = continuation
+            return false
+        }
+        guard !ready else { return }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await _Concurrency.Task.sleep(for: interval) }
+            group.addTask { for await _ in filled { break } }
+            await group.next()
+            group.cancelAll()
+        }
+        state.withLock { $0.pressure = nil }
+        continuation.finish()
     }
 
     /// Refused bytes kept to end the output with. 4 KiB.

@@ -17,16 +17,11 @@ extension AgentRuntime {
             if output.isEmpty {
                 guard await arrivals.next() != nil else { break }
             }
-            let sent = await sendFrames(output, for: assignment, offset: &offset)
-            if output.isClosed {
-                guard isConnected, !output.isEmpty else { break }
-                continue
-            }
-            // Output that arrives meanwhile gathers into the next frame; a stream already
-            // filling frames is sent on at once, so the buffer does not overflow for the wait.
-            if sent < output.limits.frameBytes / 8 {
-                try? await _Concurrency.Task.sleep(for: output.limits.interval)
-            }
+            // What follows the first bytes within one interval goes into the same frame (sooner
+            // when a burst fills half the buffer).
+            await output.gather(for: output.limits.interval)
+            await sendFrames(output, for: assignment, offset: &offset)
+            if output.isClosed, !isConnected || output.isEmpty { break }
         }
         await sendFrames(output, for: assignment, offset: &offset)
     }
