@@ -29,6 +29,8 @@ public enum FlotillaErrorCode: String, ErrorCode {
     case rateLimited = "rate_limited"
     /// The hub does not watch tmux panes (start it with `--watch-panes`).
     case watchNotEnabled = "watch_not_enabled"
+    /// The agent is not watched in a tmux pane, so the hub cannot restart it.
+    case notRestartable = "not_restartable"
     case storeUnavailable = "store_unavailable"
     /// The hub is at its total cap of open streams or sockets; retry later.
     case overloaded
@@ -43,7 +45,7 @@ extension FlotillaError {
         case .unauthorized: 401
         case .forbidden, .csrfFailed: 403
         case .notFound, .taskNotFound, .agentNotFound: 404
-        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse: 409
+        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse, .notRestartable: 409
         case .bodyTooLarge: 413
         case .unknownDependency, .dependencyCycle: 422
         case .rateLimited: 429

@@ -39,6 +39,11 @@ public struct HubConfiguration: Sendable {
     public var insecure = false
     /// How long a dashboard sign-in lasts, in seconds (`--session-hours`). Default 12 hours.
     public var sessionLifetime: Double = 12 * 3600
+    /// Running attempts' output: memory per attempt, file cap. Its `directory` defaults to
+    /// `output/` in the data directory.
+    public var output = OutputConfiguration()
+    /// Seconds between the samples of `GET /api/stats/history`. Default 10.
+    public var historyInterval = 10.0
 
     public init(
         host: String = "127.0.0.1",
@@ -67,13 +72,17 @@ public struct HubConfiguration: Sendable {
 
     /// What the engine takes from this configuration.
     public var engine: EngineConfiguration {
-        EngineConfiguration(
+        var engine = EngineConfiguration(
             policy: policy,
             tickInterval: tickInterval,
             retention: retention,
             eventBufferSize: limits.eventBufferSize,
-            pendingCommitsPerConnection: limits.pendingCommits
+            pendingCommitsPerConnection: limits.pendingCommits,
+            historyInterval: historyInterval
         )
+        engine.output = output
+        if engine.output.directory == nil { engine.output.directory = files.outputDirectory }
+        return engine
     }
 
     /// The store the hub opens: ``store``, else SQLite's defaults in the data directory.

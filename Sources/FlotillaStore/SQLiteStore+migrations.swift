@@ -83,6 +83,7 @@ extension SQLiteStore {
                 CREATE INDEX browser_sessions_token ON browser_sessions(token_id);
                 """)
         }
+        migrator.registerMigration("v3-dashboard-queries", migrate: Self.addDashboardQueries)
         return migrator
     }
 }

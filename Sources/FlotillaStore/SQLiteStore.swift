@@ -106,26 +106,9 @@ public final class SQLiteStore: SynchronousStore {
     }
 
     public func tasks(_ query: TaskQuery) async throws -> [TaskRecord] {
-        var clauses: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        if !query.states.isEmpty {
-            clauses.append("state IN (\(query.states.map { _ in "?" }.joined(separator: ",")))")
-            arguments.append(contentsOf: query.states.map(\.rawValue))
-        }
-        if let role = query.role { clauses.append("role = ?"); arguments.append(role) }
-        if let type = query.type { clauses.append("type = ?"); arguments.append(type) }
-        if let agent = query.agentID { clauses.append("agent_id = ?"); arguments.append(agent) }
-        // Newest first by creation, not by id text: client-chosen ids ("build-1") do not sort by
-        // time. The cursor is the last id shown; the page goes on after its (created_at, id).
-        if let before = query.before {
-            clauses.append("(created_at, id) < (SELECT created_at, id FROM tasks WHERE id = ?)")
-            arguments.append(before)
-        }
-        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let sql = "SELECT * FROM tasks \(whereSQL) ORDER BY created_at DESC, id DESC LIMIT \(max(1, query.limit))"
-        let args = StatementArguments(arguments) ?? StatementArguments()
+        let (sql, arguments) = Self.taskListSQL(query)
         return try await pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: args).map(SQLiteRows.task)
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteRows.task)
         }
     }
 

@@ -85,9 +85,11 @@ struct SQLiteWriter {
     private static let insertTaskSQL = """
             INSERT INTO tasks (id, type, role, priority, state, spec, idempotency_key, attempt, attempt_base, agent_id,
               created_at, updated_at, queued_at, retry_at, lease_expires_at, started_at, finished_at,
-              progress, progress_message, result, error, reason)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+              progress, progress_message, result, error, reason, prompt_search)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """
+
+    private static let insertDependencySQL = "INSERT OR IGNORE INTO dependencies (task_id, dependency_id) VALUES (?,?)"
 
     private func insert(_ task: TaskRecord, with statement: Statement) throws {
         var row = RowWriter(statement)
@@ -99,7 +101,18 @@ struct SQLiteWriter {
         row.bind(task.spec.jsonBytes)
         row.bind(task.spec.idempotencyKey)
         bindMutableColumns(task, to: &row)
+        row.bind(task.spec.promptSearchText)
         try row.run(in: db)
+        // A spec never changes after submission, so its edges are written once, with the task.
+        if !task.spec.dependsOn.isEmpty {
+            let statement = try db.cachedStatement(sql: Self.insertDependencySQL)
+            for dependency in task.spec.dependsOn {
+                var edge = RowWriter(statement)
+                edge.bind(task.id)
+                edge.bind(dependency)
+                try edge.run(in: db)
+            }
+        }
     }
 
     private static let updateTaskSQL = """

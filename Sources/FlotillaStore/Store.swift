@@ -39,6 +39,10 @@ public protocol Store: Sendable {
     /// Events with `seq > after`, oldest first.
     func events(after seq: Int64, limit: Int) async throws -> [EventRecord]
     func agents() async throws -> [AgentRecord]
+    /// The attempts `agentID` ran, newest first (see Store+dashboard.swift).
+    func attempts(agentID: String, limit: Int) async throws -> [AgentAttempt]
+    /// The graph of `depends_on`: a task's connected component, or the newest tasks with edges.
+    func graph(_ query: GraphQuery) async throws -> TaskGraph?
 
     func insertToken(_ token: TokenRow) async throws
     func tokens() async throws -> [TokenRow]
@@ -71,8 +75,11 @@ public struct TaskQuery: Sendable, Hashable {
     public var agentID: String?
     public var before: String?
     public var limit: Int
+    /// A task id, or text the prompt contains (case-insensitive); `q` of `GET /api/tasks`.
+    public var text: String?
 
-    public init(states: [TaskState] = [], role: String? = nil, type: String? = nil, agentID: String? = nil, before: String? = nil, limit: Int = 100) {
+    public init(states: [TaskState] = [], role: String? = nil, type: String? = nil, agentID: String? = nil, before: String? = nil, limit: Int = 100, text: String? = nil) {
+        self.text = text
         self.states = states
         self.role = role
         self.type = type

@@ -3,14 +3,25 @@ import FlotillaBench
 import FlotillaCore
 import Foundation
 
-/// `flotilla bench`: submits no-op tasks through the batch API, drains them with WebSocket
-/// agents, then measures one-at-a-time round trips (submit → completion seen by the submitter).
-/// The benchmark itself is the FlotillaBench library's.
+/// `flotilla bench`: the hub's benchmarks. Without a subcommand, `throughput`.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
+        abstract: "Measure the hub: throughput and round trips (default), or the dashboard's load.",
+        subcommands: [BenchThroughputCommand.self, BenchDashboardCommand.self],
+        defaultSubcommand: BenchThroughputCommand.self
+    )
+}
+
+/// `flotilla bench [throughput]`: submits no-op tasks through the batch API, drains them with
+/// WebSocket agents, then measures one-at-a-time round trips (submit → completion seen by the
+/// submitter). The benchmark itself is the FlotillaBench library's.
+struct BenchThroughputCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "throughput",
         abstract: "Measure throughput (submitted/s, completed/s) and round-trip latency.",
-        discussion: "Without --hub it starts its own hub in this process on a fresh data directory (SQLite, WAL, durable as usual). Build with -c release for meaningful figures."
+        discussion: "Without --hub it starts its own hub in this process on a fresh data directory (SQLite, WAL, durable as usual). Build with -c release for meaningful figures.",
+        subcommands: [OutputBenchCommand.self]
     )
 
     @Option(help: "No-op tasks for the throughput run.") var tasks = 100_000

@@ -36,6 +36,7 @@ struct Flotilla: AsyncParsableCommand {
             InitCommand.self,
             DoctorCommand.self,
             DashboardCommand.self,
+            DemoCommand.self,
         ]
     )
 }

@@ -15,6 +15,7 @@ import Testing
     /// Commands whose `--json` another test parses as exactly one document, and where.
     static let coveredElsewhere: [String: String] = [
         "commands": "needs a hub watching tmux panes: FlotillaWatchTests.CommandQueueLiveTests parses `commands --queued --json`",
+        "bench dashboard": "runs its own seeded hub (no --hub): FlotillaHubTests.BenchDashboardCommandTests parses its --json",
     ]
 
     @Test func everyCommandWithJSONPrintsExactlyOneJSONDocument() async throws {
@@ -42,7 +43,7 @@ import Testing
                 ("token create", ["token", "create", "--name", "ci"]),
                 ("token list", ["token", "list"]),
                 ("token revoke", ["token", "revoke", tokenID]),
-                ("bench", ["bench", "--tasks", "20", "--agents", "1", "--concurrency", "2", "--batch", "10", "--round-trips", "5"]),
+                ("bench throughput", ["bench", "--tasks", "20", "--agents", "1", "--concurrency", "2", "--batch", "10", "--round-trips", "5"]),
             ]
             for run in runs {
                 let result = try await CLIProcess.run(run.arguments + hub + ["--json"], within: 120)

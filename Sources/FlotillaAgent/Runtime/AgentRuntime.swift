@@ -35,6 +35,8 @@ public final class AgentRuntime: Sendable {
         var completed = 0
         var failed = 0
         var refusal: AgentError?
+        /// CPU use between heartbeats (`cpu_percent`).
+        var cpu = CPUMeter()
     }
 
     public init(configuration: AgentConfiguration, transport: any AgentTransport, runner: AttemptRunner, logger: Logger) {
@@ -144,8 +146,12 @@ public final class AgentRuntime: Sendable {
         let usage = ResourceUsage.current()
         let uptime = (ContinuousClock.now - started).seconds
         // Reports not yet acknowledged still hold their attempts: the hub must keep those leases.
-        let (inHand, completed, failed, draining) = state.withLock { state in
-            (state.unsettled.union(state.running.keys).map(\.description), state.completed, state.failed, state.draining)
+        let now = ContinuousClock.now
+        let (inHand, completed, failed, draining, cpuPercent) = state.withLock { state in
+            (
+                state.unsettled.union(state.running.keys).map(\.description), state.completed, state.failed, state.draining,
+                state.cpu.percent(treeSeconds: usage.treeCPUSeconds, now: now, started: started)
+            )
         }
         return [
             // The heartbeat's members (docs/protocol.md): `status`, `uptime`, `memory` and `role`.
@@ -157,7 +163,8 @@ public final class AgentRuntime: Sendable {
             "rss_bytes": .int(Int64(usage.rssBytes)),
             "rss_mb": .double((Double(usage.rssBytes) / 1_048_576 * 10).rounded() / 10),
             "cpu_seconds": .double((usage.cpuSeconds * 100).rounded() / 100),
-            "cpu_percent": .double(uptime > 0 ? (usage.cpuSeconds / uptime * 1000).rounded() / 10 : 0),
+            // The agent and everything it runs, since the previous heartbeat.
+            "cpu_percent": .double(cpuPercent),
             "current_tasks": .array(inHand.sorted().map(JSONValue.string)),
             "completed": .int(Int64(completed)),
             "failed": .int(Int64(failed)),
@@ -167,10 +174,11 @@ public final class AgentRuntime: Sendable {
 
     /// Sends a message now if connected; final reports are also kept until acknowledged.
     @discardableResult
-    func send(_ type: MessageType, payload: JSONValue, final: Bool = false) async -> String {
+    func send(_ type: MessageType, payload: JSONValue, final: Bool = false, redacted: Bool = false) async -> String {
         // Every message names its sender's role, as the envelope allows (docs/protocol.md). What
-        // a task printed (progress, output tail, result) leaves the agent with secrets redacted.
-        let envelope = Envelope(id: ids.next(), type: type, agentID: configuration.agentID, role: configuration.roles.first, payload: SecretRedactor.redact(payload))
+        // a task printed (progress, output tail, result) leaves the agent with secrets redacted
+        // (output frames come redacted already: their offsets count the redacted text).
+        let envelope = Envelope(id: ids.next(), type: type, agentID: configuration.agentID, role: configuration.roles.first, payload: redacted ? payload : SecretRedactor.redact(payload))
         let channel = state.withLock { state -> (any AgentChannel)? in
             if final { state.pendingFinals.append(PendingReport(envelope: envelope, sentAt: .now)) }
             return state.channel

@@ -8,6 +8,7 @@ public struct HubStats: Sendable, Hashable {
         case commitsPending = "commits_pending"
         case completedPerSecond = "completed_per_second"
         case events
+        case lastHour = "last_hour"
         case lastSeq = "last_seq"
         case lanes
         case latencySeconds = "latency_seconds"
@@ -18,6 +19,8 @@ public struct HubStats: Sendable, Hashable {
     public struct Lane: Sendable, Hashable {
         public enum Field: String, CaseIterable, Sendable {
             case capabilities, depth, priority, role, roles
+            case oldestQueuedAt = "oldest_queued_at"
+            case oldestWaitSeconds = "oldest_wait_seconds"
         }
 
         public var role: String
@@ -25,6 +28,9 @@ public struct HubStats: Sendable, Hashable {
         public var priority: Priority
         public var capabilities: [String]
         public var depth: Int
+        /// When its oldest task was queued (seconds since 1970), and how long it has waited.
+        public var oldestQueuedAt: Double?
+        public var oldestWaitSeconds: Double?
     }
 
     /// Time from submission to success, in seconds, over recent completions.
@@ -50,6 +56,8 @@ public struct HubStats: Sendable, Hashable {
     public var lastSeq: Int64
     /// Changes awaiting commit (each agent connection's share is bounded: see the hub's limits).
     public var commitsPending: Int = 0
+    /// Attempts that ended succeeded, failed or dead in the last hour (counted since the hub started).
+    public var lastHour = OutcomeWindow.Counts()
 }
 
 // The initialisers stand in an extension so that Swift writes the memberwise one: the values
@@ -59,8 +67,13 @@ extension HubStats {
     public init(scheduler: inout Scheduler, now: Double, commitsPending: Int = 0) {
         var byState: [TaskState: Int] = [:]
         for state in TaskState.allCases { byState[state] = scheduler.counts[state] }
+        let oldest = scheduler.lanes.oldestQueuedAt
         let lanes = scheduler.lanes.depths.sorted { ($0.key.role, $0.key.priority.rank) < ($1.key.role, $1.key.priority.rank) }.map { lane, depth in
-            Lane(role: lane.role, roles: lane.roles, priority: lane.priority, capabilities: lane.capabilities, depth: depth)
+            let queuedAt = oldest[lane]
+            return Lane(
+                role: lane.role, roles: lane.roles, priority: lane.priority, capabilities: lane.capabilities, depth: depth,
+                oldestQueuedAt: queuedAt, oldestWaitSeconds: queuedAt.map { max(0, now - $0) }
+            )
         }
         var agents: [AgentState: Int] = [:]
         for state in AgentState.allCases { agents[state] = 0 }
@@ -70,7 +83,8 @@ extension HubStats {
             completedPerSecond: scheduler.completionRate(now: now),
             latency: scheduler.stats.percentiles().map { Latency(p50: $0.p50, p90: $0.p90, p99: $0.p99) },
             lastSeq: scheduler.lastSeq,
-            commitsPending: commitsPending
+            commitsPending: commitsPending,
+            lastHour: scheduler.outcomes.lastHour(now: now)
         )
     }
 
@@ -87,13 +101,18 @@ extension HubStats {
                 L.priority.rawValue: .string(lane.priority.rawValue),
                 L.capabilities.rawValue: .array(lane.capabilities.map { .string($0) }),
                 L.depth.rawValue: .int(Int64(lane.depth)),
+                L.oldestQueuedAt.rawValue: lane.oldestQueuedAt.map { .string(Timestamp.iso8601($0)) } ?? .null,
+                L.oldestWaitSeconds.rawValue: lane.oldestWaitSeconds.map { .double($0) } ?? .null,
             ]
         }
         let latency: JSONValue = self.latency.map {
             [Latency.Field.p50.rawValue: .double($0.p50), Latency.Field.p90.rawValue: .double($0.p90), Latency.Field.p99.rawValue: .double($0.p99)]
         } ?? .null
         return [
-            F.tasks.rawValue: [F.byState.rawValue: counts(tasksByState), F.queued.rawValue: .int(Int64(queued))],
+            F.tasks.rawValue: [
+                F.byState.rawValue: counts(tasksByState), F.queued.rawValue: .int(Int64(queued)),
+                F.lastHour.rawValue: ["succeeded": .int(Int64(lastHour.succeeded)), "failed": .int(Int64(lastHour.failed)), "dead": .int(Int64(lastHour.dead))],
+            ],
             F.lanes.rawValue: .array(lanes),
             F.agents.rawValue: [F.byState.rawValue: counts(agentsByState), F.total.rawValue: .int(Int64(agentsTotal))],
             F.completedPerSecond.rawValue: .double(completedPerSecond),
@@ -127,7 +146,9 @@ extension HubStats {
                 roles: try reader.strings(Lane.Field.roles.rawValue) ?? [],
                 priority: priority,
                 capabilities: try reader.strings(Lane.Field.capabilities.rawValue) ?? [],
-                depth: try reader.int(Lane.Field.depth.rawValue, range: 0...Int.max) ?? 0
+                depth: try reader.int(Lane.Field.depth.rawValue, range: 0...Int.max) ?? 0,
+                oldestQueuedAt: try reader.timestamp(Lane.Field.oldestQueuedAt.rawValue),
+                oldestWaitSeconds: try reader.double(Lane.Field.oldestWaitSeconds.rawValue)
             ))
         }
         var latency: Latency?
@@ -148,7 +169,12 @@ extension HubStats {
             completedPerSecond: json[F.completedPerSecond.rawValue]?.doubleValue ?? 0,
             latency: latency,
             lastSeq: json[F.events.rawValue]?[F.lastSeq.rawValue]?.intValue ?? 0,
-            commitsPending: Int(json[F.commitsPending.rawValue]?.intValue ?? 0)
+            commitsPending: Int(json[F.commitsPending.rawValue]?.intValue ?? 0),
+            lastHour: OutcomeWindow.Counts(
+                succeeded: Int(tasks?[F.lastHour.rawValue]?["succeeded"]?.intValue ?? 0),
+                failed: Int(tasks?[F.lastHour.rawValue]?["failed"]?.intValue ?? 0),
+                dead: Int(tasks?[F.lastHour.rawValue]?["dead"]?.intValue ?? 0)
+            )
         )
     }
 }

@@ -47,6 +47,16 @@ public struct ReadyLanes: Sendable {
         return out
     }
 
+    /// When the oldest live entry of every non-empty lane was queued: its head, since each
+    /// lane is FIFO (removed ids are skipped, not dropped: this only reads).
+    public var oldestQueuedAt: [LaneKey: Double] {
+        var out: [LaneKey: Double] = [:]
+        for (index, lane) in lanes.enumerated() where lane.live > 0 {
+            if let head = lane.entries.first(where: { removed[$0.id] != index }) { out[lane.key] = head.queuedAt }
+        }
+        return out
+    }
+
     public mutating func push(_ id: String, lane key: LaneKey, queuedAt: Double) {
         guard laneOf[id] == nil else { return }
         if !removed.isEmpty, let stale = removed.removeValue(forKey: id) {

@@ -77,6 +77,7 @@ extension Scheduler {
             endAttempt(&task, outcome: .succeeded, error: nil, now: now)
             agents[agentID]?.completed += 1
             stats.record(latency: now - task.createdAt, at: now)
+            sinceSample.record(latency: now - task.createdAt)
             task.finishedAt = now
             task.leaseExpiresAt = nil
             move(&task, to: .succeeded, now: now, data: ["result": result])

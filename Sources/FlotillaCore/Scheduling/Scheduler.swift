@@ -46,6 +46,10 @@ public struct Scheduler: Sendable {
     public internal(set) var counts = TaskStateCounts()
     public internal(set) var lastSeq: Int64 = 0
     public internal(set) var stats = CompletionStats()
+    /// Attempts ended succeeded, failed or dead, per minute over the last hour (in memory only).
+    public internal(set) var outcomes = OutcomeWindow()
+    /// Successes since the last history sample (see Scheduler+history.swift).
+    public internal(set) var sinceSample = IntervalCompletions()
     var effects = Effects()
     /// Wall clock minus monotonic clock at the last operation (see Scheduler+clock.swift).
     var clockOffset: Double?
@@ -146,6 +150,7 @@ public struct Scheduler: Sendable {
         task.updatedAt = now
         effects.writes.append(insert ? .insertTask(task) : .updateTask(task))
         emit(state.eventKind, task: task, data: data, now: now)
+        outcomes.record(state, at: now)
         if state.isFinal {
             tasks.removeValue(forKey: task.id)
             remember(task)

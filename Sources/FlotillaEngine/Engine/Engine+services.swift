@@ -5,7 +5,7 @@ extension Engine {
     /// group commit, housekeeping (ticks, retention), recovery after a failed commit, and the
     /// shutdown that closes agent connections and event streams so servers can drain.
     public var services: [any Service] {
-        [commits, MaintenanceService(engine: self), StoreRecoveryService(engine: self), EngineShutdown(engine: self)]
+        [commits, MaintenanceService(engine: self), StatsSampler(engine: self), StoreRecoveryService(engine: self), EngineShutdown(engine: self)]
     }
 }
 

@@ -26,7 +26,11 @@ public final class Engine: Sendable {
     let scheduler: Mutex<Scheduler>
     let connections = AgentConnections()
     let waiters = TaskWaiters()
+    /// Attempts' output, outside the commit path (Output/).
+    let output: OutputLogs
     let storeHealth = StoreHealth()
+    /// The stats history's samples (StatsSampler.swift).
+    let history: Mutex<StatsHistory>
     /// Wakes the recovery service after a failed commit (Engine+recovery.swift).
     let recoveryRequests = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     let logger: Logger
@@ -39,7 +43,9 @@ public final class Engine: Sendable {
         self.tokens = try await TokenAuthority(store: store)
         self.logger = logger
         self.events = EventBus(bufferSize: configuration.eventBufferSize)
+        self.output = OutputLogs(configuration: configuration.output)
         self.commits = CommitQueue(store: store, logger: logger)
+        self.history = Mutex(StatsHistory(capacity: configuration.historyCapacity))
         let snapshot = try await store.loadSnapshot()
         var scheduler = Scheduler(policy: configuration.policy)
         scheduler.observeClock(wall: Timestamp.now(), monotonic: MonotonicTime.now())
@@ -105,6 +111,7 @@ public final class Engine: Sendable {
 
     private func deliver(_ effects: Scheduler.Effects) {
         events.publish(effects.events)
+        output.observe(effects.events)
         for message in effects.outbound {
             connections.send(message.envelope, to: message.connection)
         }

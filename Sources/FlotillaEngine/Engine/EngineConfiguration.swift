@@ -15,14 +15,24 @@ public struct EngineConfiguration: Sendable {
     /// Reports and controls one agent connection may have awaiting commit before its reader
     /// must wait (``AgentSession/isSaturated``). Default 256.
     public var pendingCommitsPerConnection: Int
+    /// Running attempts' output: memory per attempt, files, caps.
+    public var output = OutputConfiguration()
+    /// Seconds between two samples of the stats history (``Engine/history(samples:)``). Default 10.
+    public var historyInterval: Double
+    /// Samples the history keeps. Default 360 (an hour of 10-s samples).
+    public var historyCapacity: Int
 
     public init(
         policy: SchedulerPolicy = SchedulerPolicy(),
         tickInterval: Double = 0.1,
         retention: RetentionPolicy? = RetentionPolicy(),
         eventBufferSize: Int = 8_192,
-        pendingCommitsPerConnection: Int = 256
+        pendingCommitsPerConnection: Int = 256,
+        historyInterval: Double = 10,
+        historyCapacity: Int = 360
     ) {
+        self.historyInterval = historyInterval
+        self.historyCapacity = historyCapacity
         self.policy = policy
         self.tickInterval = tickInterval
         self.retention = retention

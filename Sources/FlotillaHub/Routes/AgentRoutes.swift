@@ -16,5 +16,7 @@ struct AgentRoutes {
         group.get("agents/:id") { _, context in
             JSONResponse.make(try directory.agent(context.parameters.decoded("id")))
         }
+        group.get("agents/:id/attempts") { request, context in try await attempts(request, id: context.parameters.decoded("id")) }
+        group.post("agents/:id/restart") { _, context in try await restart(context.parameters.decoded("id"), directory: directory) }
     }
 }

@@ -24,9 +24,11 @@ struct HubRouter {
         let watched = hub.configuration.watch.map { WatchedAgents(hub: hub, configuration: $0) }
         AgentRoutes(hub: hub, watched: watched).add(to: api)
         StatsRoutes(hub: hub).add(to: api)
+        GraphRoutes(hub: hub).add(to: api)
         TokenRoutes(hub: hub).add(to: api)
         let departures = ClientDepartures()
         EventRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
+        TaskOutputRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
         WatchRoutes(watched: watched).add(to: api)
         DashboardLinkRoutes(hub: hub).add(to: api)
         SignInRoutes(hub: hub, guards: guards).add(to: router)

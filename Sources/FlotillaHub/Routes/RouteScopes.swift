@@ -10,13 +10,18 @@ enum RouteScopes {
         // Tasks: reading is a viewer's, changing them a submitter's.
         "GET /api/tasks": .viewer,
         "GET /api/tasks/{id}": .viewer,
+        "GET /api/tasks/{id}/output": .viewer,
         "POST /api/tasks": .submitter,
         "POST /api/tasks/{id}/cancel": .submitter,
         "POST /api/tasks/{id}/retry": .submitter,
+        "POST /api/tasks/retry": .submitter,
+        "GET /api/graph": .viewer,
         // Agents, counters, events, watched panes: read by viewers, steered by admins only.
         "GET /api/agents": .viewer,
         "GET /api/agents/{id}": .viewer,
         "GET /api/stats": .viewer,
+        "GET /api/stats/history": .viewer,
+        "GET /api/agents/{id}/attempts": .viewer,
         "GET /api/events": .viewer,
         "GET /api/watch": .viewer,
         "GET /api/agents/{id}/output": .viewer,
@@ -25,6 +30,7 @@ enum RouteScopes {
         "POST /api/agents/{id}/commands/{command}/cancel": .admin,
         "DELETE /api/agents/{id}/commands/{command}": .admin,
         "POST /api/agents/{id}/kill": .admin,
+        "POST /api/agents/{id}/restart": .admin,
         // Tokens hold secrets and power: admins only, listing included.
         "GET /api/tokens": .admin,
         "POST /api/tokens": .admin,

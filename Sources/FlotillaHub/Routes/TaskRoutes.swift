@@ -16,6 +16,7 @@ struct TaskRoutes {
         group.get("tasks") { request, _ in try await list(request) }
         group.get("tasks/:id") { request, context in try await show(request, id: context.parameters.decoded("id"), identity: context.identity) }
         group.post("tasks/:id/cancel") { request, context in try await cancel(request, id: context.parameters.decoded("id")) }
+        group.post("tasks/retry") { request, _ in try await retryMany(request) }
         group.post("tasks/:id/retry") { _, context in
             let record = try await hub.engine.retry(id: context.parameters.decoded("id"))
             return JSONResponse.make(bytes: record.jsonBytes())
@@ -66,6 +67,7 @@ struct TaskRoutes {
         taskQuery.type = query["type"].map(String.init)
         taskQuery.agentID = (query["agent"] ?? query["agent_id"]).map(String.init)
         taskQuery.before = query["cursor"].map(String.init)
+        taskQuery.text = try Self.searchText(query["q"].map(String.init))
         if let limit = query["limit"] {
             guard let value = Int(limit), (1...1000).contains(value) else {
                 throw FlotillaError(.invalidField, "'limit' must be an integer from 1 to 1000, got '\(limit)'.", field: "limit")

@@ -17,6 +17,8 @@ struct AwaitingStore: Store {
     func task(idempotencyKey: String) async throws -> TaskRecord? { try await sqlite.task(idempotencyKey: idempotencyKey) }
     func events(after seq: Int64, limit: Int) async throws -> [EventRecord] { try await sqlite.events(after: seq, limit: limit) }
     func agents() async throws -> [AgentRecord] { try await sqlite.agents() }
+    func attempts(agentID: String, limit: Int) async throws -> [AgentAttempt] { try await sqlite.attempts(agentID: agentID, limit: limit) }
+    func graph(_ query: GraphQuery) async throws -> TaskGraph? { try await sqlite.graph(query) }
     func insertToken(_ token: TokenRow) async throws { try await sqlite.insertToken(token) }
     func tokens() async throws -> [TokenRow] { try await sqlite.tokens() }
     func revokeToken(id: String, at: Double) async throws -> Bool { try await sqlite.revokeToken(id: id, at: at) }
