@@ -118,7 +118,14 @@ export default {
       while (pool.length < need) { const r = makeRow(); pool.push(r); scroller.appendChild(r.el) }
       for (let i = 0; i < pool.length; i++) {
         const row = pool[i]
-        if (i < need) { row.el.hidden = false; fill(row, shown[first + i], first + i) } else if (!row.el.hidden) { row.el.hidden = true; row.ev = null }
+        if (i < need) { row.el.hidden = false; fill(row, shown[first + i], first + i) } else if (!row.el.hidden) {
+          // A spare row keeps no event's hooks (tests and finds must not see stale ones).
+          row.el.hidden = true
+          row.ev = null
+          delete row.el.dataset.taskId
+          delete row.el.dataset.agentId
+          delete row.el.dataset.seq
+        }
       }
     }
 
