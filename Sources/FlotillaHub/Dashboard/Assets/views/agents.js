@@ -78,7 +78,11 @@ export default {
       if (row.rolesKey !== roles) {
         row.rolesKey = roles
         clear(c.roles)
-        for (const r of a.roles || []) c.roles.appendChild(h('span', { class: 'chip' }, r))
+        // The first role as a chip, the others counted (the cell keeps its width); all in the title.
+        const list = a.roles || []
+        if (list.length) c.roles.appendChild(h('span', { class: 'chip' }, list[0]))
+        if (list.length > 1) c.roles.appendChild(h('span', { class: 'muted' }, ` +${list.length - 1}`))
+        c.roles.title = list.join(', ')
         if (!(a.roles || []).length) c.roles.appendChild(h('span', { class: 'faint' }, a.source === 'pane' ? 'tmux' : '—'))
       }
       setText(c.executor, a.executor || (a.source === 'pane' ? a.screen?.kind || 'pane' : '—'))
