@@ -1,6 +1,7 @@
 """The dashboard's shell and its fleet views (ui-shell): sign-in comes back to the page asked
 for, the agents table patches its rows in place as events arrive, the events tail pauses and
-holds what arrives meanwhile, the overview shows a lane's depth and oldest wait."""
+holds what arrives meanwhile and starts with the events from before the page opened, the
+overview shows a lane's depth and oldest wait."""
 
 from base import BrowserTestCase
 from fleet import unique, wait_for
@@ -76,3 +77,13 @@ class ShellTests(BrowserTestCase):
             self.assertNotEqual(self.page.css("#kpi-queued")[0].text, "0")
         finally:
             self.fleet.api.post(f"/api/tasks/{waiting}/cancel")
+
+    def test_events_tail_starts_with_the_events_before_the_page_opened(self):
+        earlier = self.fleet.api.submit(id=unique("earlier"), **shell("echo earlier"))["id"]
+        wait_for("the earlier task succeeds", lambda: self.fleet.api.state(earlier) == "succeeded", timeout=20)
+        self.page.sign_in(self.fleet.tokens["viewer"])
+        self.page.open("#/events")
+        self.page.driver.refresh()  # a fresh page: it has seen none of the earlier task's events
+        self.page.wait_view("events")
+        self.page.wait_css("#events-prefix").send_keys("task.succeeded")
+        self.page.wait_css(f"[data-view='events'] [data-task-id='{earlier}']")

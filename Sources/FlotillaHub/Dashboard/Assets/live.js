@@ -6,7 +6,7 @@ import { signInUrl } from './api.js'
 
 // Every event type the hub emits (EventSource only delivers named events to listeners of that
 // name). An unknown future type still arrives through 'message' if sent unnamed.
-const TYPES = [
+export const TYPES = [
   'task.blocked', 'task.queued', 'task.assigned', 'task.running', 'task.progress', 'task.succeeded',
   'task.failed', 'task.dead', 'task.cancelled', 'task.expired',
   'agent.online', 'agent.offline', 'agent.state_change', 'agent.screen_state', 'agent.progress',
