@@ -6,7 +6,8 @@ import { ago, stateBadge, truncate } from './format.js'
 
 const enc = encodeURIComponent
 
-// mountAgentControls(el, ctx, {id, onChange}) → unmount. `el` receives the cards.
+// mountAgentControls(el, ctx, {id, actions}) → unmount: `el` receives the cards, `actions` (the
+// page header's toolbar) the restart and stop buttons.
 export function mountAgentControls(el, { api, live }, { id, actions }) {
   const base = `/api/agents/${enc(id)}`
   const admin = api.can('admin')
