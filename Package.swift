@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "FlotillaClient", targets: ["FlotillaClient"]),
         .library(name: "FlotillaAgent", targets: ["FlotillaAgent"]),
         .library(name: "FlotillaTmux", targets: ["FlotillaTmux"]),
+        .library(name: "FlotillaWorkflows", targets: ["FlotillaWorkflows"]),
         .library(name: "MQTT", targets: ["MQTT"]),
         .library(name: "EventLoopExecutors", targets: ["EventLoopExecutors"]),
     ],
@@ -155,6 +156,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Workflow files, expressions, run planning and cron: pure logic, no I/O (issue 23).
+        .target(
+            name: "FlotillaWorkflows",
+            dependencies: [
+                "FlotillaCore",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "FlotillaBench",
             dependencies: [
@@ -213,6 +223,7 @@ let package = Package(
             name: "FlotillaAgentTests",
             dependencies: [
                 "FlotillaAgent", "FlotillaHub", "FlotillaEngine", "FlotillaStore", "FlotillaClient", "FlotillaCore", "MQTT", "FuzzSupport",
+                "FlotillaWorkflows",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]
@@ -250,6 +261,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
+        ),
+        .testTarget(
+            name: "FlotillaWorkflowsTests",
+            dependencies: ["FlotillaWorkflows", "FlotillaCore"]
         ),
         .testTarget(
             name: "FlotillaEngineTests",

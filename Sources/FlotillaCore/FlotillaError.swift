@@ -12,6 +12,9 @@ public enum FlotillaErrorCode: String, ErrorCode {
     case bodyTooLarge = "body_too_large"
     case unauthorized
     case forbidden
+    /// A request authenticated by the dashboard's session cookie that would change something
+    /// came without the session's `X-CSRF-Token`.
+    case csrfFailed = "csrf_failed"
     case notFound = "not_found"
     case taskNotFound = "task_not_found"
     case agentNotFound = "agent_not_found"
@@ -29,6 +32,8 @@ public enum FlotillaErrorCode: String, ErrorCode {
     /// The agent is not watched in a tmux pane, so the hub cannot restart it.
     case notRestartable = "not_restartable"
     case storeUnavailable = "store_unavailable"
+    /// The dashboard's files are missing beside the binary (the API still works).
+    case dashboardUnavailable = "dashboard_unavailable"
     /// The hub is at its total cap of open streams or sockets; retry later.
     case overloaded
     case internalError = "internal_error"
@@ -40,13 +45,13 @@ extension FlotillaError {
         switch code {
         case .malformedJSON, .invalidField, .missingField, .unknownField: 400
         case .unauthorized: 401
-        case .forbidden: 403
+        case .forbidden, .csrfFailed: 403
         case .notFound, .taskNotFound, .agentNotFound: 404
         case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse, .notRestartable: 409
         case .bodyTooLarge: 413
         case .unknownDependency, .dependencyCycle: 422
         case .rateLimited: 429
-        case .storeUnavailable, .overloaded: 503
+        case .storeUnavailable, .dashboardUnavailable, .overloaded: 503
         case .internalError: 500
         }
     }

@@ -37,6 +37,11 @@ public struct HubConfiguration: Sendable {
     public var tls: HubTLS? = nil
     /// Serve plain HTTP on a non-loopback host anyway (`--insecure`). Default false.
     public var insecure = false
+    /// How long a dashboard sign-in lasts, in seconds (`--session-hours`). Default 12 hours.
+    public var sessionLifetime: Double = 12 * 3600
+    /// Running attempts' output: memory per attempt, file cap. Its `directory` defaults to
+    /// `output/` in the data directory.
+    public var output = OutputConfiguration()
     /// Seconds between the samples of `GET /api/stats/history`. Default 10.
     public var historyInterval = 10.0
 
@@ -67,7 +72,7 @@ public struct HubConfiguration: Sendable {
 
     /// What the engine takes from this configuration.
     public var engine: EngineConfiguration {
-        EngineConfiguration(
+        var engine = EngineConfiguration(
             policy: policy,
             tickInterval: tickInterval,
             retention: retention,
@@ -75,6 +80,9 @@ public struct HubConfiguration: Sendable {
             pendingCommitsPerConnection: limits.pendingCommits,
             historyInterval: historyInterval
         )
+        engine.output = output
+        if engine.output.directory == nil { engine.output.directory = files.outputDirectory }
+        return engine
     }
 
     /// The store the hub opens: ``store``, else SQLite's defaults in the data directory.

@@ -70,6 +70,19 @@ extension SQLiteStore {
         migrator.registerMigration("v2-token-agent-id") { db in
             try db.execute(sql: "ALTER TABLE tokens ADD COLUMN agent_id TEXT")
         }
+        // The dashboard's sign-ins (issue 22): the SHA-256 of each session id, never the id.
+        migrator.registerMigration("v3-browser-sessions") { db in
+            try db.execute(sql: """
+                CREATE TABLE browser_sessions (
+                  id_hash TEXT PRIMARY KEY NOT NULL,
+                  token_id TEXT NOT NULL,
+                  csrf_token TEXT NOT NULL,
+                  created_at REAL NOT NULL,
+                  expires_at REAL NOT NULL
+                );
+                CREATE INDEX browser_sessions_token ON browser_sessions(token_id);
+                """)
+        }
         migrator.registerMigration("v3-dashboard-queries", migrate: Self.addDashboardQueries)
         return migrator
     }

@@ -33,6 +33,9 @@ extension SQLiteStore {
                 // Re-checked: a finished task that was retried meanwhile is in flight again.
                 try db.execute(sql: "DELETE FROM tasks WHERE id IN (\(marks)) AND state IN ('succeeded','dead','cancelled','expired')", arguments: arguments)
                 count.tasks = db.changesCount
+                // The ones really deleted: a task retried meanwhile keeps its output too.
+                let kept = Set(try String.fetchAll(db, sql: "SELECT id FROM tasks WHERE id IN (\(marks))", arguments: arguments))
+                count.taskIDs = taskIDs.filter { !kept.contains($0) }
                 // The edges of the tasks that went (a spec's depends_on; see the migration v3).
                 try db.execute(sql: "DELETE FROM dependencies WHERE task_id IN (\(marks)) AND task_id NOT IN (SELECT id FROM tasks WHERE id IN (\(marks)))", arguments: StatementArguments(taskIDs + taskIDs))
             }

@@ -49,6 +49,11 @@ public protocol Store: Sendable {
     /// Marks a token revoked; returns false when no such token exists.
     func revokeToken(id: String, at: Double) async throws -> Bool
 
+    /// The dashboard's browser sessions, read once at start (the engine keeps them in memory).
+    func browserSessions() async throws -> [BrowserSessionRow]
+    func insertBrowserSession(_ session: BrowserSessionRow) async throws
+    func deleteBrowserSessions(_ selection: BrowserSessionRow.Selection) async throws
+
     /// One retention batch: deletes up to `batch` finished tasks and events older than
     /// `cutoff` (and offline agents last seen before it); see SQLiteStore+retention.swift.
     func prune(before cutoff: Double, batch: Int) async throws -> PruneCount

@@ -74,6 +74,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Seconds a drain waits for the task in hand before releasing it.")
     var drainGraceSeconds: Double = 30
 
+    @Option(help: ArgumentHelp("Bytes a second of each attempt's output streamed to the hub (`flotilla tasks logs`); past it output is skipped, with a line saying how much. 0 streams none.", valueName: "bytes"))
+    var outputRate: Int = 1 << 20
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel = "info"
 
@@ -90,6 +93,7 @@ struct AgentCommand: AsyncParsableCommand {
         guard concurrency >= 1, concurrency <= 1024 else {
             throw ValidationError("--concurrency must be between 1 and 1024.")
         }
+        guard outputRate >= 0 else { throw ValidationError("--output-rate cannot be negative (0 streams no output).") }
         guard drainGraceSeconds >= 0 else { throw ValidationError("--drain-grace-seconds cannot be negative.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error.") }
     }
@@ -116,6 +120,7 @@ struct AgentCommand: AsyncParsableCommand {
         let id = agentID ?? AgentConfiguration.generatedID(name: name ?? roles.first ?? "agent", workdir: workdir)
         var configuration = AgentConfiguration(agentID: id, roles: roles, capabilities: capabilities.split(separator: ",").map(String.init), concurrency: concurrency, workdir: workdir, swarm: swarm)
         configuration.drainGrace = .milliseconds(Int(drainGraceSeconds * 1000))
+        configuration.output.bytesPerSecond = outputRate
         let runner = AttemptRunner(
             router: ExecutorRouter(executors: executors), workspaces: WorkspaceManager(root: workdir),
             verifier: Verifier(), workdir: workdir, logger: logger

@@ -7,8 +7,8 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the hub: throughput and round trips (default), or the dashboard's load.",
-        subcommands: [BenchThroughputCommand.self, BenchDashboardCommand.self],
+        abstract: "Measure the hub: throughput and round trips (default), the dashboard's load, or live output's cost.",
+        subcommands: [BenchThroughputCommand.self, BenchDashboardCommand.self, OutputBenchCommand.self],
         defaultSubcommand: BenchThroughputCommand.self
     )
 }

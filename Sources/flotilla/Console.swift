@@ -10,6 +10,11 @@ enum Console {
         if !write(line + "\n", to: STDOUT_FILENO) { exit(141) }
     }
 
+    /// Writes text as it is (no newline added): a program's output passed through.
+    static func printRaw(_ text: String) {
+        if !write(text, to: STDOUT_FILENO) { exit(141) }
+    }
+
     static func printError(_ line: String) {
         _ = write(line + "\n", to: STDERR_FILENO)
     }

@@ -35,6 +35,8 @@ struct Flotilla: AsyncParsableCommand {
             WatchSessionCommand.self,
             InitCommand.self,
             DoctorCommand.self,
+            DashboardCommand.self,
+            DemoCommand.self,
         ]
     )
 }

@@ -58,6 +58,9 @@ struct HubCommand: AsyncParsableCommand {
     @Flag(help: "With --mqtt: let agents that sign nothing (plain MQTT clients) register, under ids no live token is bound to. Off by default (docs/mqtt.md).")
     var mqttOpenAgents = false
 
+    @Option(help: "How long a dashboard sign-in lasts, in hours (up to 8760).")
+    var sessionHours: Double = 12
+
     @Option(help: "On SIGINT/SIGTERM, seconds to let open requests and streams finish before they are cut.")
     var shutdownGraceSeconds: Double = 5
 
@@ -89,6 +92,7 @@ struct HubCommand: AsyncParsableCommand {
         guard SwarmTopics.isValidSwarm(swarm) else {
             throw ValidationError("--swarm '\(swarm)' must be one topic level: not empty, without '/', '+' or '#'.")
         }
+        guard sessionHours > 0, sessionHours <= 8760 else { throw ValidationError("--session-hours must be more than 0 and at most 8760 (a year).") }
         guard shutdownGraceSeconds >= 0 else { throw ValidationError("--shutdown-grace-seconds must not be negative.") }
         guard tmuxSocket == nil || watchPanes || !watchSessions.isEmpty else { throw ValidationError("--tmux-socket only applies with --watch-panes.") }
         guard FleetFile.kinds.contains(watchKind) else {
@@ -116,6 +120,7 @@ struct HubCommand: AsyncParsableCommand {
             watch: watchPanes || !watchSessions.isEmpty ? WatchConfiguration(tmux: TmuxConfiguration(socketName: tmuxSocket ?? TmuxConfiguration.defaultSocketName)) : nil
         )
         configuration.retention = retention.policy
+        configuration.sessionLifetime = sessionHours * 3600
         configuration.watch?.adoptSessions = watchSessions
         configuration.watch?.adoptKind = watchKind
         bounds.apply(to: &configuration)
@@ -141,6 +146,8 @@ struct HubCommand: AsyncParsableCommand {
         let scheme = configuration.scheme
         let app = try buildApplication(hub: hub, logger: logger) { port in
             Console.print("listening on \(scheme)://\(host):\(port)")
+            // A URL to open: an IPv6 address goes in brackets.
+            Console.print("dashboard: \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)/")
         }
         // Like `app.runService()`, but bounded: open event streams and agent sockets would
         // otherwise hold a graceful shutdown open forever. After the grace period the server's

@@ -5,6 +5,6 @@ struct TasksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tasks",
         abstract: "List, show, cancel and retry tasks.",
-        subcommands: [TasksListCommand.self, TasksShowCommand.self, TasksCancelCommand.self, TasksRetryCommand.self]
+        subcommands: [TasksListCommand.self, TasksShowCommand.self, TasksCancelCommand.self, TasksRetryCommand.self, TasksLogsCommand.self]
     )
 }

@@ -1,6 +1,7 @@
 import FlotillaAgent
 import FlotillaCore
 import FlotillaTmux
+import FlotillaWorkflows
 import MQTT
 import Testing
 
@@ -15,6 +16,7 @@ struct ErrorCodeTests {
         ("FleetError", FleetErrorCode.allCases.map(\.rawValue), "errors.md", "## Fleet"),
         ("TmuxError", TmuxErrorCode.allCases.map(\.rawValue), "errors.md", "## tmux"),
         ("MQTTError", MQTTError.Code.allCases.map(\.rawValue), "mqtt.md", "### Error codes (`MQTTError.Code.rawValue`)"),
+        ("WorkflowError", WorkflowErrorCode.allCases.map(\.rawValue), "errors.md", "## Workflow"),
     ]
 
     @Test("each module's codes are exactly the ones its docs table lists, none twice")
@@ -52,6 +54,10 @@ struct ErrorCodeTests {
             #expect("\(FleetError(code, "m", field: "agents[0].colour"))" == "\(code.rawValue): agents[0].colour: m")
         }
         for code in MQTTError.Code.allCases { #expect("\(MQTTError(code, "m"))" == "\(code.rawValue): m") }
+        for code in WorkflowErrorCode.allCases {
+            // A workflow file's field is FILE:LINE:COLUMN, as a compiler prints it.
+            #expect("\(WorkflowError(code, "m", field: "w.yaml:3:7"))" == "\(code.rawValue): w.yaml:3:7: m")
+        }
         #expect("\(MQTTError(.connectionRefused, "m", reasonCode: 0x87))" == "connection_refused (reason 0x87): m")
     }
 }

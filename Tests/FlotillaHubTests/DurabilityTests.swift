@@ -86,6 +86,8 @@ import Testing
 struct HubProcess {
     let process: Process
     let baseURL: String
+    /// What the hub printed when it started (its URLs, a new admin token).
+    let banner: String
 
     static var binary: String {
         if let path = ProcessInfo.processInfo.environment["FLOTILLA_BIN"] { return path }
@@ -101,16 +103,17 @@ struct HubProcess {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Wait for "listening on http://HOST:PORT" (the bound port, as we asked for port 0).
+        // Wait for "listening on http://HOST:PORT" (the bound port, as we asked for port 0) and
+        // the dashboard's URL printed after it.
         var buffer = ""
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             let data = output.fileHandleForReading.availableData
             if data.isEmpty { break }
             buffer += String(decoding: data, as: UTF8.self)
-            if let range = buffer.range(of: #"listening on (http://[0-9.]+:[0-9]+)"#, options: .regularExpression) {
+            if let range = buffer.range(of: #"listening on (http://[0-9.]+:[0-9]+)"#, options: .regularExpression), buffer.contains("dashboard: ") {
                 let url = String(buffer[range].dropFirst("listening on ".count))
-                return HubProcess(process: process, baseURL: url)
+                return HubProcess(process: process, baseURL: url, banner: buffer)
             }
         }
         process.terminate()

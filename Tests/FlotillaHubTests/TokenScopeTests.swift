@@ -1,6 +1,7 @@
 import FlotillaClient
 import FlotillaCore
 import Foundation
+import NIOHTTP1
 import Testing
 
 @testable import FlotillaHub
@@ -22,8 +23,9 @@ import Testing
     /// bad bodies (400), an invalid `since` for the endless event stream (400).
     static func tryHarmlessly(_ route: String, with client: HubClient) async throws -> (status: Int, text: String) {
         let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
-        var path = parts[1].replacingOccurrences(of: "{id}", with: "nosuch").replacingOccurrences(of: "{command}", with: "999999")
-        if path == "/api/events" { path += "?since=-1" }
+        let path = harmlessPath(parts[1])
+        // A plain GET of `/` is the dashboard's page, open to all: the scoped route is the socket.
+        if route == "GET /" { return try await monitorUpgrade(client) }
         switch parts[0] {
         case "GET": return try await client.raw(.GET, path, timeout: .seconds(10))
         case "POST": return try await client.raw(.POST, path, body: "{}", timeout: .seconds(10))
@@ -32,9 +34,88 @@ import Testing
         }
     }
 
+    /// `path` with made-up ids, and for the endless event stream an invalid `since` (400).
+    static func harmlessPath(_ path: String) -> String {
+        let path = path.replacingOccurrences(of: "{id}", with: "nosuch").replacingOccurrences(of: "{command}", with: "999999")
+        return path == "/api/events" ? path + "?since=-1" : path
+    }
+
+    /// The same harmless request from a browser signed in with a session cookie (and its CSRF
+    /// token, so only the scope decides).
+    static func tryHarmlessly(_ route: String, with browser: Browser, csrf: String) async throws -> (status: Int, text: String) {
+        let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
+        let method: HTTPMethod = switch parts[0] {
+        case "GET": .GET
+        case "POST": .POST
+        case "DELETE": .DELETE
+        default: throw TestFailure("no harmless request for \(route)")
+        }
+        let page = try await browser.request(method, harmlessPath(parts[1]), body: parts[0] == "POST" ? "{}" : nil, headers: [("X-CSRF-Token", csrf)])
+        return (page.status, page.text)
+    }
+
+    /// The table's policy, checked apart from the table: a viewer changes nothing but its own
+    /// dashboard session (sign-out, sign-in links); a submitter touches no tokens and steers no
+    /// agents.
+    @Test func viewersChangeNothingAndSubmittersNeitherTokensNorAgents() {
+        let viewersOwn: Set<String> = ["POST /auth/signout", "POST /api/dashboard/links"]
+        for (route, needed) in RouteScopes.table {
+            let method = route.prefix { $0 != " " }
+            if method != "GET", !viewersOwn.contains(route) {
+                #expect(needed != .viewer, "\(route) changes something: no viewer may use it")
+            }
+            if route.contains(" /api/tokens") || (route.contains(" /api/agents") && method != "GET") {
+                #expect(needed == .admin, "\(route) manages tokens or steers agents: admins only")
+            }
+        }
+    }
+
+    /// Every route again, signed in by session cookie instead of a bearer token: the cookie
+    /// reaches exactly what its token does. (Not the sockets, which take no cookie, nor
+    /// sign-out, which would end the session under test.)
+    @Test func aSessionCookieReachesExactlyWhatItsTokenReaches() async throws {
+        try await TestHub.run { served in
+            let routes = HubRouter(hub: served.hub).routes.filter {
+                !RouteScopes.open.contains($0) && !["GET /", "GET /ws", "POST /auth/signout"].contains($0)
+            }
+            #expect(routes.count >= 20, "the router enumerated: \(routes)")
+            for scope in ["viewer", "submitter", "admin"] {
+                let token = try #require(try await served.client.createToken(name: "cookie-\(scope)", scope: scope)["token"]?.stringValue)
+                let (_, browser) = try await Browser(baseURL: served.client.baseURL).signIn(token)
+                let csrf = try #require(try await browser.sessionDocument().json["csrf_token"]?.stringValue)
+                for route in routes {
+                    let needed = RouteScopes.needed(for: route).rawValue
+                    let (status, text) = try await Self.tryHarmlessly(route, with: browser, csrf: csrf)
+                    let code = (try? JSONValue.parse(text))?["error"]?["code"]?.stringValue
+                    if Self.allowed(needed).contains(scope) {
+                        #expect(status != 403 && status != 401 && status < 500, "\(scope) cookie on \(route) (needs \(needed)): \(status) \(text)")
+                    } else {
+                        #expect(status == 403 && code == "forbidden", "\(scope) cookie on \(route) (needs \(needed)): \(status) \(text)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// A WebSocket upgrade of `/` (the monitor socket) with `client`'s token: `101`, or the
+    /// refusal's status and JSON body.
+    static func monitorUpgrade(_ client: HubClient) async throws -> (status: Int, text: String) {
+        guard let port = URL(string: client.baseURL)?.port else { throw TestFailure("no port in \(client.baseURL)") }
+        let socket = try RawSocket(port: port)
+        defer { socket.hangUp() }
+        let headers = SocketAuthTests.upgrade + (client.token.map { [("Authorization", "Bearer \($0)")] } ?? [])
+        socket.send("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers.map { "\($0): \($1)\r\n" }.joined() + "\r\n")
+        let head = try await socket.read(until: "\r\n\r\n")
+        let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
+        if status == 101 { return (status, head) }
+        // The refusal's JSON body may have come with the head already.
+        let text = head.contains("}}") ? head : head + (try await socket.read(until: "}}"))
+        return (status, String(text[(text.range(of: "\r\n\r\n")?.upperBound ?? text.startIndex)...]))
+    }
+
     @Test func everyRouteDeclaresAScopeAndEachScopeIsEnforced() async throws {
         try await TestHub.run { served in
-            let routes = HubRouter(hub: served.hub).routes.filter { $0 != "GET /health" }
+            let routes = HubRouter(hub: served.hub).routes.filter { !RouteScopes.open.contains($0) }
             let undeclared = routes.filter { RouteScopes.table[$0] == nil }
             #expect(undeclared.isEmpty, "routes without a declared scope in RouteScopes: \(undeclared)")
             let stale = Set(RouteScopes.table.keys).subtracting(routes)

@@ -21,6 +21,9 @@ public struct AgentConfiguration: Sendable {
     public var progressInterval: Duration
     /// Heartbeat period until the hub says otherwise in `registered`. Default 10 s.
     public var heartbeatInterval: Duration
+    /// How each attempt's output is streamed to the hub (`output` messages): buffer, rate,
+    /// interval. A rate of 0 streams none.
+    public var output = AttemptOutput.Limits()
     public var version: String
 
     public init(

@@ -40,7 +40,12 @@ public struct ClaudeExecutor: Executor {
         )
         // The tool's own key and settings, nothing else of the agent's (ChildEnvironment).
         spec.passing = ChildEnvironment.needs(ofExecutor: name)
+        let output = request.output
         let process = try await ProcessRunner.run(spec, stop: stop) { stream, line in
+            // Streamed readable: stderr as it is, stream-json as text and tool lines.
+            if let output {
+                for readable in stream == .stdout ? ClaudeOutputLines.lines(for: line) : [line] { output.append(line: readable) }
+            }
             guard stream == .stdout, let message = parser.withLock({ $0.consume(line) }) else { return }
             progress(nil, message)
         }

@@ -12,6 +12,8 @@ public struct ExecutionRequest: Sendable {
     public var fixRound: Int?
     /// The session of the previous run, for executors that can resume one (Claude Code).
     public var resumeSession: String?
+    /// Where the executor's output is streamed to the hub (nil: not streamed).
+    public var output: AttemptOutput? = nil
     // Made only by the attempt runner, with the memberwise init Swift writes.
 }
 

@@ -13,7 +13,8 @@ public struct ShellExecutor: Executor {
     }
 
     public func execute(_ request: ExecutionRequest, stop: StopSignal, progress: @escaping ProgressSink) async throws -> ExecutionOutcome {
-        let spec = try processSpec(for: request)
+        var spec = try processSpec(for: request)
+        spec.output = request.output
         let outcome = try await ProcessRunner.run(spec, stop: stop) { _, line in progress(nil, line) }
         return ExecutionOutcome(process: outcome, timeout: request.timeout)
     }

@@ -72,6 +72,7 @@ public struct TemplateExecutor: Executor {
         )
         // The tool's own key and settings, nothing else of the agent's (ChildEnvironment).
         spec.passing = ChildEnvironment.needs(ofExecutor: name)
+        spec.output = request.output
         let outcome = try await ProcessRunner.run(spec, stop: stop) { _, line in progress(nil, line) }
         return ExecutionOutcome(process: outcome, timeout: request.timeout)
     }

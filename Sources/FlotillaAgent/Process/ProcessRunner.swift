@@ -26,6 +26,8 @@ public struct ProcessSpec: Sendable {
     /// its output open); then the group is ended, so `server &` neither holds the agent's slot
     /// nor outlives the task.
     public var leftoverGrace: Duration
+    /// Where the raw output goes as it arrives (streamed to the hub), if anywhere.
+    public var output: AttemptOutput?
 
     public init(argv: [String], environment: [String: String] = [:], workingDirectory: String? = nil, timeout: Duration? = nil, tailBytes: Int = 64 * 1024, leftoverGrace: Duration = .seconds(5)) {
         self.argv = argv
@@ -168,8 +170,8 @@ public enum ProcessRunner {
         let group = execution.processIdentifier.value
         var collected = Collected(group: group, stdout: OutputTail(limit: spec.tailBytes), stderr: OutputTail(limit: spec.tailBytes))
         await withTaskGroup(of: Event.self) { tasks in
-            tasks.addTask { await drain(execution.standardOutput, as: .stdout, limit: spec.tailBytes, onLine: onLine) }
-            tasks.addTask { await drain(execution.standardError, as: .stderr, limit: spec.tailBytes, onLine: onLine) }
+            tasks.addTask { await drain(execution.standardOutput, as: .stdout, limit: spec.tailBytes, output: spec.output, onLine: onLine) }
+            tasks.addTask { await drain(execution.standardError, as: .stderr, limit: spec.tailBytes, output: spec.output, onLine: onLine) }
             if let timeout = spec.timeout {
                 tasks.addTask {
                     do { try await Task.sleep(for: timeout) } catch { return .idle }
@@ -202,13 +204,14 @@ public enum ProcessRunner {
         return collected
     }
 
-    private static func drain(_ sequence: SubprocessOutputSequence, as stream: Stream, limit: Int, onLine: @Sendable (Stream, String) -> Void) async -> Event {
+    private static func drain(_ sequence: SubprocessOutputSequence, as stream: Stream, limit: Int, output: AttemptOutput?, onLine: @Sendable (Stream, String) -> Void) async -> Event {
         var tail = OutputTail(limit: limit)
         var lines = LineSplitter()
         do {
             for try await buffer in sequence {
                 buffer.withUnsafeBytes { bytes in
                     tail.append(bytes)
+                    output?.append(bytes)
                     for line in lines.feed(bytes) { onLine(stream, line) }
                 }
             }

@@ -9,6 +9,10 @@ extension AgentRuntime {
         let token: [String: JSONValue] = ["task_id": .string(assignment.taskID), "attempt": .int(Int64(assignment.attempt))]
         logger.info("running \(assignment.key) (\(assignment.type))")
         await send(.accept, payload: .object(token))
+        // The executor's output streams to the hub beside the attempt, and is all sent before
+        // the final report, so readers of the output see its end before the task's.
+        let output = makeOutput()
+        async let streamed: Void = streamOutput(output, for: assignment)
         let (updates, sink) = AsyncStream.makeStream(of: (percent: Double?, message: String).self, bufferingPolicy: .bufferingNewest(1))
         let report = await withTaskGroup(of: AttemptReport.Kind?.self) { group in
             group.addTask {
@@ -21,15 +25,18 @@ extension AgentRuntime {
                 }
                 return nil
             }
-            let report = await runner.run(assignment, stop: stop) { percent, message in
+            let report = await runner.run(assignment, stop: stop, output: output) { percent, message in
                 sink.yield((percent, message))
             }
+            output?.close()
             // The newest update still buffered is sent at once; no waiting out the interval.
             sink.finish()
             group.cancelAll()
             await group.waitForAll()
             return report
         }
+        output?.close()
+        await streamed
         if let report {
             var payload = token
             let type: MessageType

@@ -174,10 +174,11 @@ public final class AgentRuntime: Sendable {
 
     /// Sends a message now if connected; final reports are also kept until acknowledged.
     @discardableResult
-    func send(_ type: MessageType, payload: JSONValue, final: Bool = false) async -> String {
+    func send(_ type: MessageType, payload: JSONValue, final: Bool = false, redacted: Bool = false) async -> String {
         // Every message names its sender's role, as the envelope allows (docs/protocol.md). What
-        // a task printed (progress, output tail, result) leaves the agent with secrets redacted.
-        let envelope = Envelope(id: ids.next(), type: type, agentID: configuration.agentID, role: configuration.roles.first, payload: SecretRedactor.redact(payload))
+        // a task printed (progress, output tail, result) leaves the agent with secrets redacted
+        // (output frames come redacted already: their offsets count the redacted text).
+        let envelope = Envelope(id: ids.next(), type: type, agentID: configuration.agentID, role: configuration.roles.first, payload: redacted ? payload : SecretRedactor.redact(payload))
         let channel = state.withLock { state -> (any AgentChannel)? in
             if final { state.pendingFinals.append(PendingReport(envelope: envelope, sentAt: .now)) }
             return state.channel

@@ -21,7 +21,9 @@ public struct AttemptRunner: Sendable {
     }
 
     /// The report to send for the attempt, or nil when the hub cancelled it (it is over there).
-    public func run(_ assignment: Assignment, stop: StopSignal, progress: @escaping ProgressSink) async -> AttemptReport.Kind? {
+    ///
+    /// - Parameter output: where the executor's output is streamed while it runs, if anywhere.
+    public func run(_ assignment: Assignment, stop: StopSignal, output: AttemptOutput? = nil, progress: @escaping ProgressSink) async -> AttemptReport.Kind? {
         let started = ContinuousClock.now
         var result = AttemptResult()
         let report: AttemptReport.Kind?
@@ -32,7 +34,7 @@ public struct AttemptRunner: Sendable {
                 progress(nil, "preparing worktree for \(repo)")
                 result.workspace = try await workspaces.prepare(repo: repo, key: assignment.key)
             }
-            let finish = try await execute(assignment, executor: executor, workspace: result.workspace, stop: stop, progress: progress, result: &result)
+            let finish = try await execute(assignment, executor: executor, workspace: result.workspace, stop: stop, output: output, progress: progress, result: &result)
             result.duration = ContinuousClock.now - started
             report = finish.map { $0(result) }
         } catch {
@@ -56,11 +58,12 @@ public struct AttemptRunner: Sendable {
     /// Returns a function that turns the finished result into the report, or nil when stopped by the hub.
     private func execute(
         _ assignment: Assignment, executor: any Executor, workspace: Workspace?, stop: StopSignal,
-        progress: @escaping ProgressSink, result: inout AttemptResult
+        output: AttemptOutput?, progress: @escaping ProgressSink, result: inout AttemptResult
     ) async throws -> ((AttemptResult) -> AttemptReport.Kind)? {
         let directory = workspace?.path ?? workdir
         let timeout = assignment.timeoutSeconds.map { Duration.seconds($0) }
         var request = ExecutionRequest(assignment: assignment, prompt: assignment.composedPrompt, workingDirectory: directory, timeout: timeout)
+        request.output = output
         progress(nil, "running \(executor.name)")
         var outcome = try await executor.execute(request, stop: stop, progress: progress)
         result.absorb(outcome)

@@ -26,6 +26,27 @@ public struct DataDirectory: Sendable, Hashable {
     /// The hub's Ed25519 key for signing what it sends agents over MQTT.
     public var signingKeyPath: String { file("hub-signing.key") }
 
+    /// Attempts' output logs: `output/<task id>/<attempt>.log` (task ids are path-safe, see
+    /// ``TaskID``).
+    public var outputDirectory: String { file("output") }
+    /// The directory of one task's output logs.
+    public func outputDirectory(taskID: String) -> String {
+        Self.outputDirectory(in: outputDirectory, taskID: taskID)
+    }
+    /// One attempt's whole output (up to the hub's cap).
+    public func outputLogPath(taskID: String, attempt: Int) -> String {
+        Self.outputLogPath(in: outputDirectory, taskID: taskID, attempt: attempt)
+    }
+
+    /// The same layout under any output directory (a hub may be given its own).
+    public static func outputDirectory(in output: String, taskID: String) -> String {
+        (output as NSString).appendingPathComponent(taskID)
+    }
+
+    public static func outputLogPath(in output: String, taskID: String, attempt: Int) -> String {
+        (outputDirectory(in: output, taskID: taskID) as NSString).appendingPathComponent("\(attempt).log")
+    }
+
     private func file(_ name: String) -> String {
         (path as NSString).appendingPathComponent(name)
     }

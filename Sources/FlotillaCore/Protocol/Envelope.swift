@@ -96,6 +96,9 @@ public struct Envelope: Sendable, Hashable {
 public enum MessageType: String, Sendable, Hashable, CaseIterable {
     // agent → hub
     case register, heartbeat, ready, drain, accept, progress, complete, fail, release, message
+    /// A chunk of a running attempt's output: fire-and-forget, never acknowledged or stored as
+    /// an event (``OutputFrame``).
+    case output
     // hub → agent
     case registered, assignment, cancel, ack, error
     /// Presence on MQTT (`online`/`offline`, the will message): agents and the hub.

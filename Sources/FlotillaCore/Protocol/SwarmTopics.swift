@@ -35,6 +35,8 @@ public struct SwarmTopics: Sendable, Hashable {
     public var progress: String { "\(swarm)/tasks/progress" }
     public var complete: String { "\(swarm)/tasks/complete" }
     public var failed: String { "\(swarm)/tasks/failed" }
+    /// Running attempts' output (``OutputFrame``), agent → hub only.
+    public var output: String { "\(swarm)/tasks/output" }
     /// Submissions the hub refused, with the error.
     public var rejected: String { "\(swarm)/tasks/rejected" }
     /// Other task state changes: `{swarm}/tasks/queued`, `…/blocked`, `…/running`, `…/dead`, `…/cancelled`.
@@ -56,6 +58,7 @@ public struct SwarmTopics: Sendable, Hashable {
         case .progress: progress
         case .complete: complete
         case .fail, .release: failed
+        case .output: output
         case .message: broadcast
         case .ready, .status, .registered, .assignment, .cancel, .ack, .error, .event: status(agentID: agentID)
         }

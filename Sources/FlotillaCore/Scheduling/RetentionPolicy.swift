@@ -25,15 +25,18 @@ public struct PruneCount: Sendable, Hashable {
     public var tasks: Int
     public var events: Int
     public var agents: Int
+    /// The tasks deleted (their output files go too).
+    public var taskIDs: [String]
 
-    public init(tasks: Int = 0, events: Int = 0, agents: Int = 0) {
+    public init(tasks: Int = 0, events: Int = 0, agents: Int = 0, taskIDs: [String] = []) {
         self.tasks = tasks
         self.events = events
         self.agents = agents
+        self.taskIDs = taskIDs
     }
 
     public static func + (lhs: PruneCount, rhs: PruneCount) -> PruneCount {
-        PruneCount(tasks: lhs.tasks + rhs.tasks, events: lhs.events + rhs.events, agents: lhs.agents + rhs.agents)
+        PruneCount(tasks: lhs.tasks + rhs.tasks, events: lhs.events + rhs.events, agents: lhs.agents + rhs.agents, taskIDs: lhs.taskIDs + rhs.taskIDs)
     }
 }
 

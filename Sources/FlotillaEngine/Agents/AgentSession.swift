@@ -67,6 +67,7 @@ public struct AgentSession: Sendable {
         case .ready, .drain, .heartbeat: control(envelope)
         case .accept, .progress, .complete, .fail, .release: report(envelope)
         case .message: relay(envelope)
+        case .output: output(envelope)
         // Presence is the MQTT bridge's business (it reads wills); a socket's presence is the socket.
         case .status: break
         case .registered, .assignment, .cancel, .ack, .error, .event:
@@ -187,6 +188,17 @@ public struct AgentSession: Sendable {
                 defer { pending.end() }
                 self.reply(error: error, to: envelope)
             }
+        }
+    }
+
+    /// Takes a chunk of a running attempt's output: no ack (fire-and-forget), but a malformed
+    /// frame is answered with an error so a broken agent learns why it is not heard.
+    private func output(_ envelope: Envelope) {
+        guard let id = agentID.value else { return notRegistered(envelope) }
+        let parsed = Result { () throws(FlotillaError) in try OutputFrame(payload: envelope.payload) }
+        switch parsed {
+        case .success(let frame): engine.receiveOutput(frame, from: id, connection: connection)
+        case .failure(let error): reply(error: error, to: envelope)
         }
     }
 

@@ -14,9 +14,12 @@ public final class TokenAuthority: Sendable {
     private let ids = IDGenerator()
     /// The sessions open under each token; revoking a token ends them.
     public let sessions = TokenSessions()
+    /// The dashboard's browser sessions and sign-in links, each acting as a token.
+    public let browser: BrowserSessions
 
     init(store: any Store) async throws {
         self.store = store
+        self.browser = try await BrowserSessions(store: store)
         let rows = try await store.tokens()
         cache.withLock { cache in
             for row in rows { cache[row.id] = row }
@@ -54,6 +57,7 @@ public final class TokenAuthority: Sendable {
             if cache[id]?.revokedAt == nil { cache[id]?.revokedAt = now }
         }
         sessions.revoke(id)
+        try await browser.close(tokenID: id)
         return true
     }
 
@@ -73,6 +77,17 @@ public final class TokenAuthority: Sendable {
         let secret = String(body[body.index(after: separator)...])
         guard let row = cache.withLock({ $0[id] }) else { throw Self.invalid }
         guard TokenSecret.constantTimeEqual(TokenSecret.hash(secret), row.secretHash) else { throw Self.invalid }
+        return try Self.identity(of: row)
+    }
+
+    /// The identity of the token `id` (a browser session acts as it), or a 401 error once the
+    /// token is revoked: checked on every request, so revoking ends its sessions at once.
+    public func identity(tokenID id: String) throws(FlotillaError) -> Identity {
+        guard let row = cache.withLock({ $0[id] }) else { throw Self.invalid }
+        return try Self.identity(of: row)
+    }
+
+    private static func identity(of row: TokenRow) throws(FlotillaError) -> Identity {
         guard row.revokedAt == nil else {
             throw FlotillaError(.unauthorized, "This token was revoked.")
         }

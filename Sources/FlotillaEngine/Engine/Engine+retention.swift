@@ -14,6 +14,8 @@ extension Engine {
             try _Concurrency.Task.checkCancellation()
             let batch = try await store.prune(before: cutoff, batch: retention.batchSize)
             total = total + batch
+            // Their output files go with them (output/<task id>/).
+            await output.remove(taskIDs: batch.taskIDs)
             guard batch.tasks >= retention.batchSize || batch.events >= retention.batchSize else { break }
             try await _Concurrency.Task.sleep(for: .milliseconds(Int(retention.pause * 1000)))
         }

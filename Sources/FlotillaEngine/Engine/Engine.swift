@@ -26,6 +26,8 @@ public final class Engine: Sendable {
     let scheduler: Mutex<Scheduler>
     let connections = AgentConnections()
     let waiters = TaskWaiters()
+    /// Attempts' output, outside the commit path (Output/).
+    let output: OutputLogs
     let storeHealth = StoreHealth()
     /// The stats history's samples (StatsSampler.swift).
     let history: Mutex<StatsHistory>
@@ -41,6 +43,7 @@ public final class Engine: Sendable {
         self.tokens = try await TokenAuthority(store: store)
         self.logger = logger
         self.events = EventBus(bufferSize: configuration.eventBufferSize)
+        self.output = OutputLogs(configuration: configuration.output)
         self.commits = CommitQueue(store: store, logger: logger)
         self.history = Mutex(StatsHistory(capacity: configuration.historyCapacity))
         let snapshot = try await store.loadSnapshot()
@@ -108,6 +111,7 @@ public final class Engine: Sendable {
 
     private func deliver(_ effects: Scheduler.Effects) {
         events.publish(effects.events)
+        output.observe(effects.events)
         for message in effects.outbound {
             connections.send(message.envelope, to: message.connection)
         }

@@ -15,6 +15,8 @@ public struct EngineConfiguration: Sendable {
     /// Reports and controls one agent connection may have awaiting commit before its reader
     /// must wait (``AgentSession/isSaturated``). Default 256.
     public var pendingCommitsPerConnection: Int
+    /// Running attempts' output: memory per attempt, files, caps.
+    public var output = OutputConfiguration()
     /// Seconds between two samples of the stats history (``Engine/history(samples:)``). Default 10.
     public var historyInterval: Double
     /// Samples the history keeps. Default 360 (an hour of 10-s samples).

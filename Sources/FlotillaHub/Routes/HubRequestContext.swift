@@ -1,4 +1,5 @@
 public import FlotillaEngine
+public import FlotillaStore
 public import Hummingbird
 public import HummingbirdWebSocket
 import NIOCore
@@ -9,6 +10,9 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<Self>
     public var identity: Identity?
+    /// The browser session the request came with, when the cookie (not a bearer token)
+    /// authenticated it.
+    public var browserSession: BrowserSessionRow?
     /// The stream slot an agent socket holds (``StreamSlotMiddleware``), released when it closes.
     var streamTicket: StreamTicket?
     /// The connection's channel (an agent socket writes its outbox straight to it).
@@ -19,5 +23,6 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
         self.channel = source.channel
         self.webSocket = .init()
         self.identity = nil
+        self.browserSession = nil
     }
 }

@@ -1,11 +1,13 @@
+import Foundation
 import Hummingbird
 
 /// Every route the hub serves, registered on one router: the HTTP API under `/api`, `/health`,
-/// and the two WebSocket endpoints (`/ws`, `/`). Built apart from the server so that the
+/// the two WebSocket endpoints (`/ws`, `/`) and the dashboard (`/` for browsers, `/signin`,
+/// `/assets/{path}`). Built apart from the server so that the
 /// OpenAPI test (docs/openapi.yaml) reads the routes the hub really registers.
 struct HubRouter {
     let router: Router<HubRequestContext>
-    /// Why an upgrade on `/ws` was refused, for the server's refusal writer.
+    /// Why an upgrade on `/ws` or `/` was refused, for the server's refusal writer.
     let refusals: UpgradeRefusals
     /// Clients that hung up, for the event streams waiting on them.
     let departures: ClientDepartures
@@ -26,18 +28,28 @@ struct HubRouter {
         TokenRoutes(hub: hub).add(to: api)
         let departures = ClientDepartures()
         EventRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
+        TaskOutputRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
         WatchRoutes(watched: watched).add(to: api)
+        DashboardLinkRoutes(hub: hub).add(to: api)
+        SignInRoutes(hub: hub, guards: guards).add(to: router)
         let refusals = UpgradeRefusals()
         AgentSocketRoute(hub: hub, refusals: refusals, guards: guards).add(to: router)
-        MonitorSocketRoute(hub: hub, guards: guards).add(to: router)
+        // `/` is the dashboard for a browser and the monitor socket for a WebSocket client.
+        let assets = DashboardAssets.bundled
+        let root = router.group("")
+            .add(middleware: DashboardPageMiddleware(assets: assets))
+            .add(middleware: UpgradeRefusalMiddleware(refusals: refusals))
+        MonitorSocketRoute(hub: hub, guards: guards).add(to: root)
+        DashboardRoutes(assets: assets).add(to: router)
         self.router = router
         self.refusals = refusals
         self.departures = departures
         self.watched = watched
     }
 
-    /// `METHOD /path` of every route, with `{name}` for path parameters (OpenAPI's form).
+    /// `METHOD /path` of every route, with `{name}` for path parameters (OpenAPI's form; the
+    /// assets' catch-all `**` reads `{path}`).
     var routes: [String] {
-        router.routes.map { "\($0.method.rawValue) \($0.path.description)" }
+        router.routes.map { "\($0.method.rawValue) \($0.path.description.replacingOccurrences(of: "/**", with: "/{path}"))" }
     }
 }

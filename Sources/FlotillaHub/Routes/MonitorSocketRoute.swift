@@ -20,7 +20,7 @@ struct MonitorSocketRoute {
     /// Rates and stream caps, as on every other stream.
     let guards: HubGuards
 
-    func add(to router: Router<HubRequestContext>) {
+    func add(to router: some RouterMethods<HubRequestContext>) {
         let hub = self.hub
         let guards = self.guards
         router.ws("") { request, _ in
@@ -30,7 +30,7 @@ struct MonitorSocketRoute {
             if let raw = request.uri.queryParameters["since"], Int64(raw) == nil {
                 throw FlotillaError(.invalidField, "'since' must be an event sequence number, got '\(raw)'.", field: "since")
             }
-            // A plain GET of the root is not a WebSocket client: 405, as the monitor answered.
+            // A plain GET of the root is a browser's: DashboardPageMiddleware serves it the page.
             guard request.headers[.upgrade]?.lowercased() == "websocket" else { return .dontUpgrade }
             do { try guards.rates.admit(identity) } catch let limited as RateLimited { throw limited.error }
             return .upgrade([:])

@@ -10,6 +10,7 @@ enum RouteScopes {
         // Tasks: reading is a viewer's, changing them a submitter's.
         "GET /api/tasks": .viewer,
         "GET /api/tasks/{id}": .viewer,
+        "GET /api/tasks/{id}/output": .viewer,
         "POST /api/tasks": .submitter,
         "POST /api/tasks/{id}/cancel": .submitter,
         "POST /api/tasks/{id}/retry": .submitter,
@@ -38,6 +39,20 @@ enum RouteScopes {
         // The WebSockets: the agent protocol, and the read-only monitor feed at the root.
         "GET /ws": .agent,
         "GET /": .viewer,
+        // The dashboard: who the page is, signing out, one-time sign-in links (any reader's).
+        "GET /auth/session": .viewer,
+        "POST /auth/signout": .viewer,
+        "POST /api/dashboard/links": .viewer,
+    ]
+
+    /// Routes open to everyone, no token: the health check and the dashboard's pages and files
+    /// (what they show comes from routes that need a session or a token).
+    static let open: Set<String> = [
+        "GET /health",
+        "GET /signin",
+        "GET /assets/{path}",
+        "POST /auth/signin",
+        "GET /auth/link",
     ]
 
     /// The scope `route` needs; admin for a route the table forgets (fail closed).

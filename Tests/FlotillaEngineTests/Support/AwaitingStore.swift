@@ -22,5 +22,8 @@ struct AwaitingStore: Store {
     func insertToken(_ token: TokenRow) async throws { try await sqlite.insertToken(token) }
     func tokens() async throws -> [TokenRow] { try await sqlite.tokens() }
     func revokeToken(id: String, at: Double) async throws -> Bool { try await sqlite.revokeToken(id: id, at: at) }
+    func browserSessions() async throws -> [BrowserSessionRow] { try await sqlite.browserSessions() }
+    func insertBrowserSession(_ session: BrowserSessionRow) async throws { try await sqlite.insertBrowserSession(session) }
+    func deleteBrowserSessions(_ selection: BrowserSessionRow.Selection) async throws { try await sqlite.deleteBrowserSessions(selection) }
     func prune(before cutoff: Double, batch: Int) async throws -> PruneCount { try await sqlite.prune(before: cutoff, batch: batch) }
 }

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+/// The dashboard's pure JavaScript modules (the ANSI parser, the DAG layout, the task filters)
+/// have unit tests in Tests/DashboardJS, run with Node's built-in runner (`node --test`; no npm
+/// packages). Node is Debian's `nodejs`; without it the suite is skipped with that message.
+@Suite(.enabled(if: NodeJS.path != nil, NodeJS.skipReason))
+struct DashboardScriptTests {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The task views' modules' tests (the shell's own tests sit beside them in the folder).
+    static let files = ["ansi.test.mjs", "dag.test.mjs", "task-query.test.mjs"]
+
+    @Test func theDashboardsJavaScriptUnitTestsPass() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(NodeJS.path))
+        process.arguments = ["--test", "--test-reporter=spec"] + Self.files.map { "Tests/DashboardJS/\($0)" }
+        process.currentDirectoryURL = Self.repository
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        // A hung test run must fail, not eat the suite's time budget.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        watchdog.cancel()
+        #expect(process.terminationStatus == 0, "node --test \(Self.files.joined(separator: " ")) failed:\n\(text)")
+        // The runner must have found the suites (an empty folder also exits 0).
+        #expect(text.contains("SGR colours") && text.contains("longest-path layering"), "the runner did not run the ANSI and DAG tests:\n\(text)")
+    }
+}
