@@ -98,6 +98,9 @@ import Testing
             // The hub's own page (same origin) signs in.
             let (page, _) = try await browser.signIn(hub.adminToken, headers: [("Origin", own), ("Sec-Fetch-Site", "same-origin")])
             #expect(page.status == 303 && page.header("Set-Cookie") != nil, "\(page.status) \(page.text)")
+            // What Chromium sends from /signin under the hub's Referrer-Policy: no-referrer.
+            let (chromium, _) = try await browser.signIn(hub.adminToken, headers: [("Origin", "null"), ("Sec-Fetch-Site", "same-origin")])
+            #expect(chromium.status == 303 && chromium.header("Set-Cookie") != nil, "\(chromium.status) \(chromium.text)")
         }
     }
 

@@ -98,9 +98,12 @@ struct SignInRoutes {
 
     /// Refuses a sign-in posted from another site's page: its `Origin` (or, without one,
     /// `Sec-Fetch-Site`) names a host other than the one the request was sent to.
+    /// Under the hub's `Referrer-Policy: no-referrer` a browser sends `Origin: null` even from
+    /// the hub's own page (Chromium does); then `Sec-Fetch-Site: same-origin` vouches for it.
     static func refuseCrossSite(_ request: Request) throws(FlotillaError) {
         let refusal = FlotillaError(.forbidden, "Cross-site sign-in refused: sign in from the hub's own page, /signin.")
-        if let origin = request.headers[.origin] {
+        let sameOrigin = request.headers[.secFetchSite] == "same-origin"
+        if let origin = request.headers[.origin], !(origin == "null" && sameOrigin) {
             let host = request.head.authority ?? ""
             guard let url = URL(string: origin), let originHost = url.host, !host.isEmpty else { throw refusal }
             let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
