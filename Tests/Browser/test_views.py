@@ -9,7 +9,7 @@ from test_dashboard import shell
 VIEWS = [  # (screenshot name, route, data-view)
     ("overview", "#/", "overview"),
     ("agents", "#/agents", "agents"),
-    ("agent", "#/agents/web-dev", "agent"),
+    ("agent", "#/agents/web-tester", "agent"),  # runs the long task: live output
     ("tasks", "#/tasks", "tasks"),
     ("task", None, "task"),  # the route needs a task id: set in setUpClass
     ("submit", "#/submit", "submit"),
