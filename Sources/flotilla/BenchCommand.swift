@@ -7,8 +7,8 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the hub: throughput and round trips (default), or the dashboard's load.",
-        subcommands: [BenchThroughputCommand.self, BenchDashboardCommand.self],
+        abstract: "Measure the hub: throughput and round trips (default), the dashboard's load, or live output's cost.",
+        subcommands: [BenchThroughputCommand.self, BenchDashboardCommand.self, OutputBenchCommand.self],
         defaultSubcommand: BenchThroughputCommand.self
     )
 }
@@ -20,8 +20,7 @@ struct BenchThroughputCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "throughput",
         abstract: "Measure throughput (submitted/s, completed/s) and round-trip latency.",
-        discussion: "Without --hub it starts its own hub in this process on a fresh data directory (SQLite, WAL, durable as usual). Build with -c release for meaningful figures.",
-        subcommands: [OutputBenchCommand.self]
+        discussion: "Without --hub it starts its own hub in this process on a fresh data directory (SQLite, WAL, durable as usual). Build with -c release for meaningful figures."
     )
 
     @Option(help: "No-op tasks for the throughput run.") var tasks = 100_000

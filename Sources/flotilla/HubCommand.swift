@@ -146,7 +146,8 @@ struct HubCommand: AsyncParsableCommand {
         let scheme = configuration.scheme
         let app = try buildApplication(hub: hub, logger: logger) { port in
             Console.print("listening on \(scheme)://\(host):\(port)")
-            Console.print("dashboard: \(scheme)://\(host):\(port)/")
+            // A URL to open: an IPv6 address goes in brackets.
+            Console.print("dashboard: \(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(port)/")
         }
         // Like `app.runService()`, but bounded: open event streams and agent sockets would
         // otherwise hold a graceful shutdown open forever. After the grace period the server's

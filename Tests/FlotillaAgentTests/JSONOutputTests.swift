@@ -43,10 +43,17 @@ import Testing
                 ("token create", ["token", "create", "--name", "ci"]),
                 ("token list", ["token", "list"]),
                 ("token revoke", ["token", "revoke", tokenID]),
+                ("tasks logs", ["tasks", "logs", "parked"]),
+                ("dashboard", ["dashboard"]),
                 ("bench throughput", ["bench", "--tasks", "20", "--agents", "1", "--concurrency", "2", "--batch", "10", "--round-trips", "5"]),
             ]
-            for run in runs {
-                let result = try await CLIProcess.run(run.arguments + hub + ["--json"], within: 120)
+            // Benchmarks that start their own hub take no --hub.
+            let standalone: [(command: String, arguments: [String])] = [
+                ("bench output", ["bench", "output", "--rate", "10KB", "--seconds", "1"]),
+            ]
+            let everyRun: [(command: String, arguments: [String])] = runs.map { (command: $0.command, arguments: $0.arguments + hub) } + standalone
+            for run in everyRun {
+                let result = try await CLIProcess.run(run.arguments + ["--json"], within: 120)
                 #expect(result.status == 0, "\(run.command): \(result.stderr)")
                 let text = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
                 #expect(text.first == "{", "\(run.command) printed: \(result.stdout)")
@@ -54,7 +61,7 @@ import Testing
             }
 
             // Every command offering --json is covered above or named as a stream.
-            let covered = Set(runs.map { $0.command.replacingOccurrences(of: " --wait", with: "") }).union(Self.streams.keys).union(Self.coveredElsewhere.keys)
+            let covered = Set((runs + standalone).map { $0.command.replacingOccurrences(of: " --wait", with: "") }).union(Self.streams.keys).union(Self.coveredElsewhere.keys)
             let offering = try await Self.commandsOfferingJSON()
             #expect(offering.isSuperset(of: ["stats", "token create", "tasks show", "watch"]), "the help walk found \(offering.sorted())")
             #expect(offering.subtracting(covered).isEmpty, "commands with --json this test does not run: \(offering.subtracting(covered).sorted())")

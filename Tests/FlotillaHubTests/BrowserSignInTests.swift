@@ -88,7 +88,7 @@ import Testing
         try await TestHub.run { hub in
             let browser = Browser(baseURL: hub.client.baseURL)
             let own = "http://127.0.0.1:\(hub.port)"
-            for headers in [[("Origin", "https://evil.example")], [("Origin", "http://127.0.0.1:1")], [("Origin", "null")], [("Sec-Fetch-Site", "cross-site")]] {
+            for headers in [[("Origin", "https://evil.example")], [("Origin", "http://127.0.0.1:1")], [("Origin", "http://127.0.0.1")], [("Origin", "null")], [("Origin", "127.0.0.1:\(hub.port)")], [("Sec-Fetch-Site", "cross-site")]] {
                 let (page, signedIn) = try await browser.signIn(hub.adminToken, headers: headers)
                 #expect(page.status == 403 && JSONDocument(text: page.text).errorCode == "forbidden", "\(headers): \(page.status) \(page.text)")
                 #expect(page.header("Set-Cookie") == nil && signedIn.session == nil)

@@ -109,15 +109,23 @@ import Testing
             #expect(refused.status == 1 && refused.output.contains("unauthorized"), "\(refused.output)")
             let bad = try await Self.flotilla(["dashboard", "--hub", hub.client.baseURL, "--ttl", "0"])
             #expect(bad.status != 0 && bad.output.contains("--ttl"), "\(bad.output)")
+
+            // --open where no opener exists: it says so, and the link is still printed and works.
+            let unopened = try await Self.flotilla(["dashboard", "--open", "--hub", hub.client.baseURL, "--token", hub.adminToken], environment: ["PATH": "/nonexistent"])
+            #expect(unopened.status == 0 && unopened.output.contains("could not open a browser"), "\(unopened.output)")
+            let printed = try #require(unopened.output.split(separator: "\n").first { $0.hasPrefix("http") })
+            let opened = try await Browser(baseURL: "").get(String(printed))
+            #expect(opened.status == 303 && opened.header("Set-Cookie") != nil, "\(opened.status)")
         }
     }
 
     /// Runs the `flotilla` binary; its exit status and output (stdout and stderr together).
     /// Waits on a thread of its own: the hub under test runs in this process.
-    static func flotilla(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+    static func flotilla(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: HubProcess.binary)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -104,10 +104,11 @@ struct SignInRoutes {
         let refusal = FlotillaError(.forbidden, "Cross-site sign-in refused: sign in from the hub's own page, /signin.")
         let sameOrigin = request.headers[.secFetchSite] == "same-origin"
         if let origin = request.headers[.origin], !(origin == "null" && sameOrigin) {
+            // `scheme://host[:port]`, exactly as the browser wrote the hub's address (brackets of
+            // an IPv6 host and an omitted default port included), so compared as text.
             let host = request.head.authority ?? ""
-            guard let url = URL(string: origin), let originHost = url.host, !host.isEmpty else { throw refusal }
-            let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
-            guard originAuthority.lowercased() == host.lowercased() else { throw refusal }
+            guard let separator = origin.range(of: "://"), !host.isEmpty,
+                  origin[separator.upperBound...].lowercased() == host.lowercased() else { throw refusal }
         } else if let site = request.headers[.secFetchSite], site != "same-origin", site != "none" {
             throw refusal
         }
