@@ -32,6 +32,8 @@ public enum FlotillaErrorCode: String, ErrorCode {
     /// The agent is not watched in a tmux pane, so the hub cannot restart it.
     case notRestartable = "not_restartable"
     case storeUnavailable = "store_unavailable"
+    /// The dashboard's files are missing beside the binary (the API still works).
+    case dashboardUnavailable = "dashboard_unavailable"
     /// The hub is at its total cap of open streams or sockets; retry later.
     case overloaded
     case internalError = "internal_error"
@@ -49,7 +51,7 @@ extension FlotillaError {
         case .bodyTooLarge: 413
         case .unknownDependency, .dependencyCycle: 422
         case .rateLimited: 429
-        case .storeUnavailable, .overloaded: 503
+        case .storeUnavailable, .dashboardUnavailable, .overloaded: 503
         case .internalError: 500
         }
     }

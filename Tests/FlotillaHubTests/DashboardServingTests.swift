@@ -1,6 +1,7 @@
 import FlotillaClient
 import FlotillaCore
 import Foundation
+import Hummingbird
 import Testing
 
 @testable import FlotillaHub
@@ -141,5 +142,24 @@ extension DashboardServingTests {
         #expect(hub.banner.contains("dashboard: \(hub.baseURL)/\n"), "\(hub.banner)")
         let page = try await Browser(baseURL: hub.baseURL).get("/")
         #expect(page.status == 200 && page.header("Content-Type") == "text/html; charset=utf-8")
+    }
+    /// A binary copied without its resource folder must not die on the first page (as
+    /// `Bundle.module` would): the pages answer `503 dashboard_unavailable` saying what to copy,
+    /// and `FLOTILLA_DASHBOARD_DIR` points the hub at a copy of the files.
+    @Test func missingFilesAreA503ThatSaysWhatToDo() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("no-dashboard-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let assets = DashboardAssets(directory: empty)
+        let request = Request(head: .init(method: .get, scheme: "http", authority: "hub", path: "/"), body: .init(buffer: .init()))
+        do {
+            _ = try assets.response("index.html", for: request)
+            Issue.record("a hub without its dashboard files served a page")
+        } catch {
+            #expect(error.code == .dashboardUnavailable && error.httpStatus == 503)
+            #expect(error.message.contains("FLOTILLA_DASHBOARD_DIR") && error.message.contains("flotilla_FlotillaHub.resources"))
+        }
+        #expect(DashboardAssets.locate(environment: ["FLOTILLA_DASHBOARD_DIR": Self.sourceAssets.path]) == Self.sourceAssets)
+        #expect(DashboardAssets(directory: DashboardAssets.locate()).missingReason == nil)
     }
 }

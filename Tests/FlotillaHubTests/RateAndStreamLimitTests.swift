@@ -21,14 +21,15 @@ import Testing
 
     @Test func aTokenOverItsRateGets429WithRetryAfterWhileAnotherTokenIsServed() async throws {
         try await TestHub.run(configure: {
-            $0.limits.requestsPerSecond = 0.5
+            // One request back every 10 s: a busy machine cannot refill the bucket mid-test.
+            $0.limits.requestsPerSecond = 0.1
             $0.limits.burst = 5
         }) { hub in
             for _ in 0..<5 { #expect(try await get(hub, "/api/stats", token: hub.adminToken).status == 200) }
             let refused = try await get(hub, "/api/stats", token: hub.adminToken)
             #expect(refused.status == 429)
             #expect(refused.code == "rate_limited")
-            #expect(refused.retryAfter.flatMap(Int.init).map { $0 >= 1 && $0 <= 2 } == true, "Retry-After: \(refused.retryAfter ?? "none")")
+            #expect(refused.retryAfter.flatMap(Int.init).map { $0 >= 1 && $0 <= 10 } == true, "Retry-After: \(refused.retryAfter ?? "none")")
 
             // The bucket is the token's: another token is not slowed down.
             let other = try await hub.hub.tokens.create(name: "other", scope: .admin, role: nil).token

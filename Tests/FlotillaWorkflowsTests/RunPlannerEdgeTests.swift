@@ -16,7 +16,7 @@ struct RunPlannerEdgeTests {
 
     @Test("cancelled() is true only in a cancelled run")
     func cancelledFunction() throws {
-        let yaml = "name: w\nsteps:\n  a: {type: t}\n  on-cancel: {type: t, needs: a, if: cancelled()}\n"
+        let yaml = "name: w\nsteps:\n  a: {type: t}\n  on-cancel: {type: t, needs: a, if: '${{ cancelled() }}'}\n"
         var normal = try RunDriver(yaml)
         #expect(normal.runToEnd() == .succeeded)
         #expect(normal.skipReason("on-cancel") == .conditionFalse("cancelled()"))

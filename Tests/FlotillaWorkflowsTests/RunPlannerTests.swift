@@ -265,7 +265,7 @@ struct RunPlannerTests {
         """)
         #expect(try definition.resolveInputs(["n": "3"]) == ["n": 3, "dry": true, "who": .null])
         #expect(try definition.resolveInputs(["n": 2.5, "dry": "false", "who": "me"]) == ["n": 2.5, "dry": false, "who": "me"])
-        #expect(throws: WorkflowError(.invalidInput, "workflow 'w' needs input 'n': give it with --input n=…", field: "n")) {
+        #expect(throws: WorkflowError(.invalidInput, "workflow 'w' needs input 'n': give it with --input n=…", field: "inputs.n")) {
             try definition.resolveInputs([:])
         }
         #expect(throws: WorkflowError.self) { try definition.resolveInputs(["n": "three"]) }

@@ -30,6 +30,7 @@ struct TemplateTests {
     @Test("'}}' inside a quoted string does not end the expression")
     func quotedBraces() throws {
         #expect(try Template("${{ format('{0}}}', 1) }}").render(in: Self.context) == "1}")
+        #expect(try Template("echo ${{ '${{' }} HOME }}").render(in: Self.context) == "echo ${{ HOME }}")
     }
 
     @Test("errors give the position in the whole template")

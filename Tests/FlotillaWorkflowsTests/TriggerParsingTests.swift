@@ -61,6 +61,8 @@ struct TriggerParsingTests {
         """)
         #expect(generic.triggers.webhook?.kind == .generic(signatureHeader: "X-CI-Signature", deliveryHeader: "X-CI-Delivery"))
         #expect(generic.triggers.webhook?.secretEnv == "CI_SECRET")
+        let inner = try parse("name: w\non:\n  webhook: {generic: {secret_env: JENKINS_SECRET}}\nsteps: {a: {type: t}}\n")
+        #expect(inner.triggers.webhook?.secretEnv == "JENKINS_SECRET")
         let plain = try parse("name: w\non:\n  webhook: {generic: }\nsteps: {a: {type: t}}\n")
         #expect(plain.triggers.webhook?.kind == .generic(signatureHeader: WebhookTrigger.defaultSignatureHeader, deliveryHeader: nil))
     }

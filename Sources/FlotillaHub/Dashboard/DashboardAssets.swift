@@ -41,7 +41,32 @@ struct DashboardAssets: Sendable {
     let files: [String: DashboardAsset]
 
     /// The files shipped with the hub, read on first use.
-    static let bundled = DashboardAssets(directory: Bundle.module.url(forResource: "Assets", withExtension: nil))
+    static let bundled = DashboardAssets(directory: locate())
+
+    /// Where the dashboard's files are: `FLOTILLA_DASHBOARD_DIR` (to work on the pages without
+    /// rebuilding), else the resource folder SwiftPM puts beside the binary, else the sources
+    /// this binary was built from. Not `Bundle.module`: its accessor stops the whole process when
+    /// the folder is missing (a binary copied alone), where the hub should serve on and say so.
+    static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+        let manager = FileManager.default
+        var candidates: [URL] = []
+        if let override = environment["FLOTILLA_DASHBOARD_DIR"], !override.isEmpty {
+            candidates.append(URL(fileURLWithPath: override))
+        }
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        for directory in [Bundle.main.bundleURL, executable] {
+            candidates.append(directory.appendingPathComponent("flotilla_FlotillaHub.resources/Assets"))
+        }
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Assets"))
+        return candidates.first { manager.fileExists(atPath: $0.appendingPathComponent("index.html").path) }
+    }
+
+    /// Why the dashboard cannot be served, or nil when its files are there.
+    var missingReason: String? {
+        files["index.html"] == nil
+            ? "the dashboard's files were not found: keep the folder flotilla_FlotillaHub.resources beside the flotilla binary (swift build puts it there), or set FLOTILLA_DASHBOARD_DIR to a copy of Sources/FlotillaHub/Dashboard/Assets"
+            : nil
+    }
 
     /// Reads every regular file under `directory` (none if it is missing: the routes then 404).
     init(directory: URL?) {

@@ -47,6 +47,7 @@ extension DashboardAssets {
     /// - Throws: `404 not_found` for a path that is not one of the files.
     func response(_ path: String, for request: Request) throws(FlotillaError) -> Response {
         guard let asset = asset(at: path) else {
+            if let missingReason { throw FlotillaError(.dashboardUnavailable, "The hub serves no dashboard: \(missingReason).") }
             throw FlotillaError(.notFound, "No dashboard file '\(path)'.")
         }
         var headers = Self.securityHeaders

@@ -7,7 +7,7 @@ extension WorkflowParser {
     public static let scheduleFields = ["cron", "timezone"]
     public static let mqttFields = ["topic", "if"]
     public static let webhookFields = ["github", "generic", "secret_env", "if"]
-    public static let genericWebhookFields = ["signature_header", "delivery_header"]
+    public static let genericWebhookFields = ["signature_header", "delivery_header", "secret_env"]
 
     /// Event types a trigger may wait for: the hub's, and the workflow events runs will publish.
     public static let eventTypes: Set<String> = Set(EventKind.allCases.map(\.rawValue)).union([
@@ -134,13 +134,16 @@ extension WorkflowParser {
         }
         var header = WebhookTrigger.defaultSignatureHeader
         var delivery: String?
+        var secret = secretEnv
         if !generic.isNull {
             let inner = try MappingReader(generic, what: "on.webhook.generic", known: genericWebhookFields)
             try inner.refuseUnknownKeys()
             header = try inner.string("signature_header") ?? header
             delivery = try inner.string("delivery_header")
+            // `generic: {secret_env: …}` reads naturally too; it wins over the webhook's own.
+            secret = try inner.string("secret_env") ?? secret
         }
-        return WebhookTrigger(kind: .generic(signatureHeader: header, deliveryHeader: delivery), secretEnv: secretEnv, condition: condition)
+        return WebhookTrigger(kind: .generic(signatureHeader: header, deliveryHeader: delivery), secretEnv: secret, condition: condition)
     }
 }
 

@@ -7,7 +7,9 @@ extension YAMLNode {
     static func compose(_ yaml: String, file: String) throws(WorkflowError) -> YAMLNode? {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // No tag rules: scalars are typed by `YAMLNode.plainValue` (YAML 1.2's core schema),
+            // and Yams' regular expressions would cost most of the parse.
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch let error as YamlError {
             throw Self.convert(error, yaml: yaml, file: file)
         } catch {

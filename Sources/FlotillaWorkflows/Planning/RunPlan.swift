@@ -9,7 +9,8 @@ public struct RunPlan: Sendable, Hashable {
     public var skips: [StepSkip] = []
     /// Steps that cannot start (their matrix or task did not evaluate): they count as failed.
     public var failures: [StepFailure] = []
-    /// Running tasks to cancel (the run was cancelled).
+    /// Running tasks to cancel (the run was cancelled). Every plan lists them until their ends
+    /// are recorded, so cancelling is retried after a restart; cancelling twice is harmless.
     public var cancels: [InstanceID] = []
     /// Set once every step has ended: how the run ended.
     public var outcome: RunOutcome?

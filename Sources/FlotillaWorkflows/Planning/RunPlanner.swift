@@ -121,7 +121,7 @@ public struct RunPlanner: Sendable {
         let context = expressionContext(for: step, records: records, state: state, status: status, matrix: nil)
         if let condition = step.condition {
             do {
-                guard try condition.isTrue(in: context) else { return .skip(.conditionFalse(condition.source)) }
+                guard try condition.isTrue(in: context) else { return .skip(.conditionFalse(String(condition.source.trimmingWhitespace()))) }
             } catch {
                 return .fail(WorkflowError(error.code, "step '\(step.id)': its condition failed: \(error.description)", at: step.location))
             }
