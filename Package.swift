@@ -270,6 +270,7 @@ let package = Package(
             name: "FlotillaEngineTests",
             dependencies: [
                 "FlotillaEngine", "FlotillaStore", "FlotillaCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

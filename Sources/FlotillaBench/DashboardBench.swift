@@ -19,6 +19,8 @@ public struct DashboardBench: Sendable {
     /// First loads to time, and next pages of each kind.
     public var loads: Int
     public var pages: Int
+    /// Told what the benchmark is doing (seeding, connecting, timing), for a person watching.
+    public var progress: @Sendable (String) -> Void = { _ in }
 
     public init(tasks: Int = 100_000, agents: Int = 1_000, loads: Int = 20, pages: Int = 50) {
         self.tasks = tasks
@@ -35,6 +37,7 @@ public struct DashboardBench: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = HubConfiguration(port: 0, dataDirectory: directory)
+        progress("seeding \(tasks) tasks")
         let seedStart = ContinuousClock.now
         try DashboardSeed(tasks: tasks, agents: agents).write(path: configuration.storeConfiguration.path)
         let seedSeconds = (ContinuousClock.now - seedStart).seconds
@@ -43,6 +46,7 @@ public struct DashboardBench: Sendable {
         configuration.limits.streamsTotal = max(configuration.limits.streamsTotal, agents + 64)
         var logger = Logger(label: "flotilla.bench")
         logger.logLevel = .error
+        progress("opening the hub")
         let report = try await Hub.serve(configuration: configuration, logger: logger) { served in
             let client = HubClient(baseURL: served.baseURL, token: served.adminToken)
             var report = try await measure(client: client)
@@ -60,12 +64,22 @@ public struct DashboardBench: Sendable {
                 group.addTask {
                     // A role no stored task has: the agents stay connected and idle.
                     let agent = BenchAgentSocket(url: client.socketURL, token: client.token, agentID: "bench-\(run)-\(index)", roles: ["bench-idle"], concurrency: 1)
-                    try await agent.run(ready: { readyContinuation.yield() }, completed: {})
+                    do {
+                        try await agent.run(ready: { readyContinuation.yield() }, completed: {})
+                    } catch {
+                        // Ends the wait for the fleet below, which then reports the failure.
+                        readyContinuation.finish()
+                        throw error
+                    }
                 }
             }
+            progress("connecting \(agents) agents")
             var ready = readyAgents.makeAsyncIterator()
-            for _ in 0..<agents { _ = await ready.next() }
+            for _ in 0..<agents {
+                guard await ready.next() != nil else { try await group.next(); throw BenchFailure(message: "an agent could not connect") }
+            }
             try await Self.waitForAgents(agents, client: client)
+            progress("timing \(loads) first loads")
 
             var report = DashboardBenchReport(bench: self)
             let sessionServed = try await client.raw(.GET, "/auth/session").status != 404
@@ -73,8 +87,13 @@ public struct DashboardBench: Sendable {
             report.firstDataPaths = paths
             // One untimed load warms the connections and the database's page cache.
             _ = try await firstLoad(client: client, paths: paths)
-            for _ in 0..<loads { report.firstLoads.append(try await firstLoad(client: client, paths: paths)) }
+            for _ in 0..<loads {
+                let (total, calls) = try await firstLoad(client: client, paths: paths)
+                report.firstLoads.append(total)
+                for (path, seconds) in calls { report.firstLoadCalls[path, default: []].append(seconds) }
+            }
 
+            progress("timing next pages")
             let cursor = try await Self.cursor(client: client, query: "limit=50")
             for (name, query) in [
                 ("next page", "limit=50&cursor=\(cursor)"),
@@ -91,23 +110,25 @@ public struct DashboardBench: Sendable {
         }
     }
 
-    /// The page, then its data calls six at a time; seconds until the last answer.
-    private func firstLoad(client: HubClient, paths: [String]) async throws -> Double {
+    /// The page, then its data calls six at a time: seconds until the last answer, and each
+    /// call's own seconds.
+    private func firstLoad(client: HubClient, paths: [String]) async throws -> (Double, [(String, Double)]) {
         let start = ContinuousClock.now
         // Until the hub serves the dashboard's page, `/` answers a refused upgrade: still a
         // round trip through the router, which is what this step times.
-        _ = try await Self.time(client: client, "/", expecting: Set(200..<500))
-        try await withThrowingTaskGroup(of: Double.self) { group in
+        var calls = [("/", try await Self.time(client: client, "/", expecting: Set(200..<500)))]
+        try await withThrowingTaskGroup(of: (String, Double).self) { group in
             var pending = paths[...]
             for _ in 0..<min(6, pending.count) {
                 let path = pending.removeFirst()
-                group.addTask { try await Self.time(client: client, path) }
+                group.addTask { (path, try await Self.time(client: client, path)) }
             }
-            while try await group.next() != nil {
-                if let path = pending.popFirst() { group.addTask { try await Self.time(client: client, path) } }
+            while let call = try await group.next() {
+                calls.append(call)
+                if let path = pending.popFirst() { group.addTask { (path, try await Self.time(client: client, path)) } }
             }
         }
-        return (ContinuousClock.now - start).seconds
+        return ((ContinuousClock.now - start).seconds, calls)
     }
 
     /// One GET's seconds; an unexpected status ends the benchmark.

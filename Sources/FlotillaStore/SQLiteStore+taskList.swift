@@ -10,10 +10,6 @@ extension SQLiteStore {
     static func taskListSQL(_ query: TaskQuery) -> (sql: String, arguments: StatementArguments) {
         var clauses: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
-        if !query.states.isEmpty {
-            clauses.append("state IN (\(query.states.map { _ in "?" }.joined(separator: ",")))")
-            arguments.append(contentsOf: query.states.map(\.rawValue))
-        }
         if let role = query.role { clauses.append("role = ?"); arguments.append(role) }
         if let type = query.type { clauses.append("type = ?"); arguments.append(type) }
         if let agent = query.agentID { clauses.append("agent_id = ?"); arguments.append(agent) }
@@ -31,9 +27,24 @@ extension SQLiteStore {
             clauses.append("(created_at, id) < (SELECT created_at, id FROM tasks WHERE id = ?)")
             arguments.append(before)
         }
-        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let sql = "SELECT * FROM tasks \(whereSQL) ORDER BY created_at DESC, id DESC LIMIT \(max(1, query.limit))"
-        return (sql, StatementArguments(arguments) ?? StatementArguments())
+        let order = "ORDER BY created_at DESC, id DESC LIMIT \(max(1, query.limit))"
+        func select(_ clauses: [String]) -> String {
+            "SELECT * FROM tasks \(clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")) \(order)"
+        }
+        switch query.states.count {
+        case 0:
+            return (select(clauses), StatementArguments(arguments) ?? StatementArguments())
+        case 1:
+            return (select(["state = ?"] + clauses), StatementArguments([query.states[0].rawValue] + arguments) ?? StatementArguments())
+        default:
+            // `state IN (…)` would read every row of those states and sort them: tasks_by_state
+            // holds the order within one state only. One ordered page per state, merged, reads
+            // at most `limit` rows of each.
+            let pages = query.states.map { _ in "SELECT * FROM (\(select(["state = ?"] + clauses)))" }
+            var all: [any DatabaseValueConvertible] = []
+            for state in query.states { all.append(state.rawValue); all.append(contentsOf: arguments) }
+            return (pages.joined(separator: " UNION ALL ") + " " + order, StatementArguments(all) ?? StatementArguments())
+        }
     }
 
     /// SQLite's plan for the task list's query (`EXPLAIN QUERY PLAN`), one step a line: what

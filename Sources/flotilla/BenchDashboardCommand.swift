@@ -26,7 +26,8 @@ struct BenchDashboardCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let bench = DashboardBench(tasks: tasks, agents: agents, loads: loads, pages: pages)
+        var bench = DashboardBench(tasks: tasks, agents: agents, loads: loads, pages: pages)
+        bench.progress = { step in FileHandle.standardError.write(Data((step + "…\n").utf8)) }
         let (report, hub) = try await bench.runEmbedded()
         if json {
             print(report.json.jsonString)

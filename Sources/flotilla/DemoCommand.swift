@@ -17,7 +17,7 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: "Everything lives in a new temporary directory, deleted when the demo stops (Ctrl-C, SIGTERM or --seconds)."
     )
 
-    @Option(help: "Address to bind.")
+    @Option(help: "Address to bind: a loopback one (the demo serves plain HTTP).")
     var host = "127.0.0.1"
 
     @Option(help: "Port to bind; 0 picks any free port.")
@@ -36,6 +36,8 @@ struct DemoCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard seconds.map({ $0 > 0 }) ?? true else { throw ValidationError("--seconds must be positive.") }
         guard intervalSeconds > 0 else { throw ValidationError("--interval-seconds must be positive.") }
+        // The demo serves plain HTTP: only on loopback, like a hub without TLS.
+        do { try HubConfiguration(host: host).checkTransport() } catch { throw ValidationError(error.message) }
     }
 
     func run() async throws {

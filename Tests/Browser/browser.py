@@ -122,6 +122,12 @@ class Page:
         self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia",
                                     {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
 
+    def offline(self, offline):
+        """Cuts (or restores) the page's network, as a dropped connection would."""
+        self.driver.execute_cdp_cmd("Network.enable", {})
+        self.driver.execute_cdp_cmd("Network.emulateNetworkConditions",
+                                    {"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+
     def horizontal_overflow(self):
         """How many CSS pixels the body is wider than the viewport (0 = none)."""
         return self.driver.execute_script(

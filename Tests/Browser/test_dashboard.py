@@ -25,10 +25,15 @@ class SignInTests(BrowserTestCase):
             self.assertFalse([a for a in self.page.css("a[href='#/submit']") if a.is_displayed()], "a viewer's nav offers Submit")
             wait_for("the long task runs", lambda: self.fleet.api.state(running) == "running")
             self.page.go(f"#/tasks/{running}")
-            view = self.page.wait_view("task")
-            self.page.wait_for("the task page shows the task", lambda d: running in view.text)
+            # The page has loaded the task (its state is on the view) before the buttons are judged.
+            self.page.wait_css("[data-view='task'][data-state='running']")
+            self.page.wait_css("[data-view='task'] .task-attempts")
             self.assertEqual(self.page.css("[data-action='cancel']"), [], "a viewer sees a cancel button")
             self.assertEqual(self.page.css("[data-action='retry']"), [], "a viewer sees a retry button")
+            self.page.go("#/dead")
+            self.page.wait_view("dead")
+            self.page.wait_for("the dead letters view's content", lambda d: self.page.css("[data-view='dead'] table, [data-view='dead'] .empty"))
+            self.assertFalse([b for b in self.page.css("[data-view='dead'] [data-action='retry']") if b.is_displayed()], "a viewer may retry dead letters")
             # Nor can it use the API behind the button, with or without a CSRF token.
             self.allowed_console.append(REFUSED_LOAD)
             csrf = self.page.session()["csrf_token"]
@@ -45,6 +50,8 @@ class SignInTests(BrowserTestCase):
         self.page.wait_view("overview")
         for route in ("#/agents", "#/tasks", "#/submit", "#/graph", "#/events", "#/dead"):
             self.page.wait_css(f"a[href='{route}']")
+        self.page.go("#/dead")
+        self.page.wait_css("[data-view='dead'] [data-action='retry']")
 
     def test_a_one_time_link_signs_in_once(self):
         path = self.fleet.api_as("submitter").link()

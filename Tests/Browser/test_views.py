@@ -9,7 +9,7 @@ from test_dashboard import shell
 VIEWS = [  # (screenshot name, route, data-view)
     ("overview", "#/", "overview"),
     ("agents", "#/agents", "agents"),
-    ("agent", "#/agents/web-dev", "agent"),
+    ("agent", "#/agents/web-tester", "agent"),  # runs the long task: live output
     ("tasks", "#/tasks", "tasks"),
     ("task", None, "task"),  # the route needs a task id: set in setUpClass
     ("submit", "#/submit", "submit"),
@@ -62,6 +62,8 @@ class ViewTests(BrowserTestCase):
                 self.open_view(name, view)
                 if name == "dead":
                     self.page.wait_css(f"[data-task-id='{self.dead}']")
+                if name == "agent":
+                    self.page.wait_for("the agent's live output", lambda d: any("step" in pane.text for pane in self.page.css(".output-pane")))
                 if name == "graph":
                     self.page.wait_for("the graph's nodes", lambda d: len(self.page.css("g.node")) >= 3)
                 self.shot(name)

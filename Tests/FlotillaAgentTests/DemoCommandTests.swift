@@ -91,7 +91,12 @@ import Testing
         #expect(Self.processes(mentioning: banner.root).isEmpty, "\(Self.processes(mentioning: banner.root))")
     }
 
-    @Test func aTakenPortIsACleanError() async throws {
+    @Test func aTakenPortOrANetworkAddressIsACleanError() async throws {
+        // Plain HTTP beyond loopback would carry the demo's tokens in clear.
+        let open = try await CLIProcess.run(["demo", "--host", "0.0.0.0", "--port", "0"], within: 30)
+        #expect(open.status != 0)
+        #expect(open.stderr.contains("Refusing to serve plain HTTP on '0.0.0.0'"), "\(open.stderr)")
+
         let port = try LiveHub.freePort()
         let first = try CLIProcess(["demo", "--port", "\(port)", "--no-tasks"])
         defer { first.stop() }

@@ -2,6 +2,7 @@ import FlotillaAgent
 import FlotillaClient
 import FlotillaCore
 import Foundation
+import Synchronization
 import Testing
 
 /// Issue 22 (the Agents view's CPU column): a heartbeat's `cpu_percent` is the agent's and its
@@ -13,18 +14,23 @@ import Testing
             let agent = try AgentProcess(["--agent-id", "spinner", "--workdir", Paths.temporaryDirectory()], hub: served.baseURL, token: served.adminToken)
             defer { agent.stop() }
             try await eventually("the agent is online") { (try? await client.agent("spinner"))?["connected"] == true }
-            // A child of the agent's shell that burns one core for a few seconds.
-            let task = try await client.submit(["type": "code.generate", "payload": ["command": "end=$(( $(date +%s) + 4 )); while [ $(date +%s) -lt $end ]; do :; done"]])
+            // A child of the agent's shell that keeps one core busy for a few seconds.
+            let task = try await client.submit(["type": "code.generate", "payload": ["command": "end=$(( $(date +%s) + 5 )); while [ $(date +%s) -lt $end ]; do :; done"]])
             let id = try #require(task["id"]?.stringValue)
             try await eventually("the task is running") { try await client.state(of: id) == "running" }
-            try await eventually("a heartbeat shows the spinning task", within: 10) {
+            // The busiest heartbeat while it runs. Alone it is about 100 %; other tests running
+            // beside this one share the two cores, so the bar is lower.
+            let busiest = Mutex(0.0)
+            try await eventually("the task succeeded", within: 30) {
                 let percent = try await client.agent("spinner")["heartbeat"]?["cpu_percent"]?.doubleValue ?? 0
-                return percent >= 40
+                busiest.withLock { $0 = max($0, percent) }
+                return try await client.state(of: id) == "succeeded"
             }
-            try await eventually("the task succeeded", within: 20) { try await client.state(of: id) == "succeeded" }
+            let busy = busiest.withLock { $0 }
+            #expect(busy >= 15, "the busiest heartbeat while the task spun: \(busy) %")
             try await eventually("heartbeats show the agent idle again", within: 10) {
                 let percent = try await client.agent("spinner")["heartbeat"]?["cpu_percent"]?.doubleValue ?? 100
-                return percent < 20
+                return percent < min(10, busy / 2)
             }
             let heartbeat = try #require(try await client.agent("spinner")["heartbeat"])
             #expect(heartbeat["rss_mb"]?.doubleValue ?? 0 > 0, "rss_mb stays beside it: \(heartbeat)")

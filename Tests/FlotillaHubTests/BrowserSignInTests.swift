@@ -88,7 +88,7 @@ import Testing
         try await TestHub.run { hub in
             let browser = Browser(baseURL: hub.client.baseURL)
             let own = "http://127.0.0.1:\(hub.port)"
-            for headers in [[("Origin", "https://evil.example")], [("Origin", "http://127.0.0.1:1")], [("Origin", "http://127.0.0.1")], [("Origin", "null")], [("Origin", "127.0.0.1:\(hub.port)")], [("Sec-Fetch-Site", "cross-site")]] {
+            for headers in [[("Origin", "https://evil.example")], [("Origin", "http://127.0.0.1:1")], [("Origin", "http://127.0.0.1")], [("Origin", "null")], [("Origin", "127.0.0.1:\(hub.port)")], [("Sec-Fetch-Site", "cross-site")], [("Origin", own), ("Sec-Fetch-Site", "cross-site")], [("Origin", "null"), ("Sec-Fetch-Site", "same-site")]] {
                 let (page, signedIn) = try await browser.signIn(hub.adminToken, headers: headers)
                 #expect(page.status == 403 && JSONDocument(text: page.text).errorCode == "forbidden", "\(headers): \(page.status) \(page.text)")
                 #expect(page.header("Set-Cookie") == nil && signedIn.session == nil)
@@ -98,6 +98,10 @@ import Testing
             // The hub's own page (same origin) signs in.
             let (page, _) = try await browser.signIn(hub.adminToken, headers: [("Origin", own), ("Sec-Fetch-Site", "same-origin")])
             #expect(page.status == 303 && page.header("Set-Cookie") != nil, "\(page.status) \(page.text)")
+            // Chromium's own form post under `Referrer-Policy: no-referrer`: `Origin: null`, and
+            // Fetch Metadata saying same-origin.
+            let (chromium, _) = try await browser.signIn(hub.adminToken, headers: [("Origin", "null"), ("Sec-Fetch-Site", "same-origin")])
+            #expect(chromium.status == 303 && chromium.header("Set-Cookie") != nil, "\(chromium.status) \(chromium.text)")
         }
     }
 

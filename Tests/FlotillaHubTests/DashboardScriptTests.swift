@@ -9,8 +9,11 @@ struct DashboardScriptTests {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The task views' modules' tests (the shell's own tests sit beside them in the folder).
-    static let files = ["ansi.test.mjs", "dag.test.mjs", "task-query.test.mjs"]
+    /// Every `*.test.mjs` in the folder: the shell's modules and the task views'.
+    static var files: [String] {
+        let folder = repository.appendingPathComponent("Tests/DashboardJS").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".test.mjs") }.sorted()
+    }
 
     @Test func theDashboardsJavaScriptUnitTestsPass() throws {
         let process = Process()
@@ -29,6 +32,6 @@ struct DashboardScriptTests {
         watchdog.cancel()
         #expect(process.terminationStatus == 0, "node --test \(Self.files.joined(separator: " ")) failed:\n\(text)")
         // The runner must have found the suites (an empty folder also exits 0).
-        #expect(text.contains("SGR colours") && text.contains("longest-path layering"), "the runner did not run the ANSI and DAG tests:\n\(text)")
+        #expect(text.contains("SGR colours") && text.contains("longest-path layering") && text.contains("throttle"), "the runner did not run the ANSI, DAG and shell tests:\n\(text)")
     }
 }

@@ -56,4 +56,27 @@ import Testing
             #expect(refused.body["error"]?["field"] == "q")
         }
     }
+
+    /// Several states merge one ordered page per state: the pages still come newest first
+    /// across states, each task once.
+    @Test func severalStatesPageNewestFirstAcrossStates() async throws {
+        try await TestHub.run { hub in
+            for index in 0..<6 {
+                _ = try await hub.client.submit(["id": .string("p\(index)"), "type": "code.generate", "role": "nobody", "prompt": "page me"])
+            }
+            for id in ["p1", "p3", "p4"] { _ = try await hub.client.cancel(id) }
+            var seen: [String] = []
+            var cursor: String?
+            for _ in 0..<5 {
+                var query = ["state": "cancelled,queued,dead", "limit": "2", "q": "page"]
+                if let cursor { query["cursor"] = cursor }
+                let page = try await hub.client.tasks(query: query)
+                seen += Self.ids(page)
+                cursor = page["next_cursor"]?.stringValue
+                if cursor == nil { break }
+            }
+            #expect(seen == ["p5", "p4", "p3", "p2", "p1", "p0"])
+            #expect(Self.ids(try await hub.client.tasks(query: ["state": "cancelled,dead"])) == ["p4", "p3", "p1"])
+        }
+    }
 }

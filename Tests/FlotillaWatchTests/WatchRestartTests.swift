@@ -35,6 +35,10 @@ import Testing
                     }
                     let agent = try await hub.get("/api/agents/solo")
                     #expect(agent.status == 200, "\(agent.json)")
+                    // The restart is in the event log, with the process it replaced.
+                    try await events.wait("agent.restarted") { log in
+                        log.of("solo", "agent.restarted").contains { $0["pid"]?.intValue == Int64(before.pid) && $0["pane"]?.stringValue == before.id }
+                    }
                 }
             }
         }

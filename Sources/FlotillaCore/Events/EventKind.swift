@@ -30,6 +30,8 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     case agentCommandFailed = "agent.command_failed"
     case agentApproval = "agent.approval"
     case agentKilled = "agent.killed"
+    /// A watched agent's pane command was started again through the API.
+    case agentRestarted = "agent.restarted"
 
     /// The prefix of every task event's type; the others start with `agent.`.
     public static let taskPrefix = "task."

@@ -96,18 +96,22 @@ struct SignInRoutes {
         ])
     }
 
-    /// Refuses a sign-in posted from another site's page: its `Origin` (or, without one,
-    /// `Sec-Fetch-Site`) names a host other than the one the request was sent to.
+    /// Refuses a sign-in posted from another site's page: its `Sec-Fetch-Site` is not
+    /// same-origin, or (from a client without Fetch Metadata) its `Origin` names a host other than
+    /// the one the request was sent to.
     static func refuseCrossSite(_ request: Request) throws(FlotillaError) {
         let refusal = FlotillaError(.forbidden, "Cross-site sign-in refused: sign in from the hub's own page, /signin.")
-        if let origin = request.headers[.origin] {
+        // A browser that sends Fetch Metadata says where the request comes from, and is believed:
+        // under `Referrer-Policy: no-referrer` Chromium posts a same-origin form with
+        // `Origin: null`, so the origin alone would refuse the hub's own sign-in page.
+        if let site = request.headers[.secFetchSite] {
+            guard site == "same-origin" || site == "none" else { throw refusal }
+        } else if let origin = request.headers[.origin] {
             // `scheme://host[:port]`, exactly as the browser wrote the hub's address (brackets of
             // an IPv6 host and an omitted default port included), so compared as text.
             let host = request.head.authority ?? ""
             guard let separator = origin.range(of: "://"), !host.isEmpty,
                   origin[separator.upperBound...].lowercased() == host.lowercased() else { throw refusal }
-        } else if let site = request.headers[.secFetchSite], site != "same-origin", site != "none" {
-            throw refusal
         }
     }
 

@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaEngine
 import FlotillaTmux
 
 extension WatchedAgents {
@@ -13,6 +14,7 @@ extension WatchedAgents {
         }
         // Without a command, respawn-pane runs the one the pane was started with.
         try await tmux.run(["respawn-pane", "-k", "-t", info.id])
+        hub.engine.recordObservation(.agentRestarted, agentID: agent.name, data: ["pane": .string(info.id), "pid": .int(Int64(info.pid))])
         return info.id
     }
 }

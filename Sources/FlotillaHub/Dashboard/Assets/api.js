@@ -21,7 +21,7 @@ export class ApiError extends Error {
 export function signInUrl(error) {
   const q = new URLSearchParams()
   const next = location.hash && location.hash !== '#/' ? location.hash : ''
-  if (next) q.set('next', `/${next}`)
+  if (next) q.set('next', next)
   if (error) q.set('error', error)
   const s = q.toString()
   return s ? `/signin?${s}` : '/signin'

@@ -40,6 +40,7 @@ function buildHeader(api, live) {
   })
   nav.addEventListener('click', (ev) => { if (ev.target.closest('a')) closeMenu() })
   document.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') closeMenu() })
+  document.addEventListener('click', (ev) => { if (!nav.contains(ev.target) && !menu.contains(ev.target)) closeMenu() })
 
   const s = api.session
   document.getElementById('whoami').append(
@@ -83,6 +84,10 @@ function startRouter(ctx) {
   async function route() {
     const gen = ++generation
     const { name, params } = parseHash(location.hash)
+    // A link followed from the nav or a page moves the focus to the new page (keyboard and
+    // screen-reader users land on it); the first load leaves the focus alone.
+    const active = document.activeElement
+    const followed = !!active && active !== document.body && (main.contains(active) || document.getElementById('app-header').contains(active))
     if (unmount) {
       try { unmount() } catch (e) { console.error(e) }
       unmount = null
@@ -114,6 +119,7 @@ function startRouter(ctx) {
       console.error(e)
       root.appendChild(h('div', { class: 'notice error' }, `This page failed: ${e.message}`))
     }
+    if (followed) main.focus({ preventScroll: true })
   }
 
   function replaceMain(node) {

@@ -2,9 +2,11 @@
 // subscribe by type prefix. The browser resumes a dropped stream with Last-Event-ID; when it
 // gives up (the hub refused or was down at reconnect), we reconnect ourselves with ?since=.
 
+import { signInUrl } from './api.js'
+
 // Every event type the hub emits (EventSource only delivers named events to listeners of that
 // name). An unknown future type still arrives through 'message' if sent unnamed.
-const TYPES = [
+export const TYPES = [
   'task.blocked', 'task.queued', 'task.assigned', 'task.running', 'task.progress', 'task.succeeded',
   'task.failed', 'task.dead', 'task.cancelled', 'task.expired',
   'agent.online', 'agent.offline', 'agent.state_change', 'agent.screen_state', 'agent.progress',
@@ -105,7 +107,7 @@ export function createLive({ url = '/api/events' } = {}) {
       try {
         const r = await fetch('/auth/session', { credentials: 'same-origin', cache: 'no-store' })
         if (r.status === 401) {
-          location.assign(`/signin?next=${encodeURIComponent('/' + (location.hash || '#/'))}`)
+          location.assign(signInUrl())
           return
         }
       } catch { /* hub still down: connect() fails and comes back here */ }

@@ -17,9 +17,9 @@ if (error) {
   box.hidden = false
 }
 
-// Only a local path may come back as `next` (the hub checks it too).
+// Only a page of the dashboard (#/…) or a local path may come back as `next` (the hub checks it too).
 const next = params.get('next') || ''
-if (next.startsWith('/') && !next.startsWith('//')) document.getElementById('next').value = next
+if (next.startsWith('#/') || (next.startsWith('/') && !next.startsWith('//'))) document.getElementById('next').value = next
 
 const brand = document.getElementById('brand')
 brand.prepend(logo())

@@ -6,7 +6,8 @@ import { ago, stateBadge, truncate } from './format.js'
 
 const enc = encodeURIComponent
 
-// mountAgentControls(el, ctx, {id, onChange}) → unmount. `el` receives the cards.
+// mountAgentControls(el, ctx, {id, actions}) → unmount: `el` receives the cards, `actions` (the
+// page header's toolbar) the restart and stop buttons.
 export function mountAgentControls(el, { api, live }, { id, actions }) {
   const base = `/api/agents/${enc(id)}`
   const admin = api.can('admin')
@@ -14,7 +15,7 @@ export function mountAgentControls(el, { api, live }, { id, actions }) {
   const screenInfo = h('span', { class: 'hint' }, '')
   const trail = h('tbody')
   const trailEmpty = h('div', { class: 'empty' }, 'No commands typed yet.')
-  const status = h('div', { class: 'notice', role: 'status', hidden: true })
+  const status = h('div', { class: 'notice', id: 'agent-action-status', role: 'status', hidden: true })
 
   // Restart and stop sit in the page header (actions); stop asks before it acts.
   if (admin) {
@@ -107,8 +108,8 @@ export function mountAgentControls(el, { api, live }, { id, actions }) {
       for (const c of list) {
         trail.appendChild(h('tr', { dataset: { commandId: c.id } },
           h('td', { class: 'num muted' }, `#${c.id}`),
-          h('td', null, stateBadge(c.status === 'sent' ? 'succeeded' : c.status === 'queued' ? 'queued' : 'failed')),
-          h('td', { class: 'wrap' }, h('span', { class: 'cell-clip mono', title: c.text }, truncate(c.text, 100))),
+          h('td', null, stateBadge(c.status)),
+          h('td', null, h('span', { class: 'cell-clip mono', title: c.text }, truncate(c.text, 100))),
           h('td', { class: 'muted' }, c.error ? c.error.code : (c.forced || c.force ? 'forced' : '')),
           h('td', { class: 'num muted' }, ago(c.finished_at || c.queued_at))))
       }

@@ -71,12 +71,18 @@ export function rate(n) {
   return numberFormat.format(Math.round(n))
 }
 
+// Formatters are made once: toLocale*String builds a new one per call (the events tail formats
+// a row's time on every render).
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+  second: '2-digit', hour12: false })
+
 // Local wall-clock time: '13:33:20'
 export function clock(iso) {
   if (!iso) return DASH
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return DASH
-  return d.toLocaleTimeString(undefined, { hour12: false })
+  return clockFormat.format(d)
 }
 
 // Local date and time: 'Nov 21, 13:33:20'
@@ -84,8 +90,7 @@ export function dateTime(iso) {
   if (!iso) return DASH
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return DASH
-  return d.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
-    second: '2-digit', hour12: false })
+  return dateTimeFormat.format(d)
 }
 
 // stateBadge('running') → <span class="state state-running">running</span>

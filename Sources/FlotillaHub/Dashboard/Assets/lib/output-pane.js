@@ -94,7 +94,11 @@ export function mountOutput(el, ctx, { taskId }) {
         separator(`attempt ${attempt}`)
       }
       if (item.text) renderText(item.text)
-      if (item.end) separator(`task ${item.end}`)
+      if (item.end) {
+        // Decided here, not when 'end' arrives: queued output may not be drawn yet then.
+        box.classList.add('output-ended')
+        separator(lines === 0 ? `task ${item.end} · no output` : `task ${item.end}`)
+      }
     }
     status.textContent = statusText()
     if (following) pane.scrollTop = pane.scrollHeight
@@ -144,7 +148,6 @@ export function mountOutput(el, ctx, { taskId }) {
       const d = parse(e) ?? {}
       ended = true
       source.close()
-      if (lines === 0) { empty.textContent = 'no output'; box.classList.add('output-none') }
       queue.push({ end: d.state ?? 'ended' })
       request()
     })
@@ -174,7 +177,7 @@ export function mountOutput(el, ctx, { taskId }) {
     if (gone) {
       ended = true
       empty.textContent = 'no output available'
-      box.classList.add('output-none')
+      box.classList.add('output-ended')
       status.textContent = 'no output'
     } else {
       retryTimer = setTimeout(open, RETRY_MS)

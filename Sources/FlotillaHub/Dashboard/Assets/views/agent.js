@@ -28,16 +28,18 @@ export default {
     const attempts = h('tbody')
     const attemptsEmpty = h('div', { class: 'empty' }, 'No attempts yet.')
     const tmuxHost = h('div', { class: 'agent-tmux' })
+    const outputCard = h('div', { class: 'card', id: 'agent-output-card' }, h('div', { class: 'card-header' }, h('h2', null, 'Live output'), outputTitle), outputHost)
     root.append(
       h('div', { class: 'view-header' },
         h('h1', { class: 'agent-title' }, h('a', { href: '#/agents', class: 'muted crumb' }, 'Agents'), h('span', { class: 'faint crumb-sep' }, ' / '), h('span', { class: 'mono' }, id), ' ', badge),
         actions),
       error,
       h('div', { class: 'agent-grid' },
-        h('div', { class: 'agent-side' }, h('div', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', null, 'Details')), summary), tmuxHost),
+        h('div', { class: 'agent-side' }, h('div', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', null, 'Details')), summary)),
         h('div', { class: 'agent-main' },
-          h('div', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', null, 'Live output'), outputTitle), outputHost),
-          h('div', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', null, 'Recent attempts'), h('span', { class: 'hint' }, 'newest first')),
+          outputCard,
+          tmuxHost,
+          h('div', { class: 'card', id: 'agent-attempts-card' }, h('div', { class: 'card-header' }, h('h2', null, 'Recent attempts'), h('span', { class: 'hint' }, 'newest first')),
             h('div', { class: 'card-body flush table-wrap' }, h('table', { class: 'table', id: 'agent-attempts' },
               h('thead', null, h('tr', null, h('th', null, 'Task'), h('th', { class: 'num' }, '#'), h('th', null, 'Type'), h('th', null, 'Outcome'),
                 h('th', null, 'Started'), h('th', { class: 'num' }, 'Duration'), h('th', null, 'Error'))),
@@ -114,6 +116,10 @@ export default {
       followOutput(held.length ? held[held.length - 1] : (outputTask ?? null))
       setText(outputLabel, held.includes(outputTask) ? 'task ' : 'last task ')
       if (agent.screen && !unmountControls) unmountControls = mountAgentControls(tmuxHost, ctx, { id, actions })
+      // An agent only watched in a pane runs no hub tasks: its screen is its output.
+      const paneOnly = agent.source === 'pane'
+      outputCard.hidden = paneOnly
+      root.querySelector('#agent-attempts-card').hidden = paneOnly
     }
 
     async function loadAttempts() {

@@ -10,7 +10,7 @@ const COLUMNS = ['Agent', 'Roles', 'Executor', 'State', 'Current task', 'Progres
 // The table is a grid of rows, each its own layout boundary (contain, content-visibility: auto),
 // with fixed column widths: a changing cell re-lays out its row only, never 1,000 rows (an HTML
 // table re-measures every row on any change), and rows out of sight are not rendered at all.
-const WIDTHS = [170, 140, 84, 104, 150, 110, 96, 72, 60, 120, 76]
+const WIDTHS = [170, 140, 84, 104, 150, 110, 96, 72, 60, 116, 90]
 const NUMERIC = new Set([6, 7, 8, 10])
 const cell = (i, ...children) => h('span', { role: 'cell', class: NUMERIC.has(i) ? 'num' : null }, ...children)
 const FINAL = new Set(['task.succeeded', 'task.failed', 'task.dead', 'task.cancelled', 'task.expired', 'task.queued'])
@@ -78,7 +78,11 @@ export default {
       if (row.rolesKey !== roles) {
         row.rolesKey = roles
         clear(c.roles)
-        for (const r of a.roles || []) c.roles.appendChild(h('span', { class: 'chip' }, r))
+        // The first role as a chip, the others counted (the cell keeps its width); all in the title.
+        const list = a.roles || []
+        if (list.length) c.roles.appendChild(h('span', { class: 'chip' }, list[0]))
+        if (list.length > 1) c.roles.appendChild(h('span', { class: 'muted' }, ` +${list.length - 1}`))
+        c.roles.title = list.join(', ')
         if (!(a.roles || []).length) c.roles.appendChild(h('span', { class: 'faint' }, a.source === 'pane' ? 'tmux' : '—'))
       }
       setText(c.executor, a.executor || (a.source === 'pane' ? a.screen?.kind || 'pane' : '—'))

@@ -4,8 +4,10 @@
 import { h, setText, icon } from '../lib/dom.js'
 import { throttle } from '../lib/schedule.js'
 import { clock, dateTime, number, plain, link } from '../lib/format.js'
+import { TYPES } from '../live.js'
 
 const KEEP = 1000
+const BACKFILL = 200 // events from before the page opened, read once on mount
 // Row height comes from CSS (--ev-row-h: one line wide, two lines on a phone).
 let ROW_H = 30
 const OVERSCAN = 6
@@ -69,7 +71,7 @@ function fill(row, ev, index) {
 export default {
   title: 'Events',
   scope: 'viewer',
-  mount(root, { live }) {
+  mount(root, { api, live }) {
     let events = live.recent().slice(-KEEP) // oldest first
     let held = []
     let heldCount = 0
@@ -118,7 +120,14 @@ export default {
       while (pool.length < need) { const r = makeRow(); pool.push(r); scroller.appendChild(r.el) }
       for (let i = 0; i < pool.length; i++) {
         const row = pool[i]
-        if (i < need) { row.el.hidden = false; fill(row, shown[first + i], first + i) } else if (!row.el.hidden) { row.el.hidden = true; row.ev = null }
+        if (i < need) { row.el.hidden = false; fill(row, shown[first + i], first + i) } else if (!row.el.hidden) {
+          // A spare row keeps no event's hooks (tests and finds must not see stale ones).
+          row.el.hidden = true
+          row.ev = null
+          delete row.el.dataset.taskId
+          delete row.el.dataset.agentId
+          delete row.el.dataset.seq
+        }
       }
     }
 
@@ -188,9 +197,47 @@ export default {
     // A width change may switch between the one- and two-line rows.
     const resize = new ResizeObserver(() => { rowHKnown = false; render() })
     resize.observe(scroller)
+    // The tail starts with the last events from before the page opened: a short second stream
+    // from `since`, closed once it reaches the oldest event this page already holds.
+    let backfillSource = null
+    let backfillTimer = null
+    async function backfill() {
+      let upTo
+      try { upTo = (await api.get('/api/stats')).events?.last_seq ?? 0 } catch { return }
+      if (disposed) return
+      const oldest = events.length ? events[0].seq : null
+      const stopAt = oldest === null ? upTo : Math.min(oldest - 1, upTo)
+      const from = Math.max(0, stopAt - BACKFILL)
+      if (stopAt <= from) return
+      const got = []
+      const finish = () => {
+        if (!backfillSource) return
+        backfillSource.close()
+        backfillSource = null
+        clearTimeout(backfillTimer)
+        const first = events.length ? events[0].seq : Infinity
+        events = got.filter((ev) => ev.seq < first).concat(events).slice(-KEEP)
+        draw()
+      }
+      const onEvent = (message) => {
+        let ev
+        try { ev = JSON.parse(message.data) } catch { return }
+        if (ev.seq <= stopAt) got.push(ev)
+        if (ev.seq >= stopAt) finish()
+      }
+      backfillSource = new EventSource(`/api/events?since=${from}`)
+      for (const type of TYPES) backfillSource.addEventListener(type, onEvent)
+      backfillSource.onerror = finish
+      backfillTimer = setTimeout(finish, 5000)
+    }
+    let disposed = false
     render()
+    backfill()
 
     return () => {
+      disposed = true
+      if (backfillSource) { backfillSource.close(); backfillSource = null }
+      clearTimeout(backfillTimer)
       unsubscribe()
       draw.cancel()
       drawPause.cancel()

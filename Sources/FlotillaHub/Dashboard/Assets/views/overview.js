@@ -194,7 +194,8 @@ export default {
         drawFailures()
       }
     })
-    const stopTimer = every(() => { loadStats(); loadHistory() }, 10000)
+    // Every 10 s: the figures, the charts (a sample per 10 s) and the failures' ages.
+    const stopTimer = every(() => { loadStats(); loadHistory(); drawFailures() }, 10000)
     const redraw = throttle(renderHistory, 4)
     const resize = new ResizeObserver(() => { if (history || historyMissing) redraw() })
     resize.observe(throughputChart)
