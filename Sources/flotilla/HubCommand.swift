@@ -7,6 +7,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MQTT
+import NIOCore
 import ServiceLifecycle
 
 /// Runs the hub: the durable task queue, scheduler and HTTP/WebSocket API.
@@ -159,6 +160,8 @@ struct HubCommand: AsyncParsableCommand {
             try await ServiceGroup(configuration: group).run()
         } catch let error as ServiceGroupError {
             logger.warning("hub stopped before every task finished: \(error)")
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw Console.fail("error: \(host):\(port) is already in use (another hub?): stop what listens there, or pick another port with --port")
         }
     }
 }

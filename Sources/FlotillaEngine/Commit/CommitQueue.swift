@@ -123,8 +123,18 @@ final class CommitQueue: Service, Sendable {
         }
     }
 
-    /// Commits until a graceful shutdown, then commits what is still queued and returns.
+    /// Commits until a graceful shutdown or cancellation, then commits what is still queued and
+    /// returns. Cancellation counts: when the server cannot start (its port is taken) the group
+    /// cancels every service, and a queue waiting only for a graceful shutdown held the hub open.
     func run() async throws {
+        await withTaskCancellationHandler {
+            try? await commitUntilShutdown()
+        } onCancel: {
+            stop()
+        }
+    }
+
+    private func commitUntilShutdown() async throws {
         await withGracefulShutdownHandler {
             if let synchronous {
                 await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
@@ -143,13 +153,18 @@ final class CommitQueue: Service, Sendable {
                 }
             }
         } onGracefulShutdown: {
-            let signal = self.pending.withLock { state -> Bool in
-                state.stopped = true
-                defer { state.sleeping = false }
-                return state.sleeping
-            }
-            if signal { self.wakeUp() }
+            self.stop()
         }
+    }
+
+    /// Ends the loop once what is queued is committed.
+    private func stop() {
+        let signal = pending.withLock { state -> Bool in
+            state.stopped = true
+            defer { state.sleeping = false }
+            return state.sleeping
+        }
+        if signal { wakeUp() }
     }
 
     /// The commit thread of a synchronous store.
