@@ -29,40 +29,7 @@ extension HubClient {
     public func followOutput(_ id: String, attempt: Int? = nil, lastEventID: String? = nil) -> AsyncThrowingStream<OutputStreamEvent, any Error> {
         var query = ["follow": "1"]
         if let attempt { query["attempt"] = String(attempt) }
-        let url = baseURL + "/api/tasks/\(id)/output" + Self.queryString(query)
-        let token = self.token
-        let http = self.http
-        return AsyncThrowingStream { continuation in
-            // As in events(since:): the reader is a task of the stream's, cancelled with it.
-            let reader = _Concurrency.Task {
-                do {
-                    var request = HTTPClientRequest(url: url)
-                    if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-                    request.headers.add(name: "Accept", value: "text/event-stream")
-                    if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
-                    let response = try await http.execute(request, timeout: .hours(24 * 365))
-                    guard response.status.code == 200 else {
-                        let body = try await response.body.collect(upTo: 1 << 20)
-                        let json = try? JSONValue.parse(String(buffer: body))
-                        throw Failure(
-                            status: Int(response.status.code),
-                            code: json?["error"]?["code"]?.stringValue ?? "http_\(response.status.code)",
-                            message: json?["error"]?["message"]?.stringValue ?? String(buffer: body), field: json?["error"]?["field"]?.stringValue
-                        )
-                    }
-                    var parser = SSEFrames()
-                    for try await buffer in response.body {
-                        for frame in parser.feed(String(buffer: buffer)) {
-                            if let event = Self.outputEvent(frame) { continuation.yield(event) }
-                        }
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in reader.cancel() }
-        }
+        return serverSentEvents("/api/tasks/\(id)/output" + Self.queryString(query), lastEventID: lastEventID, Self.outputEvent)
     }
 
     static func outputEvent(_ frame: SSEFrames.Frame) -> OutputStreamEvent? {
@@ -78,46 +45,5 @@ extension HubClient {
         default:
             return nil
         }
-    }
-}
-
-/// Splits a text/event-stream into frames (`event:`, `id:` and `data:` lines, blank-line
-/// separated); comments and `retry:` are skipped.
-struct SSEFrames {
-    struct Frame: Sendable {
-        var event = "message"
-        var id: String?
-        var data = ""
-    }
-
-    private var pending = ""
-    private var frame = Frame()
-    private var hasData = false
-
-    mutating func feed(_ text: String) -> [Frame] {
-        pending += text
-        var out: [Frame] = []
-        while let newline = pending.firstIndex(of: "\n") {
-            let line = String(pending[..<newline])
-            pending.removeSubrange(...newline)
-            if line.isEmpty {
-                if hasData { out.append(frame) }
-                frame = Frame()
-                hasData = false
-            } else if line.hasPrefix("data:") {
-                if hasData { frame.data += "\n" }
-                frame.data += Self.value(line.dropFirst(5))
-                hasData = true
-            } else if line.hasPrefix("event:") {
-                frame.event = Self.value(line.dropFirst(6))
-            } else if line.hasPrefix("id:") {
-                frame.id = Self.value(line.dropFirst(3))
-            }
-        }
-        return out
-    }
-
-    private static func value(_ rest: Substring) -> String {
-        String(rest.first == " " ? rest.dropFirst() : rest)
     }
 }

@@ -13,6 +13,25 @@ public struct HubClient: Sendable {
         public var message: String
         public var field: String?
         public var description: String { "\(code) (HTTP \(status)): \(message)" + (field.map { " [field: \($0)]" } ?? "") }
+
+        public init(status: Int, code: String, message: String, field: String?) {
+            self.status = status
+            self.code = code
+            self.message = message
+            self.field = field
+        }
+
+        /// The hub's refusal from its error body (`{"error":{"code","message","field"}}`), or
+        /// `http_<status>` with the body as the message when it is not one.
+        init(status: Int, text: String) {
+            let json = text.isEmpty ? JSONValue.null : ((try? JSONValue.parse(text)) ?? .string(text))
+            self.init(
+                status: status,
+                code: json["error"]?["code"]?.stringValue ?? "http_\(status)",
+                message: json["error"]?["message"]?.stringValue ?? text,
+                field: json["error"]?["field"]?.stringValue
+            )
+        }
     }
 
     public var baseURL: String
@@ -34,16 +53,8 @@ public struct HubClient: Sendable {
     /// ``send(_:_:body:headers:timeout:)`` with the body already JSON text.
     public func send(_ method: HTTPMethod, _ path: String, text body: String?, headers: [(String, String)] = [], timeout: TimeAmount = .seconds(60)) async throws -> (status: Int, body: JSONValue) {
         let (status, text) = try await raw(method, path, body: body, headers: headers, timeout: timeout)
-        let json = text.isEmpty ? JSONValue.null : ((try? JSONValue.parse(text)) ?? .string(text))
-        guard (200..<300).contains(status) else {
-            throw Failure(
-                status: status,
-                code: json["error"]?["code"]?.stringValue ?? "http_\(status)",
-                message: json["error"]?["message"]?.stringValue ?? text,
-                field: json["error"]?["field"]?.stringValue
-            )
-        }
-        return (status, json)
+        guard (200..<300).contains(status) else { throw Failure(status: status, text: text) }
+        return (status, text.isEmpty ? JSONValue.null : ((try? JSONValue.parse(text)) ?? .string(text)))
     }
 
     /// Sends a request with a raw body; returns status and body text, whatever the status.

@@ -1,3 +1,4 @@
+import FlotillaCore
 import Synchronization
 
 /// What one attempt printed, waiting to be streamed to the hub (`output` messages).
@@ -168,7 +169,7 @@ public final class AttemptOutput: Sendable {
                 if let newline = window.lastIndex(of: UInt8(ascii: "\n")), newline - state.head >= length / 2 {
                     length = newline + 1 - state.head
                 } else {
-                    length -= Self.incompleteSuffix(window)
+                    length -= UTF8Cut.incompleteSuffix(window)
                 }
             }
             out.append(contentsOf: state.storage[state.head..<(state.head + length)])
@@ -179,21 +180,6 @@ public final class AttemptOutput: Sendable {
             }
             return out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
         }
-    }
-
-    /// How many bytes at the end of `bytes` begin a character that continues after them.
-    static func incompleteSuffix(_ bytes: ArraySlice<UInt8>) -> Int {
-        var index = bytes.endIndex
-        var seen = 0
-        while index > bytes.startIndex, seen < 4 {
-            index -= 1
-            seen += 1
-            let byte = bytes[index]
-            if byte & 0xC0 == 0x80 { continue }
-            let length = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
-            return length > seen ? seen : 0
-        }
-        return 0
     }
 
     /// Waits `interval` for more output to gather into one frame, or less once half the buffer
