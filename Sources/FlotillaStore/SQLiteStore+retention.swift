@@ -37,7 +37,10 @@ extension SQLiteStore {
                 let kept = Set(try String.fetchAll(db, sql: "SELECT id FROM tasks WHERE id IN (\(marks))", arguments: arguments))
                 count.taskIDs = taskIDs.filter { !kept.contains($0) }
                 // The edges of the tasks that went (a spec's depends_on; see the migration v3).
-                try db.execute(sql: "DELETE FROM dependencies WHERE task_id IN (\(marks)) AND task_id NOT IN (SELECT id FROM tasks WHERE id IN (\(marks)))", arguments: StatementArguments(taskIDs + taskIDs))
+                if !count.taskIDs.isEmpty {
+                    let deleted = count.taskIDs.map { _ in "?" }.joined(separator: ",")
+                    try db.execute(sql: "DELETE FROM dependencies WHERE task_id IN (\(deleted))", arguments: StatementArguments(count.taskIDs))
+                }
             }
             if let events {
                 try db.execute(sql: "DELETE FROM events WHERE seq BETWEEN ? AND ? AND ts < ?", arguments: [events.first, events.last, cutoff])
