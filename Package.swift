@@ -67,6 +67,7 @@ let package = Package(
             dependencies: [
                 "FlotillaCore",
                 "FlotillaStore",
+                "FlotillaWorkflows",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -78,6 +79,7 @@ let package = Package(
                 "FlotillaCore",
                 "FlotillaStore",
                 "FlotillaEngine",
+                "FlotillaWorkflows",
                 "MQTT",
                 "EventLoopExecutors",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -169,6 +171,7 @@ let package = Package(
             name: "FlotillaBench",
             dependencies: [
                 "FlotillaCore",
+                "FlotillaWorkflows",
                 "FlotillaStore",
                 "FlotillaClient",
                 "FlotillaHub",
@@ -192,6 +195,7 @@ let package = Package(
                 "FlotillaAgent",
                 "FlotillaTmux",
                 "FlotillaBench",
+                "FlotillaWorkflows",
                 "MQTT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -250,6 +254,7 @@ let package = Package(
             name: "FlotillaHubTests",
             dependencies: [
                 "FlotillaHub", "FlotillaEngine", "FlotillaClient", "FlotillaCore", "FlotillaStore", "FuzzSupport",
+                "FlotillaWorkflows",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -269,7 +274,7 @@ let package = Package(
         .testTarget(
             name: "FlotillaEngineTests",
             dependencies: [
-                "FlotillaEngine", "FlotillaStore", "FlotillaCore",
+                "FlotillaEngine", "FlotillaStore", "FlotillaCore", "FlotillaWorkflows",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
