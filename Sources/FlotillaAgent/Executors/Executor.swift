@@ -14,6 +14,8 @@ public struct ExecutionRequest: Sendable {
     public var resumeSession: String?
     /// Where the executor's output is streamed to the hub (nil: not streamed).
     public var output: AttemptOutput? = nil
+    /// Where usage is reported as it is spent (nil: only the outcome's final cost counts).
+    public var usage: UsageMeter? = nil
     // Made only by the attempt runner, with the memberwise init Swift writes.
 }
 
