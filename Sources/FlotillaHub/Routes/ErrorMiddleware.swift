@@ -15,7 +15,7 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as FlotillaError {
             return JSONResponse.error(error)
         } catch let error as WorkflowError {
-            return JSONResponse.error(error)
+            return JSONResponse.workflowError(error)
         } catch let error as HTTPError {
             let code: FlotillaError.Code = switch error.status.code {
             case 404: .notFound

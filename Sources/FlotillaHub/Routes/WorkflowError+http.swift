@@ -7,7 +7,7 @@ import Hummingbird
 /// `422 Unprocessable Content` with its own stable code (`workflow_unknown_field`…) and its
 /// `field`: `FILE:LINE:COLUMN` for a place in the file, `inputs.NAME` for an input.
 extension JSONResponse {
-    static func error(_ error: WorkflowError) -> Response {
+    static func workflowError(_ error: WorkflowError) -> Response {
         var body: [String: JSONValue] = ["code": .string(error.code.rawValue), "message": .string(error.message)]
         body["field"] = error.field.map { .string($0) } ?? .null
         return make(["error": .object(body)], status: .unprocessableContent)
