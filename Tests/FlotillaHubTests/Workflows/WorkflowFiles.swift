@@ -111,3 +111,11 @@ extension TestHub {
         ]
     }
 }
+
+extension JSONValue {
+    /// The array's item at `index`, or nil (not an array, or out of range).
+    subscript(_ index: Int) -> JSONValue? {
+        guard let items = arrayValue, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+}
