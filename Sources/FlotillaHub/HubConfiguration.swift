@@ -44,6 +44,8 @@ public struct HubConfiguration: Sendable {
     public var output = OutputConfiguration()
     /// Seconds between the samples of `GET /api/stats/history`. Default 10.
     public var historyInterval = 10.0
+    /// Workflow triggers: webhook secrets' source, the schedules' clock, refresh intervals.
+    public var triggers = WorkflowTriggerConfiguration()
 
     public init(
         host: String = "127.0.0.1",
