@@ -1,4 +1,5 @@
 import FlotillaCore
+import Foundation
 
 extension TriggerMatcher {
     /// The broker topic filters `workflow` listens on, with `{swarm}` replaced by `swarm`.
