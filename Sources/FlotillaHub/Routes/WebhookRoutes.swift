@@ -2,6 +2,7 @@ import FlotillaCore
 import FlotillaEngine
 import FlotillaWorkflows
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -80,10 +81,10 @@ struct WebhookRoutes {
         let bytes = Array(body.readableBytesView)
         switch webhook.kind {
         case .github:
-            guard let event = request.headers[HTTPField.Name("X-GitHub-Event")!], !event.isEmpty else {
+            guard let event = request.headers[.gitHubEvent], !event.isEmpty else {
                 throw FlotillaError(.missingField, "A GitHub delivery names its event in X-GitHub-Event.", field: "X-GitHub-Event")
             }
-            guard let id = request.headers[HTTPField.Name("X-GitHub-Delivery")!], !id.isEmpty, id.utf8.count <= 200 else {
+            guard let id = request.headers[.gitHubDelivery], !id.isEmpty, id.utf8.count <= 200 else {
                 throw FlotillaError(.missingField, "A GitHub delivery names itself in X-GitHub-Delivery (1 to 200 characters).", field: "X-GitHub-Delivery")
             }
             return WebhookDelivery(source: source, event: event, delivery: id, payload: try payload(bytes, request: request))
@@ -113,4 +114,10 @@ struct WebhookRoutes {
         }
         return try JSONValue.parse(bytes)
     }
+}
+
+extension HTTPField.Name {
+    /// GitHub's delivery headers (docs.github.com, "Webhook events and payloads").
+    static let gitHubEvent = HTTPField.Name("X-GitHub-Event")!
+    static let gitHubDelivery = HTTPField.Name("X-GitHub-Delivery")!
 }

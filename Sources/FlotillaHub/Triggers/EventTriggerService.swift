@@ -81,6 +81,12 @@ final class EventTriggerService: Service {
         }
     }
 
+    /// Whether `workflow` was registered when the event happened (an event replayed from the
+    /// store may be older than it).
+    func isRegistered(_ workflow: String, before ts: Double) async throws -> Bool {
+        try await hub.engine.workflow(name: workflow).appliedAt <= ts
+    }
+
     /// The workflow whose run produced `event`, if one did: named in a workflow or step event's
     /// data, or in the metadata of the task a task event is about (a step's task carries
     /// `metadata.workflow`).
@@ -90,6 +96,10 @@ final class EventTriggerService: Service {
         }
         guard let taskID = event.taskID, event.type.hasPrefix(EventKind.taskPrefix) else { return nil }
         guard let (task, _) = try? await hub.engine.task(id: taskID) else { return nil }
-        return task.spec.metadata?["workflow"]?.stringValue
+        if let workflow = task.spec.metadata?["workflow"]?.stringValue { return workflow }
+        // A step's task's idempotency key is `wf:<run>:<step>[:<index>]`.
+        guard let key = task.spec.idempotencyKey, key.hasPrefix("wf:") else { return nil }
+        let run = key.dropFirst(3).prefix { $0 != ":" }
+        return try? await hub.engine.workflowRun(id: String(run)).workflow
     }
 }

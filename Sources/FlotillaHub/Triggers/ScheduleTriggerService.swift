@@ -12,7 +12,7 @@ import Synchronization
 /// A run started by a slot has `trigger_key` `schedule:<workflow>:<index>:<slot>`, so a slot is
 /// never started twice (a restart, or two passes racing). After downtime each schedule owes at
 /// most one firing, for the latest missed slot: "last fired" is the slot in the newest such key
-/// (``Engine/latestTriggerKey(workflow:prefix:)``), else the time the workflow was registered,
+/// (``Engine/latestTriggerKey(workflow:prefix:)``), else the time the workflow was last applied,
 /// and ``TriggerMatcher/dueFiring(_:of:lastFired:now:)`` gives the latest slot after it.
 final class ScheduleTriggerService: Service {
     let hub: Hub
@@ -74,7 +74,7 @@ final class ScheduleTriggerService: Service {
     }
 
     /// When schedule `key` last fired: remembered, else from the store, else the time the
-    /// workflow was registered (a new schedule does not fire for the past). nil when the store
+    /// workflow was last applied (a new schedule does not fire for the past). nil when the store
     /// cannot say (tried again next pass).
     private func lastFired(_ key: Schedule) async -> Date? {
         if let known = lastFired.withLock({ $0[key] }) { return known }
@@ -93,6 +93,12 @@ final class ScheduleTriggerService: Service {
             logger.warning("schedule of workflow \(key.workflow): cannot read when it last fired: \(error)")
             return nil
         }
+    }
+
+    /// When `workflow` was last applied: a schedule that never fired owes nothing from before
+    /// (a schedule a re-apply added does not fire for the past either).
+    private func registered(_ workflow: String) async throws -> Date {
+        Date(timeIntervalSince1970: try await hub.engine.workflow(name: workflow).updatedAt)
     }
 
     private func fire(_ firing: ScheduleFiring, of workflow: WorkflowDefinition) async {
