@@ -3,6 +3,9 @@ import Synchronization
 
 /// A real mosquitto on a free port for one test, logging subscriptions (so a test can wait
 /// until the hub has subscribed, instead of sleeping), and `mosquitto_pub` to publish.
+/// (`user` is the test's own: run as root, mosquitto would otherwise switch to the user
+/// `mosquitto`, which cannot write the log in the test's directory; its file log is flushed
+/// line by line, its stdout is not.)
 final class TestBroker: Sendable {
     let port: Int
     let directory: String
@@ -14,6 +17,7 @@ final class TestBroker: Sendable {
         let configuration = """
         listener \(port) 127.0.0.1
         allow_anonymous true
+        user \(ProcessInfo.processInfo.userName)
         log_dest file \(directory)/mosquitto.log
         log_type subscribe
         log_type error
