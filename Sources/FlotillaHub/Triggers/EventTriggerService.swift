@@ -17,11 +17,13 @@ import ServiceLifecycle
 final class EventTriggerService: Service {
     let hub: Hub
     let replay: Int
+    let refresh: Duration
     let logger: Logger
 
     init(hub: Hub, configuration: WorkflowTriggerConfiguration, logger: Logger) {
         self.hub = hub
         self.replay = max(0, configuration.eventReplay)
+        self.refresh = configuration.refresh
         self.logger = logger
     }
 
@@ -30,6 +32,14 @@ final class EventTriggerService: Service {
             var last = max(0, hub.events.lastSeq - Int64(replay))
             var backoff = Duration.milliseconds(100)
             while !Task.isCancelled {
+                // Nothing waits for events: no subscription (it would cost every published
+                // event a filter call). What happens meanwhile is read from the store once a
+                // workflow that waits is applied, from where this left off.
+                guard hub.engine.registeredWorkflows().contains(where: { !$0.triggers.events.isEmpty }) else {
+                    last = max(last, hub.events.lastSeq)
+                    try? await Task.sleep(for: refresh)
+                    continue
+                }
                 do {
                     let live = hub.events.subscribe(where: { [hub] event in
                         hub.engine.registeredWorkflows().contains { TriggerMatcher.waitsForEvents(of: event.type, workflow: $0) }
@@ -49,7 +59,7 @@ final class EventTriggerService: Service {
                     // The stream ended: the hub is stopping, or we fell behind and read the gap
                     // from the store on the next turn.
                     backoff = .milliseconds(100)
-                    try await Task.sleep(for: .milliseconds(10))
+                    try? await Task.sleep(for: .milliseconds(10))
                 } catch {
                     if Task.isCancelled { return }
                     logger.warning("event triggers: \(error); going on after \(backoff)")

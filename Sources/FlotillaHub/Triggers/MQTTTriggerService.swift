@@ -12,7 +12,7 @@ import ServiceLifecycle
 ///
 /// It has a client of its own (id `<hub's client id>-triggers`, a clean session) beside the
 /// bridge's, so the bridge's agent traffic and this stay apart. It polls the registered
-/// workflows every ``WorkflowTriggerConfiguration/mqttRefresh`` and subscribes to the union of
+/// workflows every ``WorkflowTriggerConfiguration/refresh`` and subscribes to the union of
 /// their topics (`{swarm}` replaced), unsubscribing what no workflow listens on any more.
 /// Messages published while no subscription covered them (the hub down, the topic just
 /// applied) start nothing, and so do retained messages (a subscription's replay of old
@@ -27,7 +27,7 @@ final class MQTTTriggerService: Service {
     init(hub: Hub, bridge: MQTTBridgeConfiguration, configuration: WorkflowTriggerConfiguration, logger: Logger) {
         self.hub = hub
         self.bridge = bridge
-        self.refresh = configuration.mqttRefresh
+        self.refresh = configuration.refresh
         self.logger = logger
     }
 

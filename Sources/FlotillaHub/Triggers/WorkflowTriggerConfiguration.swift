@@ -11,9 +11,10 @@ public struct WorkflowTriggerConfiguration: Sendable {
     /// Longest the scheduler sleeps (by its clock) before it re-reads the registered workflows,
     /// in seconds. Default 1.
     public var scheduleRescan: TimeInterval = 1
-    /// How often the MQTT trigger service re-reads the registered workflows' topics and
-    /// re-subscribes (it polls, since `apply` has no hook). Default 1 s.
-    public var mqttRefresh: Duration = .seconds(1)
+    /// How often the MQTT and event trigger services re-read the registered workflows (they
+    /// poll, since `apply` has no hook): the MQTT one re-subscribes to their topics, the event
+    /// one follows the event log only while some workflow waits for events. Default 1 s.
+    public var refresh: Duration = .seconds(1)
     /// At start, how many of the latest stored events the event triggers read again, so an
     /// event committed just before a crash still starts its runs (each at most once, by its
     /// `trigger_key`). Default 1,000.

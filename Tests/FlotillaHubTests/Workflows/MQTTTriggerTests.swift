@@ -13,7 +13,7 @@ import Testing
         let broker = try await TestBroker()
         try await TestHub.run(configure: { configuration in
             configuration.mqtt = MQTTBridgeConfiguration(url: broker.url, swarm: "fleet")
-            configuration.triggers.mqttRefresh = .milliseconds(50)
+            configuration.triggers.refresh = .milliseconds(50)
         }) { hub in
             _ = try await hub.hub.engine.applyWorkflow(source: """
             name: watch
