@@ -33,6 +33,12 @@ public enum FlotillaErrorCode: String, ErrorCode {
     /// The agent id is live under another token (a takeover is refused).
     case agentInUse = "agent_in_use"
     case rateLimited = "rate_limited"
+    /// A webhook delivery's signature is missing or does not match its body and the secret.
+    case webhookSignatureInvalid = "webhook_signature_invalid"
+    /// A webhook delivery id seen before: it started its run already.
+    case webhookReplayed = "webhook_replayed"
+    /// The hub has no secret for the workflow's webhook (its `secret_env` is unset).
+    case webhookSecretMissing = "webhook_secret_missing"
     /// The hub does not watch tmux panes (start it with `--watch-panes`).
     case watchNotEnabled = "watch_not_enabled"
     /// The agent is not watched in a tmux pane, so the hub cannot restart it.
@@ -58,6 +64,10 @@ extension FlotillaError {
         case .unknownDependency, .dependencyCycle: 422
         case .rateLimited: 429
         case .storeUnavailable, .dashboardUnavailable, .overloaded: 503
+        // Webhooks (docs/api.md, "Webhooks").
+        case .webhookSignatureInvalid: 401
+        case .webhookReplayed: 409
+        case .webhookSecretMissing: 503
         case .internalError: 500
         }
     }

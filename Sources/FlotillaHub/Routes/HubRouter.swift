@@ -34,6 +34,7 @@ struct HubRouter {
         WatchRoutes(watched: watched).add(to: api)
         DashboardLinkRoutes(hub: hub).add(to: api)
         SignInRoutes(hub: hub, guards: guards).add(to: router)
+        WebhookRoutes(hub: hub, guards: guards, environment: hub.configuration.triggers.environment).add(to: router)
         let refusals = UpgradeRefusals()
         AgentSocketRoute(hub: hub, refusals: refusals, guards: guards).add(to: router)
         // `/` is the dashboard for a browser and the monitor socket for a WebSocket client.

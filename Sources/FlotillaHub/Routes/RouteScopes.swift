@@ -66,6 +66,9 @@ enum RouteScopes {
         "GET /assets/{path}",
         "POST /auth/signin",
         "GET /auth/link",
+        // Webhooks: the body's HMAC signature is the credential (docs/api.md, "Webhooks").
+        "POST /hooks/github/{workflow}",
+        "POST /hooks/generic/{workflow}",
     ]
 
     /// The scope `route` needs; admin for a route the table forgets (fail closed).
