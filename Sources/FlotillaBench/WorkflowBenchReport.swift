@@ -1,4 +1,5 @@
 import FlotillaCore
+import FlotillaWorkflows
 import Foundation
 
 /// `flotilla bench workflow`'s figures, as text or JSON (seconds inside, milliseconds shown).

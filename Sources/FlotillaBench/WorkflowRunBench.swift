@@ -3,6 +3,8 @@ import FlotillaCore
 import FlotillaHub
 import Foundation
 import Logging
+import NIOCore
+import NIOHTTP1
 
 /// Part two of `flotilla bench workflow`: what running a DAG as a workflow costs over submitting
 /// the same tasks by hand. In one hub (in this process, fresh SQLite data directory) with the

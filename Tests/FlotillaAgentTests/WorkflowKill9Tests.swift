@@ -65,7 +65,7 @@ import Testing
         // The store: one task per step, found by the run's idempotency keys, each with one
         // attempt, which succeeded.
         let keys = try await hub.query("SELECT idempotency_key, id, state FROM tasks WHERE idempotency_key LIKE 'wf:\(runID):%' ORDER BY idempotency_key")
-        #expect(keys.map { $0.split(separator: "|")[0] } == Self.steps.map { "wf:\(runID):\($0)" }[...], "\(keys)")
+        #expect(keys.map { String($0.split(separator: "|")[0]) } == Self.steps.map { "wf:\(runID):\($0)" }, "\(keys)")
         #expect(keys.allSatisfy { $0.hasSuffix("|succeeded") }, "\(keys)")
         let attempts = try await hub.query("""
             SELECT t.idempotency_key, count(a.attempt), sum(a.outcome = 'succeeded') FROM tasks t JOIN attempts a ON a.task_id = t.id

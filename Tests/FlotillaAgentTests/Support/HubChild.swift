@@ -1,6 +1,7 @@
 import FlotillaClient
 import FlotillaCore
 import Foundation
+import NIOCore
 
 /// `flotilla hub` as a child process on a fixed port, with an environment of the test's choosing
 /// (a webhook secret), for tests that `kill -9` it and start it again on the same data
