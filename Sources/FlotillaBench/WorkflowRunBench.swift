@@ -10,7 +10,7 @@ import NIOHTTP1
 /// the same tasks by hand. In one hub (in this process, fresh SQLite data directory) with the
 /// benchmark's WebSocket agents completing each task at once, each shape is run alternately by
 /// hand (one batch with `depends_on`, timed until its last completion is acknowledged) and as a
-/// workflow run (timed from `startRun` until the run has ended), `repeats` times each.
+/// workflow run (`POST /api/workflow-runs`, timed until `GET /api/workflow-runs/{id}?wait` says it ended), `repeats` times each.
 public struct WorkflowRunBench: Sendable {
     public var steps: Int
     public var agents: Int
@@ -38,12 +38,12 @@ public struct WorkflowRunBench: Sendable {
         logger.logLevel = .error
         let configuration = HubConfiguration(port: 0, dataDirectory: directory, maxBodySize: 64 << 20)
         let figures = try await Hub.serve(configuration: configuration, logger: logger) { served in
-            try await measure(hub: served.hub, client: HubClient(baseURL: served.baseURL, token: served.adminToken))
+            try await measure(client: HubClient(baseURL: served.baseURL, token: served.adminToken))
         }
         return (figures, "embedded hub, SQLite WAL in \(directory)")
     }
 
-    private func measure(hub: Hub, client: HubClient) async throws -> [Figures] {
+    private func measure(client: HubClient) async throws -> [Figures] {
         let completions = BenchCompletions()
         let (readyAgents, readyContinuation) = AsyncStream.makeStream(of: Void.self)
         let name = UUID().uuidString.prefix(8)
@@ -63,7 +63,7 @@ public struct WorkflowRunBench: Sendable {
                     var figures = Figures(shape: shape)
                     for round in 0..<repeats {
                         figures.handSeconds.append(try await byHand(shape, round: round, client: client, completions: completions))
-                        figures.workflowSeconds.append(try await asWorkflow(shape, hub: hub, completions: completions))
+                        figures.workflowSeconds.append(try await asWorkflow(shape, client: client, completions: completions))
                     }
                     all.append(figures)
                 }
@@ -91,14 +91,23 @@ public struct WorkflowRunBench: Sendable {
         return (ContinuousClock.now - start).seconds
     }
 
-    private func asWorkflow(_ shape: WorkflowDAG, hub: Hub, completions: BenchCompletions) async throws -> Double {
+    private func asWorkflow(_ shape: WorkflowDAG, client: HubClient, completions: BenchCompletions) async throws -> Double {
         let source = shape.yaml(steps)
         let count = shape.steps(steps).count
         let target = completions.value + count
         let start = ContinuousClock.now
-        // The workflow runtime (issue 23) lands with wf-engine's branch; until then this part
-        // cannot run.
-        _ = (source, target, start, hub)
-        throw BenchFailure(message: "the workflow runtime is not built yet")
+        let run = try await client.startWorkflowRun(source: source, file: "bench-\(shape.rawValue).yaml")
+        guard let id = run["id"]?.stringValue else { throw BenchFailure(message: "the workflow run was not started: \(run.jsonString.prefix(300))") }
+        await completions.wait(until: target)
+        // Timed until the hub says the run has ended (its last task's end planned and stored).
+        var ended = try await client.workflowRun(id: id, wait: 120)
+        let took = (ContinuousClock.now - start).seconds
+        while ended["status"] == "running", ContinuousClock.now - start < .seconds(300) {
+            ended = try await client.workflowRun(id: id, wait: 60)
+        }
+        guard ended["status"] == "succeeded" else {
+            throw BenchFailure(message: "the workflow run \(id) ended \(ended["status"]?.stringValue ?? "?"), not succeeded")
+        }
+        return took
     }
 }

@@ -46,7 +46,7 @@ import Testing
         let workdir = try WorkflowFleet.workdir()
         let agents = try WorkflowFleet.agents(Self.agents, workdir: workdir, hub: hub.baseURL, token: token)
         defer { agents.forEach { $0.stop() } }
-        try await client.applyWorkflow(try WorkflowFleet.example("opencto-deploy.yaml"), file: "opencto-deploy.yaml")
+        _ = try await client.applyWorkflow(source: try WorkflowFleet.example("opencto-deploy.yaml"), file: "opencto-deploy.yaml")
 
         // Hold the three parallel steps as they start: each writes hold/<step>.started and waits
         // for its .hold file to go. All three started while none has ended is the overlap.
@@ -62,9 +62,9 @@ import Testing
                 parallel.allSatisfy { FileManager.default.fileExists(atPath: "\(workdir)/hold/\($0).started") }
             }
         } catch {
-            throw TestFailure("\(error)\nrun: \(try await client.workflowRun(runID).jsonString.prefix(3000))\n--- hub:\n\(hub.log.suffix(3000))")
+            throw TestFailure("\(error)\nrun: \(try await client.workflowRun(id: runID).jsonString.prefix(3000))\n--- hub:\n\(hub.log.suffix(3000))")
         }
-        let held = try await client.workflowRun(runID)
+        let held = try await client.workflowRun(id: runID)
         for step in parallel {
             #expect(held.step(step)?["status"] == "running", "\(step): \(held.step(step)?.jsonString ?? "none")")
             let task = try #require(held.taskIDs(step).first)
@@ -119,7 +119,7 @@ import Testing
         let workdir = try WorkflowFleet.workdir()
         let agents = try WorkflowFleet.agents(Self.agents, workdir: workdir, hub: hub.baseURL, token: token)
         defer { agents.forEach { $0.stop() } }
-        try await client.applyWorkflow(try WorkflowFleet.example("opencto-deploy.yaml"), file: "opencto-deploy.yaml")
+        _ = try await client.applyWorkflow(source: try WorkflowFleet.example("opencto-deploy.yaml"), file: "opencto-deploy.yaml")
 
         // The example scripts fail a step when the pushed commit's message says [fail:<step>].
         let failingTest = try await Self.push(client, secret: secret, delivery: "delivery-0101", message: "Refactor the cart [fail:test]")

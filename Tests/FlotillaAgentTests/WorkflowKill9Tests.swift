@@ -39,13 +39,13 @@ import Testing
         let agents = try WorkflowFleet.agents([("chain-a", "chain"), ("chain-b", "chain")], workdir: workdir, hub: hub.baseURL, token: token, concurrency: 2)
         defer { agents.forEach { $0.stop() } }
 
-        try await client.applyWorkflow(Self.workflow, file: "twenty.yaml")
+        _ = try await client.applyWorkflow(source: Self.workflow, file: "twenty.yaml")
         let started = try await client.json(.POST, "/api/workflows/twenty/runs", ["inputs": [:]], expect: 201)
         let runID = try #require(started["id"]?.stringValue)
 
         for point in [3, 8, 14] {
             try await eventually("\(point) steps succeeded", within: 90) {
-                let run = try await client.workflowRun(runID)
+                let run = try await client.workflowRun(id: runID)
                 return (run["progress"]?["succeeded"]?.intValue ?? 0) >= Int64(point)
             }
             hub.kill9()

@@ -38,25 +38,14 @@ extension HubClient {
         return try JSONValue.parse(text)
     }
 
-    /// Registers a workflow file (`POST /api/workflows`).
-    func applyWorkflow(_ source: String, file: String) async throws {
-        let (status, text) = try await raw(.POST, "/api/workflows", body: JSONValue.object(["source": .string(source), "file": .string(file)]).jsonString, headers: [("Content-Type", "application/json")])
-        guard status == 201 || status == 200 else { throw TestFailure("apply \(file) answered \(status): \(text.prefix(2000))") }
-    }
-
-    /// The run with its steps (`GET /api/workflow-runs/{id}`).
-    func workflowRun(_ id: String) async throws -> JSONValue {
-        try await json(.GET, "/api/workflow-runs/\(id)", expect: 200)
-    }
-
     /// Waits until the run has ended; returns it (with its steps).
     func endedRun(_ id: String, within seconds: Double = 90) async throws -> JSONValue {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
-            let run = try await json(.GET, "/api/workflow-runs/\(id)?wait=5", expect: 200)
+            let run = try await workflowRun(id: id, wait: 5)
             if run["status"] != "running" { return run }
         }
-        throw TestFailure("run \(id) still running after \(seconds)s: \(try await workflowRun(id).jsonString.prefix(3000))")
+        throw TestFailure("run \(id) still running after \(seconds)s: \(try await workflowRun(id: id).jsonString.prefix(3000))")
     }
 }
 
