@@ -90,7 +90,9 @@ import Testing
             #expect(rows.dropFirst().map { $0.prefix(4) } == [["parked", "1", "1", "manual"], ["pipeline", "2", "3", "manual"]], "\(listed.stdout)")
             let shown = try await flotilla("show", "pipeline")
             #expect(shown.stdout.hasPrefix("name: pipeline\nfile: pipeline.yaml\nversion: 2\n"), "\(shown.stdout)")
-            let checkRow = shown.stdout.split(separator: "\n").first { $0.hasPrefix("check ") }?.split(separator: " ").map(String.init)
+            // The steps table (after the inputs table, which has an input named check too).
+            let stepRows = shown.stdout.split(separator: "\n").drop { !$0.hasPrefix("STEP ") }
+            let checkRow = stepRows.first { $0.hasPrefix("check ") }?.split(separator: " ").map(String.init)
             #expect(checkRow?.prefix(3) == ["check", "shell.run", "build"], "\(shown.stdout)")
 
             // By name: the registered definition; the run id first.

@@ -25,7 +25,8 @@ import Testing
             #expect(answer.status == status, "\(answer.text)")
             let body = try JSONValue.parse(answer.text)
             #expect(body["error"]?["code"]?.stringValue == code, "\(answer.text)")
-            #expect(!(body["error"]?["message"]?.stringValue ?? "").isEmpty, "\(answer.text)")
+            let message = body["error"]?["message"]?.stringValue ?? ""
+            #expect(!message.isEmpty, "\(answer.text)")
             if let field { #expect(body["error"]?["field"]?.stringValue == field, "\(answer.text)") }
             #expect(try await hub.workflowSnapshot() == before, "the refused request changed something")
         }
