@@ -16,6 +16,14 @@ export function lastRunLine(run) {
     h('span', { class: 'muted' }, ` · ${duration(between(run.created_at, run.ended_at))}`))
 }
 
+// The newest runs as a strip of squares, newest first, each a link coloured by its status.
+export function recentRuns(runs) {
+  return h('span', { class: 'recent-runs' }, ...runs.map((r) =>
+    h('a', { class: `run-dot fill-${RUN_CLASS[r.status] ?? 'cancelled'}`, href: runHref(r.id), dataset: { runId: r.id, status: r.status },
+      title: `${r.status} · ${dateTime(r.created_at)} · ${duration(between(r.created_at, r.ended_at))}`, 'aria-label': `Run ${r.id}: ${r.status}` })))
+}
+const RUN_CLASS = { running: 'running', succeeded: 'succeeded', failed: 'dead', cancelled: 'cancelled' }
+
 export function triggerList(triggers) {
   if (!triggers?.length) return h('span', { class: 'muted' }, 'started by hand')
   return h('ul', { class: 'trigger-list' }, ...triggers.map((t) => {

@@ -5,7 +5,11 @@ import { h } from '../lib/dom.js'
 import { throttle } from '../lib/schedule.js'
 import { inputHint } from '../lib/workflow-model.js'
 import { runForm } from '../lib/run-form.js'
-import { lastRunLine, runHref, triggerList, workflowHref } from '../lib/workflow-parts.js'
+import { lastRunLine, recentRuns, runHref, triggerList, workflowHref } from '../lib/workflow-parts.js'
+
+// Runs fetched for the "recent runs" strips (newest first, all workflows at once).
+const RECENT = 100
+const RECENT_PER_WORKFLOW = 10
 
 function runCounts(runs) {
   if (!runs) return ''
@@ -42,7 +46,7 @@ export default {
       return { el, body, formHost, wf }
     }
 
-    function fill(entry, wf) {
+    function fill(entry, wf, recent) {
       entry.wf = wf
       const inputs = wf.inputs?.length
         ? h('span', { class: 'chips wrap' }, ...wf.inputs.map((i) => h('span', { class: 'chip', title: [inputHint(i), i.description].filter(Boolean).join(' · ') }, `${i.name}${i.required ? '*' : ''}: ${i.type}`)))
@@ -54,6 +58,7 @@ export default {
           h('dt', {}, 'Inputs'), h('dd', {}, inputs),
           h('dt', {}, 'Steps'), h('dd', {}, `${wf.steps?.length ?? 0}`, h('span', { class: 'muted' }, ` · ${wf.file} · version ${wf.version}`)),
           h('dt', {}, 'Last run'), h('dd', { class: 'workflow-last-run' }, lastRunLine(wf.last_run)),
+          recent.length ? [h('dt', {}, 'Recent'), h('dd', {}, recentRuns(recent))] : '',
           h('dt', {}, 'Runs'), h('dd', {}, runCounts(wf.runs) || h('span', { class: 'muted' }, 'none'))))
     }
 
@@ -75,7 +80,13 @@ export default {
       openForm = null
     }
 
-    function show(workflows) {
+    function show(workflows, runs) {
+      const recent = new Map()
+      for (const r of runs) {
+        const list = recent.get(r.workflow) ?? []
+        if (list.length < RECENT_PER_WORKFLOW) list.push(r)
+        recent.set(r.workflow, list)
+      }
       status.classList.remove('error')
       status.textContent = workflows.length
         ? `${workflows.length} workflow${workflows.length === 1 ? '' : 's'}`
@@ -86,7 +97,7 @@ export default {
         seen.add(wf.name)
         let entry = cards.get(wf.name)
         if (!entry) { entry = card(wf); cards.set(wf.name, entry) }
-        fill(entry, wf)
+        fill(entry, wf, recent.get(wf.name) ?? [])
         // In name order, moving only what is out of place (an open form keeps its focus).
         const want = previous ? previous.nextSibling : list.firstChild
         if (want !== entry.el) list.insertBefore(entry.el, want)
@@ -99,8 +110,10 @@ export default {
 
     async function load() {
       try {
-        const body = await ctx.api.get('/api/workflows')
-        if (!stopped) show(body.workflows ?? [])
+        // The recent runs are a bonus: the list shows without them.
+        const [body, runs] = await Promise.all([ctx.api.get('/api/workflows'),
+          ctx.api.get('/api/workflow-runs', { limit: RECENT }).catch(() => ({ runs: [] }))])
+        if (!stopped) show(body.workflows ?? [], runs.runs ?? [])
       } catch (err) {
         if (stopped) return
         status.textContent = `Could not load the workflows: ${err.message ?? err}`
