@@ -48,8 +48,9 @@ export default {
       h('header', { class: 'view-header' }, h('div', { class: 'heading-group' }, title, badge), actions),
       subtitle, message, notices,
       h('div', { class: 'run-columns' },
-        h('div', { class: 'run-main' }, panel('Steps', graph.element), inputsHost),
-        h('aside', { class: 'run-side' }, stepPanel.element)))
+        h('div', { class: 'run-main' }, panel('Steps', graph.element)),
+        h('aside', { class: 'run-side' }, stepPanel.element)),
+      inputsHost)
 
     cancel.addEventListener('click', () => act('cancel'))
     rerun.addEventListener('click', () => act('rerun'))
