@@ -78,7 +78,9 @@ export function createStepGraph({ onSelect, label = 'Step graph' } = {}) {
   }
 
   function nodeElement(id) {
-    return s('g', { class: 'node step-node', 'data-step-id': id, tabindex: '0', role: 'button' },
+    // Only a graph with a panel to open has focusable, clickable nodes.
+    const interactive = onSelect ? { tabindex: '0', role: 'button' } : { role: 'img' }
+    return s('g', { class: 'node step-node', 'data-step-id': id, ...interactive },
       s('title', {}, id),
       s('rect', { class: 'node-box', width: NODE.nodeWidth, height: NODE.nodeHeight, rx: '6' }),
       s('rect', { class: 'node-stripe', width: '5', height: NODE.nodeHeight, rx: '2' }),
