@@ -12,9 +12,9 @@ const RECENT = 100
 const RECENT_PER_WORKFLOW = 10
 
 function runCounts(runs) {
-  if (!runs) return ''
-  return h('span', { class: 'run-counts' }, ...['running', 'succeeded', 'failed', 'cancelled']
-    .filter((k) => runs[k]).map((k) => h('span', { class: `count count-${k}`, title: `${runs[k]} ${k}` }, `${runs[k]} ${k}`)))
+  const kinds = ['running', 'succeeded', 'failed', 'cancelled'].filter((k) => runs?.[k])
+  if (!kinds.length) return ''
+  return h('span', { class: 'run-counts' }, ...kinds.map((k) => h('span', { class: `count count-${k}` }, `${runs[k]} ${k}`)))
 }
 
 export default {
