@@ -18,6 +18,12 @@ public enum FlotillaErrorCode: String, ErrorCode {
     case notFound = "not_found"
     case taskNotFound = "task_not_found"
     case agentNotFound = "agent_not_found"
+    /// No workflow is registered under that name.
+    case workflowNotFound = "workflow_not_found"
+    /// No workflow run has that id.
+    case workflowRunNotFound = "workflow_run_not_found"
+    /// The workflow run has already ended (it cannot be cancelled).
+    case workflowRunFinished = "workflow_run_finished"
     case staleAttempt = "stale_attempt"
     case invalidState = "invalid_state"
     case unknownDependency = "unknown_dependency"
@@ -46,8 +52,8 @@ extension FlotillaError {
         case .malformedJSON, .invalidField, .missingField, .unknownField: 400
         case .unauthorized: 401
         case .forbidden, .csrfFailed: 403
-        case .notFound, .taskNotFound, .agentNotFound: 404
-        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse, .notRestartable: 409
+        case .notFound, .taskNotFound, .agentNotFound, .workflowNotFound, .workflowRunNotFound: 404
+        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse, .notRestartable, .workflowRunFinished: 409
         case .bodyTooLarge: 413
         case .unknownDependency, .dependencyCycle: 422
         case .rateLimited: 429

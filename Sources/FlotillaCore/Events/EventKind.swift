@@ -33,6 +33,18 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     /// A watched agent's pane command was started again through the API.
     case agentRestarted = "agent.restarted"
 
+    // Workflow runs (FlotillaEngine/Workflows) and their steps: `data` carries `run_id`,
+    // `workflow` and, for step events, `step` (docs/api.md).
+    case workflowStarted = "workflow.started"
+    case workflowSucceeded = "workflow.succeeded"
+    case workflowFailed = "workflow.failed"
+    case workflowCancelled = "workflow.cancelled"
+    case stepStarted = "step.started"
+    case stepSucceeded = "step.succeeded"
+    case stepFailed = "step.failed"
+    case stepSkipped = "step.skipped"
+    case stepCancelled = "step.cancelled"
+
     /// The prefix of every task event's type; the others start with `agent.`.
     public static let taskPrefix = "task."
 

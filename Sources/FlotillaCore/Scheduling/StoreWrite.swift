@@ -5,6 +5,12 @@ public enum StoreWrite: Sendable {
     case saveAttempt(AttemptRecord)
     case appendEvent(EventRecord)
     case saveAgent(AgentRecord)
+    /// Registers or replaces a workflow (FlotillaEngine/Workflows).
+    case saveWorkflow(WorkflowRow)
+    /// Unregisters a workflow; its runs stay.
+    case deleteWorkflow(name: String)
+    /// Inserts or replaces a workflow run (its state changes commit with its events).
+    case saveWorkflowRun(WorkflowRunRow)
 }
 
 /// An agent as persisted: its registration and when it was last seen.
