@@ -112,7 +112,7 @@ export function createStepPanel(ctx, { onClose } = {}) {
             h('a', { class: 'task-id', href: taskHref(t.id) }, t.id),
             label ? h('span', { class: 'muted' }, ` ${label}`) : '', ' ', pickButton),
           t.error ? h('p', { class: 'error-text' }, typeof t.error === 'string' ? t.error : (t.error.message ?? JSON.stringify(t.error))) : '',
-          t.result !== null && t.result !== undefined ? jsonBlock('Result', t.result, { open: tasks.length === 1 }) : '')
+          t.result !== null && t.result !== undefined ? jsonBlock('Result', t.result, { open: false }) : '')
       })))
     } else if (step.status === 'pending') {
       out.push(h('p', { class: 'muted' }, 'Not started yet: it waits for the steps it needs.'))
