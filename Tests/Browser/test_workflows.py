@@ -162,6 +162,15 @@ class WorkflowTests(BrowserTestCase):
         self.assertIn("replicas", card.text)
         self.shot("workflows")
 
+    def tearDown(self):
+        # A test that failed half-way must not leave a long step holding the testing agent.
+        for run in self.fleet.api.get("/api/workflow-runs?status=running")["runs"]:
+            try:
+                self.fleet.api.post(f"/api/workflow-runs/{run['id']}/cancel", {"reason": "test over"})
+            except Exception:
+                pass  # it ended meanwhile
+        super().tearDown()
+
     def test_cancel_a_running_run_from_its_page(self):
         run = self.fleet.api.post(f"/api/workflows/{self.slow}/runs", {"inputs": {}})
         self.page.open(f"#/runs/{run['id']}")
@@ -178,9 +187,9 @@ class WorkflowTests(BrowserTestCase):
         wait_for("the step's task is cancelled", lambda: self.fleet.api.state(task) == "cancelled")
         # Rerun starts a new run of the same workflow and opens it.
         self.page.wait_css("[data-action='rerun']").click()
-        self.page.wait_for("the new run's page", lambda d: self.page.css("[data-view='run']")
-                           and self.page.css("[data-view='run']")[0].get_attribute("data-run-id") not in (None, run["id"]))
-        new_id = self.page.css("[data-view='run']")[0].get_attribute("data-run-id")
+        # Read in the page: the old view's element goes away as the new one mounts.
+        new_id = self.page.wait_for("the new run's page", lambda d: d.execute_script(
+            "const id = document.querySelector(\"[data-view='run']\")?.dataset.runId; return id && id !== arguments[0] ? id : null", run["id"]))
         self.assertEqual(self.run_record(new_id)["rerun_of"], run["id"])
         self.page.wait_css(node("wait", "running"), timeout=20)
         self.fleet.api.post(f"/api/workflow-runs/{new_id}/cancel", {"reason": "test over"})
