@@ -71,6 +71,15 @@ steps:
     payload: {{command: "echo never"}}
 """
 
+# Every step skipped by its condition: a run that ends at once, without a task (for paging).
+INSTANT = """\
+name: {name}
+inputs:
+  go: {{type: boolean, default: false}}
+steps:
+  only: {{type: code.generate, if: inputs.go, payload: {{command: "echo no"}}}}
+"""
+
 
 def node(step, status=None):
     return f"[data-view='run'] g.step-node[data-step-id='{step}']" + (f"[data-status='{status}']" if status else "")
@@ -83,7 +92,8 @@ class WorkflowTests(BrowserTestCase):
         api = cls.fleet.api
         cls.pipeline = unique("pipeline")
         cls.slow = unique("slow")
-        for name, text in ((cls.pipeline, PIPELINE), (cls.slow, SLOW)):
+        cls.instant = unique("instant")
+        for name, text in ((cls.pipeline, PIPELINE), (cls.slow, SLOW), (cls.instant, INSTANT)):
             answer = api.post("/api/workflows", {"source": text.format(name=name), "file": f"{name}.yaml"})
             assert answer["created"] is True, answer
         cls.page.sign_in(cls.fleet.tokens["submitter"])
@@ -217,6 +227,25 @@ class WorkflowTests(BrowserTestCase):
         Select(root.find_element("css selector", "select[name='status']")).select_by_value("succeeded")
         self.page.wait_css(f"tr.run-row[data-run-id='{runs[0]}']")
         self.shot("workflow")
+
+    def test_workflow_runs_page_by_twenty_and_new_runs_appear_live(self):
+        runs = [self.fleet.api.post(f"/api/workflows/{self.instant}/runs", {})["id"] for _ in range(22)]
+        wait_for("the runs end", lambda: all(r["status"] == "succeeded" for r in self.fleet.api.get(f"/api/workflows/{self.instant}/runs?limit=50")["runs"]))
+        self.page.open(f"#/workflows/{self.instant}")
+        self.page.wait_view("workflow")
+        # Newest first, 20 a page: the newest 20 here, the 2 oldest on the next page.
+        self.page.wait_css(f"tr.run-row[data-run-id='{runs[-1]}']")
+        self.assertEqual(len(self.page.css("tr.run-row")), 20)
+        self.page.driver.execute_script("window.__sameWorkflowPage = true")
+        self.page.wait_css("[data-action='older']:not([disabled])").click()
+        self.page.wait_css(f"tr.run-row[data-run-id='{runs[0]}']")
+        self.assertEqual(sorted(row.get_attribute("data-run-id") for row in self.page.css("tr.run-row")), sorted(runs[:2]))
+        self.page.wait_css("[data-action='newer']:not([disabled])").click()
+        self.page.wait_css(f"tr.run-row[data-run-id='{runs[-1]}']")
+        # A run started elsewhere appears on the newest page, without a reload.
+        fresh = self.fleet.api.post(f"/api/workflows/{self.instant}/runs", {})["id"]
+        self.page.wait_css(f"tr.run-row[data-run-id='{fresh}']", timeout=10)
+        self.assertTrue(self.page.driver.execute_script("return window.__sameWorkflowPage === true"), "the workflow page was reloaded")
 
     def test_a_viewer_sees_workflows_and_runs_but_no_buttons(self):
         run = self.fleet.api.post(f"/api/workflows/{self.pipeline}/runs", {"inputs": {"replicas": 1}})
