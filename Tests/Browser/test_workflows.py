@@ -18,6 +18,7 @@ inputs:
   branch: {{type: string, default: main, description: the branch to build}}
   replicas: {{type: number, required: true}}
   deploy: {{type: boolean, default: false}}
+  break_deploy: {{type: boolean, default: false}}
 on:
   webhook: {{github: [push]}}
   schedule: "0 3 * * *"
@@ -43,7 +44,8 @@ steps:
     needs: [test, review]
     if: inputs.deploy
     on_failure: [rollback]
-    payload: {{command: "echo deploying"}}
+    max_attempts: 1
+    payload: {{command: "${{{{ inputs.break_deploy && 'echo the cluster refused >&2; exit 3' || 'echo deploying' }}}}"}}
   rollback:
     type: code.generate
     role: general
@@ -127,7 +129,7 @@ class WorkflowTests(BrowserTestCase):
         run_id = self.start_from_the_list()
         self.assertIn(f"#/runs/{run_id}", self.page.driver.current_url)
         record = self.run_record(run_id)
-        self.assertEqual(record["inputs"], {"branch": "feature/x", "replicas": 2, "deploy": False})
+        self.assertEqual(record["inputs"], {"branch": "feature/x", "replicas": 2, "deploy": False, "break_deploy": False})
         # The page is not reloaded while the run goes on: this mark survives only in this page.
         self.page.driver.execute_script("window.__sameRunPage = true")
         # build sleeps 1.5 s: the page shows it before it succeeded, then turns it green live.
@@ -181,6 +183,20 @@ class WorkflowTests(BrowserTestCase):
                 pass  # it ended meanwhile
         super().tearDown()
 
+    def test_a_failed_step_turns_red_and_its_rollback_runs(self):
+        run = self.fleet.api.post(f"/api/workflows/{self.pipeline}/runs", {"inputs": {"replicas": 1, "deploy": True, "break_deploy": True}})
+        self.page.open(f"#/runs/{run['id']}")
+        self.page.wait_view("run")
+        self.page.wait_css(node("deploy", "failed"), timeout=40)
+        self.page.wait_css(node("rollback", "succeeded"), timeout=20)
+        self.page.wait_css(node("report", "succeeded"), timeout=20)
+        self.page.wait_css("[data-view='run'][data-status='failed']", timeout=20)
+        self.page.wait_css(node("deploy")).click()
+        panel = self.page.wait_css(".step-panel[data-step-id='deploy']")
+        self.page.wait_for("the deploy's error output", lambda d: "the cluster refused" in panel.find_element("css selector", ".output-pane").text, timeout=15)
+        self.assertEqual(panel.find_element("css selector", ".step-task").get_attribute("data-state"), "dead")
+        self.shot("run-failed")
+
     def test_cancel_a_running_run_from_its_page(self):
         run = self.fleet.api.post(f"/api/workflows/{self.slow}/runs", {"inputs": {}})
         self.page.open(f"#/runs/{run['id']}")
@@ -220,12 +236,14 @@ class WorkflowTests(BrowserTestCase):
         self.assertIn("${{ inputs.branch }}", source.text)
         for run_id in runs:
             self.page.wait_css(f"tr.run-row[data-run-id='{run_id}']")
-        # Filter by status: no failed runs of this workflow.
+        # Filter by status: only the runs in that status (as the API has them), or "No … runs".
         from selenium.webdriver.support.ui import Select
-        Select(root.find_element("css selector", "select[name='status']")).select_by_value("failed")
-        self.page.wait_for("the empty filtered list", lambda d: not self.page.css("tr.run-row") and "No failed runs" in root.text)
-        Select(root.find_element("css selector", "select[name='status']")).select_by_value("succeeded")
-        self.page.wait_css(f"tr.run-row[data-run-id='{runs[0]}']")
+        for status in ("cancelled", "failed", "succeeded"):
+            Select(root.find_element("css selector", "select[name='status']")).select_by_value(status)
+            expected = {r["id"] for r in self.fleet.api.get(f"/api/workflows/{self.pipeline}/runs?status={status}&limit=20")["runs"]}
+            shown = lambda d: set(d.execute_script("return [...document.querySelectorAll('tr.run-row')].map((r) => r.dataset.runId)"))
+            self.page.wait_for(f"the {status} runs", lambda d: shown(d) == expected and (expected or f"No {status} runs" in root.text))
+        self.assertIn(runs[0], expected)
         self.shot("workflow")
 
     def test_workflow_runs_page_by_twenty_and_new_runs_appear_live(self):
@@ -239,7 +257,8 @@ class WorkflowTests(BrowserTestCase):
         self.page.driver.execute_script("window.__sameWorkflowPage = true")
         self.page.wait_css("[data-action='older']:not([disabled])").click()
         self.page.wait_css(f"tr.run-row[data-run-id='{runs[0]}']")
-        self.assertEqual(sorted(row.get_attribute("data-run-id") for row in self.page.css("tr.run-row")), sorted(runs[:2]))
+        self.page.wait_for("the two oldest runs", lambda d: sorted(d.execute_script(
+            "return [...document.querySelectorAll('tr.run-row')].map((r) => r.dataset.runId)")) == sorted(runs[:2]))
         self.page.wait_css("[data-action='newer']:not([disabled])").click()
         self.page.wait_css(f"tr.run-row[data-run-id='{runs[-1]}']")
         # A run started elsewhere appears on the newest page, without a reload.
