@@ -191,7 +191,11 @@ class WorkflowTests(BrowserTestCase):
         self.page.wait_css(node("rollback", "succeeded"), timeout=20)
         self.page.wait_css(node("report", "succeeded"), timeout=20)
         self.page.wait_css("[data-view='run'][data-status='failed']", timeout=20)
-        self.page.wait_css(node("deploy")).click()
+        # By keyboard: focus the step and press Enter.
+        from selenium.webdriver.common.keys import Keys
+        target = self.page.wait_css(node("deploy"))
+        self.page.driver.execute_script("arguments[0].focus()", target)
+        target.send_keys(Keys.ENTER)
         panel = self.page.wait_css(".step-panel[data-step-id='deploy']")
         self.page.wait_for("the deploy's error output", lambda d: "the cluster refused" in panel.find_element("css selector", ".output-pane").text, timeout=15)
         self.assertEqual(panel.find_element("css selector", ".step-task").get_attribute("data-state"), "dead")
