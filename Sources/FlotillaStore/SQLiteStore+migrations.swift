@@ -84,6 +84,8 @@ extension SQLiteStore {
                 """)
         }
         migrator.registerMigration("v3-dashboard-queries", migrate: Self.addDashboardQueries)
+        // The cost ledger (issue 24): one row per attempt that reported usage.
+        migrator.registerMigration("v5-costs", migrate: Self.addCostLedger)
         return migrator
     }
 }

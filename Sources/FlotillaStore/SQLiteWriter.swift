@@ -21,6 +21,7 @@ struct SQLiteWriter {
         var attemptIndex: [AttemptKey: Int] = [:]
         var agents: [String: Int] = [:]
         var hasEvents = false
+        var hasUsage = false
         taskIndex.reserveCapacity(writes.count / 2)
         for (position, write) in writes.enumerated() {
             switch write {
@@ -45,6 +46,8 @@ struct SQLiteWriter {
                 hasEvents = true
             case .saveAgent(let row):
                 agents[row.registration.id] = position
+            case .saveUsage:
+                hasUsage = true
             }
         }
         // Each statement is taken from GRDB's cache once per batch: the cache is keyed by the
@@ -80,6 +83,7 @@ struct SQLiteWriter {
         for position in agents.values {
             if case .saveAgent(let row) = writes[position] { try save(row) }
         }
+        if hasUsage { try saveUsage(writes) }
     }
 
     private static let insertTaskSQL = """

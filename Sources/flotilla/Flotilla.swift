@@ -18,6 +18,8 @@ struct Flotilla: AsyncParsableCommand {
             TasksCommand.self,
             AgentsCommand.self,
             StatsCommand.self,
+            CostsCommand.self,
+            BudgetsCommand.self,
             WatchCommand.self,
             TokenCommand.self,
             BenchCommand.self,

@@ -33,6 +33,10 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     /// A watched agent's pane command was started again through the API.
     case agentRestarted = "agent.restarted"
 
+    // Budgets (Scheduler+costs.swift): 80 % and 100 % of one, once per budget per period.
+    case budgetWarning = "budget.warning"
+    case budgetExceeded = "budget.exceeded"
+
     /// The prefix of every task event's type; the others start with `agent.`.
     public static let taskPrefix = "task."
 

@@ -16,6 +16,10 @@ enum RouteScopes {
         "POST /api/tasks/{id}/retry": .submitter,
         "POST /api/tasks/retry": .submitter,
         "GET /api/graph": .viewer,
+        // Costs and budgets: read by viewers, budgets changed by admins.
+        "GET /api/costs": .viewer,
+        "GET /api/budgets": .viewer,
+        "PUT /api/budgets": .admin,
         // Agents, counters, events, watched panes: read by viewers, steered by admins only.
         "GET /api/agents": .viewer,
         "GET /api/agents/{id}": .viewer,

@@ -11,7 +11,7 @@ export const TYPES = [
   'task.failed', 'task.dead', 'task.cancelled', 'task.expired',
   'agent.online', 'agent.offline', 'agent.state_change', 'agent.screen_state', 'agent.progress',
   'agent.stuck', 'agent.error', 'agent.complete', 'agent.command_sent', 'agent.command_failed',
-  'agent.approval', 'agent.killed',
+  'agent.approval', 'agent.killed', 'budget.warning', 'budget.exceeded',
 ]
 
 const RECENT_MAX = 1000

@@ -11,6 +11,7 @@ export const ROUTES = [
   ['graph', 'graph'],
   ['events', 'events'],
   ['dead', 'dead'],
+  ['costs', 'costs'],
 ]
 
 // The header's links, in order, with the least scope that sees them.
@@ -21,6 +22,7 @@ export const NAV = [
   { href: '#/graph', label: 'Graph', views: ['graph'], scope: 'viewer' },
   { href: '#/events', label: 'Events', views: ['events'], scope: 'viewer' },
   { href: '#/dead', label: 'Dead letters', views: ['dead'], scope: 'viewer' },
+  { href: '#/costs', label: 'Costs', views: ['costs'], scope: 'viewer' },
   { href: '#/submit', label: 'Submit', views: ['submit'], scope: 'submitter' },
 ]
 
