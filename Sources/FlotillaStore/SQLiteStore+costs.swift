@@ -69,15 +69,16 @@ extension SQLiteStore {
         // The column is chosen from a closed enum, never from the request's text.
         let column = query.by == .task ? "task_id" : query.by == .agent ? "agent_id" : query.by.rawValue
         var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
+        var bounds: [Double] = []
         if let since = query.since {
             conditions.append("recorded_at >= ?")
-            arguments.append(since)
+            bounds.append(since)
         }
         if let until = query.until {
             conditions.append("recorded_at < ?")
-            arguments.append(until)
+            bounds.append(until)
         }
+        let arguments = bounds
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let order = query.by == .day ? "key" : "usd DESC, key"
         let sql = """

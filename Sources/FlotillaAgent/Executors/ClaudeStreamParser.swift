@@ -1,4 +1,5 @@
 public import FlotillaCore
+import Foundation
 
 /// Reads Claude Code's `--output-format stream-json --verbose` output, one JSON object per line:
 /// a `system`/`init` line, then `assistant` and `user` messages (text, `tool_use`,

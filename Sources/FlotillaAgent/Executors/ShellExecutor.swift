@@ -19,9 +19,9 @@ public struct ShellExecutor: Executor {
         let meter = request.usage
         let spent = Mutex<(cost: Cost?, model: String?)>((nil, nil))
         let outcome = try await ProcessRunner.run(spec, stop: stop) { stream, line in
-            if stream == .stdout, let (cost, model) = UsageLines.cost(in: line) {
-                spent.withLock { $0 = (($0.cost ?? Cost()) + cost, model ?? $0.model) }
-                meter?.add(cost)
+            if stream == .stdout, let reported = UsageLines.cost(in: line) {
+                spent.withLock { $0 = (($0.cost ?? Cost()) + reported.cost, reported.model ?? $0.model) }
+                meter?.add(reported.cost)
                 return
             }
             progress(nil, line)

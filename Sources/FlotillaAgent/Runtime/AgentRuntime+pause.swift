@@ -1,4 +1,6 @@
 import FlotillaCore
+import Logging
+import Synchronization
 
 /// A subscription's usage limit (Claude Code's `usage limit reached|<reset>`) is not a failure:
 /// the attempt is released unharmed, the agent tells the hub it is paused (a `drain` with

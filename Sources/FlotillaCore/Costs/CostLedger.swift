@@ -111,7 +111,7 @@ public struct BudgetHold: Sendable, Hashable {
 
     static func money(_ usd: Double) -> String {
         let cents = (usd * 100).rounded() / 100
-        return cents == usd ? String(format: "%.2f", usd) : String(format: "%.4f", usd)
+        return abs(cents - usd) < 1e-9 ? String(format: "%.2f", cents) : String(format: "%.4f", usd)
     }
 }
 

@@ -26,4 +26,6 @@ struct AwaitingStore: Store {
     func insertBrowserSession(_ session: BrowserSessionRow) async throws { try await sqlite.insertBrowserSession(session) }
     func deleteBrowserSessions(_ selection: BrowserSessionRow.Selection) async throws { try await sqlite.deleteBrowserSessions(selection) }
     func prune(before cutoff: Double, batch: Int) async throws -> PruneCount { try await sqlite.prune(before: cutoff, batch: batch) }
+    func costs(_ query: CostQuery) async throws -> CostReport { try await sqlite.costs(query) }
+    func taskCost(id: String) async throws -> CostTotal? { try await sqlite.taskCost(id: id) }
 }
