@@ -6,9 +6,11 @@ import { throttle } from '../lib/schedule.js'
 
 const DAYS = 14
 
+// Whole cents as cents ($0.06), smaller amounts to a hundredth of a cent ($0.0021).
 export function money(usd) {
   const n = Number(usd) || 0
-  return '$' + (n >= 1 || n === 0 ? n.toFixed(2) : n.toFixed(4))
+  const cents = Math.round(n * 100)
+  return '$' + (Math.abs(n * 100 - cents) < 1e-6 ? (cents / 100).toFixed(2) : n.toFixed(4))
 }
 
 // One bar per UTC day of the last `days` (empty days at zero), oldest first.
@@ -27,7 +29,7 @@ function barChart(bars) {
   const width = 640, height = 160, pad = 24
   const max = Math.max(...bars.map((b) => b.usd), 0)
   const step = (width - pad) / bars.length
-  const svg = s('svg', { viewBox: `0 0 ${width} ${height + 20}`, class: 'cost-chart', role: 'img', 'aria-label': `Spending per day over the last ${bars.length} days` })
+  const svg = s('svg', { viewBox: `0 0 ${width} ${height + 20}`, preserveAspectRatio: 'xMinYMid meet', class: 'cost-chart', role: 'img', 'aria-label': `Spending per day over the last ${bars.length} days` })
   bars.forEach((b, i) => {
     const barHeight = max > 0 ? Math.max(b.usd > 0 ? 1 : 0, (b.usd / max) * (height - pad)) : 0
     const x = pad + i * step
