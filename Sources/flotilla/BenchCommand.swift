@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the hub: throughput and round trips (default), the dashboard's load, or live output's cost.",
-        subcommands: [BenchThroughputCommand.self, BenchDashboardCommand.self, OutputBenchCommand.self],
+        subcommands: [BenchThroughputCommand.self, BenchDashboardCommand.self, OutputBenchCommand.self, AgentLoopBenchCommand.self],
         defaultSubcommand: BenchThroughputCommand.self
     )
 }

@@ -1,0 +1,21 @@
+import FlotillaCore
+
+extension WorktreeTools {
+    /// Runs `argv` in the worktree through ``ProcessRunner`` (its own process group, killed on
+    /// timeout or when the attempt is stopped; the scrubbed task environment); answers with the
+    /// exit status and the output's tail.
+    func runCommand(_ argv: [String], seconds: Int) async throws -> String {
+        let spec = ProcessSpec(argv: argv, workingDirectory: confinement.root, timeout: .seconds(seconds), tailBytes: resultCap, leftoverGrace: .seconds(2))
+        let outcome = try await ProcessRunner.run(spec, stop: stop)
+        let status: String
+        if outcome.timedOut {
+            status = "timed out after \(seconds)s (killed)"
+        } else if let signal = outcome.signal {
+            status = "killed by signal \(signal)"
+        } else {
+            status = "exit code \(outcome.exitCode.map(String.init) ?? "?")"
+        }
+        let output = outcome.combinedTail
+        return status + (output.isEmpty ? "" : "\n" + output)
+    }
+}
