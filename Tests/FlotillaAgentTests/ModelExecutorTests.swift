@@ -58,7 +58,8 @@ import Testing
         let data = Paths.temporaryDirectory("hub")
         try await LiveHub.run(dataDirectory: data) { served, client in
             // The key is in the agent's environment as well as its file: the tools' commands must not see it.
-            let agent = try Self.agent(served, server: server, extra: ["--api-key-file", keyFile], environment: ["OPENAI_API_KEY": key])
+            // openai reads its key from the file; ollama has none, and must not send OPENAI_API_KEY.
+            let agent = try Self.agent(served, server: server, extra: dialect == "openai" ? ["--api-key-file", keyFile] : [], environment: ["OPENAI_API_KEY": key])
             defer { agent.stop() }
             let submitted = try await client.submit([
                 "type": "code.generate", "prompt": "Fix add in calc.sh so that sh test.sh passes.", "complexity": "standard",

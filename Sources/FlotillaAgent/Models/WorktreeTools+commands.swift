@@ -5,7 +5,10 @@ extension WorktreeTools {
     /// timeout or when the attempt is stopped; the scrubbed task environment); answers with the
     /// exit status and the output's tail.
     func runCommand(_ argv: [String], seconds: Int) async throws -> String {
-        let spec = ProcessSpec(argv: argv, workingDirectory: confinement.root, timeout: .seconds(seconds), tailBytes: resultCap, leftoverGrace: .seconds(2))
+        // The end of the output is what tells (the failing test, the error): keep each stream's
+        // tail, together under the answer's cap, and say what was left out before it.
+        let tail = max(256, (resultCap - 256) / 2)
+        let spec = ProcessSpec(argv: argv, workingDirectory: confinement.root, timeout: .seconds(seconds), tailBytes: tail, leftoverGrace: .seconds(2))
         let outcome = try await ProcessRunner.run(spec, stop: stop)
         let status: String
         if outcome.timedOut {
@@ -16,6 +19,7 @@ extension WorktreeTools {
             status = "exit code \(outcome.exitCode.map(String.init) ?? "?")"
         }
         let output = outcome.combinedTail
-        return status + (output.isEmpty ? "" : "\n" + output)
+        let dropped = outcome.stdout.droppedBytes + outcome.stderr.droppedBytes
+        return status + (dropped > 0 ? "\n[… \(dropped) earlier bytes of output not shown]" : "") + (output.isEmpty ? "" : "\n" + output)
     }
 }

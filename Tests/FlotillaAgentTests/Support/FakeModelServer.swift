@@ -50,8 +50,9 @@ final class FakeModelServer: Sendable {
     var recordText: String { (try? String(contentsOfFile: recordPath, encoding: .utf8)) ?? "" }
 
     func stop() {
+        // SIGKILL: a child of the test process inherits its blocked SIGTERM.
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
