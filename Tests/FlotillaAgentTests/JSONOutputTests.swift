@@ -69,6 +69,7 @@ import Testing
             // Benchmarks that start their own hub take no --hub.
             let standalone: [(command: String, arguments: [String])] = [
                 ("bench output", ["bench", "output", "--rate", "10KB", "--seconds", "1"]),
+                ("bench agent-loop", ["bench", "agent-loop", "--turns", "5", "--runs", "1"]),
             ]
             let everyRun: [(command: String, arguments: [String])] = runs.map { (command: $0.command, arguments: $0.arguments + hub) } + standalone
             for run in everyRun {
