@@ -33,6 +33,12 @@ public enum FlotillaErrorCode: String, ErrorCode {
     /// The agent id is live under another token (a takeover is refused).
     case agentInUse = "agent_in_use"
     case rateLimited = "rate_limited"
+    /// A webhook delivery's signature is missing or does not match its body and the secret.
+    case webhookSignatureInvalid = "webhook_signature_invalid"
+    /// A webhook delivery id seen before: it started its run already.
+    case webhookReplayed = "webhook_replayed"
+    /// The hub has no secret for the workflow's webhook (its `secret_env` is unset).
+    case webhookSecretMissing = "webhook_secret_missing"
     /// The hub does not watch tmux panes (start it with `--watch-panes`).
     case watchNotEnabled = "watch_not_enabled"
     /// The agent is not watched in a tmux pane, so the hub cannot restart it.
@@ -42,6 +48,9 @@ public enum FlotillaErrorCode: String, ErrorCode {
     case dashboardUnavailable = "dashboard_unavailable"
     /// The hub is at its total cap of open streams or sockets; retry later.
     case overloaded
+    /// Never an HTTP answer: the `error_code` of a task whose attempt passed its own `budget`
+    /// and was stopped by the hub (Scheduler+costs.swift).
+    case budgetExceeded = "budget_exceeded"
     case internalError = "internal_error"
 }
 
@@ -53,11 +62,15 @@ extension FlotillaError {
         case .unauthorized: 401
         case .forbidden, .csrfFailed: 403
         case .notFound, .taskNotFound, .agentNotFound, .workflowNotFound, .workflowRunNotFound: 404
-        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse, .notRestartable, .workflowRunFinished: 409
+        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse, .notRestartable, .workflowRunFinished, .budgetExceeded: 409
         case .bodyTooLarge: 413
         case .unknownDependency, .dependencyCycle: 422
         case .rateLimited: 429
         case .storeUnavailable, .dashboardUnavailable, .overloaded: 503
+        // Webhooks (docs/api.md, "Webhooks").
+        case .webhookSignatureInvalid: 401
+        case .webhookReplayed: 409
+        case .webhookSecretMissing: 503
         case .internalError: 500
         }
     }
