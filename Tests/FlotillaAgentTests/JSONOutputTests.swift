@@ -16,6 +16,7 @@ import Testing
     static let coveredElsewhere: [String: String] = [
         "commands": "needs a hub watching tmux panes: FlotillaWatchTests.CommandQueueLiveTests parses `commands --queued --json`",
         "bench dashboard": "runs its own seeded hub (no --hub): FlotillaHubTests.BenchDashboardCommandTests parses its --json",
+        "bench workflow": "runs its own hub (no --hub): FlotillaHubTests.BenchWorkflowCommandTests parses its --json",
     ]
 
     @Test func everyCommandWithJSONPrintsExactlyOneJSONDocument() async throws {
