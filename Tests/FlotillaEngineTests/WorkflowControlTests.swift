@@ -110,21 +110,20 @@ import Testing
                 steps:
                   a: {type: a.run}
                 """, file: "typed.yaml")
-            func flotillaCode(_ body: () async throws -> Void) async -> FlotillaErrorCode? {
-                do { try await body() } catch let error as FlotillaError { return error.code } catch { return nil }
-                return nil
-            }
-            func workflowCode(_ body: () async throws -> Void) async -> (WorkflowErrorCode, String?)? {
-                do { try await body() } catch let error as WorkflowError { return (error.code, error.field) } catch { return nil }
-                return nil
-            }
-            #expect(await flotillaCode { _ = try await engine.startRun(workflow: "nope", inputs: [:], trigger: ["kind": "manual"]) } == .workflowNotFound)
-            #expect(await flotillaCode { _ = try await engine.workflow(name: "nope") } == .workflowNotFound)
-            #expect(await flotillaCode { try await engine.deleteWorkflow(name: "nope") } == .workflowNotFound)
-            #expect(await flotillaCode { _ = try await engine.workflowRun(id: "01nope") } == .workflowRunNotFound)
-            #expect(await flotillaCode { _ = try await engine.cancelRun(id: "01nope", reason: "x") } == .workflowRunNotFound)
-            #expect(await flotillaCode { _ = try await engine.rerun(id: "01nope") } == .workflowRunNotFound)
-            #expect(await flotillaCode { _ = try await engine.waitRun(id: "01nope", timeout: 1) } == .workflowRunNotFound)
+            let refused1 = await flotillaCode { _ = try await engine.startRun(workflow: "nope", inputs: [:], trigger: ["kind": "manual"]) }
+            #expect(refused1 == .workflowNotFound)
+            let refused2 = await flotillaCode { _ = try await engine.workflow(name: "nope") }
+            #expect(refused2 == .workflowNotFound)
+            let refused3 = await flotillaCode { try await engine.deleteWorkflow(name: "nope") }
+            #expect(refused3 == .workflowNotFound)
+            let refused4 = await flotillaCode { _ = try await engine.workflowRun(id: "01nope") }
+            #expect(refused4 == .workflowRunNotFound)
+            let refused5 = await flotillaCode { _ = try await engine.cancelRun(id: "01nope", reason: "x") }
+            #expect(refused5 == .workflowRunNotFound)
+            let refused6 = await flotillaCode { _ = try await engine.rerun(id: "01nope") }
+            #expect(refused6 == .workflowRunNotFound)
+            let refused7 = await flotillaCode { _ = try await engine.waitRun(id: "01nope", timeout: 1) }
+            #expect(refused7 == .workflowRunNotFound)
             let missing = await workflowCode { _ = try await engine.startRun(workflow: "typed", inputs: [:], trigger: ["kind": "manual"]) }
             #expect(missing?.0 == .invalidInput && missing?.1 == "inputs.replicas")
             let wrongType = await workflowCode { _ = try await engine.startRun(workflow: "typed", inputs: ["replicas": "many"], trigger: ["kind": "manual"]) }
@@ -141,4 +140,16 @@ import Testing
         #expect(try await store.tasks(TaskQuery()).isEmpty)
         #expect(try await store.workflows().map(\.name) == ["typed"])
     }
+}
+
+/// The code of the FlotillaError `body` throws, nil when it throws none (or another error).
+private func flotillaCode(_ body: () async throws -> Void) async -> FlotillaErrorCode? {
+    do { try await body() } catch let error as FlotillaError { return error.code } catch { return nil }
+    return nil
+}
+
+/// The code and field of the WorkflowError `body` throws, nil when it throws none.
+private func workflowCode(_ body: () async throws -> Void) async -> (WorkflowErrorCode, String?)? {
+    do { try await body() } catch let error as WorkflowError { return (error.code, error.field) } catch { return nil }
+    return nil
 }

@@ -92,7 +92,7 @@ extension Engine {
         }
         live.row.updatedAt = now
         do {
-            live.row.state = try StoredRunState(run: live.state, book: live.book).encoded()
+            live.row.state = try live.fragments.encode(live.state, book: live.book)
         } catch {
             logger.error("workflow run \(runID): its state cannot be encoded: \(error)")
             return true
@@ -150,3 +150,4 @@ extension Engine {
         }
     }
 }
+

@@ -56,7 +56,7 @@ extension Engine {
         }
         guard let row = try await store.workflowRun(id: id) else { throw Self.runNotFound(id) }
         let definition = try workflowRuntime.definitions.definition(source: row.source, file: row.file)
-        return view(row: row, stored: try StoredRunState.decode(row.state), definition: definition)
+        return view(row: row, stored: try await StoredRunState.decode(row.state).withResults(from: store), definition: definition)
     }
 
     /// Cancels a running run: its unfinished tasks are cancelled (reason `workflow run

@@ -10,6 +10,8 @@ struct LiveRun: Sendable {
     let planner: RunPlanner
     var state: WorkflowRunState
     var book: RunBook
+    /// Each step's stored JSON as last encoded (StoredRunState.swift).
+    var fragments = StepFragments()
 
     init(row: WorkflowRunRow, definition: WorkflowDefinition, state: WorkflowRunState, book: RunBook) {
         self.row = row
@@ -59,20 +61,6 @@ struct RunBook: Sendable, Hashable, Codable {
     /// The definition's number of steps (lists count progress without parsing the source).
     var stepCount: Int
     var steps: [String: Step] = [:]
-}
-
-/// The `state` column of `workflow_runs`: the planner's state and the runtime's book.
-struct StoredRunState: Codable {
-    var run: WorkflowRunState
-    var book: RunBook
-
-    func encoded() throws -> String {
-        String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
-    }
-
-    static func decode(_ text: String) throws -> StoredRunState {
-        try JSONDecoder().decode(StoredRunState.self, from: Data(text.utf8))
-    }
 }
 
 /// A task that ended, seen by the runtime: the run and step its idempotency key names.

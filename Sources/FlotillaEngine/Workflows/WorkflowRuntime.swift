@@ -65,7 +65,7 @@ final class WorkflowRuntime: Sendable {
         for row in try await store.activeWorkflowRuns() {
             do {
                 let definition = try definitions.definition(source: row.source, file: row.file)
-                let stored = try StoredRunState.decode(row.state)
+                let stored = try await StoredRunState.decode(row.state).withResults(from: store)
                 runs[row.id] = LiveRun(row: row, definition: definition, state: stored.run, book: stored.book)
             } catch {
                 logger.error("workflow run \(row.id) cannot be read back; it stays as stored: \(error)")

@@ -12,6 +12,8 @@ export const TYPES = [
   'agent.online', 'agent.offline', 'agent.state_change', 'agent.screen_state', 'agent.progress',
   'agent.stuck', 'agent.error', 'agent.complete', 'agent.command_sent', 'agent.command_failed',
   'agent.approval', 'agent.killed',
+  'workflow.started', 'workflow.succeeded', 'workflow.failed', 'workflow.cancelled',
+  'step.started', 'step.succeeded', 'step.failed', 'step.skipped', 'step.cancelled',
 ]
 
 const RECENT_MAX = 1000

@@ -11,6 +11,9 @@ export const ROUTES = [
   ['graph', 'graph'],
   ['events', 'events'],
   ['dead', 'dead'],
+  ['workflows', 'workflows'],
+  ['workflows/:id', 'workflow'],
+  ['runs/:id', 'run'],
 ]
 
 // The header's links, in order, with the least scope that sees them.
@@ -19,6 +22,7 @@ export const NAV = [
   { href: '#/agents', label: 'Agents', views: ['agents', 'agent'], scope: 'viewer' },
   { href: '#/tasks', label: 'Tasks', views: ['tasks', 'task'], scope: 'viewer' },
   { href: '#/graph', label: 'Graph', views: ['graph'], scope: 'viewer' },
+  { href: '#/workflows', label: 'Workflows', views: ['workflows', 'workflow', 'run'], scope: 'viewer' },
   { href: '#/events', label: 'Events', views: ['events'], scope: 'viewer' },
   { href: '#/dead', label: 'Dead letters', views: ['dead'], scope: 'viewer' },
   { href: '#/submit', label: 'Submit', views: ['submit'], scope: 'submitter' },
