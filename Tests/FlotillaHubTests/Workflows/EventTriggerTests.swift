@@ -74,6 +74,28 @@ import Testing
         }
     }
 
+    @Test("an event the hub committed but had not acted on when it stopped starts its run after the restart")
+    func replayAfterRestart() async throws {
+        let directory = TestHub.temporaryDirectory()
+        // The event triggers look at the registry once an hour here: the deploy's event is
+        // committed and the hub stops before they act on it (as when it is killed).
+        let deploy: String = try await TestHub.run(dataDirectory: directory, configure: { $0.triggers.refresh = .seconds(3600) }) { hub in
+            _ = try await hub.hub.engine.applyWorkflow(source: Self.afterDeploy, file: "after-deploy.yaml")
+            return try await TestAgent.run(hub, id: "deployer-1", roles: ["deployment"]) { agent in
+                let deploy = try await succeed("deployment.deploy", hub: hub, agent: agent)
+                _ = try await hub.hub.engine.wait(id: deploy, timeout: 10)
+                #expect(try await runs(hub, "after-deploy").isEmpty)
+                return deploy
+            }
+        }
+        try await TestHub.run(dataDirectory: directory) { hub in
+            try await eventually("the deploy's run, after the restart") {
+                try await runs(hub, "after-deploy").contains { $0["trigger"]?["task_id"] == .string(deploy) }
+            }
+            #expect(try await runs(hub, "after-deploy").count == 1)
+        }
+    }
+
     @Test("an event from a workflow's own run does not fire that workflow")
     func noSelfTrigger() async throws {
         try await TestHub.run { hub in
