@@ -27,6 +27,9 @@ struct BenchAgentSocket {
     let agentID: String
     let roles: [String]
     let concurrency: Int
+    /// Each result carries a `cost`, as an LLM agent's does: one cost ledger line per attempt
+    /// (`flotilla bench --with-cost`, docs/costs.md).
+    var reportCost = false
 
     /// Connects and works until the task is cancelled. `ready` runs once `register` and
     /// `ready` are sent; `completed` when the hub acknowledges a `complete`, which it does once
@@ -37,6 +40,7 @@ struct BenchAgentSocket {
         }
         let register = Envelope(id: "m0", type: .register, agentID: agentID, payload: ["roles": .array(roles.map { .string($0) }), "concurrency": .int(Int64(concurrency))])
         let readyMessage = Envelope(id: "m1", type: .ready, agentID: agentID)
+        let result: JSONValue = reportCost ? ["cost": ["tokens_in": 1200, "tokens_out": 300, "cached_tokens": 600, "usd": 0.0021]] : .object([:])
         let agentID = self.agentID
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: "\(host):\(parsed.port ?? 80)")
@@ -48,7 +52,7 @@ struct BenchAgentSocket {
                 channel.eventLoop.makeCompletedFuture {
                     let upgrader = NIOTypedWebSocketClientUpgrader<(any Channel)?>(maxFrameSize: 1 << 24) { channel, _ in
                         channel.eventLoop.makeCompletedFuture {
-                            let handler = BenchAgentHandler(agentID: agentID, opening: [register, readyMessage], ready: ready, completed: completed)
+                            let handler = BenchAgentHandler(agentID: agentID, opening: [register, readyMessage], result: result, ready: ready, completed: completed)
                             try channel.pipeline.syncOperations.addHandler(handler)
                             return channel
                         }
@@ -81,6 +85,7 @@ final class BenchAgentHandler: ChannelInboundHandler {
 
     private let agentID: String
     private let opening: [Envelope]
+    private let result: JSONValue
     private let ready: @Sendable () -> Void
     private let completed: @Sendable () -> Void
     private var masks = MaskingKeys()
@@ -88,9 +93,10 @@ final class BenchAgentHandler: ChannelInboundHandler {
     private var sent = 1
     private var unflushed = false
 
-    init(agentID: String, opening: [Envelope], ready: @escaping @Sendable () -> Void, completed: @escaping @Sendable () -> Void) {
+    init(agentID: String, opening: [Envelope], result: JSONValue, ready: @escaping @Sendable () -> Void, completed: @escaping @Sendable () -> Void) {
         self.agentID = agentID
         self.opening = opening
+        self.result = result
         self.ready = ready
         self.completed = completed
     }
@@ -145,7 +151,7 @@ final class BenchAgentHandler: ChannelInboundHandler {
             let complete = Envelope(id: "m\(sent)", type: .complete, agentID: agentID, payload: [
                 "task_id": message.payload["task_id"] ?? .null,
                 "attempt": message.payload["attempt"] ?? .null,
-                "result": .object([:]),
+                "result": result,
             ])
             write(complete.textBytes, opcode: .text, context: context)
         case .ack where message.payload["of"] == "complete":

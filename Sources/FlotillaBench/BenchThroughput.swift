@@ -28,7 +28,8 @@ struct BenchThroughput {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<agents {
                 group.addTask {
-                    let agent = BenchAgentSocket(url: client.socketURL, token: client.token, agentID: "bench-\(run)-\(index)", roles: ["bench"], concurrency: concurrency)
+                    var agent = BenchAgentSocket(url: client.socketURL, token: client.token, agentID: "bench-\(run)-\(index)", roles: ["bench"], concurrency: concurrency)
+                    agent.reportCost = settings.reportCost
                     try await agent.run(ready: { readyContinuation.yield() }) {
                         if completed.increment() == target { doneContinuation.yield() }
                     }

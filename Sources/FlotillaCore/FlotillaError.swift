@@ -48,6 +48,9 @@ public enum FlotillaErrorCode: String, ErrorCode {
     case dashboardUnavailable = "dashboard_unavailable"
     /// The hub is at its total cap of open streams or sockets; retry later.
     case overloaded
+    /// Never an HTTP answer: the `error_code` of a task whose attempt passed its own `budget`
+    /// and was stopped by the hub (Scheduler+costs.swift).
+    case budgetExceeded = "budget_exceeded"
     case internalError = "internal_error"
 }
 
@@ -59,7 +62,7 @@ extension FlotillaError {
         case .unauthorized: 401
         case .forbidden, .csrfFailed: 403
         case .notFound, .taskNotFound, .agentNotFound, .workflowNotFound, .workflowRunNotFound: 404
-        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse, .notRestartable, .workflowRunFinished: 409
+        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse, .notRestartable, .workflowRunFinished, .budgetExceeded: 409
         case .bodyTooLarge: 413
         case .unknownDependency, .dependencyCycle: 422
         case .rateLimited: 429

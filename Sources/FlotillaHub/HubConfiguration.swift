@@ -46,6 +46,8 @@ public struct HubConfiguration: Sendable {
     public var output = OutputConfiguration()
     /// Seconds between the samples of `GET /api/stats/history`. Default 10.
     public var historyInterval = 10.0
+    /// Spending limits at start (`--budget-day`, `--budget-role`). Default: none.
+    public var budgets = BudgetLimits()
 
     public init(
         host: String = "127.0.0.1",
@@ -83,6 +85,7 @@ public struct HubConfiguration: Sendable {
             historyInterval: historyInterval
         )
         engine.output = output
+        engine.budgets = budgets
         if engine.output.directory == nil { engine.output.directory = files.outputDirectory }
         return engine
     }

@@ -89,7 +89,9 @@ public final class SQLiteStore: SynchronousStore {
             for row in try Row.fetchAll(db, sql: outcomeSQL) {
                 outcomes[row["agent_id"]] = (row["completed"], row["failed"])
             }
-            return StoreSnapshot(activeTasks: active, stateCounts: counts, lastEventSeq: lastSeq, agents: agents, agentOutcomes: outcomes)
+            var snapshot = StoreSnapshot(activeTasks: active, stateCounts: counts, lastEventSeq: lastSeq, agents: agents, agentOutcomes: outcomes)
+            snapshot.usage = try Self.usageSnapshot(db, activeIDs: active.map(\.id), now: Timestamp.now())
+            return snapshot
         }
     }
 

@@ -22,6 +22,7 @@ struct SQLiteWriter {
         var agents: [String: Int] = [:]
         var hasEvents = false
         var hasWorkflows = false
+        var hasUsage = false
         taskIndex.reserveCapacity(writes.count / 2)
         for (position, write) in writes.enumerated() {
             switch write {
@@ -48,6 +49,8 @@ struct SQLiteWriter {
                 agents[row.registration.id] = position
             case .saveWorkflow, .deleteWorkflow, .saveWorkflowRun:
                 hasWorkflows = true
+            case .saveUsage:
+                hasUsage = true
             }
         }
         // Each statement is taken from GRDB's cache once per batch: the cache is keyed by the
@@ -94,6 +97,7 @@ struct SQLiteWriter {
                 }
             }
         }
+        if hasUsage { try saveUsage(writes) }
     }
 
     private static let insertTaskSQL = """

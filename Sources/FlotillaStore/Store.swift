@@ -72,6 +72,11 @@ public protocol Store: Sendable {
     /// One retention batch: deletes up to `batch` finished tasks and events older than
     /// `cutoff` (and offline agents last seen before it); see SQLiteStore+retention.swift.
     func prune(before cutoff: Double, batch: Int) async throws -> PruneCount
+
+    /// Cost ledger totals grouped as asked (SQLiteStore+costs.swift).
+    func costs(_ query: CostQuery) async throws -> CostReport
+    /// What one task's attempts spent, from the ledger (nil: nothing recorded).
+    func taskCost(id: String) async throws -> CostTotal?
 }
 
 /// A store that can also commit on the caller's thread, blocking it: the commit queue then runs

@@ -7,8 +7,8 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the hub: throughput and round trips (default), the dashboard's load, live output's cost, or workflows.",
-        subcommands: [BenchThroughputCommand.self, BenchDashboardCommand.self, OutputBenchCommand.self, BenchWorkflowCommand.self],
+        abstract: "Measure the hub: throughput and round trips (default), the dashboard's load, live output's cost, workflows, or the model agent loop's own overhead.",
+        subcommands: [BenchThroughputCommand.self, BenchDashboardCommand.self, OutputBenchCommand.self, BenchWorkflowCommand.self, AgentLoopBenchCommand.self],
         defaultSubcommand: BenchThroughputCommand.self
     )
 }
@@ -32,9 +32,11 @@ struct BenchThroughputCommand: AsyncParsableCommand {
     @Option(help: "Benchmark an already running hub at this plain http:// URL instead of an embedded one.") var hub: String?
     @Option(help: "Admin token for --hub.") var token: String?
     @Flag(help: "Print the figures as JSON.") var json = false
+    @Flag(name: .customLong("with-cost"), help: "The agents report a cost with each result, as LLM agents do: every task writes a cost ledger line (docs/costs.md).") var withCost = false
 
     func run() async throws {
-        let benchmark = Benchmark(tasks: tasks, agents: agents, concurrency: concurrency, batch: batch, submitters: submitters, roundTrips: roundTrips)
+        var benchmark = Benchmark(tasks: tasks, agents: agents, concurrency: concurrency, batch: batch, submitters: submitters, roundTrips: roundTrips)
+        benchmark.reportCost = withCost
         let (report, hubDescription): (BenchReport, String)
         if let hub {
             let token = self.token ?? ProcessInfo.processInfo.environment["FLOTILLA_TOKEN"]

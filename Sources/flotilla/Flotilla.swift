@@ -19,6 +19,8 @@ struct Flotilla: AsyncParsableCommand {
             WorkflowCommand.self,
             AgentsCommand.self,
             StatsCommand.self,
+            CostsCommand.self,
+            BudgetsCommand.self,
             WatchCommand.self,
             TokenCommand.self,
             BenchCommand.self,

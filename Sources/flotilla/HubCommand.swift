@@ -31,6 +31,7 @@ struct HubCommand: AsyncParsableCommand {
 
     @OptionGroup var timeouts: TimeoutOptions
     @OptionGroup var retention: RetentionOptions
+    @OptionGroup var budgets: BudgetOptions
 
     @Option(help: "Seconds of waiting that raise a queued task one priority step.")
     var agingSeconds: Double = 60
@@ -121,6 +122,7 @@ struct HubCommand: AsyncParsableCommand {
             watch: watchPanes || !watchSessions.isEmpty ? WatchConfiguration(tmux: TmuxConfiguration(socketName: tmuxSocket ?? TmuxConfiguration.defaultSocketName)) : nil
         )
         configuration.retention = retention.policy
+        configuration.budgets = try budgets.limits()
         configuration.sessionLifetime = sessionHours * 3600
         configuration.watch?.adoptSessions = watchSessions
         configuration.watch?.adoptKind = watchKind

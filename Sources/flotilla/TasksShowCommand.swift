@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlotillaClient
 import FlotillaCore
+import Foundation
 
 /// Shows one task with its attempts.
 struct TasksShowCommand: HubIDCommand {
@@ -20,6 +21,9 @@ struct TasksShowCommand: HubIDCommand {
         fields.waiting = nil
         let first: [String] = [TaskRecord.Field.id.rawValue, TaskSpec.Field.type.rawValue, TaskRecord.Field.state.rawValue, TaskSpec.Field.role.rawValue, TaskSpec.Field.priority.rawValue, TaskRecord.Field.attempt.rawValue, TaskRecord.Field.agentID.rawValue]
         Console.details(fields.json, first: first)
+        if let cost = answer["cost"], let usd = cost["usd"]?.doubleValue {
+            Console.print("cost: $\(String(format: "%.4f", usd)) over \(cost["attempts"]?.intValue ?? 0) attempt(s), \(cost["input_tokens"]?.intValue ?? 0) input / \(cost["output_tokens"]?.intValue ?? 0) output tokens")
+        }
         for reason in task.waiting ?? [] {
             Console.print("waiting: \(reason.kind.rawValue): \(reason.message)")
         }

@@ -16,6 +16,7 @@ VIEWS = [  # (screenshot name, route, data-view)
     ("graph", None, "graph"),
     ("events", "#/events", "events"),
     ("dead", "#/dead", "dead"),
+    ("costs", "#/costs", "costs"),
 ]
 
 

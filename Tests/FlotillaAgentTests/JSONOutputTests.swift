@@ -46,6 +46,9 @@ import Testing
                 ("agents list", ["agents", "list"]),
                 ("agents show", ["agents", "show", "json-agent"]),
                 ("stats", ["stats"]),
+                ("costs", ["costs", "--by", "role", "--since", "24h"]),
+                ("budgets show", ["budgets", "show"]),
+                ("budgets set", ["budgets", "set", "--day", "5", "--role", "json=1"]),
                 ("token create", ["token", "create", "--name", "ci"]),
                 ("token list", ["token", "list"]),
                 ("token revoke", ["token", "revoke", tokenID]),
@@ -66,6 +69,7 @@ import Testing
             // Benchmarks that start their own hub take no --hub.
             let standalone: [(command: String, arguments: [String])] = [
                 ("bench output", ["bench", "output", "--rate", "10KB", "--seconds", "1"]),
+                ("bench agent-loop", ["bench", "agent-loop", "--turns", "5", "--runs", "1"]),
             ]
             let everyRun: [(command: String, arguments: [String])] = runs.map { (command: $0.command, arguments: $0.arguments + hub) } + standalone
             for run in everyRun {

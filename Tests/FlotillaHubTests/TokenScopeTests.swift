@@ -29,6 +29,7 @@ import Testing
         switch parts[0] {
         case "GET": return try await client.raw(.GET, path, timeout: .seconds(10))
         case "POST": return try await client.raw(.POST, path, body: "{}", timeout: .seconds(10))
+        case "PUT": return try await client.raw(.PUT, path, body: "{}", timeout: .seconds(10))
         case "DELETE": return try await client.raw(.DELETE, path, timeout: .seconds(10))
         default: throw TestFailure("no harmless request for \(route)")
         }
@@ -47,10 +48,11 @@ import Testing
         let method: HTTPMethod = switch parts[0] {
         case "GET": .GET
         case "POST": .POST
+        case "PUT": .PUT
         case "DELETE": .DELETE
         default: throw TestFailure("no harmless request for \(route)")
         }
-        let page = try await browser.request(method, harmlessPath(parts[1]), body: parts[0] == "POST" ? "{}" : nil, headers: [("X-CSRF-Token", csrf)])
+        let page = try await browser.request(method, harmlessPath(parts[1]), body: ["POST", "PUT"].contains(parts[0]) ? "{}" : nil, headers: [("X-CSRF-Token", csrf)])
         return (page.status, page.text)
     }
 

@@ -41,13 +41,16 @@ public struct ClaudeExecutor: Executor {
         // The tool's own key and settings, nothing else of the agent's (ChildEnvironment).
         spec.passing = ChildEnvironment.needs(ofExecutor: name)
         let output = request.output
+        let meter = request.usage
         let process = try await ProcessRunner.run(spec, stop: stop) { stream, line in
             // Streamed readable: stderr as it is, stream-json as text and tool lines.
             if let output {
                 for readable in stream == .stdout ? ClaudeOutputLines.lines(for: line) : [line] { output.append(line: readable) }
             }
-            guard stream == .stdout, let message = parser.withLock({ $0.consume(line) }) else { return }
-            progress(nil, message)
+            guard stream == .stdout else { return }
+            let (message, spent) = parser.withLock { ($0.consume(line), $0.takeUsage()) }
+            if let spent { meter?.add(spent) }
+            if let message { progress(nil, message) }
         }
         let parsed = parser.withLock { $0 }
         var outcome = ExecutionOutcome(process: process, summary: parsed.final?.result ?? parsed.lastText, timeout: request.timeout)
@@ -65,6 +68,10 @@ public struct ClaudeExecutor: Executor {
         outcome.details["num_turns"] = final.numTurns.map { .int(Int64($0)) } ?? .null
         outcome.details["claude_subtype"] = .string(final.subtype)
         if let usage = final.usage { outcome.details["usage"] = usage }
+        if final.isError, let resets = parsed.usageLimitResetsAt {
+            // A subscription's limit, not a failure of the work: the agent hands it back.
+            outcome.usageLimitUntil = resets
+        }
         if final.isError, outcome.stopped == nil, !outcome.timedOut {
             outcome.succeeded = false
             outcome.error = "claude reported \(final.subtype)" + (final.result.isEmpty ? "" : ": \(final.result.prefix(300))")

@@ -25,13 +25,20 @@ public struct Cost: Sendable, Hashable {
     public var tokensIn: Int = 0
     public var tokensOut: Int = 0
     public var usd: Double = 0
+    /// Of ``tokensIn``, those read from a prompt cache (a subset, not an addition).
+    public var cachedTokens: Int = 0
 
     public static func + (lhs: Cost, rhs: Cost) -> Cost {
-        Cost(tokensIn: lhs.tokensIn + rhs.tokensIn, tokensOut: lhs.tokensOut + rhs.tokensOut, usd: lhs.usd + rhs.usd)
+        Cost(tokensIn: lhs.tokensIn + rhs.tokensIn, tokensOut: lhs.tokensOut + rhs.tokensOut, usd: lhs.usd + rhs.usd, cachedTokens: lhs.cachedTokens + rhs.cachedTokens)
     }
 
     public var json: JSONValue {
-        ["tokens_in": .int(Int64(tokensIn)), "tokens_out": .int(Int64(tokensOut)), "usd": .double(usd)]
+        ["tokens_in": .int(Int64(tokensIn)), "tokens_out": .int(Int64(tokensOut)), "cached_tokens": .int(Int64(cachedTokens)), "usd": .double(usd)]
+    }
+
+    /// The cost ledger's form of it (the `usage` message's members).
+    public var usage: Usage {
+        Usage(inputTokens: tokensIn, outputTokens: tokensOut, cachedTokens: cachedTokens, usd: usd)
     }
 }
 
@@ -46,6 +53,9 @@ public struct ExecutionOutcome: Sendable {
     public var timedOut: Bool = false
     public var stopped: StopReason?
     public var cost: Cost?
+    /// Set when the tool reported its subscription's usage limit: when it resets (seconds
+    /// since the epoch). The attempt is then released unharmed and the agent pauses until then.
+    public var usageLimitUntil: Double? = nil
     /// Executor-specific facts for the result (e.g. `session_id`, `num_turns`).
     public var details: [String: JSONValue] = [:]
 }
@@ -93,6 +103,8 @@ public protocol Executor: Sendable {
     var isLLM: Bool { get }
     /// The program it starts, when it starts a fixed one: the agent checks it is on PATH at start.
     var program: String? { get }
+    /// Shell, model or CLI agent, for routing by complexity.
+    var kind: ExecutorKind { get }
     /// Runs the request to the end, or until `stop` fires (then the whole process group is killed).
     func execute(_ request: ExecutionRequest, stop: StopSignal, progress: @escaping ProgressSink) async throws -> ExecutionOutcome
 }
@@ -100,4 +112,7 @@ public protocol Executor: Sendable {
 extension Executor {
     /// None by default: the shell executor runs whatever a task asks.
     public var program: String? { nil }
+
+    /// A CLI agent when it is an LLM executor (the model executors say otherwise), else shell.
+    public var kind: ExecutorKind { isLLM ? .cliAgent : .shell }
 }

@@ -1,4 +1,5 @@
 public import FlotillaCore
+import Synchronization
 
 /// Runs the task's payload as a command: `command` through `/bin/sh -c`, or `argv` as given,
 /// with optional `env` (object) and `cwd` (relative to the workspace).
@@ -15,8 +16,21 @@ public struct ShellExecutor: Executor {
     public func execute(_ request: ExecutionRequest, stop: StopSignal, progress: @escaping ProgressSink) async throws -> ExecutionOutcome {
         var spec = try processSpec(for: request)
         spec.output = request.output
-        let outcome = try await ProcessRunner.run(spec, stop: stop) { _, line in progress(nil, line) }
-        return ExecutionOutcome(process: outcome, timeout: request.timeout)
+        let meter = request.usage
+        let spent = Mutex<(cost: Cost?, model: String?)>((nil, nil))
+        let outcome = try await ProcessRunner.run(spec, stop: stop) { stream, line in
+            if stream == .stdout, let reported = UsageLines.cost(in: line) {
+                spent.withLock { $0 = (($0.cost ?? Cost()) + reported.cost, reported.model ?? $0.model) }
+                meter?.add(reported.cost)
+                return
+            }
+            progress(nil, line)
+        }
+        var result = ExecutionOutcome(process: outcome, timeout: request.timeout)
+        let (cost, model) = spent.withLock { $0 }
+        result.cost = cost
+        if let model { result.details["model"] = .string(model) }
+        return result
     }
 
     func processSpec(for request: ExecutionRequest) throws -> ProcessSpec {

@@ -11,3 +11,7 @@ public struct UsageMeter: Sendable {
 
     public func add(_ cost: Cost) { report(cost) }
 }
+
+/// Where an attempt's spending goes while it runs: each model call's cost and the executor
+/// that spent it (the agent runtime sends it to the hub as a `usage` message).
+public typealias SpendingSink = @Sendable (_ cost: Cost, _ executor: String) -> Void

@@ -14,6 +14,11 @@ extension AgentRuntime {
         let output = makeOutput()
         async let streamed: Void = streamOutput(output, for: assignment)
         let (updates, sink) = AsyncStream.makeStream(of: (percent: Double?, message: String).self, bufferingPolicy: .bufferingNewest(1))
+        // Every model call's usage goes to the hub as it is spent (none is dropped: the
+        // ledger and the task's budget count each one).
+        // They all go out before the final report, which replaces their sum with the final cost.
+        let (spent, spending) = AsyncStream.makeStream(of: UsageReport.self)
+        async let usageSent: Void = sendUsage(spent)
         let report = await withTaskGroup(of: AttemptReport.Kind?.self) { group in
             group.addTask {
                 for await update in updates {
@@ -25,18 +30,29 @@ extension AgentRuntime {
                 }
                 return nil
             }
-            let report = await runner.run(assignment, stop: stop, output: output) { percent, message in
+            let report = await runner.run(
+                assignment, stop: stop, output: output,
+                spending: { cost, executor in
+                    spending.yield(UsageReport(taskID: assignment.taskID, attempt: assignment.attempt, delta: cost.usage, executor: executor))
+                },
+                usageLimit: { resets in self.pause(until: resets) }
+            ) { percent, message in
                 sink.yield((percent, message))
             }
             output?.close()
             // The newest update still buffered is sent at once; no waiting out the interval.
             sink.finish()
+            spending.finish()
             group.cancelAll()
             await group.waitForAll()
             return report
         }
         output?.close()
+        spending.finish()
+        await usageSent
         await streamed
+        // A usage limit: the hub hears of the pause before the release, so it hands nothing back.
+        await announcePause()
         if let report {
             var payload = token
             let type: MessageType
@@ -63,5 +79,10 @@ extension AgentRuntime {
             if case .complete = report { state.completed += 1 }
             if case .fail = report { state.failed += 1 }
         }
+    }
+
+    /// Sends each usage report as it comes, until the attempt is over.
+    private func sendUsage(_ reports: AsyncStream<UsageReport>) async {
+        for await usage in reports { await send(.usage, payload: usage.payload, redacted: true) }
     }
 }

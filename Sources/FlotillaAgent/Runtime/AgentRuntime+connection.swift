@@ -99,7 +99,7 @@ extension AgentRuntime {
             // Held by the hub, unknown here: the assignment was lost on the way.
             let unsettled = state.unsettled
             let missing = held.filter { state.running[$0] == nil && !unsettled.contains($0) }
-            return (lost, state.pendingFinals.map(\.envelope), state.draining, missing)
+            return (lost, state.pendingFinals.map(\.envelope), state.draining || state.pausedUntil != nil, missing)
         }
         logger.info("registered with \(transport.endpoint)", metadata: ["held": "\(held.count)", "resending": "\(resend.count)"])
         // Work the hub no longer counts as ours was taken back while we were away: stop it.
@@ -113,7 +113,7 @@ extension AgentRuntime {
             await send(.release, payload: ["task_id": .string(key.taskID), "attempt": .int(Int64(key.attempt)), "reason": "assignment never arrived"], final: true)
         }
         let readyID = ids.next()
-        try await channel.send(Envelope(id: readyID, type: draining ? .drain : .ready, agentID: configuration.agentID))
+        try await channel.send(Envelope(id: readyID, type: draining ? .drain : .ready, agentID: configuration.agentID, payload: pausePayload() ?? [:]))
         while let message = await messages.next() {
             if message.type == .error, message.payload["ref"]?.stringValue == readyID, Self.isTemporary(message) {
                 // Not taking work would go unnoticed: start over (register, then ready again).
@@ -134,7 +134,7 @@ extension AgentRuntime {
             enum Decision { case run, giveBack, ignore }
             let decision = state.withLock { state -> Decision in
                 if state.running[assignment.key] != nil { return .ignore }
-                if state.draining { return .giveBack }
+                if state.draining || state.pausedUntil != nil { return .giveBack }
                 state.running[assignment.key] = StopSignal()
                 return .run
             }

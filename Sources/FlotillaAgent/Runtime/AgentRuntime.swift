@@ -37,6 +37,9 @@ public final class AgentRuntime: Sendable {
         var refusal: AgentError?
         /// CPU use between heartbeats (`cpu_percent`).
         var cpu = CPUMeter()
+        /// Paused by a subscription's usage limit until then (AgentRuntime+pause.swift).
+        var pausedUntil: Double?
+        var pauseAnnounced = false
     }
 
     public init(configuration: AgentConfiguration, transport: any AgentTransport, runner: AttemptRunner, logger: Logger) {
@@ -116,10 +119,12 @@ public final class AgentRuntime: Sendable {
         while !Task.isCancelled {
             let interval = state.withLock { $0.heartbeatInterval } ?? configuration.heartbeatInterval
             do { try await Task.sleep(for: min(interval, .milliseconds(500))) } catch { return }
+            await resumeIfDue()
             guard ContinuousClock.now - last >= interval else { continue }
             last = ContinuousClock.now
             await send(.heartbeat, payload: heartbeatPayload())
             await resendUnacknowledged(olderThan: interval)
+            await resumeIfDue()
         }
     }
 
@@ -147,13 +152,13 @@ public final class AgentRuntime: Sendable {
         let uptime = (ContinuousClock.now - started).seconds
         // Reports not yet acknowledged still hold their attempts: the hub must keep those leases.
         let now = ContinuousClock.now
-        let (inHand, completed, failed, draining, cpuPercent) = state.withLock { state in
+        let (inHand, completed, failed, draining, cpuPercent, pausedUntil) = state.withLock { state in
             (
                 state.unsettled.union(state.running.keys).map(\.description), state.completed, state.failed, state.draining,
-                state.cpu.percent(treeSeconds: usage.treeCPUSeconds, now: now, started: started)
+                state.cpu.percent(treeSeconds: usage.treeCPUSeconds, now: now, started: started), state.pausedUntil
             )
         }
-        return [
+        var payload: JSONValue = [
             // The heartbeat's members (docs/protocol.md): `status`, `uptime`, `memory` and `role`.
             "status": .string(draining ? "draining" : "alive"),
             "role": .string(configuration.roles.first ?? RoleTable.defaultRole),
@@ -170,6 +175,10 @@ public final class AgentRuntime: Sendable {
             "failed": .int(Int64(failed)),
             "draining": .bool(draining),
         ]
+        if let pausedUntil {
+            payload = .object((payload.objectValue ?? [:]).merging(["status": "paused", "paused_until": .string(Timestamp.iso8601(pausedUntil))]) { _, new in new })
+        }
+        return payload
     }
 
     /// Sends a message now if connected; final reports are also kept until acknowledged.

@@ -23,7 +23,14 @@ public struct AttemptRunner: Sendable {
     /// The report to send for the attempt, or nil when the hub cancelled it (it is over there).
     ///
     /// - Parameter output: where the executor's output is streamed while it runs, if anywhere.
-    public func run(_ assignment: Assignment, stop: StopSignal, output: AttemptOutput? = nil, progress: @escaping ProgressSink) async -> AttemptReport.Kind? {
+    /// - Parameter spending: where each model call's usage goes while it runs, named by executor
+    ///   (the agent sends it to the hub as `usage`).
+    /// - Parameter usageLimit: told when the executor hit its subscription's usage limit, with
+    ///   the reset time; the attempt is then released unharmed.
+    public func run(
+        _ assignment: Assignment, stop: StopSignal, output: AttemptOutput? = nil, spending: SpendingSink? = nil,
+        usageLimit: (@Sendable (Double) -> Void)? = nil, progress: @escaping ProgressSink
+    ) async -> AttemptReport.Kind? {
         let started = ContinuousClock.now
         var result = AttemptResult()
         let report: AttemptReport.Kind?
@@ -34,7 +41,11 @@ public struct AttemptRunner: Sendable {
                 progress(nil, "preparing worktree for \(repo)")
                 result.workspace = try await workspaces.prepare(repo: repo, key: assignment.key)
             }
-            let finish = try await execute(assignment, executor: executor, workspace: result.workspace, stop: stop, output: output, progress: progress, result: &result)
+            let meter = spending.map { sink in UsageMeter { sink($0, executor.name) } }
+            let finish = try await execute(
+                assignment, executor: executor, workspace: result.workspace, stop: stop, output: output, meter: meter,
+                usageLimit: usageLimit, progress: progress, result: &result
+            )
             result.duration = ContinuousClock.now - started
             report = finish.map { $0(result) }
         } catch {
@@ -58,17 +69,24 @@ public struct AttemptRunner: Sendable {
     /// Returns a function that turns the finished result into the report, or nil when stopped by the hub.
     private func execute(
         _ assignment: Assignment, executor: any Executor, workspace: Workspace?, stop: StopSignal,
-        output: AttemptOutput?, progress: @escaping ProgressSink, result: inout AttemptResult
+        output: AttemptOutput?, meter: UsageMeter?, usageLimit: (@Sendable (Double) -> Void)?, progress: @escaping ProgressSink,
+        result: inout AttemptResult
     ) async throws -> ((AttemptResult) -> AttemptReport.Kind)? {
         let directory = workspace?.path ?? workdir
         let timeout = assignment.timeoutSeconds.map { Duration.seconds($0) }
         var request = ExecutionRequest(assignment: assignment, prompt: assignment.composedPrompt, workingDirectory: directory, timeout: timeout)
         request.output = output
+        request.usage = meter
         progress(nil, "running \(executor.name)")
         var outcome = try await executor.execute(request, stop: stop, progress: progress)
         result.absorb(outcome)
         if let reason = outcome.stopped {
             return reason == .released ? { _ in .release(reason: "agent shutting down") } : nil
+        }
+        if let resets = outcome.usageLimitUntil {
+            // Not the task's fault: hand it back (no attempt used) and take no work until then.
+            usageLimit?(resets)
+            return { _ in .release(reason: "\(executor.name) usage limit reached; it resets at \(Timestamp.iso8601(resets))") }
         }
         if outcome.succeeded, !assignment.verify.isEmpty {
             progress(nil, "verifying: \(assignment.verify.count) check(s)")

@@ -8,6 +8,9 @@ public enum AgentState: String, Sendable, Hashable, CaseIterable, Codable {
     case working
     /// Takes no new work; finishing what it holds.
     case draining
+    /// Takes no work until its subscription's usage limit resets (`paused_until` in its
+    /// heartbeat), then `idle` again by itself.
+    case paused
     case offline
 }
 

@@ -44,6 +44,9 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     case stepFailed = "step.failed"
     case stepSkipped = "step.skipped"
     case stepCancelled = "step.cancelled"
+    // Budgets (Scheduler+costs.swift): 80 % and 100 % of one, once per budget per period.
+    case budgetWarning = "budget.warning"
+    case budgetExceeded = "budget.exceeded"
 
     /// The prefix of every task event's type; the others start with `agent.`.
     public static let taskPrefix = "task."

@@ -99,6 +99,9 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable {
     /// A chunk of a running attempt's output: fire-and-forget, never acknowledged or stored as
     /// an event (``OutputFrame``).
     case output
+    /// What a running attempt spent since its last `usage` (``UsageReport``): acknowledged
+    /// like a report, recorded in the cost ledger.
+    case usage
     // hub → agent
     case registered, assignment, cancel, ack, error
     /// Presence on MQTT (`online`/`offline`, the will message): agents and the hub.

@@ -37,6 +37,8 @@ public struct SwarmTopics: Sendable, Hashable {
     public var failed: String { "\(swarm)/tasks/failed" }
     /// Running attempts' output (``OutputFrame``), agent → hub only.
     public var output: String { "\(swarm)/tasks/output" }
+    /// Running attempts' `usage` (cost ledger), agent → hub only.
+    public var usage: String { "\(swarm)/tasks/usage" }
     /// Submissions the hub refused, with the error.
     public var rejected: String { "\(swarm)/tasks/rejected" }
     /// Other task state changes: `{swarm}/tasks/queued`, `…/blocked`, `…/running`, `…/dead`, `…/cancelled`.
@@ -59,6 +61,7 @@ public struct SwarmTopics: Sendable, Hashable {
         case .complete: complete
         case .fail, .release: failed
         case .output: output
+        case .usage: usage
         case .message: broadcast
         case .ready, .status, .registered, .assignment, .cancel, .ack, .error, .event: status(agentID: agentID)
         }

@@ -10,6 +10,8 @@ public struct AgentSlot: Sendable, Hashable {
     /// The agent said `ready`.
     public var accepting: Bool = false
     public var draining: Bool = false
+    /// Paused by a usage limit until then (it is draining meanwhile); cleared by `ready`.
+    public var pausedUntil: Double?
     /// Tasks whose current attempt this agent holds.
     public var held: Set<String> = []
     /// Held tasks the agent has accepted (running).
@@ -33,7 +35,7 @@ public struct AgentSlot: Sendable, Hashable {
 
     public var state: AgentState {
         if connection == nil { return .offline }
-        if draining { return .draining }
+        if draining { return pausedUntil == nil ? .draining : .paused }
         if !running.isEmpty { return .working }
         if !held.isEmpty { return .assigned }
         return .idle

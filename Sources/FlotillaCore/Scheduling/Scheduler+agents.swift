@@ -55,6 +55,7 @@ extension Scheduler {
         guard agents[agentID]?.connection != nil else { return false }
         agents[agentID]!.accepting = true
         agents[agentID]!.draining = false
+        agents[agentID]!.pausedUntil = nil
         agents[agentID]!.lastSeen = now
         announce(agentID, now: now)
         pump(now: now)
@@ -120,7 +121,7 @@ extension Scheduler {
         while !candidates.isEmpty, lanes.count > 0 {
             var stillFree: [(id: String, roles: Set<String>, capabilities: Set<String>)] = []
             for candidate in candidates {
-                guard let taskID = lanes.popBest(roles: candidate.roles, capabilities: candidate.capabilities, now: now) else {
+                guard let taskID = nextWithinBudget(roles: candidate.roles, capabilities: candidate.capabilities, now: now) else {
                     continue
                 }
                 assign(taskID, to: candidate.id, now: now)

@@ -88,6 +88,7 @@ extension Scheduler {
     /// Time passes: expired leases and timed-out attempts fail (and retry), backoffs that ended
     /// put their tasks back in line, then free agents get work.
     public mutating func tick(now: Double) {
+        if ledger.roll(to: now) { releaseBudgetHolds(now: now) }
         expireOverdue(now: now)
         flushProgress(now: now)
         for (agentID, slot) in agents where !slot.held.isEmpty {

@@ -72,6 +72,7 @@ extension Scheduler {
             tasks[task.id] = task
             recordProgress(task, now: now)
         case .complete(let result):
+            settleUsage(task, result: result, now: now)
             task.result = result
             task.error = nil
             endAttempt(&task, outcome: .succeeded, error: nil, now: now)
@@ -85,6 +86,7 @@ extension Scheduler {
             announce(agentID, now: now)
             pump(now: now, freed: freed)
         case .fail(let error, let retryable, let result):
+            settleUsage(task, result: result, now: now)
             if let result { task.result = result }
             agents[agentID]?.failed += 1
             failAttempt(&task, outcome: .failed, error: error, retryable: retryable, now: now)
@@ -105,6 +107,7 @@ extension Scheduler {
     /// Closes the current attempt and frees the agent's slot.
     mutating func endAttempt(_ task: inout TaskRecord, outcome: AttemptRecord.Outcome, error: String?, now: Double) {
         forgetProgress(task.id)
+        if !ledger.open.isEmpty { ledger.open.removeValue(forKey: task.id) }
         if var attempt = attempts.removeValue(forKey: task.id) {
             attempt.endedAt = now
             attempt.outcome = outcome

@@ -21,7 +21,7 @@ extension Scheduler {
                 details: ["until": .string(Timestamp.iso8601(until))]
             ))
         case .queued:
-            break
+            if let held = budgetReason(task) { reasons.append(held) }
         }
         let spec = task.spec
         let fitting = agents.values.filter { slot in

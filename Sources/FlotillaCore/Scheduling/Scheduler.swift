@@ -59,6 +59,10 @@ public struct Scheduler: Sendable {
     var progressPending: Set<String> = []
     let ids: IDGenerator
     var nextConnection = 0
+    /// Spending and budgets (Scheduler+costs.swift).
+    public internal(set) var ledger = CostLedger()
+    /// Queued tasks a spent budget holds out of their lanes (Scheduler+costs.swift).
+    var budgetHeld: Set<String> = []
 
     public init(policy: SchedulerPolicy = SchedulerPolicy(), ids: IDGenerator = IDGenerator()) {
         self.policy = policy
@@ -129,6 +133,7 @@ public struct Scheduler: Sendable {
             tasks[task.id] = task
             armExpiry(task)
         }
+        restoreLedger(snapshot.usage, now: now)
         // A TTL that ran out while the hub was down ends the task now.
         expireOverdue(now: now)
     }
@@ -153,6 +158,7 @@ public struct Scheduler: Sendable {
         outcomes.record(state, at: now)
         if state.isFinal {
             tasks.removeValue(forKey: task.id)
+            if !ledger.taskSpent.isEmpty { ledger.taskSpent.removeValue(forKey: task.id) }
             remember(task)
             effects.finished.append(task)
         } else {

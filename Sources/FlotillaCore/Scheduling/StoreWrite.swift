@@ -11,6 +11,8 @@ public enum StoreWrite: Sendable {
     case deleteWorkflow(name: String)
     /// Inserts or replaces a workflow run (its state changes commit with its events).
     case saveWorkflowRun(WorkflowRunRow)
+    /// An attempt's line of the cost ledger, inserted or replaced (`attempt_usage`).
+    case saveUsage(UsageRecord)
 }
 
 /// An agent as persisted: its registration and when it was last seen.
@@ -40,6 +42,8 @@ public struct StoreSnapshot: Sendable {
     /// Attempts each agent completed and failed (the counts `GET /api/agents` shows), from the
     /// attempt history, so a restart does not reset them.
     public var agentOutcomes: [String: (completed: Int, failed: Int)]
+    /// The cost ledger's totals for today and its in-flight lines (Scheduler+costs.swift).
+    public var usage = UsageSnapshot()
 
     public init(activeTasks: [TaskRecord], stateCounts: [TaskState: Int], lastEventSeq: Int64, agents: [AgentRecord], agentOutcomes: [String: (completed: Int, failed: Int)] = [:]) {
         self.activeTasks = activeTasks

@@ -101,7 +101,7 @@ extension TaskSpec {
             idempotencyKey: key,
             repo: repo,
             complexity: complexity,
-            budget: reader.value(F.budget.rawValue),
+            budget: try Self.checkedBudget(reader.value(F.budget.rawValue)),
             metadata: try reader.object(F.metadata.rawValue),
             ttlSeconds: try reader.int(F.ttlSeconds.rawValue, range: Self.ttlRange),
             submitter: submitter

@@ -10,7 +10,8 @@ public struct WaitingReason: Sendable, Hashable {
         case noFittingAgent = "no_fitting_agent"
         /// Fitting agents are connected, but none has a free slot (or said `ready`).
         case agentsBusy = "agents_busy"
-        /// Reserved for budgets (checked before dispatch once they exist); never given today.
+        /// The hub's or its role's day budget is spent, or would be by this task's expected cost
+        /// (`budget`, `spent`, `limit`, `estimate`); it goes once the budget is raised or the day ends.
         case budget
     }
 

@@ -68,6 +68,7 @@ public struct AgentSession: Sendable {
         case .accept, .progress, .complete, .fail, .release: report(envelope)
         case .message: relay(envelope)
         case .output: output(envelope)
+        case .usage: usage(envelope)
         // Presence is the MQTT bridge's business (it reads wills); a socket's presence is the socket.
         case .status: break
         case .registered, .assignment, .cancel, .ack, .error, .event:
@@ -141,7 +142,12 @@ public struct AgentSession: Sendable {
             }
             switch type {
             case .ready: scheduler.ready(agentID: id, now: now)
-            case .drain: scheduler.drain(agentID: id, now: now)
+            case .drain:
+                if envelope.payload["reason"]?.stringValue == "usage_limit", let until = envelope.payload["until"]?.stringValue.flatMap(Timestamp.parse) {
+                    scheduler.pause(agentID: id, until: until, now: now)
+                } else {
+                    scheduler.drain(agentID: id, now: now)
+                }
             default: scheduler.heartbeat(agentID: id, body: SecretRedactor.redact(envelope.payload), now: now)
             }
         }) { [pending] result in
@@ -187,6 +193,27 @@ public struct AgentSession: Sendable {
             case .failure(let error):
                 defer { pending.end() }
                 self.reply(error: error, to: envelope)
+            }
+        }
+    }
+
+    /// Records a running attempt's `usage` in the cost ledger; acknowledged once durable.
+    private func usage(_ envelope: Envelope) {
+        guard let id = agentID.value else { return notRegistered(envelope) }
+        let parsed = Result { () throws(FlotillaError) in try UsageReport(envelope: envelope) }
+        guard case .success(let report) = parsed else {
+            if case .failure(let error) = parsed { reply(error: error, to: envelope) }
+            return
+        }
+        let connection = self.connection
+        pending.begin()
+        engine.mutate({ scheduler, now in
+            try scheduler.recordUsage(report, from: id, connection: connection, now: now)
+        }) { [pending] result in
+            defer { pending.end() }
+            switch result {
+            case .success: self.ack(envelope)
+            case .failure(let error): self.reply(error: error, to: envelope)
             }
         }
     }

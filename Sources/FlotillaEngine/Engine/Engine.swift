@@ -52,6 +52,7 @@ public final class Engine: Sendable {
         let snapshot = try await store.loadSnapshot()
         var scheduler = Scheduler(policy: configuration.policy)
         scheduler.observeClock(wall: Timestamp.now(), monotonic: MonotonicTime.now())
+        scheduler.setBudgets(configuration.budgets, now: Timestamp.now())
         scheduler.restore(snapshot, now: Timestamp.now())
         self.scheduler = Mutex(scheduler)
         self.events.start(at: snapshot.lastEventSeq)

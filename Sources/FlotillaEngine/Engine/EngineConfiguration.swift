@@ -21,6 +21,9 @@ public struct EngineConfiguration: Sendable {
     public var historyInterval: Double
     /// Samples the history keeps. Default 360 (an hour of 10-s samples).
     public var historyCapacity: Int
+    /// Spending limits at start (`--budget-day`, `--budget-role`); `PUT /api/budgets` changes
+    /// them live. Default: none.
+    public var budgets = BudgetLimits()
 
     public init(
         policy: SchedulerPolicy = SchedulerPolicy(),

@@ -26,6 +26,7 @@ struct HubRouter {
         let watched = hub.configuration.watch.map { WatchedAgents(hub: hub, configuration: $0) }
         AgentRoutes(hub: hub, watched: watched).add(to: api)
         StatsRoutes(hub: hub).add(to: api)
+        CostRoutes(hub: hub).add(to: api)
         GraphRoutes(hub: hub).add(to: api)
         TokenRoutes(hub: hub).add(to: api)
         let departures = ClientDepartures()

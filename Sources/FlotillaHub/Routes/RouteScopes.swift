@@ -29,6 +29,10 @@ enum RouteScopes {
         "GET /api/workflow-runs/{id}": .viewer,
         "POST /api/workflow-runs/{id}/cancel": .submitter,
         "POST /api/workflow-runs/{id}/rerun": .submitter,
+        // Costs and budgets: read by viewers, budgets changed by admins.
+        "GET /api/costs": .viewer,
+        "GET /api/budgets": .viewer,
+        "PUT /api/budgets": .admin,
         // Agents, counters, events, watched panes: read by viewers, steered by admins only.
         "GET /api/agents": .viewer,
         "GET /api/agents/{id}": .viewer,

@@ -92,7 +92,8 @@ struct TaskRoutes {
         }
         let (record, attempts) = try await hub.engine.task(id: id)
         let waiting = hub.engine.waitingReasons(id)
-        return JSONResponse.make(bytes: TaskView(record: record, attempts: attempts, waiting: waiting).jsonBytes)
+        let view = TaskView(record: record, attempts: attempts, waiting: waiting)
+        return JSONResponse.make(try await CostRoutes.withCost(view, engine: hub.engine))
     }
 
     private func cancel(_ request: Request, id: String) async throws -> Response {

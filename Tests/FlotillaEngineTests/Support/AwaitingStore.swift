@@ -34,4 +34,6 @@ struct AwaitingStore: Store {
     func latestTriggerKey(workflow: String, prefix: String) async throws -> String? { try await sqlite.latestTriggerKey(workflow: workflow, prefix: prefix) }
     func workflowRunCounts() async throws -> [String: [WorkflowRunStatus: Int]] { try await sqlite.workflowRunCounts() }
     func prune(before cutoff: Double, batch: Int) async throws -> PruneCount { try await sqlite.prune(before: cutoff, batch: batch) }
+    func costs(_ query: CostQuery) async throws -> CostReport { try await sqlite.costs(query) }
+    func taskCost(id: String) async throws -> CostTotal? { try await sqlite.taskCost(id: id) }
 }

@@ -14,6 +14,7 @@ export const TYPES = [
   'agent.approval', 'agent.killed',
   'workflow.started', 'workflow.succeeded', 'workflow.failed', 'workflow.cancelled',
   'step.started', 'step.succeeded', 'step.failed', 'step.skipped', 'step.cancelled',
+  'budget.warning', 'budget.exceeded',
 ]
 
 const RECENT_MAX = 1000

@@ -14,6 +14,7 @@ export const ROUTES = [
   ['workflows', 'workflows'],
   ['workflows/:id', 'workflow'],
   ['runs/:id', 'run'],
+  ['costs', 'costs'],
 ]
 
 // The header's links, in order, with the least scope that sees them.
@@ -25,6 +26,7 @@ export const NAV = [
   { href: '#/workflows', label: 'Workflows', views: ['workflows', 'workflow', 'run'], scope: 'viewer' },
   { href: '#/events', label: 'Events', views: ['events'], scope: 'viewer' },
   { href: '#/dead', label: 'Dead letters', views: ['dead'], scope: 'viewer' },
+  { href: '#/costs', label: 'Costs', views: ['costs'], scope: 'viewer' },
   { href: '#/submit', label: 'Submit', views: ['submit'], scope: 'submitter' },
 ]
 

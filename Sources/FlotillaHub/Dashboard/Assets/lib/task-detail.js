@@ -53,6 +53,8 @@ export function factsList(task) {
   if (task.repo) rows.push(row('Repo', h('code', {}, task.repo)))
   if (task.complexity) rows.push(row('Complexity', task.complexity))
   if (task.idempotency_key) rows.push(row('Idempotency key', h('code', {}, task.idempotency_key)))
+  // What its attempts spent so far (the cost ledger; docs/costs.md).
+  if (task.cost?.attempts) rows.push(row('Cost', h('span', { 'data-cost': String(task.cost.usd) }, `$${Number(task.cost.usd).toFixed(4)}`), h('span', { class: 'muted' }, ` · ${task.cost.input_tokens} in / ${task.cost.output_tokens} out tokens`)))
   return h('dl', { class: 'dl facts' }, ...rows.flat())
 }
 

@@ -55,7 +55,7 @@ export default {
     const count = h('span', { class: 'sub' }, '')
     const filter = h('input', { type: 'search', placeholder: 'Filter by id, role, executor, host…', 'aria-label': 'Filter agents', id: 'agents-filter' })
     const stateSelect = h('select', { 'aria-label': 'State', id: 'agents-state' },
-      ['all', 'online', 'working', 'assigned', 'idle', 'draining', 'offline'].map((s) => h('option', { value: s }, s === 'all' ? 'All states' : s)))
+      ['all', 'online', 'working', 'assigned', 'idle', 'draining', 'paused', 'offline'].map((s) => h('option', { value: s }, s === 'all' ? 'All states' : s)))
     const tbody = h('div', { role: 'rowgroup' })
     const empty = h('div', { class: 'empty', hidden: true })
     const error = h('div', { class: 'notice error', hidden: true })

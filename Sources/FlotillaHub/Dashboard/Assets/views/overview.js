@@ -6,7 +6,7 @@ import { throttle, every } from '../lib/schedule.js'
 import { ago, duration, number, rate, clock, stateBadge, truncate, link } from '../lib/format.js'
 import { lineChart, chartLegend, stackedBar, hbar } from '../lib/chart.js'
 
-const AGENT_STATES = ['working', 'assigned', 'idle', 'draining', 'offline']
+const AGENT_STATES = ['working', 'assigned', 'idle', 'draining', 'paused', 'offline']
 const TASK_STATES = ['queued', 'blocked', 'assigned', 'running', 'succeeded', 'failed', 'dead', 'cancelled', 'expired']
 const PRIORITY_ORDER = { critical: 0, high: 1, normal: 2, low: 3 }
 

@@ -1,0 +1,51 @@
+@testable import FlotillaAgent
+import FlotillaCore
+import Foundation
+import Synchronization
+import Testing
+
+/// What the claude executor reports to the usage meter while it runs, and Claude Code's usage
+/// limit, against the fake `claude` (Claude Code's stream-json lines).
+@Suite struct ClaudeUsageTests {
+    @Test func eachAPIMessageIsStreamedOnceEvenWhenItsLinesRepeatItsUsage() async throws {
+        let runner = AttemptRunner.testing([ClaudeExecutor(settings: LLMSettings(binary: Paths.fakeClaude))], workdir: Paths.temporaryDirectory())
+        let spent = Mutex<[(Cost, String)]>([])
+        let report = await runner.run(.make(["prompt": "Think FAKE_TURNS:2:0"]), stop: StopSignal(), spending: { cost, executor in
+            spent.withLock { $0.append((cost, executor)) }
+        }) { _, _ in }
+        guard case .complete(let result)? = report else { throw TestFailure("expected complete, got \(String(describing: report))") }
+        let deltas = spent.withLock { $0 }
+        // Four API messages (opening text, two turns of two lines each, the answer): 12 + 100
+        // input tokens and 40 output tokens each; a turn's second line adds only its growth.
+        #expect(deltas.count == 6)
+        #expect(deltas.allSatisfy { $0.1 == "claude" && $0.0.usd == 0 })
+        #expect(deltas.map(\.0.tokensIn).reduce(0, +) == 4 * 112)
+        #expect(deltas.map(\.0.tokensOut).reduce(0, +) == 4 * 40)
+        // The final cost is Claude Code's own figure, which the hub puts in place of the sum.
+        #expect(result["cost"]?["usd"] == 0.0123)
+        #expect(result["cost"]?["cached_tokens"] == 50)
+    }
+
+    @Test func aUsageLimitReleasesTheAttemptAndSaysWhenItResets() async throws {
+        let runner = AttemptRunner.testing([ClaudeExecutor(settings: LLMSettings(binary: Paths.fakeClaude))], workdir: Paths.temporaryDirectory())
+        let resets = Mutex<Double?>(nil)
+        let before = Timestamp.now()
+        let report = await runner.run(.make(["prompt": "Go FAKE_USAGE_LIMIT:3600"]), stop: StopSignal(), usageLimit: { at in resets.withLock { $0 = at } }) { _, _ in }
+        guard case .release(let reason)? = report else { throw TestFailure("expected release, got \(String(describing: report))") }
+        let at = try #require(resets.withLock { $0 })
+        #expect(at > before + 3590 && at < before + 3610)
+        #expect(reason?.contains("claude usage limit reached; it resets at \(Timestamp.iso8601(at))") == true)
+    }
+
+    @Test func aShellTaskReportsItsModelSpendingWithUsageLines() async throws {
+        let runner = AttemptRunner.testing([ShellExecutor()], workdir: Paths.temporaryDirectory())
+        let spent = Mutex<[Cost]>([])
+        let command = #"echo '::flotilla-usage {"usd":0.01,"input_tokens":10,"output_tokens":2,"model":"m"}'; echo work; echo '::flotilla-usage {"usd":0.02,"input_tokens":20}'; echo '::flotilla-usage not json'"#
+        let report = await runner.run(.make(["payload": ["command": .string(command)]]), stop: StopSignal(), spending: { cost, _ in spent.withLock { $0.append(cost) } }) { _, _ in }
+        guard case .complete(let result)? = report else { throw TestFailure("expected complete, got \(String(describing: report))") }
+        #expect(spent.withLock { $0.map(\.usd) } == [0.01, 0.02])
+        #expect(result["cost"]?["usd"]?.doubleValue.map { abs($0 - 0.03) < 1e-12 } == true)
+        #expect(result["cost"]?["tokens_in"] == 30)
+        #expect(result["model"] == "m")
+    }
+}
