@@ -71,6 +71,7 @@ import Testing
             let standalone: [(command: String, arguments: [String])] = [
                 ("bench output", ["bench", "output", "--rate", "10KB", "--seconds", "1"]),
                 ("bench agent-loop", ["bench", "agent-loop", "--turns", "5", "--runs", "1"]),
+                ("bench workflow", ["bench", "workflow", "--steps", "20", "--agents", "1", "--concurrency", "4", "--repeats", "1"]),
             ]
             let everyRun: [(command: String, arguments: [String])] = runs.map { (command: $0.command, arguments: $0.arguments + hub) } + standalone
             for run in everyRun {
