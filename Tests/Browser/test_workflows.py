@@ -331,5 +331,7 @@ class OpenCTOTests(BrowserTestCase):
         self.page.wait_css("[data-view='run'][data-status='failed']", timeout=20)
         self.page.wait_css(node("rollback")).click()
         panel = self.page.wait_css(".step-panel[data-step-id='rollback']")
+        self.assertIn("runs when a step it handles fails", panel.text)
+        self.assertIn("Handles\ndeploy\nmonitor", panel.text)
         self.page.wait_for("the rollback's output", lambda d: "[rollback]" in panel.find_element("css selector", ".output-pane").text, timeout=15)
         self.shot("run-opencto")
