@@ -138,7 +138,10 @@ let package = Package(
                 "FlotillaCore",
                 "FlotillaClient",
                 "MQTT",
+                // The model executors (openai, ollama) talk to model servers over HTTP.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -18,6 +18,12 @@ public enum FlotillaErrorCode: String, ErrorCode {
     case notFound = "not_found"
     case taskNotFound = "task_not_found"
     case agentNotFound = "agent_not_found"
+    /// No workflow is registered under that name.
+    case workflowNotFound = "workflow_not_found"
+    /// No workflow run has that id.
+    case workflowRunNotFound = "workflow_run_not_found"
+    /// The workflow run has already ended (it cannot be cancelled).
+    case workflowRunFinished = "workflow_run_finished"
     case staleAttempt = "stale_attempt"
     case invalidState = "invalid_state"
     case unknownDependency = "unknown_dependency"
@@ -27,6 +33,12 @@ public enum FlotillaErrorCode: String, ErrorCode {
     /// The agent id is live under another token (a takeover is refused).
     case agentInUse = "agent_in_use"
     case rateLimited = "rate_limited"
+    /// A webhook delivery's signature is missing or does not match its body and the secret.
+    case webhookSignatureInvalid = "webhook_signature_invalid"
+    /// A webhook delivery id seen before: it started its run already.
+    case webhookReplayed = "webhook_replayed"
+    /// The hub has no secret for the workflow's webhook (its `secret_env` is unset).
+    case webhookSecretMissing = "webhook_secret_missing"
     /// The hub does not watch tmux panes (start it with `--watch-panes`).
     case watchNotEnabled = "watch_not_enabled"
     /// The agent is not watched in a tmux pane, so the hub cannot restart it.
@@ -49,12 +61,16 @@ extension FlotillaError {
         case .malformedJSON, .invalidField, .missingField, .unknownField: 400
         case .unauthorized: 401
         case .forbidden, .csrfFailed: 403
-        case .notFound, .taskNotFound, .agentNotFound: 404
-        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse, .notRestartable, .budgetExceeded: 409
+        case .notFound, .taskNotFound, .agentNotFound, .workflowNotFound, .workflowRunNotFound: 404
+        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse, .notRestartable, .workflowRunFinished, .budgetExceeded: 409
         case .bodyTooLarge: 413
         case .unknownDependency, .dependencyCycle: 422
         case .rateLimited: 429
         case .storeUnavailable, .dashboardUnavailable, .overloaded: 503
+        // Webhooks (docs/api.md, "Webhooks").
+        case .webhookSignatureInvalid: 401
+        case .webhookReplayed: 409
+        case .webhookSecretMissing: 503
         case .internalError: 500
         }
     }

@@ -28,7 +28,8 @@ public func buildApplication(
         server: .pinnedHTTP1WebSocketUpgrade(webSocketRouter: router, refusals: refusals, departures: departures, limits: configuration.limits, maxMessageBytes: configuration.maxBodySize, tls: tls),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flotilla"),
         services: hub.engine.services + (watched.map { [$0] } ?? [])
-            + (configuration.mqtt.map { [MQTTBridge(hub: hub, configuration: $0, logger: logger)] } ?? []),
+            + (configuration.mqtt.map { [MQTTBridge(hub: hub, configuration: $0, logger: logger)] } ?? [])
+            + hub.triggerServices(logger: logger),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

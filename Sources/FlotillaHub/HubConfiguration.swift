@@ -24,6 +24,8 @@ public struct HubConfiguration: Sendable {
     public var store: SQLiteStore.Configuration?
     /// Serve agents and publish events on an MQTT broker too. Default nil (WebSocket only).
     public var mqtt: MQTTBridgeConfiguration? = nil
+    /// Workflow triggers: webhook secrets' source, the schedules' clock, refresh intervals.
+    public var triggers = WorkflowTriggerConfiguration()
     /// Watch the fleet's interactive agents in tmux and serve their endpoints
     /// (`--watch-panes`). Default nil: not watching.
     public var watch: WatchConfiguration?

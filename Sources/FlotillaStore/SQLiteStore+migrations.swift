@@ -84,6 +84,8 @@ extension SQLiteStore {
                 """)
         }
         migrator.registerMigration("v3-dashboard-queries", migrate: Self.addDashboardQueries)
+        // Workflows and their runs (issue 23; SQLiteStore+workflows.swift).
+        migrator.registerMigration("v4-workflows", migrate: Self.addWorkflows)
         // The cost ledger (issue 24): one row per attempt that reported usage.
         migrator.registerMigration("v5-costs", migrate: Self.addCostLedger)
         return migrator

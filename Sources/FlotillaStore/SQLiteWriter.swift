@@ -21,6 +21,7 @@ struct SQLiteWriter {
         var attemptIndex: [AttemptKey: Int] = [:]
         var agents: [String: Int] = [:]
         var hasEvents = false
+        var hasWorkflows = false
         var hasUsage = false
         taskIndex.reserveCapacity(writes.count / 2)
         for (position, write) in writes.enumerated() {
@@ -46,6 +47,8 @@ struct SQLiteWriter {
                 hasEvents = true
             case .saveAgent(let row):
                 agents[row.registration.id] = position
+            case .saveWorkflow, .deleteWorkflow, .saveWorkflowRun:
+                hasWorkflows = true
             case .saveUsage:
                 hasUsage = true
             }
@@ -82,6 +85,17 @@ struct SQLiteWriter {
         }
         for position in agents.values {
             if case .saveAgent(let row) = writes[position] { try save(row) }
+        }
+        // Few and in order: a run saved twice in a batch keeps its last state.
+        if hasWorkflows {
+            for write in writes {
+                switch write {
+                case .saveWorkflow(let row): try save(row)
+                case .deleteWorkflow(let name): try deleteWorkflow(name: name)
+                case .saveWorkflowRun(let row): try save(row)
+                default: continue
+                }
+            }
         }
         if hasUsage { try saveUsage(writes) }
     }

@@ -54,6 +54,21 @@ public protocol Store: Sendable {
     func insertBrowserSession(_ session: BrowserSessionRow) async throws
     func deleteBrowserSessions(_ selection: BrowserSessionRow.Selection) async throws
 
+    /// Registered workflows, by name (Store+workflows: SQLiteStore+workflows.swift).
+    func workflows() async throws -> [WorkflowRow]
+    func workflow(name: String) async throws -> WorkflowRow?
+    /// A page of workflow runs, newest first.
+    func workflowRuns(_ query: WorkflowRunQuery) async throws -> [WorkflowRunRow]
+    func workflowRun(id: String) async throws -> WorkflowRunRow?
+    func workflowRun(triggerKey: String) async throws -> WorkflowRunRow?
+    /// Runs not ended (`running`), oldest first: what the runtime reloads at start.
+    func activeWorkflowRuns() async throws -> [WorkflowRunRow]
+    /// The newest run's trigger_key among `workflow`'s runs that starts with `prefix` (a
+    /// schedule's last slot, for its catch-up after downtime).
+    func latestTriggerKey(workflow: String, prefix: String) async throws -> String?
+    /// Runs per workflow and status.
+    func workflowRunCounts() async throws -> [String: [WorkflowRunStatus: Int]]
+
     /// One retention batch: deletes up to `batch` finished tasks and events older than
     /// `cutoff` (and offline agents last seen before it); see SQLiteStore+retention.swift.
     func prune(before cutoff: Double, batch: Int) async throws -> PruneCount

@@ -29,7 +29,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Name used in the generated agent id (default: the first role).")
     var name: String?
 
-    @Option(help: ArgumentHelp("Executors, comma-separated: \(ExecutorNames.listed). A task's complexity picks among them (trivial → shell, standard/complex → the first LLM executor).", valueName: "name[,name]"))
+    @Option(help: ArgumentHelp("Executors, comma-separated: \(ExecutorNames.listed). A task's complexity picks among them (trivial → shell, standard → the first model executor, complex → the first CLI agent; see --route).", valueName: "name[,name]"))
     var executor = "shell"
 
     @Option(help: "Attempts run at once.")
@@ -88,6 +88,8 @@ struct AgentCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
 
+    @OptionGroup(title: "Model executors (openai, ollama)") var models: ModelOptions
+
     func validate() throws {
         guard tokenFile != nil || !consumeTokenFile else { throw ValidationError("--consume-token-file needs --token-file.") }
         guard concurrency >= 1, concurrency <= 1024 else {
@@ -112,7 +114,7 @@ struct AgentCommand: AsyncParsableCommand {
         )
         let configured: [any Executor]
         do {
-            configured = try executor.split(separator: ",").map { try AgentCommand.makeExecutor(String($0), settings: settings) }
+            configured = try executor.split(separator: ",").map { try AgentCommand.makeExecutor(String($0), settings: settings, models: models) }
         } catch let error as AgentError {
             throw ValidationError(error.message)
         }
@@ -121,8 +123,12 @@ struct AgentCommand: AsyncParsableCommand {
         var configuration = AgentConfiguration(agentID: id, roles: roles, capabilities: capabilities.split(separator: ",").map(String.init), concurrency: concurrency, workdir: workdir, swarm: swarm)
         configuration.drainGrace = .milliseconds(Int(drainGraceSeconds * 1000))
         configuration.output.bytesPerSecond = outputRate
+        let routes: [Complexity: String]
+        do { routes = try models.route.map { try ExecutorRouter.parseRoutes($0, executors: executors.map(\.name)) } ?? [:] } catch let error as AgentError {
+            throw ValidationError(error.message)
+        }
         let runner = AttemptRunner(
-            router: ExecutorRouter(executors: executors), workspaces: WorkspaceManager(root: workdir),
+            router: ExecutorRouter(executors: executors, routes: routes), workspaces: WorkspaceManager(root: workdir),
             verifier: Verifier(), workdir: workdir, logger: logger
         )
         let transport: any AgentTransport
@@ -204,7 +210,7 @@ struct AgentCommand: AsyncParsableCommand {
         return kept
     }
 
-    static func makeExecutor(_ name: String, settings: LLMSettings) throws -> any Executor {
+    static func makeExecutor(_ name: String, settings: LLMSettings, models: ModelOptions) throws -> any Executor {
         let name = name.trimmingCharacters(in: .whitespaces)
         guard ExecutorNames.contains(name) else {
             throw AgentError(.badConfiguration, "No executor named '\(name)'. Known executors: \(ExecutorNames.listed).")
@@ -212,6 +218,7 @@ struct AgentCommand: AsyncParsableCommand {
         switch name {
         case "shell": return ShellExecutor()
         case "claude": return ClaudeExecutor(settings: settings)
+        case "openai", "ollama": return ModelExecutor(settings: try models.settings(ModelDialect(rawValue: name)!, model: settings.model))
         case let other: return try TemplateExecutor.preset(other, settings: settings)
         }
     }

@@ -7,8 +7,8 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the hub: throughput and round trips (default), the dashboard's load, or live output's cost.",
-        subcommands: [BenchThroughputCommand.self, BenchDashboardCommand.self, OutputBenchCommand.self],
+        abstract: "Measure the hub: throughput and round trips (default), the dashboard's load, live output's cost, workflows, or the model agent loop's own overhead.",
+        subcommands: [BenchThroughputCommand.self, BenchDashboardCommand.self, OutputBenchCommand.self, BenchWorkflowCommand.self, AgentLoopBenchCommand.self],
         defaultSubcommand: BenchThroughputCommand.self
     )
 }

@@ -16,6 +16,7 @@ struct Flotilla: AsyncParsableCommand {
             AgentCommand.self,
             SubmitCommand.self,
             TasksCommand.self,
+            WorkflowCommand.self,
             AgentsCommand.self,
             StatsCommand.self,
             CostsCommand.self,

@@ -28,6 +28,12 @@ import Testing
             #expect(queued["state"] == "queued")
             let token = try await client.createToken(name: "to-revoke")
             let tokenID = try #require(token["id"]?.stringValue)
+            // Workflow files for `workflow …`, and a run (for a role no agent serves) to show and cancel.
+            let workflows = Paths.temporaryDirectory("json-workflows")
+            let parked = "name: parked\nsteps:\n  wait: {type: x, role: nobody}\n"
+            try parked.write(toFile: workflows + "/parked.yaml", atomically: true, encoding: .utf8)
+            try "name: echo\nsteps:\n  say: {type: x, role: json, payload: {command: echo flowed}}\n".write(toFile: workflows + "/echo.yaml", atomically: true, encoding: .utf8)
+            let parkedRun = try #require(try await client.startWorkflowRun(source: parked, file: "parked.yaml")["id"]?.stringValue)
 
             // In an order where each command has something to act on.
             let runs: [(command: String, arguments: [String])] = [
@@ -47,12 +53,23 @@ import Testing
                 ("token list", ["token", "list"]),
                 ("token revoke", ["token", "revoke", tokenID]),
                 ("tasks logs", ["tasks", "logs", "parked"]),
+                ("workflow apply", ["workflow", "apply", workflows + "/parked.yaml"]),
+                ("workflow list", ["workflow", "list"]),
+                ("workflow show", ["workflow", "show", "parked"]),
+                ("workflow run", ["workflow", "run", workflows + "/parked.yaml"]),
+                ("workflow run --wait", ["workflow", "run", workflows + "/echo.yaml", "--wait"]),
+                ("workflow runs", ["workflow", "runs"]),
+                ("workflow status", ["workflow", "status", parkedRun]),
+                ("workflow cancel", ["workflow", "cancel", parkedRun]),
+                ("workflow rerun", ["workflow", "rerun", parkedRun]),
+                ("workflow delete", ["workflow", "delete", "parked"]),
                 ("dashboard", ["dashboard"]),
                 ("bench throughput", ["bench", "--tasks", "20", "--agents", "1", "--concurrency", "2", "--batch", "10", "--round-trips", "5"]),
             ]
             // Benchmarks that start their own hub take no --hub.
             let standalone: [(command: String, arguments: [String])] = [
                 ("bench output", ["bench", "output", "--rate", "10KB", "--seconds", "1"]),
+                ("bench agent-loop", ["bench", "agent-loop", "--turns", "5", "--runs", "1"]),
             ]
             let everyRun: [(command: String, arguments: [String])] = runs.map { (command: $0.command, arguments: $0.arguments + hub) } + standalone
             for run in everyRun {

@@ -32,6 +32,6 @@ struct DashboardScriptTests {
         watchdog.cancel()
         #expect(process.terminationStatus == 0, "node --test \(Self.files.joined(separator: " ")) failed:\n\(text)")
         // The runner must have found the suites (an empty folder also exits 0).
-        #expect(text.contains("SGR colours") && text.contains("longest-path layering") && text.contains("throttle"), "the runner did not run the ANSI, DAG and shell tests:\n\(text)")
+        #expect(text.contains("SGR colours") && text.contains("longest-path layering") && text.contains("throttle") && text.contains("on_failure edges to the handler"), "the runner did not run the ANSI, DAG, shell and workflow tests:\n\(text)")
     }
 }

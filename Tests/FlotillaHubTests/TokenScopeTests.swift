@@ -37,7 +37,7 @@ import Testing
 
     /// `path` with made-up ids, and for the endless event stream an invalid `since` (400).
     static func harmlessPath(_ path: String) -> String {
-        let path = path.replacingOccurrences(of: "{id}", with: "nosuch").replacingOccurrences(of: "{command}", with: "999999")
+        let path = path.replacingOccurrences(of: "{id}", with: "nosuch").replacingOccurrences(of: "{name}", with: "nosuch").replacingOccurrences(of: "{command}", with: "999999")
         return path == "/api/events" ? path + "?since=-1" : path
     }
 

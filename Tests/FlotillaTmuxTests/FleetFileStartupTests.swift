@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func onlyTheAgentsExecutorsAreAcceptedAndTheRefusalListsThemAll() throws {
-        for executor in ["ollama", "openai", "shell,ollama"] {
+        for executor in ["llamafile", "gpt", "shell,vllm"] {
             let error = try #require(failure("agents:\n  - {name: a, role: r, executor: '\(executor)'}"), "\(executor) was accepted")
             #expect(error.code == .invalidField && error.field == "agents[0].executor")
             for name in ExecutorNames.all { #expect(error.message.contains(name), "\(error.message) misses \(name)") }

@@ -17,6 +17,11 @@ public enum AgentErrorCode: String, ErrorCode {
     case ghUnavailable = "gh_unavailable"
     /// The agent's configuration is invalid.
     case badConfiguration = "bad_configuration"
+    /// A model executor's call failed: the model server could not be reached, refused the
+    /// request (a bad key, an unknown model) or broke its protocol.
+    case modelFailed = "model_failed"
+    /// A model executor's model was still calling tools when its `max_turns` ran out.
+    case maxTurnsExceeded = "max_turns_exceeded"
     /// The hub refused the agent's token (missing, wrong or revoked): retrying cannot help.
     case unauthorized
 }

@@ -103,6 +103,8 @@ public protocol Executor: Sendable {
     var isLLM: Bool { get }
     /// The program it starts, when it starts a fixed one: the agent checks it is on PATH at start.
     var program: String? { get }
+    /// Shell, model or CLI agent, for routing by complexity.
+    var kind: ExecutorKind { get }
     /// Runs the request to the end, or until `stop` fires (then the whole process group is killed).
     func execute(_ request: ExecutionRequest, stop: StopSignal, progress: @escaping ProgressSink) async throws -> ExecutionOutcome
 }
@@ -110,4 +112,7 @@ public protocol Executor: Sendable {
 extension Executor {
     /// None by default: the shell executor runs whatever a task asks.
     public var program: String? { nil }
+
+    /// A CLI agent when it is an LLM executor (the model executors say otherwise), else shell.
+    public var kind: ExecutorKind { isLLM ? .cliAgent : .shell }
 }

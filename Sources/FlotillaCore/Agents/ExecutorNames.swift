@@ -2,7 +2,7 @@
 /// the agent's errors list them, so the two can never disagree (one list, not two copies).
 public enum ExecutorNames {
     /// In the order errors and help list them.
-    public static let all = ["shell", "claude", "codex", "aider", "gemini", "cmd"]
+    public static let all = ["shell", "openai", "ollama", "claude", "codex", "aider", "gemini", "cmd"]
 
     /// `shell, claude, …` for messages.
     public static var listed: String { all.joined(separator: ", ") }

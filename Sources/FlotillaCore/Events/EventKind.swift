@@ -33,6 +33,17 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     /// A watched agent's pane command was started again through the API.
     case agentRestarted = "agent.restarted"
 
+    // Workflow runs (FlotillaEngine/Workflows) and their steps: `data` carries `run_id`,
+    // `workflow` and, for step events, `step` (docs/api.md).
+    case workflowStarted = "workflow.started"
+    case workflowSucceeded = "workflow.succeeded"
+    case workflowFailed = "workflow.failed"
+    case workflowCancelled = "workflow.cancelled"
+    case stepStarted = "step.started"
+    case stepSucceeded = "step.succeeded"
+    case stepFailed = "step.failed"
+    case stepSkipped = "step.skipped"
+    case stepCancelled = "step.cancelled"
     // Budgets (Scheduler+costs.swift): 80 % and 100 % of one, once per budget per period.
     case budgetWarning = "budget.warning"
     case budgetExceeded = "budget.exceeded"

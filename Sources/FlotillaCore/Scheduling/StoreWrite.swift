@@ -5,6 +5,12 @@ public enum StoreWrite: Sendable {
     case saveAttempt(AttemptRecord)
     case appendEvent(EventRecord)
     case saveAgent(AgentRecord)
+    /// Registers or replaces a workflow (FlotillaEngine/Workflows).
+    case saveWorkflow(WorkflowRow)
+    /// Unregisters a workflow; its runs stay.
+    case deleteWorkflow(name: String)
+    /// Inserts or replaces a workflow run (its state changes commit with its events).
+    case saveWorkflowRun(WorkflowRunRow)
     /// An attempt's line of the cost ledger, inserted or replaced (`attempt_usage`).
     case saveUsage(UsageRecord)
 }

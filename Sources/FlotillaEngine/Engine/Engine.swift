@@ -33,6 +33,8 @@ public final class Engine: Sendable {
     let history: Mutex<StatsHistory>
     /// Wakes the recovery service after a failed commit (Engine+recovery.swift).
     let recoveryRequests = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    /// Registered workflows and runs in progress (Workflows/).
+    let workflowRuntime: WorkflowRuntime
     let logger: Logger
 
     /// Loads the tokens and the scheduler's state from `store`. The engine commits nothing
@@ -46,6 +48,7 @@ public final class Engine: Sendable {
         self.output = OutputLogs(configuration: configuration.output)
         self.commits = CommitQueue(store: store, logger: logger)
         self.history = Mutex(StatsHistory(capacity: configuration.historyCapacity))
+        self.workflowRuntime = try await WorkflowRuntime.load(store: store, logger: logger)
         let snapshot = try await store.loadSnapshot()
         var scheduler = Scheduler(policy: configuration.policy)
         scheduler.observeClock(wall: Timestamp.now(), monotonic: MonotonicTime.now())
@@ -117,6 +120,7 @@ public final class Engine: Sendable {
             connections.send(message.envelope, to: message.connection)
         }
         waiters.finished(effects.finished)
+        workflowRuntime.observe(effects.finished)
     }
 
     /// Lets time pass in the scheduler: leases, timeouts, backoffs.

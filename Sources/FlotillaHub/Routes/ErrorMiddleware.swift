@@ -1,9 +1,11 @@
 import FlotillaCore
 import FlotillaEngine
+import FlotillaWorkflows
 import Hummingbird
 import Logging
 
-/// Renders every error as `{"error":{"code","message","field"}}` with its HTTP status.
+/// Renders every error as `{"error":{"code","message","field"}}` with its HTTP status (a
+/// workflow file's or a run's inputs' ``WorkflowError`` is 422 with its own code).
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
 
@@ -12,6 +14,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as FlotillaError {
             return JSONResponse.error(error)
+        } catch let error as WorkflowError {
+            return JSONResponse.workflowError(error)
         } catch let error as HTTPError {
             let code: FlotillaError.Code = switch error.status.code {
             case 404: .notFound

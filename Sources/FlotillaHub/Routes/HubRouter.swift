@@ -21,6 +21,8 @@ struct HubRouter {
         let guards = HubGuards(limits: hub.configuration.limits)
         let api = router.group("api").add(middleware: AuthMiddleware(tokens: hub.tokens, guards: guards))
         TaskRoutes(hub: hub, streams: guards.streams).add(to: api)
+        WorkflowRoutes(hub: hub).add(to: api)
+        WorkflowRunRoutes(hub: hub, streams: guards.streams).add(to: api)
         let watched = hub.configuration.watch.map { WatchedAgents(hub: hub, configuration: $0) }
         AgentRoutes(hub: hub, watched: watched).add(to: api)
         StatsRoutes(hub: hub).add(to: api)
@@ -33,6 +35,7 @@ struct HubRouter {
         WatchRoutes(watched: watched).add(to: api)
         DashboardLinkRoutes(hub: hub).add(to: api)
         SignInRoutes(hub: hub, guards: guards).add(to: router)
+        WebhookRoutes(hub: hub, guards: guards, environment: hub.configuration.triggers.environment).add(to: router)
         let refusals = UpgradeRefusals()
         AgentSocketRoute(hub: hub, refusals: refusals, guards: guards).add(to: router)
         // `/` is the dashboard for a browser and the monitor socket for a WebSocket client.

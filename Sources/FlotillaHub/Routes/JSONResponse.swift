@@ -33,17 +33,22 @@ enum JSONResponse {
 
     /// Like ``body(of:limit:)``, but an empty body is nil rather than an error.
     static func optionalBody(of request: Request, limit: Int) async throws -> JSONValue? {
+        let buffer = try await rawBody(of: request, limit: limit)
+        guard buffer.readableBytes > 0 else { return nil }
+        return try JSONValue.parse(buffer.readableBytesView)
+    }
+
+    /// The body's bytes as received (a webhook's signature covers them), refusing bodies over
+    /// `limit` bytes with 413.
+    static func rawBody(of request: Request, limit: Int) async throws -> ByteBuffer {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw tooLarge(limit)
         }
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: limit)
+            return try await request.body.collect(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw tooLarge(limit)
         }
-        guard buffer.readableBytes > 0 else { return nil }
-        return try JSONValue.parse(buffer.readableBytesView)
     }
 
     private static func tooLarge(_ limit: Int) -> FlotillaError {

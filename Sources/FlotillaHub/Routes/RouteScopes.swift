@@ -16,6 +16,19 @@ enum RouteScopes {
         "POST /api/tasks/{id}/retry": .submitter,
         "POST /api/tasks/retry": .submitter,
         "GET /api/graph": .viewer,
+        // Workflows: reading is a viewer's, starting and cancelling runs a submitter's;
+        // registering or deleting a workflow (what starts work by itself) an admin's.
+        "GET /api/workflows": .viewer,
+        "POST /api/workflows": .admin,
+        "GET /api/workflows/{name}": .viewer,
+        "DELETE /api/workflows/{name}": .admin,
+        "GET /api/workflows/{name}/runs": .viewer,
+        "POST /api/workflows/{name}/runs": .submitter,
+        "GET /api/workflow-runs": .viewer,
+        "POST /api/workflow-runs": .submitter,
+        "GET /api/workflow-runs/{id}": .viewer,
+        "POST /api/workflow-runs/{id}/cancel": .submitter,
+        "POST /api/workflow-runs/{id}/rerun": .submitter,
         // Costs and budgets: read by viewers, budgets changed by admins.
         "GET /api/costs": .viewer,
         "GET /api/budgets": .viewer,
@@ -57,6 +70,9 @@ enum RouteScopes {
         "GET /assets/{path}",
         "POST /auth/signin",
         "GET /auth/link",
+        // Webhooks: the body's HMAC signature is the credential (docs/api.md, "Webhooks").
+        "POST /hooks/github/{workflow}",
+        "POST /hooks/generic/{workflow}",
     ]
 
     /// The scope `route` needs; admin for a route the table forgets (fail closed).

@@ -46,6 +46,7 @@ extension FleetFile {
         if let executor = spec.executor { arguments += ["--executor", executor] }
         if let model = spec.model { arguments += ["--model", model] }
         if let template = spec.commandTemplate { arguments += ["--command-template", template] }
+        arguments += modelArguments(spec.modelKeys)
         if spec.autoApprove.enabled { arguments.append("--auto-approve") }
         // The CA the hub's certificate is checked against on its wss:// socket (pinned when the
         // URL names an IP address).

@@ -43,6 +43,21 @@ public struct FleetFile: Sendable, Hashable {
         public var taskSpec: String?
         /// The `cmd` executor's command line (`--command-template`).
         public var commandTemplate: String?
+        /// The model executors' settings (openai, ollama; docs/models.md), passed as the
+        /// agent's flags of the same names.
+        public var modelKeys = ModelKeys()
+    }
+
+    /// An agent's keys for the model executors: `base_url`, `api_key_file`, `temperature`,
+    /// `max_turns`, `price_in`, `price_out`, and `route` for any agent.
+    public struct ModelKeys: Sendable, Hashable {
+        public var baseURL: String?
+        public var apiKeyFile: String?
+        public var temperature: Double?
+        public var maxTurns: Int?
+        public var priceIn: Double?
+        public var priceOut: Double?
+        public var route: String?
     }
 
     /// One running agent after `count` expansion: `name`, or `name-1` … `name-N`.
@@ -153,6 +168,7 @@ public struct FleetFile: Sendable, Hashable {
         spec.kind = try reader.string("kind")
         spec.taskSpec = try reader.string("task_spec")
         spec.commandTemplate = try reader.string("command_template")
+        spec.modelKeys = try readModelKeys(&reader, path: path)
         spec.env = try readEnvironment(reader.take("env"), field: "\(path).env")
         if let approve = reader.take("auto_approve") {
             if let flag = approve as? Bool {

@@ -25,6 +25,14 @@ struct AwaitingStore: Store {
     func browserSessions() async throws -> [BrowserSessionRow] { try await sqlite.browserSessions() }
     func insertBrowserSession(_ session: BrowserSessionRow) async throws { try await sqlite.insertBrowserSession(session) }
     func deleteBrowserSessions(_ selection: BrowserSessionRow.Selection) async throws { try await sqlite.deleteBrowserSessions(selection) }
+    func workflows() async throws -> [WorkflowRow] { try await sqlite.workflows() }
+    func workflow(name: String) async throws -> WorkflowRow? { try await sqlite.workflow(name: name) }
+    func workflowRuns(_ query: WorkflowRunQuery) async throws -> [WorkflowRunRow] { try await sqlite.workflowRuns(query) }
+    func workflowRun(id: String) async throws -> WorkflowRunRow? { try await sqlite.workflowRun(id: id) }
+    func workflowRun(triggerKey: String) async throws -> WorkflowRunRow? { try await sqlite.workflowRun(triggerKey: triggerKey) }
+    func activeWorkflowRuns() async throws -> [WorkflowRunRow] { try await sqlite.activeWorkflowRuns() }
+    func latestTriggerKey(workflow: String, prefix: String) async throws -> String? { try await sqlite.latestTriggerKey(workflow: workflow, prefix: prefix) }
+    func workflowRunCounts() async throws -> [String: [WorkflowRunStatus: Int]] { try await sqlite.workflowRunCounts() }
     func prune(before cutoff: Double, batch: Int) async throws -> PruneCount { try await sqlite.prune(before: cutoff, batch: batch) }
     func costs(_ query: CostQuery) async throws -> CostReport { try await sqlite.costs(query) }
     func taskCost(id: String) async throws -> CostTotal? { try await sqlite.taskCost(id: id) }

@@ -11,7 +11,10 @@ export const TYPES = [
   'task.failed', 'task.dead', 'task.cancelled', 'task.expired',
   'agent.online', 'agent.offline', 'agent.state_change', 'agent.screen_state', 'agent.progress',
   'agent.stuck', 'agent.error', 'agent.complete', 'agent.command_sent', 'agent.command_failed',
-  'agent.approval', 'agent.killed', 'budget.warning', 'budget.exceeded',
+  'agent.approval', 'agent.killed',
+  'workflow.started', 'workflow.succeeded', 'workflow.failed', 'workflow.cancelled',
+  'step.started', 'step.succeeded', 'step.failed', 'step.skipped', 'step.cancelled',
+  'budget.warning', 'budget.exceeded',
 ]
 
 const RECENT_MAX = 1000

@@ -11,6 +11,9 @@ export const ROUTES = [
   ['graph', 'graph'],
   ['events', 'events'],
   ['dead', 'dead'],
+  ['workflows', 'workflows'],
+  ['workflows/:id', 'workflow'],
+  ['runs/:id', 'run'],
   ['costs', 'costs'],
 ]
 
@@ -20,6 +23,7 @@ export const NAV = [
   { href: '#/agents', label: 'Agents', views: ['agents', 'agent'], scope: 'viewer' },
   { href: '#/tasks', label: 'Tasks', views: ['tasks', 'task'], scope: 'viewer' },
   { href: '#/graph', label: 'Graph', views: ['graph'], scope: 'viewer' },
+  { href: '#/workflows', label: 'Workflows', views: ['workflows', 'workflow', 'run'], scope: 'viewer' },
   { href: '#/events', label: 'Events', views: ['events'], scope: 'viewer' },
   { href: '#/dead', label: 'Dead letters', views: ['dead'], scope: 'viewer' },
   { href: '#/costs', label: 'Costs', views: ['costs'], scope: 'viewer' },

@@ -25,6 +25,7 @@ function summary(ev) {
   if (d.from !== undefined && d.to !== undefined) parts.push(`${d.from} → ${d.to}`)
   if (d.registration) parts.push(`${(d.registration.roles || []).join(',')} · ${d.registration.executor || ''}`)
   if (ev.type.startsWith('task.') && d.type) parts.push(`${d.type}${d.role ? ` · ${d.role}` : ''}${d.attempt ? ` · attempt ${d.attempt}` : ''}`)
+  if ((ev.type.startsWith('workflow.') || ev.type.startsWith('step.')) && d.run_id) parts.push(`${d.workflow ?? ''}${d.step ? ` · ${d.step}` : ''} · run ${d.run_id}`)
   if (d.percent !== undefined && d.percent !== null) parts.push(`${d.percent}%`)
   if (d.done !== undefined && d.total !== undefined) parts.push(`${d.done}/${d.total}`)
   if (d.message) parts.push(d.message)

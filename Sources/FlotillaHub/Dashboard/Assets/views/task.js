@@ -9,6 +9,7 @@ import { mountOutput } from '../lib/output-pane.js'
 import { attemptsTimeline } from '../lib/attempts-timeline.js'
 import { factsList, problems, specBlocks, jsonBlock } from '../lib/task-detail.js'
 import { CANCELLABLE, RETRYABLE, FINAL_STATES, taskTitle } from '../lib/task-query.js'
+import { parseStepKey } from '../lib/workflow-model.js'
 
 function panel(title, body) {
   return h('section', { class: 'card' }, h('div', { class: 'card-header' }, h('h2', {}, title)), h('div', { class: 'card-body' }, body))
@@ -29,6 +30,8 @@ export default {
     const title = h('h1', { class: 'task-heading' }, h('span', { class: 'task-id' }, id))
     const badge = h('span', { class: 'heading-state' })
     const subtitle = h('p', { class: 'task-subtitle muted' })
+    // A workflow step's task (idempotency key wf:<run>:<step>[:<index>]) links back to its run.
+    const stepOf = h('p', { class: 'task-step-of', hidden: '' })
     const cancel = h('button', { type: 'button', class: 'btn danger', 'data-action': 'cancel' }, 'Cancel')
     const retry = h('button', { type: 'button', class: 'btn', 'data-action': 'retry' }, 'Retry')
     const actions = h('div', { class: 'actions' })
@@ -45,7 +48,7 @@ export default {
     root.dataset.taskId = id
     root.append(
       h('header', { class: 'view-header' }, h('div', { class: 'heading-group' }, title, badge), actions),
-      subtitle, message, notices,
+      subtitle, stepOf, message, notices,
       h('div', { class: 'task-columns' },
         h('div', { class: 'task-main' },
           panel('Live output', outputHost),
@@ -94,6 +97,13 @@ export default {
       badge.replaceChildren(stateBadge(task.state))
       view.dataset.state = task.state
       subtitle.textContent = taskTitle(task)
+      const step = parseStepKey(task.idempotency_key)
+      if (step && stepOf.hidden) {
+        const runHref = `#/runs/${encodeURIComponent(step.run)}?step=${encodeURIComponent(step.step)}`
+        stepOf.replaceChildren('Step ', h('a', { href: runHref, 'data-step-link': step.step }, step.step),
+          step.index !== null ? ` (matrix #${step.index})` : '', ' of workflow run ', h('a', { href: `#/runs/${encodeURIComponent(step.run)}`, 'data-run-link': step.run }, step.run))
+        stepOf.hidden = false
+      }
       showActions()
       facts.replaceChildren(factsList(task))
       notices.replaceChildren(...problems(task))

@@ -1,0 +1,108 @@
+import FlotillaCore
+import FlotillaWorkflows
+import Foundation
+
+/// A run the runtime drives: its row, its definition (parsed from the run's own source) and
+/// its state as last committed.
+struct LiveRun: Sendable {
+    var row: WorkflowRunRow
+    let definition: WorkflowDefinition
+    let planner: RunPlanner
+    var state: WorkflowRunState
+    var book: RunBook
+    /// Each step's stored JSON as last encoded (StoredRunState.swift).
+    var fragments = StepFragments()
+
+    init(row: WorkflowRunRow, definition: WorkflowDefinition, state: WorkflowRunState, book: RunBook) {
+        self.row = row
+        self.definition = definition
+        self.planner = RunPlanner(definition)
+        self.state = state
+        self.book = book
+    }
+
+    var status: WorkflowRunStatus { WorkflowRunStatus(rawValue: row.status) ?? .running }
+}
+
+/// What the runtime keeps beside the planner's state: per step when it started and ended, and
+/// per task its id, its matrix combination and its final state.
+struct RunBook: Sendable, Hashable, Codable {
+    struct Step: Sendable, Hashable, Codable {
+        enum CodingKeys: String, CodingKey {
+            case startedAt = "started_at"
+            case endedAt = "ended_at"
+            case tasks
+        }
+
+        var startedAt: Double?
+        var endedAt: Double?
+        var tasks: [Instance] = []
+    }
+
+    struct Instance: Sendable, Hashable, Codable {
+        enum CodingKeys: String, CodingKey {
+            case taskID = "task_id"
+            case matrix
+            case taskState = "task_state"
+        }
+
+        /// Known once submitted in this process, or once the task ended (its key finds it too).
+        var taskID: String?
+        var matrix: JSONValue?
+        /// The task's final state, once it ended.
+        var taskState: String?
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case stepCount = "step_count"
+        case steps
+    }
+
+    /// The definition's number of steps (lists count progress without parsing the source).
+    var stepCount: Int
+    var steps: [String: Step] = [:]
+}
+
+/// A task that ended, seen by the runtime: the run and step its idempotency key names.
+struct InstanceEnd: Sendable {
+    var runID: String
+    var instance: InstanceID
+    var task: TaskRecord
+
+    /// The end of a workflow step's task (`wf:<run>:<step>[:<index>]`), nil for other tasks.
+    init?(_ task: TaskRecord) {
+        guard let key = task.spec.idempotencyKey, key.hasPrefix("wf:") else { return nil }
+        let parts = key.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3 || parts.count == 4 else { return nil }
+        var index: Int?
+        if parts.count == 4 {
+            guard let number = Int(parts[3]) else { return nil }
+            index = number
+        }
+        self.runID = String(parts[1])
+        self.instance = InstanceID(step: String(parts[2]), matrixIndex: index)
+        self.task = task
+    }
+
+    /// The instance's state after its task ended.
+    var state: InstanceState {
+        switch task.state {
+        case .succeeded: return InstanceState(.succeeded, result: task.result ?? .null)
+        case .cancelled: return InstanceState(.cancelled, error: errorJSON)
+        default: return InstanceState(.failed, error: errorJSON)
+        }
+    }
+
+    /// What `steps.<id>.error` reads: `{code, message, task_id}`.
+    var errorJSON: JSONValue {
+        let message = task.error ?? task.reason ?? "the task ended \(task.state.rawValue)"
+        return ["code": .string("task_\(task.state.rawValue)"), "message": .string(message), "task_id": .string(task.id)]
+    }
+}
+
+extension InstanceID {
+    /// The idempotency key of this instance's task in `runID` (as ``RunPlanner`` makes it).
+    func key(run runID: String) -> String {
+        matrixIndex.map { "wf:\(runID):\(step):\($0)" } ?? "wf:\(runID):\(step)"
+    }
+}
