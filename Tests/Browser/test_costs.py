@@ -34,7 +34,7 @@ class CostsViewTests(BrowserTestCase):
         budget = self.page.wait_css("table.budget-table tr[data-budget='Hub (day)']")
         self.assertIn("$0.10", budget.text)
         self.assertIn("$0.06", budget.text)
-        self.shot("costs")
+        self.shot("costs-totals")
         # Lowered below what was spent, the hub's day budget shows as spent.
         api.call("PUT", "/api/budgets", {"day": 0.05})
         self.driver.refresh()

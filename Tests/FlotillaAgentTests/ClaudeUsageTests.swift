@@ -49,3 +49,19 @@ import Testing
         #expect(result["model"] == "m")
     }
 }
+
+/// Codex's rate-limit notices, as its issues quote them (openai/codex), read into a reset time.
+@Suite struct CodexUsageLimitTests {
+    @Test func itsAPIErrorGivesTheResetTime() {
+        let error = #"ERROR: {"type":"error","error":{"type":"usage_limit_reached","message":"The usage limit has been reached","plan_type":"plus","resets_at":1777936568,"resets_in_seconds":13872},"status_code":429}"#
+        #expect(UsageLimitNotice.codexReset(in: error, now: 1_777_922_696) == 1_777_936_568)
+        #expect(UsageLimitNotice.codexReset(in: #"{"error":{"type":"usage_limit_reached","resets_in_seconds":600}}"#, now: 1000) == 1600)
+    }
+
+    @Test func itsNoticeGivesTheWaitOrTheFallback() {
+        #expect(UsageLimitNotice.codexReset(in: "You've hit your usage limit. Upgrade to Pro, or try again in 2 hours 5 minutes.", now: 0) == 7500)
+        #expect(UsageLimitNotice.codexReset(in: "You've hit your usage limit. Try again in 30 seconds.", now: 10) == 40)
+        #expect(UsageLimitNotice.codexReset(in: "You've hit your usage limit. Upgrade your plan to continue, or try again at Jul 10th, 2026 11:52 AM.", now: 0) == UsageLimitNotice.fallbackPause)
+        #expect(UsageLimitNotice.codexReset(in: "error: tests failed", now: 0) == nil)
+    }
+}

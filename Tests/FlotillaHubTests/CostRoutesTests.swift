@@ -88,4 +88,32 @@ import Testing
             #expect(changed["day"] == .string(UTCDay.name(Timestamp.now())))
         }
     }
+
+    @Test func todaysSpendingSurvivesARestartAndStillHoldsDispatch() async throws {
+        let directory = TestHub.temporaryDirectory()
+        try await TestHub.run(dataDirectory: directory, configure: { $0.budgets = BudgetLimits(day: 0.05) }) { hub in
+            let task = try await hub.client.submit(["type": "code.generate", "role": "coder"])
+            let id = try #require(task["id"]?.stringValue)
+            try await TestAgent.run(hub, id: "coder-1", roles: ["coder"]) { agent in
+                let (taskID, attempt, _) = try await agent.assignment()
+                _ = try await agent.report(.usage, taskID: taskID, attempt: attempt, extra: ["usd": 0.04])
+                _ = try await agent.complete(taskID, attempt: attempt, result: ["cost": ["usd": 0.06]])
+            }
+            #expect(try await hub.client.task(id)["state"] == "succeeded")
+        }
+        // A new hub on the same store: today's $0.06 is read back, the day budget is spent.
+        try await TestHub.run(dataDirectory: directory, configure: { $0.budgets = BudgetLimits(day: 0.05) }) { hub in
+            let budgets = try await hub.client.budgets()
+            #expect(budgets["spent"]?["day"]?.doubleValue == 0.06, "\(budgets)")
+            #expect(budgets["spent"]?["roles"]?["coder"]?.doubleValue == 0.06)
+            let held = try await hub.client.submit(["type": "code.generate", "role": "coder"])
+            let id = try #require(held["id"]?.stringValue)
+            try await TestAgent.run(hub, id: "coder-1", roles: ["coder"]) { _ in
+                try await eventually("the task waits for budget") {
+                    let shown = try await hub.client.task(id)
+                    return (shown["waiting"]?.arrayValue ?? []).contains { $0["reason"] == "budget" && $0["spent"]?.doubleValue == 0.06 }
+                }
+            }
+        }
+    }
 }

@@ -74,6 +74,11 @@ public struct TemplateExecutor: Executor {
         spec.passing = ChildEnvironment.needs(ofExecutor: name)
         spec.output = request.output
         let outcome = try await ProcessRunner.run(spec, stop: stop) { _, line in progress(nil, line) }
-        return ExecutionOutcome(process: outcome, timeout: request.timeout)
+        var result = ExecutionOutcome(process: outcome, timeout: request.timeout)
+        // Codex's subscription limit is not the task's failure: the runner releases the attempt.
+        if name == "codex", !result.succeeded, outcome.stopped == nil, let resets = UsageLimitNotice.codexReset(in: outcome.combinedTail, now: Timestamp.now()) {
+            result.usageLimitUntil = resets
+        }
+        return result
     }
 }
