@@ -28,7 +28,10 @@ struct ModelOptions: ParsableArguments {
 
     /// The settings of a model executor of `dialect`, the flags over the environment's defaults.
     func settings(_ dialect: ModelDialect, model: String?) throws -> ModelSettings {
-        try ModelSettings.resolve(
+        if model == nil {
+            Console.printError("warning: executor \(dialect.rawValue) has no --model: each of its tasks must name one (payload.model), or fails with bad_task")
+        }
+        return try ModelSettings.resolve(
             dialect: dialect, model: model, baseURL: baseURL, apiKeyFile: apiKeyFile, temperature: temperature,
             maxTurns: maxTurns, priceIn: priceIn, priceOut: priceOut
         )

@@ -5,8 +5,11 @@ page as its steps turn succeeded live, with a skipped step's reason on its node 
 panel; a running run is cancelled from the page; the workflow page draws the static graph, the
 source and the runs; a step's task links back to its run; a viewer gets no buttons."""
 
+import os
+import shutil
+
 from base import BrowserTestCase
-from fleet import unique, wait_for
+from fleet import ROOT, unique, wait_for
 
 # The 422 the page provokes on purpose shows in the console as a failed load.
 REFUSED_RUN = r"status of 422"
@@ -295,3 +298,40 @@ class WorkflowTests(BrowserTestCase):
                 self.page.wait_for(f"the {view} view's content", lambda d: len(root.text.strip()) > 0)
                 self.page.wait_for(f"the {view} view to fit", lambda d: self.page.horizontal_overflow() <= 0, timeout=5)
         self.shot("run-375")
+
+
+class OpenCTOTests(BrowserTestCase):
+    """The shipped OpenCTO deployment flow (examples/workflows/opencto-deploy.yaml) with its
+    example shell agents (examples/workflows/agents/*.sh), one per role, watched on the run page."""
+
+    fleet_agents = (("ex-review", ["review"]), ("ex-testing", ["testing"]), ("ex-security", ["security"]),
+                    ("ex-deploy", ["deployment"]), ("ex-monitor", ["monitoring"]), ("ex-general", ["general"]))
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        examples = os.path.join(ROOT, "examples", "workflows")
+        # Each step's command is `sh agents/<step>.sh` in the agent's working directory.
+        for agent in cls.fleet.agents:
+            shutil.copytree(os.path.join(examples, "agents"), os.path.join(agent.workdir, "agents"), dirs_exist_ok=True)
+        with open(os.path.join(examples, "opencto-deploy.yaml")) as file:
+            cls.fleet.api.post("/api/workflows", {"source": file.read(), "file": "opencto-deploy.yaml"})
+        cls.page.sign_in(cls.fleet.tokens["submitter"])
+
+    def test_a_failing_deploy_rolls_back_on_the_run_page(self):
+        run = self.fleet.api.post("/api/workflows/opencto-deploy/runs", {"inputs": {"fail": "fail:deploy"}})
+        self.page.open(f"#/runs/{run['id']}")
+        self.page.wait_view("run")
+        # Review, test and security in parallel, then deploy (which fails), then the rollback.
+        for step in ("review", "test", "security"):
+            self.page.wait_css(node(step, "succeeded"), timeout=60)
+        self.page.wait_css(node("deploy", "failed"), timeout=30)
+        self.page.wait_css(node("rollback", "succeeded"), timeout=30)
+        self.assertIn("needed step 'deploy' failed", self.page.wait_css(node("monitor", "skipped")).text)
+        self.page.wait_css("[data-view='run'][data-status='failed']", timeout=20)
+        self.page.wait_css(node("rollback")).click()
+        panel = self.page.wait_css(".step-panel[data-step-id='rollback']")
+        self.assertIn("runs when a step it handles fails", panel.text)
+        self.assertIn("Handles\ndeploy\nmonitor", panel.text)
+        self.page.wait_for("the rollback's output", lambda d: "[rollback]" in panel.find_element("css selector", ".output-pane").text, timeout=15)
+        self.shot("run-opencto")

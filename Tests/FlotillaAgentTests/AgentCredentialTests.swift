@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func anUnknownExecutorIsRefusedWithEveryExecutorListed() async throws {
-        for executor in ["ollama", "openai", "shell,ollama"] {
+        for executor in ["llamafile", "gpt", "shell,vllm"] {
             let result = try await runCLI(["agent", "--hub", "http://127.0.0.1:1", "--executor", executor], within: 30)
             #expect(result.status != 0)
             #expect(result.output.contains("No executor named"), "\(result.output)")

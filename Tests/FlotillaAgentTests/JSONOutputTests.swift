@@ -16,6 +16,7 @@ import Testing
     static let coveredElsewhere: [String: String] = [
         "commands": "needs a hub watching tmux panes: FlotillaWatchTests.CommandQueueLiveTests parses `commands --queued --json`",
         "bench dashboard": "runs its own seeded hub (no --hub): FlotillaHubTests.BenchDashboardCommandTests parses its --json",
+        "bench workflow": "runs its own hub (no --hub): FlotillaHubTests.BenchWorkflowCommandTests parses its --json",
     ]
 
     @Test func everyCommandWithJSONPrintsExactlyOneJSONDocument() async throws {
@@ -70,6 +71,7 @@ import Testing
             let standalone: [(command: String, arguments: [String])] = [
                 ("bench output", ["bench", "output", "--rate", "10KB", "--seconds", "1"]),
                 ("bench agent-loop", ["bench", "agent-loop", "--turns", "5", "--runs", "1"]),
+                ("bench workflow", ["bench", "workflow", "--steps", "20", "--agents", "1", "--concurrency", "4", "--repeats", "1"]),
             ]
             let everyRun: [(command: String, arguments: [String])] = runs.map { (command: $0.command, arguments: $0.arguments + hub) } + standalone
             for run in everyRun {

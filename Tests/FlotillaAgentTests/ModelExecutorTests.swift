@@ -81,6 +81,12 @@ import Testing
             let usd = try #require(result["cost"]?["usd"]?.doubleValue)
             #expect(abs(usd - (2500 * 2.0 + 100 * 10.0) / 1_000_000) < 1e-12)
             #expect(result["usage"]?["cached_tokens"] == .int(dialect == "openai" ? 400 : 0))
+            #expect(result["cost"]?["cached_tokens"] == .int(dialect == "openai" ? 400 : 0))
+            // The hub's cost ledger, fed call by call while the loop ran, holds the same figure.
+            let ledger = try await client.costs(query: ["by": "executor"])
+            let line = ledger["totals"]?.arrayValue?.first { $0["key"] == .string(dialect) }
+            #expect(line?["input_tokens"] == 2500 && line?["output_tokens"] == 100, "\(ledger.jsonString)")
+            #expect(abs((line?["usd"]?.doubleValue ?? 0) - usd) < 1e-9, "\(ledger.jsonString)")
             // What the model was told after each tool.
             let requests = server.requests()
             #expect(requests.count == 5)

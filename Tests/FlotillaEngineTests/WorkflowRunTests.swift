@@ -192,4 +192,36 @@ import Testing
             }
         }
     }
+
+    @Test("a step whose matrix does not evaluate fails before any task starts, with its error")
+    func failedToStart() async throws {
+        let yaml = """
+            name: broken
+            inputs:
+              targets: {default: 'not json'}
+            steps:
+              pack:
+                type: build.package
+                matrix: {arch: "${{ fromJSON(inputs.targets) }}"}
+              report: {type: report.write, needs: pack, if: always()}
+            """
+        try await EngineHarness.run(path: EngineHarness.temporaryDatabase()) { engine in
+            let agent = try await StepAgent(engine: engine) { _ in .succeed(["ok": true]) }
+            try await agent.serving {
+                _ = try await engine.applyWorkflow(source: yaml, file: "broken.yaml")
+                let log = WorkflowEventLog(engine: engine)
+                let started = try await engine.startRun(workflow: "broken", inputs: [:], trigger: ["kind": "manual"]).run
+                let events = try await log.untilEnd(of: started.id)
+                let run = try await engine.finished(started.id)
+                #expect(run.status == .failed)
+                let pack = try run.step("pack")
+                #expect(pack.status == "failed" && pack.tasks.isEmpty && pack.error?["code"] == "workflow_evaluation_failed")
+                #expect(pack.error?["field"]?.stringValue?.hasPrefix("broken.yaml:") == true)
+                #expect(agent.assignments.map(\.spec.type) == ["report.write"])
+                let failed = try #require(events.first { $0.type == "step.failed" })
+                #expect(failed.data["step"] == "pack" && failed.data["task_ids"] == [] && failed.data["error"]?["code"] == "workflow_evaluation_failed")
+                #expect(events.last?.data["failed_steps"] == ["pack"])
+            }
+        }
+    }
 }

@@ -1,5 +1,8 @@
 import FlotillaCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// Measures the agent loop's own cost per turn, without a model: an in-process transport
@@ -26,15 +29,18 @@ public struct AgentLoopBenchmark: Sendable {
         public var p50Ms: Double
         public var p99Ms: Double
         public var maxMs: Double
+        /// The process's CPU time per turn (user + system): the loop's cost even on a machine
+        /// busy with other work, where wall-clock figures include waiting for a core.
+        public var cpuMs: Double
 
         public var json: JSONValue {
             ["dialect": .string(dialect.rawValue), "turns": .int(Int64(turns)), "runs": .int(Int64(runs)),
-             "per_turn_ms": ["mean": .double(meanMs), "p50": .double(p50Ms), "p99": .double(p99Ms), "max": .double(maxMs)]]
+             "per_turn_ms": ["mean": .double(meanMs), "p50": .double(p50Ms), "p99": .double(p99Ms), "max": .double(maxMs), "cpu": .double(cpuMs)]]
         }
 
         public var text: String {
             func ms(_ value: Double) -> String { "\((value * 1000).rounded() / 1000) ms" }
-            return "agent loop (\(dialect.rawValue), \(turns) turns × \(runs) runs, no model): per turn mean \(ms(meanMs)), p50 \(ms(p50Ms)), p99 \(ms(p99Ms)), max \(ms(maxMs))"
+            return "agent loop (\(dialect.rawValue), \(turns) turns × \(runs) runs, no model): per turn mean \(ms(meanMs)), p50 \(ms(p50Ms)), p99 \(ms(p99Ms)), max \(ms(maxMs)); CPU \(ms(cpuMs)) a turn"
         }
     }
 
@@ -44,6 +50,7 @@ public struct AgentLoopBenchmark: Sendable {
         defer { try? FileManager.default.removeItem(atPath: worktree) }
         try String(repeating: "let value = 42 // a line of a small source file\n", count: 40).write(toFile: worktree + "/main.swift", atomically: true, encoding: .utf8)
         var samples: [Double] = []
+        let cpuStart = Self.cpuSeconds()
         for _ in 0..<runs {
             let transport = InstantTransport(dialect: dialect, toolTurns: turns - 1)
             let settings = ModelSettings(dialect: dialect, model: "bench", baseURL: "http://127.0.0.1:1", maxTurns: turns)
@@ -63,10 +70,18 @@ public struct AgentLoopBenchmark: Sendable {
                 samples.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
             }
         }
+        let cpuMs = (Self.cpuSeconds() - cpuStart) * 1000 / Double(samples.count)
         samples.sort()
         func quantile(_ q: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * q))] }
         return Report(dialect: dialect, turns: turns, runs: runs, meanMs: samples.reduce(0, +) / Double(samples.count),
-                      p50Ms: quantile(0.5), p99Ms: quantile(0.99), maxMs: samples.last ?? 0)
+                      p50Ms: quantile(0.5), p99Ms: quantile(0.99), maxMs: samples.last ?? 0, cpuMs: cpuMs)
+    }
+
+    /// CPU time this process has used, in seconds.
+    static func cpuSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }
 

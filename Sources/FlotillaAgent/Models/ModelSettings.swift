@@ -118,6 +118,6 @@ public struct ModelSettings: Sendable, Hashable {
 
     /// What `usage` costs at these prices.
     public func cost(of usage: TokenUsage) -> Cost {
-        Cost(tokensIn: usage.input, tokensOut: usage.output, usd: (Double(usage.input) * priceIn + Double(usage.output) * priceOut) / 1_000_000)
+        Cost(tokensIn: usage.input, tokensOut: usage.output, usd: (Double(usage.input) * priceIn + Double(usage.output) * priceOut) / 1_000_000, cachedTokens: usage.cached)
     }
 }

@@ -53,12 +53,14 @@ extension Engine {
                 eventsBefore.append(live.stepEndEvent(step))
             }
         }
+        var mustPlan = ends.isEmpty || live.state.cancelRequested
         if let cancel, !live.state.cancelRequested {
             live.state.cancelRequested = true
             live.row.cancelReason = cancel
             changed = true
+            mustPlan = true
         }
-        let plan = live.planner.plan(live.state)
+        let plan = mustPlan || live.canDecide(after: stepsEnded) ? live.planner.plan(live.state) : RunPlan()
         guard changed || !plan.isEmpty else { return true }
         live.state = live.state.applying(plan)
         var eventsAfter: [WorkflowEvent] = []
@@ -69,14 +71,17 @@ extension Engine {
             } else {
                 startedSteps.append((start.instance.step, 1))
             }
+            live.changedSteps.insert(start.instance.step)
             live.book.steps[start.instance.step, default: RunBook.Step()].startedAt = now
             live.book.steps[start.instance.step]!.tasks.append(RunBook.Instance(matrix: start.matrix))
         }
         for skip in plan.skips {
+            live.changedSteps.insert(skip.step)
             live.book.steps[skip.step, default: RunBook.Step()].endedAt = now
             eventsAfter.append(live.event(.stepSkipped, step: skip.step, extra: ["reason": .string(skip.reason.description)]))
         }
         for failure in plan.failures {
+            live.changedSteps.insert(failure.step)
             live.book.steps[failure.step, default: RunBook.Step()].startedAt = now
             live.book.steps[failure.step]!.endedAt = now
             if let step = live.definition.step(failure.step) {
@@ -92,7 +97,8 @@ extension Engine {
         }
         live.row.updatedAt = now
         do {
-            live.row.state = try live.fragments.encode(live.state, book: live.book)
+            live.row.state = try live.fragments.encode(live.state, book: live.book, changed: live.changedSteps)
+            live.changedSteps = []
         } catch {
             logger.error("workflow run \(runID): its state cannot be encoded: \(error)")
             return true
@@ -115,6 +121,7 @@ extension Engine {
             let slot = start.instance.matrixIndex ?? 0
             if live.book.steps[start.instance.step]?.tasks.indices.contains(slot) == true {
                 live.book.steps[start.instance.step]!.tasks[slot].taskID = taskIDs[position]
+                live.changedSteps.insert(start.instance.step)
             }
             position += 1
         }

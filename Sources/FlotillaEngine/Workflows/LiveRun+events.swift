@@ -16,6 +16,7 @@ extension LiveRun {
         step.tasks[index].taskState = end.task.state.rawValue
         if state.record(end.instance.step).isFinished { step.endedAt = now }
         book.steps[end.instance.step] = step
+        changedSteps.insert(end.instance.step)
         return true
     }
 

@@ -12,6 +12,10 @@ struct LiveRun: Sendable {
     var book: RunBook
     /// Each step's stored JSON as last encoded (StoredRunState.swift).
     var fragments = StepFragments()
+    /// Steps whose record or book changed since the last encoding.
+    var changedSteps: Set<String> = []
+    /// Which steps come after which: to tell whether an ended step lets another be decided.
+    let links: StepLinks
 
     init(row: WorkflowRunRow, definition: WorkflowDefinition, state: WorkflowRunState, book: RunBook) {
         self.row = row
@@ -19,9 +23,42 @@ struct LiveRun: Sendable {
         self.planner = RunPlanner(definition)
         self.state = state
         self.book = book
+        self.links = StepLinks(definition)
     }
 
     var status: WorkflowRunStatus { WorkflowRunStatus(rawValue: row.status) ?? .running }
+
+    /// Whether planning could decide something after `ended` steps ended: a step after one of
+    /// them now has every step it comes after ended, or every step has ended (the outcome).
+    /// Without it, a round only records the ends: a wide run's thousand ends are not a
+    /// thousand full plans.
+    func canDecide(after ended: Set<String>) -> Bool {
+        // Each later step once: a wide run's sink comes after every step that ended.
+        var checked: Set<String> = []
+        for step in ended {
+            for next in links.after[step] ?? [] where checked.insert(next).inserted && state.record(next) == .pending {
+                if (links.before[next] ?? []).allSatisfy({ state.record($0).isFinished }) { return true }
+            }
+        }
+        return definition.steps.allSatisfy { state.record($0.id).isFinished }
+    }
+}
+
+/// The steps each step comes after (its `needs`, and for an `on_failure` step the steps naming
+/// it), and the other way round.
+struct StepLinks: Sendable {
+    var before: [String: [String]] = [:]
+    var after: [String: [String]] = [:]
+
+    init(_ definition: WorkflowDefinition) {
+        for step in definition.steps {
+            for need in step.needs { before[step.id, default: []].append(need) }
+            for handler in step.onFailure { before[handler, default: []].append(step.id) }
+        }
+        for (step, earlier) in before {
+            for id in earlier { after[id, default: []].append(step) }
+        }
+    }
 }
 
 /// What the runtime keeps beside the planner's state: per step when it started and ended, and

@@ -41,7 +41,7 @@ struct StoredRunState: Sendable {
     /// Encodes every step (a new run, or one read back).
     func encoded() throws -> String {
         var fragments = StepFragments()
-        return try fragments.encode(run, book: book)
+        return try fragments.encode(run, book: book, changed: nil)
     }
 
     static func decode(_ text: String) throws -> StoredRunState {
@@ -95,16 +95,11 @@ extension Array {
 
 /// Each step's stored JSON with what it was made from, to encode again only what changed.
 struct StepFragments: Sendable {
-    private struct Fragment: Sendable {
-        var record: StepRecord
-        var book: RunBook.Step?
-        var text: String
-    }
+    private var fragments: [String: String] = [:]
 
-    private var fragments: [String: Fragment] = [:]
-
-    /// The state column's text for `run` and `book`.
-    mutating func encode(_ run: WorkflowRunState, book: RunBook) throws -> String {
+    /// The state column's text for `run` and `book`; steps are encoded again when `changed`
+    /// names them (all of them when it is nil), or when they have no fragment yet.
+    mutating func encode(_ run: WorkflowRunState, book: RunBook, changed: Set<String>?) throws -> String {
         let encoder = JSONEncoder()
         var out = "{\"run_id\":\(JSONValue.string(run.runID).jsonString),\"inputs\":\(run.inputs.jsonString)"
         out += ",\"trigger\":\(run.trigger.jsonString),\"cancel_requested\":\(run.cancelRequested),\"step_count\":\(book.stepCount),\"steps\":{"
@@ -112,12 +107,12 @@ struct StepFragments: Sendable {
         for (id, record) in run.steps {
             let stepBook = book.steps[id]
             let text: String
-            if let known = fragments[id], known.record == record, known.book == stepBook {
-                text = known.text
+            if let known = fragments[id], changed?.contains(id) == false {
+                text = known
             } else {
                 let stored = StoredRunState.Step(record: StoredRunState.storable(record, book: stepBook), book: stepBook)
                 text = String(decoding: try encoder.encode(stored), as: UTF8.self)
-                fragments[id] = Fragment(record: record, book: stepBook, text: text)
+                fragments[id] = text
             }
             if !first { out += "," }
             first = false

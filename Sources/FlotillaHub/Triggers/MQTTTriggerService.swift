@@ -11,7 +11,8 @@ import ServiceLifecycle
 /// hub bridges to (`flotilla hub --mqtt`).
 ///
 /// It has a client of its own (id `<hub's client id>-triggers`, a clean session) beside the
-/// bridge's, so the bridge's agent traffic and this stay apart. It polls the registered
+/// bridge's, so the bridge's agent traffic and this stay apart, connected once some workflow
+/// listens on a topic. It polls the registered
 /// workflows every ``WorkflowTriggerConfiguration/refresh`` and subscribes to the union of
 /// their topics (`{swarm}` replaced), unsubscribing what no workflow listens on any more.
 /// Messages published while no subscription covered them (the hub down, the topic just
@@ -37,31 +38,46 @@ final class MQTTTriggerService: Service {
         configuration.cleanStart = true
         configuration.keepAlive = .seconds(15)
         configuration.reconnect = .init(initialDelay: .milliseconds(100), maximumDelay: .seconds(5))
-        let client = MQTTClient(configuration: configuration, logger: logger)
+        let clientConfiguration = configuration
         await cancelWhenGracefulShutdown { [self] in
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await client.run() }
+                // Connected once some workflow listens on a topic: a hub without MQTT triggers
+                // keeps one connection to the broker, the bridge's.
+                var client: MQTTClient?
                 var subscriptions: [String: MQTTSubscription] = [:]
                 while !Task.isCancelled {
                     let wanted = Set(hub.engine.registeredWorkflows().flatMap { TriggerMatcher.mqttFilters(of: $0, swarm: bridge.swarm) })
                         .filter(MQTTTopicFilter.isValid)
-                    for (filter, subscription) in subscriptions where !wanted.contains(filter) {
-                        subscriptions[filter] = nil
-                        try? await client.unsubscribe(subscription)
+                    if client == nil, !wanted.isEmpty {
+                        let started = MQTTClient(configuration: clientConfiguration, logger: logger)
+                        group.addTask { try? await started.run() }
+                        client = started
                     }
-                    for filter in wanted.sorted() where subscriptions[filter] == nil {
-                        do {
-                            let subscription = try await client.subscribe(to: filter)
-                            subscriptions[filter] = subscription
-                            group.addTask { for await message in subscription { await self.handle(message, filter: filter) } }
-                        } catch {
-                            logger.warning("workflow triggers cannot subscribe to '\(filter)': \(error)")
-                        }
+                    if let client {
+                        await resubscribe(client, wanted: wanted, subscriptions: &subscriptions, group: &group)
                     }
                     try? await Task.sleep(for: refresh)
                 }
-                await client.disconnect()
+                await client?.disconnect()
                 group.cancelAll()
+            }
+        }
+    }
+
+    /// Unsubscribes the filters no workflow listens on any more and subscribes the new ones,
+    /// each read by a task of its own.
+    private func resubscribe(_ client: MQTTClient, wanted: Set<String>, subscriptions: inout [String: MQTTSubscription], group: inout TaskGroup<Void>) async {
+        for (filter, subscription) in subscriptions where !wanted.contains(filter) {
+            subscriptions[filter] = nil
+            try? await client.unsubscribe(subscription)
+        }
+        for filter in wanted.sorted() where subscriptions[filter] == nil {
+            do {
+                let subscription = try await client.subscribe(to: filter)
+                subscriptions[filter] = subscription
+                group.addTask { for await message in subscription { await self.handle(message, filter: filter) } }
+            } catch {
+                logger.warning("workflow triggers cannot subscribe to '\(filter)': \(error)")
             }
         }
     }

@@ -1,8 +1,10 @@
+import AsyncHTTPClient
 import FlotillaClient
 import FlotillaCore
 import FlotillaEngine
 @testable import FlotillaHub
 import Foundation
+import NIOCore
 import Testing
 
 /// `POST /hooks/github/{workflow}` and `/hooks/generic/{workflow}` on a real hub: signed
@@ -82,6 +84,34 @@ import Testing
             #expect(run["trigger"]?["event"] == "push" && run["trigger"]?["delivery"] == "d-1")
             #expect(run["trigger"]?["payload"]?["ref"] == "refs/heads/main")
             #expect(try await runs(hub, "ship").count == 1)
+        }
+    }
+
+    @Test("GitHub's form content type: the JSON is the form's payload field, signed as sent")
+    func formDelivery() async throws {
+        try await withHub { hub, client in
+            let json = #"{"ref":"refs/heads/form","after":"f00"}"#
+            let form = "payload=" + json.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            var request = HTTPClientRequest(url: client.baseURL + "/hooks/github/ship")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            for (name, value) in github(event: "push", delivery: "form-1", body: form, signature: sign(form)) { request.headers.add(name: name, value: value) }
+            request.body = .bytes(ByteBuffer(string: form))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let answer = try JSONValue.parse(String(buffer: try await response.body.collect(upTo: 1 << 20)))
+            #expect(response.status.code == 202, "\(answer)")
+            let id = try #require(answer["run_id"]?.stringValue)
+            #expect(try await hub.hub.engine.workflowRun(id: id).json["trigger"]?["payload"]?["ref"] == "refs/heads/form")
+        }
+    }
+
+    @Test("a body over the limit is 413 before anything is read")
+    func tooLarge() async throws {
+        try await withHub { hub, client in
+            let body = #"{"pad":""# + String(repeating: "x", count: 1 << 20) + #""}"#
+            let answer = try await deliver(client, "/hooks/github/ship", body: body, headers: github(event: "push", delivery: "big", body: body, signature: sign(body)))
+            #expect(answer.status == 413 && answer.body["error"]?["code"] == "body_too_large", "\(answer.status)")
+            #expect(try await runs(hub, "ship").isEmpty)
         }
     }
 

@@ -84,13 +84,20 @@ export function panZoom(svg, world, { onChange } = {}) {
   return {
     zoomIn: () => zoomAt(1.25, ...centre()),
     zoomOut: () => zoomAt(0.8, ...centre()),
-    // Fits a content box (in world units) into the view, never enlarging past 1:1.
-    fit(width, height, margin = 16) {
+    // Fits a content box (in world units) into the view, never enlarging past 1:1. With
+    // `minScale`, a box too big to stay legible is shown at that scale from its left edge
+    // instead (a phone pans along a wide pipeline rather than squinting at all of it).
+    fit(width, height, margin = 16, minScale = MIN) {
       const r = svg.getBoundingClientRect()
       if (!width || !height || !r.width || !r.height) return
       scale = Math.max(MIN, Math.min(1, (r.width - 2 * margin) / width, (r.height - 2 * margin) / height))
       tx = (r.width - width * scale) / 2
       ty = (r.height - height * scale) / 2
+      if (scale < minScale) {
+        scale = Math.min(1, minScale)
+        tx = margin
+        ty = Math.max(margin, (r.height - height * scale) / 2)
+      }
       apply()
     },
     destroy() {

@@ -40,7 +40,10 @@ export function createStepGraph({ onSelect, label = 'Step graph' } = {}) {
   const canvas = h('div', { class: 'graph-canvas step-canvas' }, svg)
   const element = h('div', { class: 'step-graph-box' }, canvas, h('div', { class: 'step-graph-bar' }, legend, fit))
   const pz = panZoom(svg, world)
-  fit.addEventListener('click', () => pz.fit(size.width, size.height))
+  // Step names stay readable: below this scale the graph is panned rather than shrunk further.
+  const LEGIBLE = 0.6
+  const fitGraph = () => pz.fit(size.width, size.height, 16, LEGIBLE)
+  fit.addEventListener('click', fitGraph)
 
   const choose = (e) => {
     const g = e.target.closest?.('.node')
@@ -128,7 +131,7 @@ export function createStepGraph({ onSelect, label = 'Step graph' } = {}) {
       if (!fitted && graph.nodes.length) {
         fitted = true
         // The canvas has its size once it is in the document: fit on the next frame.
-        requestAnimationFrame(() => pz.fit(size.width, size.height))
+        requestAnimationFrame(fitGraph)
       }
     },
     select(id) {

@@ -73,22 +73,26 @@ export function createStepPanel(ctx, { onClose } = {}) {
     const tasks = step.tasks ?? []
     let pick = chosenTask.get(step.id)
     if (!tasks.some((t) => t.id === pick)) pick = tasks[0]?.id ?? null
-    const key = JSON.stringify([step, pick])
+    // An on_failure handler runs when a step naming it fails, not when its needs succeed.
+    const handles = (run.steps ?? []).filter((s) => (s.on_failure ?? []).includes(step.id)).map((s) => s.id)
+    const key = JSON.stringify([step, pick, handles])
     if (shown !== key) {
       shown = key
-      body.replaceChildren(...content(step, pick))
+      body.replaceChildren(...content(step, pick, handles))
     }
     const task = tasks.find((t) => t.id === pick)
     setOutput(task?.id ?? null, task ? (task.matrix ? matrixLabel(task.matrix) : task.id) : '')
   }
 
-  function content(step, pick) {
+  function content(step, pick, handles) {
+    const implied = handles.length ? 'none (runs when a step it handles fails)' : 'none (runs when the steps it needs succeeded)'
     const rows = [
       row('Status', stateBadge(step.status)),
       row('Outcome', step.outcome ?? h('span', { class: 'muted' }, '—'), step.conclusion && step.conclusion !== step.outcome ? ` (counts as ${step.conclusion})` : ''),
-      row('Condition', step.if ? h('code', { class: 'step-condition' }, step.if) : h('span', { class: 'muted' }, 'none (runs when the steps it needs succeeded)')),
+      row('Condition', step.if ? h('code', { class: 'step-condition' }, step.if) : h('span', { class: 'muted' }, implied)),
       row('Needs', ids(step.needs)),
       row('On failure', ids(step.on_failure)),
+      ...(handles.length ? [row('Handles', ids(handles))] : []),
       row('Started', time(step.started_at)),
       row('Ended', time(step.ended_at)),
     ]

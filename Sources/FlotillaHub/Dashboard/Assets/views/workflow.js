@@ -105,7 +105,8 @@ export default {
         if (stopped || mine !== runsGeneration) return
         lastPage = body.runs ?? []
         runsBody.replaceChildren(...(lastPage.length ? lastPage.map(runRow)
-          : [h('tr', { class: 'empty-row' }, h('td', { colspan: '6' }, filter.value ? `No ${filter.value} runs.` : 'No runs yet.'))]))
+          : [h('tr', { class: 'empty-row' }, h('td', { colspan: '6' },
+            cursors.length ? 'No older runs.' : filter.value ? `No ${filter.value} runs.` : 'No runs yet.'))]))
         runsStatus.classList.remove('error')
         runsStatus.textContent = cursors.length ? `Page ${cursors.length + 1}` : ''
         newer.disabled = cursors.length === 0

@@ -25,13 +25,13 @@ enum RunView {
             let record = stored.run.record(step.id)
             let book = stored.book.steps[step.id]
             progress.count(record.status)
-            var outcome = record.outcome
+            let outcome = record.outcome
             let conclusion: StepOutcome? = outcome == .failure && step.continueOnError ? .success : outcome
             var skipReason: String?
             var error: JSONValue?
             var tasks: [WorkflowTaskInfo] = []
             switch record {
-            case .pending: outcome = nil
+            case .pending: break
             case .skipped(let reason): skipReason = reason.description
             case .failedToStart(let failure):
                 error = ["code": .string(failure.code.rawValue), "message": .string(failure.message), "field": failure.field.map { .string($0) } ?? .null]
