@@ -2,6 +2,7 @@ import FlotillaClient
 import FlotillaCore
 import FlotillaHub
 import Foundation
+import MQTT
 import Testing
 
 /// Issue 24 item 2 end to end: a real hub (SQLite), real `flotilla agent` processes, shell tasks
@@ -133,6 +134,30 @@ import Testing
             let done = try await client.task(id)
             #expect(done["attempt"] == 2)
             #expect(try await client.agent("claude-1")["state"] != "paused")
+        }
+    }
+}
+
+/// The `usage` message over a real mosquitto: an MQTT agent's streamed spending reaches the hub
+/// on `{swarm}/tasks/usage`, and the budget stop goes back to it.
+@Suite struct CostOverMQTTTests {
+    @Test func anMQTTAgentsStreamedUsageIsRecordedAndItsBudgetStopsIt() async throws {
+        let broker = try await Broker()
+        let swarm = MQTTFleetTests.swarm()
+        try await LiveHub.run(mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm)) { _, client in
+            try await SwarmRecorder.run(broker, swarm: swarm) { recorder in
+                let agent = try await MQTTFleetTests.agent("mqtt-spender", broker: broker, swarm: swarm, client: client, extra: ["--executor", "shell"])
+                defer { agent.stop() }
+                try await eventually("the agent registered") { try await MQTTFleetTests.online(client, ["mqtt-spender"]) }
+                let line = #"echo '::flotilla-usage {"usd":0.03,"input_tokens":100,"output_tokens":10}'"#
+                let task = try await client.submit(["type": "code.generate", "budget": 0.05, "payload": ["command": .string("\(line); sleep 0.3; \(line); sleep 60")]])
+                let id = try #require(task["id"]?.stringValue)
+                try await eventually("the task is dead", within: 30) { try await client.state(of: id) == "dead" }
+                let dead = try await client.task(id)
+                #expect(dead["result"]?["error_code"] == "budget_exceeded")
+                #expect(dead["cost"]?["usd"]?.doubleValue == 0.06)
+                #expect(recorder.messages(on: "tasks/usage").filter { $0["type"] == "usage" && $0["payload"]?["task_id"]?.stringValue == id }.count == 2)
+            }
         }
     }
 }
