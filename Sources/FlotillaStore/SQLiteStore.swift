@@ -129,6 +129,21 @@ public final class SQLiteStore: SynchronousStore {
         }
     }
 
+    public func taskResults(ids: [String]) async throws -> [String: JSONValue] {
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.read { db in
+            var out: [String: JSONValue] = [:]
+            for chunk in stride(from: 0, to: ids.count, by: 500) {
+                let slice = Array(ids[chunk..<min(ids.count, chunk + 500)])
+                let sql = "SELECT id, result FROM tasks WHERE id IN (\(slice.map { _ in "?" }.joined(separator: ","))) AND result IS NOT NULL"
+                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(slice)) {
+                    if let text: String = row["result"], let result = try? JSONValue.parse(text) { out[row["id"]] = result }
+                }
+            }
+            return out
+        }
+    }
+
     public func task(idempotencyKey: String) async throws -> TaskRecord? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE idempotency_key = ? ORDER BY id LIMIT 1", arguments: [idempotencyKey]).map(SQLiteRows.task)

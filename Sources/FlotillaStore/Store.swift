@@ -35,6 +35,9 @@ public protocol Store: Sendable {
     func tasks(_ query: TaskQuery) async throws -> [TaskRecord]
     /// States of the given tasks (ids not found are absent).
     func taskStates(ids: [String]) async throws -> [String: TaskState]
+    /// Results of the given tasks, in one read (ids not found, or without a result, are absent):
+    /// an ended workflow run's view fills in its steps' results with it.
+    func taskResults(ids: [String]) async throws -> [String: JSONValue]
     func task(idempotencyKey: String) async throws -> TaskRecord?
     /// Events with `seq > after`, oldest first.
     func events(after seq: Int64, limit: Int) async throws -> [EventRecord]

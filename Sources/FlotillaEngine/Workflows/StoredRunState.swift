@@ -100,7 +100,6 @@ struct StepFragments: Sendable {
     /// The state column's text for `run` and `book`; steps are encoded again when `changed`
     /// names them (all of them when it is nil), or when they have no fragment yet.
     mutating func encode(_ run: WorkflowRunState, book: RunBook, changed: Set<String>?) throws -> String {
-        let encoder = JSONEncoder()
         var out = "{\"run_id\":\(JSONValue.string(run.runID).jsonString),\"inputs\":\(run.inputs.jsonString)"
         out += ",\"trigger\":\(run.trigger.jsonString),\"cancel_requested\":\(run.cancelRequested),\"step_count\":\(book.stepCount),\"steps\":{"
         var first = true
@@ -111,7 +110,7 @@ struct StepFragments: Sendable {
                 text = known
             } else {
                 let stored = StoredRunState.Step(record: StoredRunState.storable(record, book: stepBook), book: stepBook)
-                text = String(decoding: try encoder.encode(stored), as: UTF8.self)
+                text = stored.json.jsonString
                 fragments[id] = text
             }
             if !first { out += "," }
@@ -128,10 +127,8 @@ extension StoredRunState {
     func withResults(from store: any Store) async throws -> StoredRunState {
         let missing = missingResults
         guard !missing.isEmpty else { return self }
-        var results: [String: JSONValue] = [:]
-        for (_, _, taskID) in missing {
-            results[taskID] = try await store.task(id: taskID)?.result ?? .null
-        }
+        var results = try await store.taskResults(ids: missing.map(\.taskID))
+        for (_, _, taskID) in missing where results[taskID] == nil { results[taskID] = .null }
         return filling(results)
     }
 }

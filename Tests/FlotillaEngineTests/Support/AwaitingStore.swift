@@ -14,6 +14,7 @@ struct AwaitingStore: Store {
     func attempts(taskID: String) async throws -> [AttemptRecord] { try await sqlite.attempts(taskID: taskID) }
     func tasks(_ query: TaskQuery) async throws -> [TaskRecord] { try await sqlite.tasks(query) }
     func taskStates(ids: [String]) async throws -> [String: TaskState] { try await sqlite.taskStates(ids: ids) }
+    func taskResults(ids: [String]) async throws -> [String: JSONValue] { try await sqlite.taskResults(ids: ids) }
     func task(idempotencyKey: String) async throws -> TaskRecord? { try await sqlite.task(idempotencyKey: idempotencyKey) }
     func events(after seq: Int64, limit: Int) async throws -> [EventRecord] { try await sqlite.events(after: seq, limit: limit) }
     func agents() async throws -> [AgentRecord] { try await sqlite.agents() }
