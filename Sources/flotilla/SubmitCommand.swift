@@ -190,20 +190,10 @@ struct SubmitCommand: AsyncParsableCommand {
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0 { break }
             let chunk = min(remaining, 300).rounded(.up)
-            do {
-                document = try await hub.task(taskID.pathSegment, wait: chunk)
-                failures = 0
-            } catch let error as HubClient.Failure where error.status != 503 {
-                throw ClientOptions.report(error, hubURL: client.resolvedURL, tokenSource: client.tokenLookup.source)
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                failures += 1
-                let delay = min(5.0, 0.25 * Double(1 << min(failures, 5)), max(0, deadline.timeIntervalSinceNow))
-                Console.printError("submit: lost the hub at \(client.resolvedURL) (\(WatchCommand.brief(error))); still waiting for \(taskID), retrying in \(String(format: "%.1f", delay))s")
-                try await _Concurrency.Task.sleep(for: .milliseconds(Int(delay * 1000)))
-                continue
-            }
+            guard let answer = try await client.pollRound("submit", waitingFor: taskID, failures: &failures, deadline: deadline, {
+                try await hub.task(taskID.pathSegment, wait: chunk)
+            }) else { continue }
+            document = answer
             task = try Self.record(document)
         }
         return (task, document)

@@ -30,20 +30,10 @@ struct WorkflowFollower {
         while document["status"]?.stringValue == "running" {
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0 { break }
-            do {
-                document = try await hub.workflowRun(id: id, wait: min(remaining, Self.round))
-                failures = 0
-            } catch let error as HubClient.Failure where error.status != 503 {
-                throw ClientOptions.report(error, hubURL: client.resolvedURL, tokenSource: client.tokenLookup.source)
-            } catch is CancellationError {
-                throw CancellationError()
-            } catch {
-                failures += 1
-                let delay = min(5.0, 0.25 * Double(1 << min(failures, 5)), max(0, deadline.timeIntervalSinceNow))
-                Console.printError("workflow: lost the hub at \(client.resolvedURL) (\(WatchCommand.brief(error))); still waiting for run \(id), retrying in \(String(format: "%.1f", delay))s")
-                try await _Concurrency.Task.sleep(for: .milliseconds(Int(delay * 1000)))
-                continue
-            }
+            guard let answer = try await client.pollRound("workflow", waitingFor: "run \(id)", failures: &failures, deadline: deadline, {
+                try await hub.workflowRun(id: id, wait: min(remaining, Self.round))
+            }) else { continue }
+            document = answer
             printEndedSteps(document, printed: &printed)
         }
         return document
