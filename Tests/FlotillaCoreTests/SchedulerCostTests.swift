@@ -195,4 +195,18 @@ struct SchedulerCostTests {
         #expect(scheduler.task("t")?.state == .assigned)
         #expect(scheduler.agent("a")?.pausedUntil == nil)
     }
+
+    // Found by the API fuzzer: a budget of 1e308 dollars was answered as `null` (rounding to
+    // micro-dollars overflowed to infinity), which the API's schema does not allow.
+    @Test("a huge budget is answered as the number it is, never null")
+    func hugeBudgetStaysANumber() throws {
+        var scheduler = makeScheduler()
+        let limits = try BudgetLimits().applying(["day": 1e308, "roles": ["coder": 1.7e308]])
+        scheduler.setBudgets(limits, now: Self.day0)
+        let status = scheduler.budgetStatus(now: Self.day0)
+        #expect(status["limits"]?["day"]?.doubleValue == 1e308)
+        #expect(status["limits"]?["roles"]?["coder"]?.doubleValue == 1.7e308)
+        #expect(!status.jsonString.contains("null"))
+    }
+
 }

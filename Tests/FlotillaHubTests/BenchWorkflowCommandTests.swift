@@ -5,27 +5,15 @@ import Testing
 /// `flotilla bench workflow` end to end: the real binary plans both DAGs through a whole run, then
 /// runs them by hand and as workflow runs on its embedded hub with its own agents.
 @Suite struct BenchWorkflowCommandTests {
-    static func bench(_ arguments: [String]) throws -> (status: Int32, report: JSONValue?) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: HubProcess.binary)
-        process.arguments = ["bench", "workflow", "--json"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // A hung benchmark must fail the test, not the suite's time budget.
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 180, execute: watchdog)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        watchdog.cancel()
-        return (process.terminationStatus, try? JSONValue.parse(data))
+    static func bench(_ arguments: [String]) async throws -> (status: Int32, report: JSONValue?) {
+        let (status, data) = try await ChildOutput.run(HubProcess.binary, ["bench", "workflow", "--json"] + arguments, timeout: 180)
+        return (status, try? JSONValue.parse(data))
     }
 
     /// Small, so it proves the pieces fit rather than measuring: each DAG's run is planned to its
     /// end, one re-plan per task, and every run by hand and as a workflow completes.
-    @Test func aSmallRunPlansBothDAGsAndRunsThemByHandAndAsWorkflows() throws {
-        let (status, report) = try Self.bench(["--steps", "60", "--agents", "2", "--concurrency", "16", "--repeats", "2"])
+    @Test func aSmallRunPlansBothDAGsAndRunsThemByHandAndAsWorkflows() async throws {
+        let (status, report) = try await Self.bench(["--steps", "60", "--agents", "2", "--concurrency", "16", "--repeats", "2"])
         #expect(status == 0)
         let plans = report?["planning"]?.arrayValue ?? []
         #expect(plans.compactMap { $0["shape"]?.stringValue } == ["wide", "layers"])
@@ -45,8 +33,8 @@ import Testing
         }
     }
 
-    @Test func refusesAStepCountOutOfRange() throws {
-        let (status, report) = try Self.bench(["--steps", "6000", "--plan-only"])
+    @Test func refusesAStepCountOutOfRange() async throws {
+        let (status, report) = try await Self.bench(["--steps", "6000", "--plan-only"])
         #expect(status != 0)
         #expect(report == nil)
     }

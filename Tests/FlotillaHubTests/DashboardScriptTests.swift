@@ -15,22 +15,13 @@ struct DashboardScriptTests {
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".test.mjs") }.sorted()
     }
 
-    @Test func theDashboardsJavaScriptUnitTestsPass() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(NodeJS.path))
-        process.arguments = ["--test", "--test-reporter=spec"] + Self.files.map { "Tests/DashboardJS/\($0)" }
-        process.currentDirectoryURL = Self.repository
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        // A hung test run must fail, not eat the suite's time budget.
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        watchdog.cancel()
-        #expect(process.terminationStatus == 0, "node --test \(Self.files.joined(separator: " ")) failed:\n\(text)")
+    @Test func theDashboardsJavaScriptUnitTestsPass() async throws {
+        let (status, output) = try await ChildOutput.run(
+            try #require(NodeJS.path), ["--test", "--test-reporter=spec"] + Self.files.map { "Tests/DashboardJS/\($0)" },
+            directory: Self.repository, errorsToo: true, timeout: 120
+        )
+        let text = String(decoding: output, as: UTF8.self)
+        #expect(status == 0, "node --test \(Self.files.joined(separator: " ")) failed:\n\(text)")
         // The runner must have found the suites (an empty folder also exits 0).
         #expect(text.contains("SGR colours") && text.contains("longest-path layering") && text.contains("throttle") && text.contains("on_failure edges to the handler"), "the runner did not run the ANSI, DAG, shell and workflow tests:\n\(text)")
     }

@@ -51,7 +51,10 @@ public struct Usage: Sendable, Hashable {
 
     /// Money to a millionth of a dollar: sums of binary fractions otherwise print as 0.12000000000000001.
     public static func rounded(_ usd: Double) -> Double {
-        (usd * 1_000_000).rounded() / 1_000_000
+        // A huge amount (a budget of 1e308 dollars) would overflow to infinity, which JSON
+        // cannot carry; it has no fractions of a micro-dollar to round away anyway.
+        let scaled = usd * 1_000_000
+        return scaled.isFinite ? scaled.rounded() / 1_000_000 : usd
     }
 
     /// Reads the members of ``json`` from an object (missing ones are 0); throws on a
