@@ -96,13 +96,8 @@ extension Engine {
             eventsAfter.append(live.endEvent(outcome))
         }
         live.row.updatedAt = now
-        do {
-            live.row.state = try live.fragments.encode(live.state, book: live.book, changed: live.changedSteps)
-            live.changedSteps = []
-        } catch {
-            logger.error("workflow run \(runID): its state cannot be encoded: \(error)")
-            return true
-        }
+        live.row.state = live.fragments.encode(live.state, book: live.book, changed: live.changedSteps)
+        live.changedSteps = []
         let change = RoundChange(
             row: live.row, specs: plan.starts.map(\.spec), startedSteps: startedSteps, cancels: plan.cancels,
             eventsBefore: eventsBefore, eventsAfter: eventsAfter

@@ -124,7 +124,7 @@ extension Engine {
         let row = WorkflowRunRow(
             id: id, workflow: definition.name, file: definition.file, source: source, status: WorkflowRunStatus.running.rawValue,
             triggerKind: trigger["kind"]?.stringValue ?? "manual", triggerKey: triggerKey,
-            state: try StoredRunState(run: state, book: book).encoded(), rerunOf: rerunOf, createdAt: now, updatedAt: now
+            state: StoredRunState(run: state, book: book).encoded(), rerunOf: rerunOf, createdAt: now, updatedAt: now
         )
         let live = LiveRun(row: row, definition: definition, state: state, book: book)
         try await mutate { scheduler, now in

@@ -39,9 +39,9 @@ struct StoredRunState: Sendable {
     }
 
     /// Encodes every step (a new run, or one read back).
-    func encoded() throws -> String {
+    func encoded() -> String {
         var fragments = StepFragments()
-        return try fragments.encode(run, book: book, changed: nil)
+        return fragments.encode(run, book: book, changed: nil)
     }
 
     static func decode(_ text: String) throws -> StoredRunState {
@@ -99,7 +99,7 @@ struct StepFragments: Sendable {
 
     /// The state column's text for `run` and `book`; steps are encoded again when `changed`
     /// names them (all of them when it is nil), or when they have no fragment yet.
-    mutating func encode(_ run: WorkflowRunState, book: RunBook, changed: Set<String>?) throws -> String {
+    mutating func encode(_ run: WorkflowRunState, book: RunBook, changed: Set<String>?) -> String {
         var out = "{\"run_id\":\(JSONValue.string(run.runID).jsonString),\"inputs\":\(run.inputs.jsonString)"
         out += ",\"trigger\":\(run.trigger.jsonString),\"cancel_requested\":\(run.cancelRequested),\"step_count\":\(book.stepCount),\"steps\":{"
         var first = true
