@@ -62,25 +62,28 @@ struct BudgetsSetCommand: AsyncParsableCommand {
         _ = try body()
     }
 
-    /// The `PUT /api/budgets` body; amounts are checked by the hub as well.
+    /// The `PUT /api/budgets` body. Amounts are checked as the hub's `--budget-day` and
+    /// `--budget-role` flags check them (1e999 reads as infinity, which JSON would carry as
+    /// null, "remove the limit"), and by the hub again.
     func body() throws -> JSONValue {
         var object: [String: JSONValue] = [:]
-        if let day {
-            if day == "none" { object["day"] = .null } else {
-                guard let usd = Double(day) else { throw ValidationError("--day must be a number of US dollars or 'none', got '\(day)'.") }
-                object["day"] = .double(usd)
+        do {
+            if let day {
+                object["day"] = day == "none" ? .null : .double(try BudgetLimits.amount(Double(day).map(JSONValue.double) ?? .string(day), field: "day"))
             }
-        }
-        var roles: [String: JSONValue] = [:]
-        for text in role {
-            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--role is ROLE=USD or ROLE=none, got '\(text)'.") }
-            if parts[1] == "none" { roles[parts[0]] = .null } else {
-                guard let usd = Double(parts[1]) else { throw ValidationError("--role \(parts[0]) must be a number of US dollars or 'none', got '\(parts[1])'.") }
-                roles[parts[0]] = .double(usd)
+            var roles: [String: JSONValue] = [:]
+            for text in role {
+                if text.hasSuffix("=none"), text.count > 5 {
+                    roles[String(text.dropLast(5))] = .null
+                    continue
+                }
+                let (name, usd) = try BudgetLimits.roleLimit(text)
+                roles[name] = .double(usd)
             }
+            if !roles.isEmpty { object["roles"] = .object(roles) }
+        } catch {
+            throw ValidationError("--\(error.field == "day" ? "day" : "role"): \(error.message) ('none' removes a limit.)")
         }
-        if !roles.isEmpty { object["roles"] = .object(roles) }
         return .object(object)
     }
 

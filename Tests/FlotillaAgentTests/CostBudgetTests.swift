@@ -160,4 +160,18 @@ import Testing
             }
         }
     }
+
+    /// `budgets set` refuses what the hub would misread before it sends anything (no hub runs
+    /// here): 1e999 parses as infinity, which JSON carries as null, "remove the limit".
+    @Test func budgetsSetRefusesAmountsTheHubWouldMisread() async throws {
+        for (arguments, words) in [
+            (["--day=1e999"], "finite number"), (["--day=-1"], "0 or more"), (["--day", "lots"], "number of US dollars"),
+            (["--role", "coder=1e999"], "finite number"), (["--role", "=5"], "ROLE=USD"),
+        ] {
+            let (status, _, stderr) = try await CLIProcess.run(["budgets", "set"] + arguments + ["--hub", "http://127.0.0.1:9"])
+            #expect(status == 64, "\(arguments): \(stderr)")
+            #expect(stderr.contains(words), "\(arguments): \(stderr)")
+        }
+    }
+
 }

@@ -24,8 +24,11 @@ public struct BudgetLimits: Sendable, Hashable {
 
     /// Checks one amount: a finite number of dollars, 0 or more.
     public static func amount(_ value: JSONValue, field: String) throws(FlotillaError) -> Double {
-        guard let usd = value.doubleValue, usd.isFinite else {
+        guard let usd = value.doubleValue else {
             throw FlotillaError(.invalidField, "'\(field)' must be a number of US dollars, got \(value.typeName).", field: field)
+        }
+        guard usd.isFinite else {
+            throw FlotillaError(.invalidField, "'\(field)' must be a finite number of US dollars, got \(usd).", field: field)
         }
         guard usd >= 0 else {
             throw FlotillaError(.invalidField, "'\(field)' must be 0 or more dollars, got \(usd).", field: field)
