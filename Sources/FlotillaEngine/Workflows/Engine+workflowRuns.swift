@@ -128,11 +128,13 @@ extension Engine {
         let id = workflowRuntime.ids.next(now: now)
         let state = WorkflowRunState(runID: id, inputs: inputs, trigger: .object(trigger))
         let book = RunBook(stepCount: definition.steps.count)
-        let row = WorkflowRunRow(
+        let encoded = StoredRunState(run: state, book: book).encoded()
+        var row = WorkflowRunRow(
             id: id, workflow: definition.name, file: definition.file, source: source, status: WorkflowRunStatus.running.rawValue,
             triggerKind: trigger["kind"]?.stringValue ?? "manual", triggerKey: triggerKey,
-            state: StoredRunState(run: state, book: book).encoded(), rerunOf: rerunOf, createdAt: now, updatedAt: now
+            state: encoded.state, rerunOf: rerunOf, createdAt: now, updatedAt: now
         )
+        row.stepStates = encoded.steps
         let live = LiveRun(row: row, definition: definition, state: state, book: book)
         try await mutate { scheduler, now in
             scheduler.recordWorkflow([.saveWorkflowRun(row)], events: [live.startEvent], now: now)
