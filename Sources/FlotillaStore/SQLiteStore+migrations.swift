@@ -90,6 +90,8 @@ extension SQLiteStore {
         migrator.registerMigration("v5-costs", migrate: Self.addCostLedger)
         // A workflow run's steps, one row each, so a round writes the steps it changed.
         migrator.registerMigration("v5-workflow-run-steps", migrate: Self.addWorkflowRunSteps)
+        // Approval requests and their decisions (issue 24; SQLiteStore+approvals.swift).
+        migrator.registerMigration("v6-approvals", migrate: Self.addApprovals)
         return migrator
     }
 }
