@@ -28,6 +28,8 @@ public struct ProcessSpec: Sendable {
     public var leftoverGrace: Duration
     /// Where the raw output goes as it arrives (streamed to the hub), if anywhere.
     public var output: AttemptOutput?
+    /// The child's stdin, kept open for writing while it runs; nil gives it none (end-of-file).
+    public var input: ProcessInput?
 
     public init(argv: [String], environment: [String: String] = [:], workingDirectory: String? = nil, timeout: Duration? = nil, tailBytes: Int = 64 * 1024, leftoverGrace: Duration = .seconds(5)) {
         self.argv = argv
@@ -113,17 +115,24 @@ public enum ProcessRunner {
         let collected: Collected
         let result: ExecutionResult<Collected, SequenceOutput, SequenceOutput>
         do {
-            result = try await Subprocess.run(
-                executable,
+            let configuration = Subprocess.Configuration(
+                executable: executable,
                 arguments: Arguments(Array(spec.argv.dropFirst())),
                 environment: .custom(environment),
                 workingDirectory: spec.workingDirectory.map { FilePath($0) },
-                platformOptions: options,
-                input: .none,
-                output: .sequence,
-                error: .sequence
-            ) { execution in
-                try await collect(execution, spec: spec, stop: stop, onLine: onLine)
+                platformOptions: options
+            )
+            if let input = spec.input {
+                defer { input.ended() }
+                result = try await Subprocess.run(configuration, input: .inputWriter, output: .sequence, error: .sequence) { execution in
+                    try await collect(execution, spec: spec, stop: stop, onLine: onLine) {
+                        await input.pump(into: execution.standardInputWriter)
+                    }
+                }
+            } else {
+                result = try await Subprocess.run(configuration, input: .none, output: .sequence, error: .sequence) { execution in
+                    try await collect(execution, spec: spec, stop: stop, onLine: onLine)
+                }
             }
         } catch let error as SubprocessError {
             throw AgentError(.executorUnavailable, "Could not start '\(program)': \(error)")
@@ -161,11 +170,12 @@ public enum ProcessRunner {
         case idle
     }
 
-    private static func collect(
-        _ execution: Execution<NoInput, SequenceOutput, SequenceOutput>,
+    private static func collect<Input: InputProtocol>(
+        _ execution: Execution<Input, SequenceOutput, SequenceOutput>,
         spec: ProcessSpec,
         stop: StopSignal?,
-        onLine: @escaping @Sendable (Stream, String) -> Void
+        onLine: @escaping @Sendable (Stream, String) -> Void,
+        feed: (@Sendable () async -> Void)? = nil
     ) async throws -> Collected {
         let group = execution.processIdentifier.value
         var collected = Collected(group: group, stdout: OutputTail(limit: spec.tailBytes), stderr: OutputTail(limit: spec.tailBytes))
@@ -182,6 +192,9 @@ public enum ProcessRunner {
                 tasks.addTask { await stop.wait().map(Event.stopped) ?? .idle }
             }
             tasks.addTask { await leftoversOutlast(group, grace: spec.leftoverGrace) }
+            if let feed {
+                tasks.addTask { await feed(); return .idle }
+            }
             var open = 2
             while open > 0, let event = await tasks.next() {
                 switch event {
