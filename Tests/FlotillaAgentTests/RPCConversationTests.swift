@@ -93,7 +93,7 @@ import Testing
         _ = try codex.consume(.response(id: 1, result: ["thread": ["id": "thr_9"]]))
         #expect(try codex.consume(.notification(method: "item/agentMessage/delta", params: ["itemId": "m1", "delta": "Hel"])) == [.text("Hel")])
         _ = try codex.consume(.notification(method: "item/agentMessage/delta", params: ["itemId": "m1", "delta": "lo"]))
-        #expect(try codex.consume(.notification(method: "item/completed", params: ["item": ["type": "agentMessage", "id": "m1", "text": "Hello"]])) == [])
+        #expect(try codex.consume(.notification(method: "item/completed", params: ["item": ["type": "agentMessage", "id": "m1", "text": "Hello"]])) == [.text("\n")])
         func usage(_ input: Int64, _ output: Int64) -> JSONRPCMessage {
             .notification(method: "thread/tokenUsage/updated", params: ["tokenUsage": [
                 "total": ["inputTokens": .int(input), "outputTokens": .int(output), "cachedInputTokens": 10, "totalTokens": .int(input + output)],

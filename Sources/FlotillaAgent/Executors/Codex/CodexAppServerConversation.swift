@@ -123,8 +123,9 @@ public struct CodexAppServerConversation: RPCConversation {
             let id = item["id"]?.stringValue ?? ""
             let text = item["text"]?.stringValue ?? streamed[id] ?? ""
             messages.append(text)
-            // Text that was never streamed as deltas still reaches the output, once.
-            return streamed[id] == nil && !text.isEmpty ? [.text(text)] : []
+            // Text that was never streamed as deltas still reaches the output, once; each
+            // message ends its line there.
+            return streamed[id] == nil && !text.isEmpty ? [.text(text + "\n")] : [.text("\n")]
         case "thread/tokenUsage/updated":
             return usage(params["tokenUsage"]?["total"]).map { [.usage($0)] } ?? []
         case "error":

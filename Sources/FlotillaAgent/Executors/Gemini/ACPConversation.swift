@@ -29,8 +29,12 @@ public struct ACPConversation: RPCConversation {
     /// Tool calls as reported so far (`tool_call`, merged with each `tool_call_update`), by id:
     /// a permission request may name only the id.
     var toolCalls: [String: [String: JSONValue]] = [:]
-    /// The agent's text this turn.
-    var text = ""
+    /// The agent's messages this turn; the last one is the run's summary.
+    var messages: [String] = []
+    /// Whether the next chunk continues the current message (no tool call came between, and the
+    /// agent did not give it a new `messageId`).
+    var inMessage = false
+    var messageID: String?
     /// The session's cumulative cost in USD as last reported by `usage_update`.
     var reportedUSD = 0.0
 
@@ -95,9 +99,19 @@ public struct ACPConversation: RPCConversation {
         switch update["sessionUpdate"]?.stringValue {
         case "agent_message_chunk":
             guard update["content"]?["type"] == "text", let chunk = update["content"]?["text"]?.stringValue else { return [] }
-            text += chunk
-            return [.text(chunk)]
+            let id = update["messageId"]?.stringValue
+            var effects: [RPCEffect] = []
+            if !inMessage || (id != nil && id != messageID) {
+                // A new message reads on a line of its own in the output.
+                if !messages.isEmpty { effects.append(.text("\n")) }
+                messages.append("")
+                inMessage = true
+                messageID = id
+            }
+            messages[messages.count - 1] += chunk
+            return effects + [.text(chunk)]
         case "tool_call", "tool_call_update":
+            inMessage = false
             guard let id = update["toolCallId"]?.stringValue, let fields = update.objectValue else { return [] }
             let isNew = toolCalls[id] == nil
             toolCalls[id, default: [:]].merge(fields) { _, new in new }
@@ -121,7 +135,7 @@ public struct ACPConversation: RPCConversation {
     private func ended(_ result: JSONValue) -> RPCEnd {
         let reason = result["stopReason"]?.stringValue ?? "end_turn"
         let details: [String: JSONValue] = ["session_id": sessionID.map(JSONValue.string) ?? .null, "stop_reason": .string(reason)]
-        let summary = ExecutionOutcome.lastLine(of: text)
+        let summary = messages.last { !$0.isEmpty } ?? ""
         guard reason == "end_turn" else {
             return RPCEnd(succeeded: false, summary: summary, error: "gemini stopped its turn: \(reason)", details: details)
         }

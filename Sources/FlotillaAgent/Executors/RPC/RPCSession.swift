@@ -15,7 +15,7 @@ enum RPCSession {
         _ conversation: Conversation, spec: ProcessSpec, request: ExecutionRequest, stop: StopSignal, progress: @escaping ProgressSink
     ) async throws -> ExecutionOutcome {
         let state = Shared(State(conversation: conversation))
-        let input = ChildInput()
+        let input = ProcessInput()
         // Our own stop for the child: the attempt's stop, a broken protocol, or a child that
         // lingers after its turn. The attempt's reason is read from `stop` itself.
         let kill = StopSignal()
@@ -53,7 +53,7 @@ enum RPCSession {
 
     /// Reads the child's lines until they end, doing what the conversation says.
     private static func converse<Conversation: RPCConversation>(
-        lines: AsyncStream<String>, state: Shared<State<Conversation>>, input: ChildInput, kill: StopSignal,
+        lines: AsyncStream<String>, state: Shared<State<Conversation>>, input: ProcessInput, kill: StopSignal,
         request: ExecutionRequest, progress: @escaping ProgressSink
     ) async {
         await withTaskGroup(of: Void.self) { asks in
@@ -62,20 +62,28 @@ enum RPCSession {
                 for effect in effects {
                     switch effect {
                     case .send(let message):
-                        input.write(message.line(versioned: versioned) + "\n")
+                        input.send(line: message.line(versioned: versioned))
                     case .ask(let pending):
                         asks.addTask {
                             let answer = await ask(pending.question, through: request.approvals)
                             let reply = state.withLock { $0.conversation.reply(to: pending, with: answer) }
                             state.withLock { $0.decisions.append(pending.question.subject + ": " + (answer.allowed ? "allowed" : "denied")) }
-                            input.write(reply.line(versioned: versioned) + "\n")
+                            input.send(line: reply.line(versioned: versioned))
                         }
                     case .text(let text):
-                        state.withLock { $0.text.append(Array(text.utf8)) }
+                        state.withLock {
+                            $0.text.append(Array(text.utf8))
+                            if let last = text.last { $0.atLineStart = last == "\n" }
+                        }
                         var bytes = text
                         bytes.withUTF8 { request.output?.append(UnsafeRawBufferPointer($0)) }
                     case .progress(let line):
-                        request.output?.append(line: line)
+                        // A status line never lands in the middle of the agent's sentence.
+                        let fresh = state.withLock { state in
+                            defer { state.atLineStart = true }
+                            return state.atLineStart
+                        }
+                        request.output?.append(line: (fresh ? "" : "\n") + line)
                         progress(nil, line)
                     case .usage(let cost):
                         state.withLock { $0.cost = $0.cost + cost }
@@ -132,6 +140,7 @@ enum RPCSession {
         var failure: AgentError?
         var cost = Cost()
         var text = OutputTail(limit: 64 * 1024)
+        var atLineStart = true
         var decisions: [String] = []
 
         /// The outcome from how the turn ended and how the process did.
