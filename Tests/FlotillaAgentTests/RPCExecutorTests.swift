@@ -129,6 +129,33 @@ import Testing
         }
     }
 
+    /// Never answers; gives up only when its task is cancelled (as the runtime's broker does).
+    final class SilentApprovals: ApprovalAsking {
+        let asked = Mutex(0)
+        func ask(_ q: ApprovalQuestion) async -> ApprovalAnswer {
+            asked.withLock { $0 += 1 }
+            _ = await OneShot<Bool>().wait()
+            return .denied("gave up")
+        }
+    }
+
+    @Test func stoppingTheAttemptWhileAPersonDecidesEndsTheChildAtOnce() async throws {
+        let (directory, script, log) = try Self.workspace(Self.cleanUp)
+        let approvals = SilentApprovals()
+        let executor = CodexAppServerExecutor(settings: Self.settings(Self.fakeCodex, script: script, log: log, variable: "CODEX"))
+        var request = ExecutionRequest(assignment: .make(["prompt": "clean"]), prompt: "clean", workingDirectory: directory, timeout: .seconds(60))
+        request.approvals = approvals
+        let stop = StopSignal()
+        let started = ContinuousClock.now
+        async let ran = executor.execute(request, stop: stop) { _, _ in }
+        try await eventually("the question is asked") { approvals.asked.withLock { $0 } == 1 }
+        stop.fire(.cancelled)
+        let outcome = try await ran
+        #expect(outcome.stopped == .cancelled && !outcome.succeeded)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(FileManager.default.fileExists(atPath: directory + "/build/out.o"))
+    }
+
     @Test func anExitInTheMiddleOfTheTurnIsAProtocolFailure() async throws {
         let (directory, script, log) = try Self.workspace([["type": "message", "text": "hi"], ["type": "exit"]])
         let executor = CodexAppServerExecutor(settings: Self.settings(Self.fakeCodex, script: script, log: log, variable: "CODEX"))
