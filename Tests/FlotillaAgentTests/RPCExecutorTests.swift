@@ -93,6 +93,17 @@ import Testing
         #expect(edit.subject == "Edit(notes.txt)" && edit.detail.contains("+hello"))
     }
 
+    @Test func aMessageLongerThanAnOutputLineArrivesWhole() async throws {
+        let long = String(repeating: "0123456789", count: 20_000)
+        let (directory, script, log) = try Self.workspace([["type": "message", "text": .string(long)]])
+        let executor = GeminiACPExecutor(settings: Self.settings(Self.fakeGemini, script: script, log: log, variable: "GEMINI"))
+        let codex = CodexAppServerExecutor(settings: Self.settings(Self.fakeCodex, script: script, log: log, variable: "CODEX"))
+        for run in [executor as any Executor, codex] {
+            let result = try await Self.run(run, in: directory)
+            #expect(result.succeeded, "\(String(describing: result.error))")
+        }
+    }
+
     @Test func codexAutoApproveAsksNothing() async throws {
         let (directory, script, log) = try Self.workspace(Self.cleanUp)
         let approvals = ScriptedApprovals { _ in .denied("should not be asked") }

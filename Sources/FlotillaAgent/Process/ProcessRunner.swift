@@ -22,6 +22,9 @@ public struct ProcessSpec: Sendable {
     public var timeout: Duration?
     /// Bytes of stdout and of stderr kept (the tail).
     public var tailBytes: Int
+    /// Bytes of one output line handed to `onLine`; the rest of a longer line is dropped. A
+    /// child speaking JSON lines (`codex app-server`, `gemini --acp`) needs whole messages.
+    public var lineLimit = 4096
     /// How long processes the program left in its group may run on after it exited (or hold
     /// its output open); then the group is ended, so `server &` neither holds the agent's slot
     /// nor outlives the task.
@@ -180,8 +183,8 @@ public enum ProcessRunner {
         let group = execution.processIdentifier.value
         var collected = Collected(group: group, stdout: OutputTail(limit: spec.tailBytes), stderr: OutputTail(limit: spec.tailBytes))
         await withTaskGroup(of: Event.self) { tasks in
-            tasks.addTask { await drain(execution.standardOutput, as: .stdout, limit: spec.tailBytes, output: spec.output, onLine: onLine) }
-            tasks.addTask { await drain(execution.standardError, as: .stderr, limit: spec.tailBytes, output: spec.output, onLine: onLine) }
+            tasks.addTask { await drain(execution.standardOutput, as: .stdout, limit: spec.tailBytes, lineLimit: spec.lineLimit, output: spec.output, onLine: onLine) }
+            tasks.addTask { await drain(execution.standardError, as: .stderr, limit: spec.tailBytes, lineLimit: spec.lineLimit, output: spec.output, onLine: onLine) }
             if let timeout = spec.timeout {
                 tasks.addTask {
                     do { try await Task.sleep(for: timeout) } catch { return .idle }
@@ -217,9 +220,9 @@ public enum ProcessRunner {
         return collected
     }
 
-    private static func drain(_ sequence: SubprocessOutputSequence, as stream: Stream, limit: Int, output: AttemptOutput?, onLine: @Sendable (Stream, String) -> Void) async -> Event {
+    private static func drain(_ sequence: SubprocessOutputSequence, as stream: Stream, limit: Int, lineLimit: Int, output: AttemptOutput?, onLine: @Sendable (Stream, String) -> Void) async -> Event {
         var tail = OutputTail(limit: limit)
-        var lines = LineSplitter()
+        var lines = LineSplitter(maxLine: lineLimit)
         do {
             for try await buffer in sequence {
                 buffer.withUnsafeBytes { bytes in

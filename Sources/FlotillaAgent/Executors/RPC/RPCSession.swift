@@ -10,6 +10,8 @@ import Synchronization
 enum RPCSession {
     /// How long the child may take to exit once its turn is over and its stdin closed.
     static let exitGrace: Duration = .seconds(10)
+    /// The longest message read from the child; a longer line is cut and so breaks the protocol.
+    static let maxMessageBytes = 16 << 20
 
     static func run<Conversation: RPCConversation>(
         _ conversation: Conversation, spec: ProcessSpec, request: ExecutionRequest, stop: StopSignal, progress: @escaping ProgressSink
@@ -22,9 +24,18 @@ enum RPCSession {
         let (lines, sink) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
         let output = request.output
         let tool = conversation.toolName
+        // Set once the child is gone, so that the wait for the attempt's stop ends too.
+        let exited = OneShot<Bool>()
         let process = try await withThrowingTaskGroup(of: ProcessOutcome?.self) { group in
             group.addTask {
-                if let reason = await stop.wait() { kill.fire(reason) }
+                let reason = await withTaskGroup(of: StopReason?.self) { race in
+                    race.addTask { await stop.wait() }
+                    race.addTask { _ = await exited.wait(); return nil }
+                    let first = await race.next() ?? nil
+                    race.cancelAll()
+                    return first
+                }
+                if let reason { kill.fire(reason) }
                 return nil
             }
             group.addTask {
@@ -33,6 +44,8 @@ enum RPCSession {
             }
             var spec = spec
             spec.input = input
+            // One line is one message, however long (a diff, a command's output).
+            spec.lineLimit = maxMessageBytes
             let outcome = try await ProcessRunner.run(spec, stop: kill) { stream, line in
                 if stream == .stdout {
                     sink.yield(line)
@@ -41,8 +54,9 @@ enum RPCSession {
                     output?.append(line: line)
                 }
             }
+            // The conversation reads what is left of the child's lines, then ends by itself.
             sink.finish()
-            group.cancelAll()
+            exited.fire(true)
             while try await group.next() != nil {}
             return outcome
         }
