@@ -36,7 +36,7 @@ import Testing
     }
 
     /// Runs an agent runtime (role `asker`) against the hub while `body` runs, then drains it.
-    static func withAgent(_ served: ServedHub, id: String = "asker-1", _ body: @escaping @Sendable () async throws -> Void) async throws {
+    static func withAgent(_ served: ServedHub, id: String = "asker-1", transport: (any AgentTransport)? = nil, _ body: @escaping @Sendable () async throws -> Void) async throws {
         let workdir = Paths.temporaryDirectory("asker")
         var logger = Logger(label: "test.asker")
         logger.logLevel = .warning
@@ -46,7 +46,7 @@ import Testing
         )
         let runtime = AgentRuntime(
             configuration: AgentConfiguration(agentID: id, roles: ["asker"], workdir: workdir, drainGrace: .seconds(2)),
-            transport: WebSocketTransport(hub: served.baseURL, token: served.adminToken), runner: runner, logger: logger
+            transport: transport ?? WebSocketTransport(hub: served.baseURL, token: served.adminToken), runner: runner, logger: logger
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await runtime.run() }
@@ -116,6 +116,29 @@ import Testing
                     try await client.approval(id: id)["decided_by"] == "cancelled"
                 }
                 #expect(try await client.approval(id: id)["state"] == "denied")
+            }
+        }
+    }
+
+    @Test func overMQTTTheQuestionAndTheDecisionTravelThroughMosquitto() async throws {
+        let broker = try await Broker()
+        let swarm = MQTTFleetTests.swarm()
+        try await LiveHub.run(mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm)) { served, client in
+            let created = try await client.createToken(name: "mqtt-asker", agentID: "mqtt-asker")
+            let token = try #require(created["token"]?.stringValue)
+            let key = try #require(created["hub_key"]?.stringValue)
+            let credentials = try #require(MQTTCredentials(token: token, hubKey: key))
+            let transport = MQTTTransport(broker: broker.url, swarm: swarm, agentID: "mqtt-asker", credentials: credentials)
+            try await Self.withAgent(served, id: "mqtt-asker", transport: transport) {
+                try await eventually("the agent registered over MQTT") { try await MQTTFleetTests.online(client, ["mqtt-asker"]) }
+                let task = try #require(try await client.submit(["type": "x", "role": "asker", "payload": ["command": "rm -rf build"]])["id"]?.stringValue)
+                let asked = try await Self.pending(client)
+                #expect(asked["agent_id"] == "mqtt-asker")
+                #expect(asked["subject"] == "Bash(rm -rf build)")
+                _ = try await client.decideApproval(id: try #require(asked["id"]?.stringValue), allow: false, reason: "over mqtt: no", choice: nil)
+                let done = try await client.task(task, wait: 30)
+                #expect(done["result"]?["answer_allowed"] == false)
+                #expect(done["result"]?["answer_reason"] == "over mqtt: no")
             }
         }
     }
