@@ -58,6 +58,17 @@ import Testing
         #expect(throws: AgentError.self) { try codex.consume(.failure(id: 2, code: -32600, message: "bad turn")) }
     }
 
+    @Test func aCorrectiveRunResumesTheFirstRunsThread() throws {
+        var setup = Self.codexSetup
+        setup.resumeThread = "thr_first"
+        var codex = CodexAppServerConversation(setup)
+        _ = codex.start()
+        let resumed = try #require(sent(try codex.consume(.response(id: 0, result: [:]))).last)
+        #expect(resumed.method == "thread/resume" && resumed.params["threadId"] == "thr_first" && resumed.params["cwd"] == "/w/tree")
+        let turn = try #require(sent(try codex.consume(.response(id: 1, result: ["thread": ["id": "thr_first"]]))).first)
+        #expect(turn.method == "turn/start" && turn.params["threadId"] == "thr_first")
+    }
+
     @Test func codexApprovalsBecomeClaudeStyleQuestionsAndDecisions() throws {
         var codex = CodexAppServerConversation(Self.codexSetup)
         let command = try codex.consume(.request(id: 7, method: "item/commandExecution/requestApproval", params: [
