@@ -80,6 +80,13 @@ public protocol Store: Sendable {
     func costs(_ query: CostQuery) async throws -> CostReport
     /// What one task's attempts spent, from the ledger (nil: nothing recorded).
     func taskCost(id: String) async throws -> CostTotal?
+
+    /// Notification deliveries, newest first (SQLiteStore+notifications.swift).
+    func notificationDeliveries(_ query: NotificationQuery) async throws -> [NotificationDelivery]
+    /// Which of these dedupe keys have a delivery row already.
+    func existingNotificationKeys(_ keys: [String]) async throws -> Set<String>
+    /// Where the notification service resumes: its cursor, due deliveries, recent ones.
+    func notificationResume(since: Double) async throws -> NotificationResume
 }
 
 /// A store that can also commit on the caller's thread, blocking it: the commit queue then runs

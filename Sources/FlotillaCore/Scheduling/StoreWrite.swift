@@ -13,6 +13,11 @@ public enum StoreWrite: Sendable {
     case saveWorkflowRun(WorkflowRunRow)
     /// An attempt's line of the cost ledger, inserted or replaced (`attempt_usage`).
     case saveUsage(UsageRecord)
+    /// A notification delivery, inserted or updated by its id (`notification_deliveries`;
+    /// FlotillaHub/Notifications).
+    case saveNotificationDelivery(NotificationDelivery)
+    /// How far the notification service has read the event log: it resumes after this seq.
+    case saveNotificationCursor(Int64)
 }
 
 /// An agent as persisted: its registration and when it was last seen.
