@@ -42,7 +42,13 @@ extension NotificationService {
         let target = configuration.targets[delivery.target]
         let request = target.flatMap { NotificationRequest.make(delivery, target: $0, secrets: setup.secrets, now: Timestamp.now()) }
         if let target, let request {
-            if let error = await sender.send(request, timeout: target.timeout) {
+            let error = await sender.send(request, timeout: target.timeout)
+            // The hub is stopping: the row stays as it was and is tried again after the start.
+            if Task.isCancelled {
+                state.withLock { _ = $0.inFlight.remove(delivery.id) }
+                return
+            }
+            if let error {
                 delivery.failed(error, now: Timestamp.now(), backoff: configuration.retry)
                 let next = delivery.status == .failed ? "no attempt left" : "next attempt at \(Timestamp.iso8601(delivery.nextAttemptAt ?? 0))"
                 logger.warning("notification \(delivery.id) (\(delivery.eventType)) to \(delivery.target) failed on attempt \(delivery.attempts): \(error); \(next)")
