@@ -85,10 +85,12 @@ public struct NotificationMessage: Sendable, Hashable {
         return budget
     }
 
-    /// `$4.10`, `$0.0325` (cents, or more digits for small amounts).
+    /// `$4.10`, `$0.1025`: cents, or four digits for an amount under $10 that is not whole
+    /// cents (model calls cost fractions of a cent).
     static func dollars(_ usd: Double?) -> String {
         guard let usd, usd.isFinite else { return "$?" }
-        let digits = usd != 0 && abs(usd) < 0.1 ? 4 : 2
+        let cents = (usd * 100).rounded()
+        let digits = abs(usd) < 10 && abs(usd * 100 - cents) > 1e-6 ? 4 : 2
         return "$" + fixed(usd, digits: digits)
     }
 

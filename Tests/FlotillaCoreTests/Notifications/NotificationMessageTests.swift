@@ -29,7 +29,7 @@ import Testing
         let warning = EventRecord(seq: 10, type: EventKind.budgetWarning.rawValue, ts: 1, data: ["budget": "role:coder", "spent": 4.1, "limit": 5, "percent": 82])
         #expect(NotificationMessage(event: warning).text == "Budget of role coder (today) at 80 %: $4.10 of $5.00 spent (82.0 %).")
         let exceeded = EventRecord(seq: 11, type: EventKind.budgetExceeded.rawValue, ts: 1, data: ["budget": "day", "spent": 0.1025, "limit": 0.1, "percent": 102.5])
-        #expect(NotificationMessage(event: exceeded).text.hasPrefix("Budget of the day exceeded: $0.1025 of $0.1000 spent (102.5 %)."))
+        #expect(NotificationMessage(event: exceeded).text.hasPrefix("Budget of the day exceeded: $0.1025 of $0.10 spent (102.5 %)."))
 
         let stuck = EventRecord(seq: 12, type: EventKind.agentStuck.rawValue, ts: 1, agentID: "claude-1", data: ["seconds_unchanged": 300])
         #expect(NotificationMessage(event: stuck).text == "Agent claude-1 seems stuck: its screen has not changed for 300 s.")
