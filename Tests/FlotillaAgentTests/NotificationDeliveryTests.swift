@@ -100,7 +100,7 @@ import Testing
               ops: {kind: webhook, url: "\(receiver.url("/ops"))", secret_file: "\(secret)"}
               team: {kind: slack, url: "\(receiver.url("/slack"))"}
               phone: {kind: ntfy, url: "\(receiver.url("/ntfy"))"}
-              log: {kind: command, command: "cat > \(commandOutput)/$FLOTILLA_DELIVERY_ID.json"}
+              log: {kind: command, command: "cat > \(commandOutput)/$FLOTILLA_DELIVERY_ID.json; env > \(commandOutput)/$FLOTILLA_DELIVERY_ID.env"}
             subscriptions:
               - {target: ops, events: [task.failed], filter: {role: tester}}
               - {target: team, events: [task.dead], filter: {role: coder}}
@@ -108,6 +108,8 @@ import Testing
               - {target: log, events: [task.dead]}
             retry: [200ms, 200ms]
             """, directory: "/")
+        // A key in the hub's environment that a notification command has no business seeing.
+        setenv("NOTIFY_TEST_API_KEY", "sk-not-for-commands", 1)
         try await LiveHub.run(configure: { $0.notifications = setup }) { served, client in
             let tester = try AgentProcess(["--role", "tester", "--agent-id", "tester-1", "--executor", "shell", "--workdir", Paths.temporaryDirectory()], hub: served.baseURL, token: served.adminToken)
             defer { tester.stop() }
@@ -164,8 +166,14 @@ import Testing
             #expect(ntfy.header("Tags") == "x")
             #expect(ntfy["body"]?.stringValue?.hasPrefix("Task \(testerTask.prefix(8))… (testing.unit, role tester) is dead") == true)
             // The command read the delivery's JSON on stdin.
-            let files = try FileManager.default.contentsOfDirectory(atPath: commandOutput).sorted()
+            let files = try FileManager.default.contentsOfDirectory(atPath: commandOutput).filter { $0.hasSuffix(".json") }.sorted()
             #expect(files.count == 2)
+            for file in files {
+                let environment = try String(contentsOfFile: commandOutput + "/" + file.replacingOccurrences(of: ".json", with: ".env"), encoding: .utf8)
+                #expect(environment.contains("FLOTILLA_EVENT_TYPE=task.dead"))
+                #expect(environment.contains("PATH="))
+                #expect(!environment.contains("sk-not-for-commands"), "the hub's other variables stay with the hub")
+            }
             let stdins = try files.map { try JSONValue.parse(String(contentsOfFile: commandOutput + "/" + $0, encoding: .utf8)) }
             #expect(Set(stdins.compactMap { $0["event"]?["task_id"]?.stringValue }) == [testerTask, coderTask])
             #expect(stdins.allSatisfy { $0["event_type"] == "task.dead" })
