@@ -128,6 +128,7 @@ final class NotificationService: Service, Sendable {
         let configuration = setup.configuration
         let candidates = configuration.subscriptions.filter { $0.events.contains(event.type) }
         guard !candidates.isEmpty else { return }
+        if try await isDecidedAtOnce(event) { return }
         let facts = await self.facts(for: event, needs: candidates.map(\.filter))
         let now = Timestamp.now()
         var deliveries = candidates.filter { $0.matches(event, facts: facts) }.compactMap { subscription in
@@ -148,6 +149,14 @@ final class NotificationService: Service, Sendable {
             for delivery in deliveries where delivery.status == .pending { state.due[delivery.id] = delivery }
             state.savedCursor = max(state.savedCursor, event.seq)
         }
+    }
+
+    /// Whether `event` is an approval request a rule decided as it was recorded: it waits for
+    /// nobody. Its `approval.decided` commits with it, so it is among the next stored events.
+    private func isDecidedAtOnce(_ event: EventRecord) async throws -> Bool {
+        guard event.type == "approval.requested", let id = event.data["id"]?.stringValue else { return false }
+        let next = try await hub.engine.storedEvents(after: event.seq, limit: 20)
+        return next.contains { $0.type == "approval.decided" && $0.data["id"]?.stringValue == id }
     }
 
     /// What the filters need beyond the event: the task's tags and type (an approval or a
