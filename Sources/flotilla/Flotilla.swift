@@ -22,6 +22,7 @@ struct Flotilla: AsyncParsableCommand {
             CostsCommand.self,
             BudgetsCommand.self,
             ApprovalsCommand.self,
+            NotificationsCommand.self,
             WatchCommand.self,
             TokenCommand.self,
             BenchCommand.self,

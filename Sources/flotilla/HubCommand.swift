@@ -35,6 +35,8 @@ struct HubCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("An approvals policy file (YAML or JSON): rules that allow or deny without a person, the timeout and what it decides (docs/approvals.md).", valueName: "file"))
     var approvals: String?
+    @Option(help: ArgumentHelp("Notify people of events (webhook, Slack, ntfy, command): targets and subscriptions in a YAML or JSON file (docs/notifications.md).", valueName: "file"))
+    var notifications: String?
 
     @Option(help: "Seconds of waiting that raise a queued task one priority step.")
     var agingSeconds: Double = 60
@@ -131,6 +133,12 @@ struct HubCommand: AsyncParsableCommand {
                 configuration.approvals = try ApprovalPolicyFile.load(path: approvals)
             } catch {
                 throw ValidationError("--approvals \(approvals): \(error.field.map { "\($0): " } ?? "")\(error.message)")
+            }
+        }
+        if let notifications {
+            // Refused before anything opens: a bad field, a missing secret file.
+            do { configuration.notifications = try NotificationSetup.load(path: notifications) } catch {
+                throw Console.fail("error: --notifications \(notifications): \(error.field.map { "\($0): " } ?? "")\(error.message) (\(error.code.rawValue))")
             }
         }
         configuration.sessionLifetime = sessionHours * 3600

@@ -60,6 +60,7 @@ import Testing
                 ("approvals show", ["approvals", "show", toAllow]),
                 ("approvals allow", ["approvals", "allow", toAllow, "--reason", "fine"]),
                 ("approvals deny", ["approvals", "deny", toDeny, "--reason", "not today"]),
+                ("notifications", ["notifications", "--status", "delivered"]),
                 ("token create", ["token", "create", "--name", "ci"]),
                 ("token list", ["token", "list"]),
                 ("token revoke", ["token", "revoke", tokenID]),

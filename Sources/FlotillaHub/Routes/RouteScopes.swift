@@ -38,6 +38,8 @@ enum RouteScopes {
         "GET /api/approvals/{id}": .viewer,
         "POST /api/approvals/{id}/allow": .submitter,
         "POST /api/approvals/{id}/deny": .submitter,
+        // Notification deliveries and their outcomes (docs/notifications.md).
+        "GET /api/notifications": .viewer,
         // Agents, counters, events, watched panes: read by viewers, steered by admins only.
         "GET /api/agents": .viewer,
         "GET /api/agents/{id}": .viewer,
