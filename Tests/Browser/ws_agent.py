@@ -16,6 +16,11 @@ from wsproto.events import (AcceptConnection, BytesMessage, CloseConnection, Pin
                             Request, TextMessage)
 
 
+def _reply_to(message_id):
+    """Matches the hub's reply to one message: `re-<id>`, or an error quoting it as `ref`."""
+    return lambda m: m.get("id") == f"re-{message_id}" or (m.get("type") == "error" and (m.get("payload") or {}).get("ref") == message_id)
+
+
 class WsAgent:
     """`WsAgent(hub, "asker-1", ["approvals"])` registers as that agent with a token of its own
     (minted through the admin API) and says it is ready for work of its roles."""
@@ -57,7 +62,7 @@ class WsAgent:
         """Sends an envelope and waits for the hub's reply to it (`re-<id>`): returns the reply's
         envelope, or raises with the hub's error."""
         message_id = self.send(kind, payload, **envelope)
-        reply = self.wait(f"the reply to {kind}", lambda m: m.get("id") == f"re-{message_id}", timeout)
+        reply = self.wait(f"the reply to {kind}", _reply_to(message_id), timeout)
         if reply["type"] != expect:
             raise AssertionError(f"{kind} was answered {reply['type']}: {json.dumps(reply['payload'])}")
         return reply
@@ -66,7 +71,7 @@ class WsAgent:
         """Sends an `approval` envelope with `question` (contract B's payload) and waits for the
         hub's ack. Returns (envelope id, ack payload)."""
         message_id = self.send("approval", question)
-        reply = self.wait("the approval's ack", lambda m: m.get("id") == f"re-{message_id}", timeout)
+        reply = self.wait("the approval's ack", _reply_to(message_id), timeout)
         if reply["type"] != "ack":
             raise AssertionError(f"approval was answered {reply['type']}: {json.dumps(reply['payload'])}")
         return message_id, reply["payload"]
