@@ -1,5 +1,5 @@
 // Notifications: the hub's deliveries to people's targets (docs/notifications.md,
-// GET /api/notifications): target, event, status, attempts, last error and times, newest first,
+// GET /api/notifications): target, event and its subject, status, attempts, last error and times, newest first,
 // filtered by status (kept in the address: #/notifications?status=failed). A delivery's retries
 // are not events, so the list is fetched again every 5 s while the tab is visible, and soon
 // after an event that may be notified.
@@ -8,7 +8,7 @@ import { ago, dateTime, stateBadge } from '../lib/format.js'
 import { every, throttle } from '../lib/schedule.js'
 import { toIso } from '../lib/approval-model.js'
 
-export const STATUSES = ['pending', 'delivered', 'failed']
+export const STATUSES = ['pending', 'delivered', 'failed', 'suppressed']
 const LIMIT = 200
 // The event kinds a subscription can follow (contract F): one of them may start a delivery.
 const NOTIFIED = ['approval.requested', 'task.succeeded', 'task.failed', 'task.dead', 'agent.stuck', 'agent.error', 'agent.offline', 'budget.']
@@ -29,8 +29,9 @@ function nextAttempt(t, now = Date.now()) {
 function row(d) {
   return h('tr', { class: 'notification-row', dataset: { notificationId: String(d.id), status: d.status } },
     h('td', { class: 'col-state' }, stateBadge(d.status)),
-    h('td', { class: 'col-target' }, d.target, d.kind ? h('span', { class: 'chip notification-kind' }, d.kind) : ''),
-    h('td', { class: 'col-event', title: d.event_id != null ? `event #${d.event_id}` : '' }, h('code', {}, d.event_type ?? '')),
+    h('td', { class: 'col-target', title: d.subscription ? `subscription ${d.subscription}` : '' }, d.target, d.kind ? h('span', { class: 'chip notification-kind' }, d.kind) : ''),
+    h('td', { class: 'col-event', title: d.event_id != null ? `event #${d.event_id}` : '' }, h('code', {}, d.event_type ?? ''),
+      d.subject ? h('span', { class: 'muted notification-subject' }, ` ${d.subject}`) : ''),
     h('td', { class: 'col-attempts num' }, String(d.attempts ?? 0)),
     h('td', { class: 'col-error wrap' }, d.last_error ?? ''),
     h('td', { class: 'col-next' }, d.status === 'pending' ? nextAttempt(d.next_attempt_at) : h('span', { class: 'faint' }, '—')),
