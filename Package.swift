@@ -95,6 +95,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Notifications (Notifications/): the file's YAML, outgoing HTTP, commands.
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             // The dashboard's HTML, CSS and JavaScript modules, served as they are (no build step).
             resources: [.copy("Dashboard/Assets")],

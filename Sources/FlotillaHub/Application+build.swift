@@ -29,7 +29,8 @@ public func buildApplication(
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "flotilla"),
         services: hub.engine.services + (watched.map { [$0] } ?? [])
             + (configuration.mqtt.map { [MQTTBridge(hub: hub, configuration: $0, logger: logger)] } ?? [])
-            + hub.triggerServices(logger: logger),
+            + hub.triggerServices(logger: logger)
+            + hub.notificationServices(logger: logger),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

@@ -48,6 +48,9 @@ public struct HubConfiguration: Sendable {
     public var historyInterval = 10.0
     /// Spending limits at start (`--budget-day`, `--budget-role`). Default: none.
     public var budgets = BudgetLimits()
+    /// Notifications to people: targets, subscriptions and their secrets (`--notifications`,
+    /// docs/notifications.md). Default nil: none are sent.
+    public var notifications: NotificationSetup? = nil
 
     public init(
         host: String = "127.0.0.1",

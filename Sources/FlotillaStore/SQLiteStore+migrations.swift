@@ -90,6 +90,8 @@ extension SQLiteStore {
         migrator.registerMigration("v5-costs", migrate: Self.addCostLedger)
         // Approval requests and their decisions (issue 24; SQLiteStore+approvals.swift).
         migrator.registerMigration("v6-approvals", migrate: Self.addApprovals)
+        // Notifications to people (issue 24): deliveries and the event cursor.
+        migrator.registerMigration("v7-notifications", migrate: Self.addNotifications)
         return migrator
     }
 }

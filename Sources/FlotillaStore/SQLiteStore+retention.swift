@@ -48,6 +48,11 @@ extension SQLiteStore {
             }
             try db.execute(sql: "DELETE FROM agents WHERE state = 'offline' AND last_seen < ?", arguments: [cutoff])
             count.agents = db.changesCount
+            // Notification deliveries that ended (a pending one is still due).
+            try db.execute(sql: """
+                DELETE FROM notification_deliveries WHERE id IN
+                  (SELECT id FROM notification_deliveries WHERE status != 'pending' AND created_at < ? LIMIT ?)
+                """, arguments: [cutoff, limit])
             return count
         }
     }

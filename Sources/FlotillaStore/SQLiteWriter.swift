@@ -24,6 +24,7 @@ struct SQLiteWriter {
         var hasWorkflows = false
         var hasUsage = false
         var hasApprovals = false
+        var hasNotifications = false
         taskIndex.reserveCapacity(writes.count / 2)
         for (position, write) in writes.enumerated() {
             switch write {
@@ -54,6 +55,8 @@ struct SQLiteWriter {
                 hasUsage = true
             case .saveApproval:
                 hasApprovals = true
+            case .saveNotificationDelivery, .saveNotificationCursor:
+                hasNotifications = true
             }
         }
         // Each statement is taken from GRDB's cache once per batch: the cache is keyed by the
@@ -102,6 +105,7 @@ struct SQLiteWriter {
         }
         if hasUsage { try saveUsage(writes) }
         if hasApprovals { try saveApprovals(writes) }
+        if hasNotifications { try saveNotifications(writes) }
     }
 
     private static let insertTaskSQL = """

@@ -84,6 +84,12 @@ public protocol Store: Sendable {
     /// Approval requests, newest first (SQLiteStore+approvals.swift).
     func approvals(_ query: ApprovalQuery) async throws -> [ApprovalRecord]
     func approval(id: String) async throws -> ApprovalRecord?
+    /// Notification deliveries, newest first (SQLiteStore+notifications.swift).
+    func notificationDeliveries(_ query: NotificationQuery) async throws -> [NotificationDelivery]
+    /// Which of these dedupe keys have a delivery row already.
+    func existingNotificationKeys(_ keys: [String]) async throws -> Set<String>
+    /// Where the notification service resumes: its cursor, due deliveries, recent ones.
+    func notificationResume(since: Double) async throws -> NotificationResume
 }
 
 /// A store that can also commit on the caller's thread, blocking it: the commit queue then runs

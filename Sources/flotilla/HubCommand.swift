@@ -33,6 +33,9 @@ struct HubCommand: AsyncParsableCommand {
     @OptionGroup var retention: RetentionOptions
     @OptionGroup var budgets: BudgetOptions
 
+    @Option(help: ArgumentHelp("Notify people of events (webhook, Slack, ntfy, command): targets and subscriptions in a YAML or JSON file (docs/notifications.md).", valueName: "file"))
+    var notifications: String?
+
     @Option(help: "Seconds of waiting that raise a queued task one priority step.")
     var agingSeconds: Double = 60
 
@@ -123,6 +126,12 @@ struct HubCommand: AsyncParsableCommand {
         )
         configuration.retention = retention.policy
         configuration.budgets = try budgets.limits()
+        if let notifications {
+            // Refused before anything opens: a bad field, a missing secret file.
+            do { configuration.notifications = try NotificationSetup.load(path: notifications) } catch {
+                throw Console.fail("error: --notifications \(notifications): \(error.field.map { "\($0): " } ?? "")\(error.message) (\(error.code.rawValue))")
+            }
+        }
         configuration.sessionLifetime = sessionHours * 3600
         configuration.watch?.adoptSessions = watchSessions
         configuration.watch?.adoptKind = watchKind

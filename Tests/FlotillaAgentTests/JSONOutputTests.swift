@@ -50,6 +50,7 @@ import Testing
                 ("costs", ["costs", "--by", "role", "--since", "24h"]),
                 ("budgets show", ["budgets", "show"]),
                 ("budgets set", ["budgets", "set", "--day", "5", "--role", "json=1"]),
+                ("notifications", ["notifications", "--status", "delivered"]),
                 ("token create", ["token", "create", "--name", "ci"]),
                 ("token list", ["token", "list"]),
                 ("token revoke", ["token", "revoke", tokenID]),

@@ -15,6 +15,11 @@ public enum StoreWrite: Sendable {
     case saveUsage(UsageRecord)
     /// An approval request, inserted or replaced (`approvals`; its decision replaces it).
     case saveApproval(ApprovalRecord)
+    /// A notification delivery, inserted or updated by its id (`notification_deliveries`;
+    /// FlotillaHub/Notifications).
+    case saveNotificationDelivery(NotificationDelivery)
+    /// How far the notification service has read the event log: it resumes after this seq.
+    case saveNotificationCursor(Int64)
 }
 
 /// An agent as persisted: its registration and when it was last seen.

@@ -33,6 +33,8 @@ enum RouteScopes {
         "GET /api/costs": .viewer,
         "GET /api/budgets": .viewer,
         "PUT /api/budgets": .admin,
+        // Notification deliveries and their outcomes (docs/notifications.md).
+        "GET /api/notifications": .viewer,
         // Agents, counters, events, watched panes: read by viewers, steered by admins only.
         "GET /api/agents": .viewer,
         "GET /api/agents/{id}": .viewer,

@@ -6,6 +6,7 @@ extension Fleet {
     /// until it answers at `hub.url`. If it exits or stays silent past `timeout`, the session is
     /// removed again and the error quotes the hub's log.
     func startHub(_ command: PaneCommand, within timeout: Duration) async throws {
+        try file.writeHubNotifications()
         let pane = try await tmux.newSession(file.session, window: Self.hubWindow, command: placeholder)
         // Kept when it exits, so the supervisor sees the exit and restarts it like an agent.
         try await tmux.setWindowOption(target: pane, "remain-on-exit", "on")

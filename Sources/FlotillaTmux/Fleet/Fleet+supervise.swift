@@ -63,6 +63,7 @@ extension Fleet {
         guard let command = file.hubCommand(flotilla: flotilla, socket: tmux.configuration.socketName) else {
             throw FleetError(.invalidField, "the fleet file no longer starts a hub", field: "hub.start")
         }
+        try file.writeHubNotifications()
         try await tmux.setPaneOption(pane.id, "@flotilla_restarts", "\(pane.restarts + 1)")
         try await tmux.respawnPane(pane.id, command: command)
     }

@@ -83,6 +83,8 @@ public struct FleetFile: Sendable, Hashable {
     public var environment: [String: String] = [:]
     /// The `env_file` as written, when the file names one.
     public var envFile: String?
+    /// The `notifications:` section for the hub `up` starts, checked, its files absolute.
+    public var notifications: JSONValue?
     /// The directory relative paths are resolved against (the file's directory).
     public var baseDirectory: String = "."
 
@@ -125,6 +127,9 @@ public struct FleetFile: Sendable, Hashable {
             fleet.restartBackoff = try supervisorReader.number("restart_backoff") ?? 1
             fleet.restartBackoffMax = try supervisorReader.number("restart_backoff_max") ?? 30
             try supervisorReader.finish()
+        }
+        if let notifications = reader.take("notifications") {
+            fleet.notifications = try readNotifications(notifications, baseDirectory: baseDirectory)
         }
         fleet.envFile = try reader.string("env_file")
         let env = try readEnvironment(reader.take("env"), field: "env")

@@ -36,6 +36,9 @@ struct AwaitingStore: Store {
     func workflowRunCounts() async throws -> [String: [WorkflowRunStatus: Int]] { try await sqlite.workflowRunCounts() }
     func prune(before cutoff: Double, batch: Int) async throws -> PruneCount { try await sqlite.prune(before: cutoff, batch: batch) }
     func costs(_ query: CostQuery) async throws -> CostReport { try await sqlite.costs(query) }
+    func notificationDeliveries(_ query: NotificationQuery) async throws -> [NotificationDelivery] { try await sqlite.notificationDeliveries(query) }
+    func existingNotificationKeys(_ keys: [String]) async throws -> Set<String> { try await sqlite.existingNotificationKeys(keys) }
+    func notificationResume(since: Double) async throws -> NotificationResume { try await sqlite.notificationResume(since: since) }
     func taskCost(id: String) async throws -> CostTotal? { try await sqlite.taskCost(id: id) }
     func approvals(_ query: ApprovalQuery) async throws -> [ApprovalRecord] { try await sqlite.approvals(query) }
     func approval(id: String) async throws -> ApprovalRecord? { try await sqlite.approval(id: id) }
