@@ -109,3 +109,12 @@ class NotificationTests(BrowserTestCase):
         self.page.wait_css("tr.notification-row[data-status='failed']")
         self.assertEqual(self.page.css("#notifications-status")[0].get_attribute("value"), "failed")
         self.assertEqual(self.page.css("tr.notification-row[data-status='delivered']"), [])
+
+    def test_the_view_fits_375_pixels(self):
+        self.page.sign_in(self.fleet.tokens["viewer"])
+        self.page.emulate(width=375)
+        self.page.open("#/notifications")
+        self.page.wait_view("notifications")
+        self.page.wait_for("the list", lambda d: any("deliver" in e.text for e in self.page.css("[data-view='notifications'] .list-status")))
+        self.assertEqual(self.page.driver.execute_script("return window.innerWidth"), 375)
+        self.assertEqual(self.page.horizontal_overflow(), 0, "the notifications view scrolls sideways at 375 px")
