@@ -95,7 +95,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                // Notifications (Notifications/): the file's YAML, outgoing HTTP, commands.
+                // Notifications (Notifications/): the file's YAML, outgoing HTTP, commands; `--approvals FILE`
+                // may be YAML too (FlotillaHub/Approvals).
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

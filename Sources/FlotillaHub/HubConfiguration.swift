@@ -51,6 +51,9 @@ public struct HubConfiguration: Sendable {
     /// Notifications to people: targets, subscriptions and their secrets (`--notifications`,
     /// docs/notifications.md). Default nil: none are sent.
     public var notifications: NotificationSetup? = nil
+    /// Approval rules and the timeout policy (`--approvals FILE`, the fleet file's
+    /// `approvals:`; docs/approvals.md). Default: no rules, 600 s, deny.
+    public var approvals = ApprovalPolicy.standard
 
     public init(
         host: String = "127.0.0.1",
@@ -89,6 +92,7 @@ public struct HubConfiguration: Sendable {
         )
         engine.output = output
         engine.budgets = budgets
+        engine.approvals = approvals
         if engine.output.directory == nil { engine.output.directory = files.outputDirectory }
         return engine
     }

@@ -22,6 +22,7 @@ struct Flotilla: AsyncParsableCommand {
             CostsCommand.self,
             BudgetsCommand.self,
             NotificationsCommand.self,
+            ApprovalsCommand.self,
             WatchCommand.self,
             TokenCommand.self,
             BenchCommand.self,

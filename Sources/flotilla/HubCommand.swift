@@ -35,6 +35,8 @@ struct HubCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Notify people of events (webhook, Slack, ntfy, command): targets and subscriptions in a YAML or JSON file (docs/notifications.md).", valueName: "file"))
     var notifications: String?
+    @Option(help: ArgumentHelp("An approvals policy file (YAML or JSON): rules that allow or deny without a person, the timeout and what it decides (docs/approvals.md).", valueName: "file"))
+    var approvals: String?
 
     @Option(help: "Seconds of waiting that raise a queued task one priority step.")
     var agingSeconds: Double = 60
@@ -130,6 +132,13 @@ struct HubCommand: AsyncParsableCommand {
             // Refused before anything opens: a bad field, a missing secret file.
             do { configuration.notifications = try NotificationSetup.load(path: notifications) } catch {
                 throw Console.fail("error: --notifications \(notifications): \(error.field.map { "\($0): " } ?? "")\(error.message) (\(error.code.rawValue))")
+            }
+        }
+        if let approvals {
+            do {
+                configuration.approvals = try ApprovalPolicyFile.load(path: approvals)
+            } catch {
+                throw ValidationError("--approvals \(approvals): \(error.field.map { "\($0): " } ?? "")\(error.message)")
             }
         }
         configuration.sessionLifetime = sessionHours * 3600

@@ -28,6 +28,7 @@ struct HubRouter {
         StatsRoutes(hub: hub).add(to: api)
         CostRoutes(hub: hub).add(to: api)
         NotificationRoutes(hub: hub).add(to: api)
+        ApprovalRoutes(hub: hub, streams: guards.streams).add(to: api)
         GraphRoutes(hub: hub).add(to: api)
         TokenRoutes(hub: hub).add(to: api)
         let departures = ClientDepartures()

@@ -35,6 +35,11 @@ enum RouteScopes {
         "PUT /api/budgets": .admin,
         // Notification deliveries and their outcomes (docs/notifications.md).
         "GET /api/notifications": .viewer,
+        // Approvals: the queue is a viewer's to read, a submitter's to answer.
+        "GET /api/approvals": .viewer,
+        "GET /api/approvals/{id}": .viewer,
+        "POST /api/approvals/{id}/allow": .submitter,
+        "POST /api/approvals/{id}/deny": .submitter,
         // Agents, counters, events, watched panes: read by viewers, steered by admins only.
         "GET /api/agents": .viewer,
         "GET /api/agents/{id}": .viewer,

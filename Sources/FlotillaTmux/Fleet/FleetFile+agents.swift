@@ -105,6 +105,7 @@ extension FleetFile {
         if let dataDir = hub.dataDir { arguments += ["--data-dir", resolve(dataDir)] }
         if let tls = hubTLSFiles { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
         if notifications != nil { arguments += ["--notifications", hubNotificationsPath] }
+        arguments += writeHubApprovals()
         return PaneCommand(arguments.map(Self.shellQuote).joined(separator: " "), workingDirectory: baseDirectory)
     }
 
