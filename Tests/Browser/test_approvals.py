@@ -128,20 +128,21 @@ class ApprovalTests(BrowserTestCase):
         self.assertEqual((decision["decision"], decision["choice"]), ("allow", "allow_always"))
 
     def test_an_answer_after_someone_else_decided_is_refused_and_said_so(self):
-        self.open_approvals()
+        self.page.sign_in(self.fleet.tokens["submitter"])
         _, approval_id = self.ask(bash("docker system prune -af", self.task))
-        card = self.card(approval_id)
-        card.find_element("css selector", "[data-action='deny']").click()
-        card.find_element("css selector", "input[name='reason']").send_keys("Keep the images")
-        # The page stops hearing events (new /api/events requests blocked, the open stream cut),
-        # so it still shows the request as pending when someone else allows it.
+        # The page opens without its event stream (requests to /api/events blocked), so it still
+        # shows the request as pending when someone else allows it.
         self.allowed_console += [r"api/events.*ERR_BLOCKED_BY_CLIENT", r"status of 409"]
         self.driver.execute_cdp_cmd("Network.enable", {})
         self.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/api/events*"]})
         try:
-            self.page.offline(True)
-            self.page.wait_css("#live-state:not([data-state='live'])")
-            self.page.offline(False)
+            self.page.open("#/approvals")
+            self.driver.refresh()  # a new document: its EventSource is the blocked one
+            self.page.wait_view("approvals")
+            card = self.card(approval_id)
+            self.assertNotEqual(self.page.css("#live-state")[0].get_attribute("data-state"), "live")
+            card.find_element("css selector", "[data-action='deny']").click()
+            card.find_element("css selector", "input[name='reason']").send_keys("Keep the images")
             self.fleet.api.post(f"/api/approvals/{approval_id}/allow", {"reason": "fine by me"})
             card.find_element("css selector", "[data-action='confirm-deny']").click()
             # The hub refuses (409 approval_decided); the page fetches the record and moves it
@@ -153,7 +154,6 @@ class ApprovalTests(BrowserTestCase):
             self.assertIn(f"Allowed by {record['decider']}", row.text)
         finally:
             self.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
-        self.page.wait_css("#live-state[data-state='live']", timeout=20)
 
     def test_a_viewer_sees_the_request_but_no_buttons(self):
         _, approval_id = self.ask(bash("git push --force", self.task))
