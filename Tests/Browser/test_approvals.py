@@ -193,7 +193,12 @@ class ApprovalTests(BrowserTestCase):
                 self.card(approval_id)
             self.page.wait_css(".approval-card .diff-add")
             self.assertEqual(self.page.css(".approval-card .diff-del")[0].text.strip(), "-    var port = 8080")
-            self.shot("approvals")
+            self.driver.set_window_size(1280, 1300)  # the cards and the history in one picture
+            try:
+                self.page.wait_css("tr.approval-row[data-state='denied']")
+                self.shot("approvals")
+            finally:
+                self.driver.set_window_size(1280, 900)
             self.page.emulate(width=375)
             self.page.wait_for("the narrow layout", lambda d: d.execute_script("return window.innerWidth") == 375)
             self.assertEqual(self.page.horizontal_overflow(), 0, "the approvals view scrolls sideways at 375 px")

@@ -9,7 +9,7 @@ import { taskLink } from './task-row.js'
 // The exact command / diff / content asked about, diff lines coloured; the raw input as JSON
 // when the executor gave no detail.
 export function detailBlock(record) {
-  const text = record.detail || (record.input && Object.keys(record.input).length ? JSON.stringify(record.input, null, 2) : '')
+  const text = (record.detail || (record.input && Object.keys(record.input).length ? JSON.stringify(record.input, null, 2) : '')).replace(/\n+$/, '')
   const pre = h('pre', { class: 'code approval-detail', tabindex: '0', 'aria-label': `What ${record.tool} would do` })
   for (const { kind, line } of diffLines(text)) pre.appendChild(h('span', { class: `diff-line diff-${kind}` }, line, '\n'))
   return pre

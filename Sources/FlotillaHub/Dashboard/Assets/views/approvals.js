@@ -35,7 +35,8 @@ export default {
       h('section', { class: 'card table-wrap approval-history', 'aria-labelledby': 'approvals-history-title' },
         h('div', { class: 'card-header' }, h('h2', { id: 'approvals-history-title' }, 'Decided'), h('span', { class: 'hint' }, `the last ${HISTORY}`)),
         h('table', { class: 'table approval-table' },
-          h('thead', {}, h('tr', {}, ...['State', 'Request', 'Agent · task', 'Decision', 'Reason', 'When'].map((c) => h('th', { scope: 'col' }, c)))),
+          h('thead', {}, h('tr', {}, ...[['State', 'col-state'], ['Request', 'col-request'], ['Agent · task', 'col-who'], ['Decision', 'col-decision'], ['Reason', 'col-reason'], ['When', 'col-age']]
+            .map(([c, cls]) => h('th', { scope: 'col', class: cls }, c)))),
           historyBody)))
 
     async function decide(id, action, body) {
