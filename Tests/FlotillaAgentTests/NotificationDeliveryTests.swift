@@ -87,8 +87,9 @@ import Testing
     }
 
     /// Failing tasks for two roles through real shell agents: the `task.failed` subscription
-    /// filtered by role `tester` gets the tester's failure only (after one 500, on attempt 2);
-    /// the Slack, ntfy and command targets get their shapes.
+    /// filtered by role `tester` gets the tester's failure only (after one 500, on attempt 2;
+    /// its second failure collapsed as a repeat); the Slack, ntfy and command targets get
+    /// their shapes.
     @Test func aRoleFilteredSubscriptionGetsOnlyThatRolesFailuresAndEachTargetItsShape() async throws {
         let secret = try Self.secretFile()
         let receiver = try await NotificationReceiver(statuses: ["/ops=500"], secretFile: secret)
@@ -99,7 +100,7 @@ import Testing
               ops: {kind: webhook, url: "\(receiver.url("/ops"))", secret_file: "\(secret)"}
               team: {kind: slack, url: "\(receiver.url("/slack"))"}
               phone: {kind: ntfy, url: "\(receiver.url("/ntfy"))"}
-              log: {kind: command, command: "cat > \(commandOutput)/$FLOTILLA_DELIVERY_ID.json"}
+              log: {kind: command, command: "cat > \(commandOutput)/$FLOTILLA_DELIVERY_ID.json; env > \(commandOutput)/$FLOTILLA_DELIVERY_ID.env"}
             subscriptions:
               - {target: ops, events: [task.failed], filter: {role: tester}}
               - {target: team, events: [task.dead], filter: {role: coder}}
@@ -107,12 +108,14 @@ import Testing
               - {target: log, events: [task.dead]}
             retry: [200ms, 200ms]
             """, directory: "/")
+        // A key in the hub's environment that a notification command has no business seeing.
+        setenv("NOTIFY_TEST_API_KEY", "sk-not-for-commands", 1)
         try await LiveHub.run(configure: { $0.notifications = setup }) { served, client in
             let tester = try AgentProcess(["--role", "tester", "--agent-id", "tester-1", "--executor", "shell", "--workdir", Paths.temporaryDirectory()], hub: served.baseURL, token: served.adminToken)
             defer { tester.stop() }
             let coder = try AgentProcess(["--role", "coder", "--agent-id", "coder-1", "--executor", "shell", "--workdir", Paths.temporaryDirectory()], hub: served.baseURL, token: served.adminToken)
             defer { coder.stop() }
-            let testerTask = try #require(try await client.submit(["type": "testing.unit", "role": "tester", "max_attempts": 2, "payload": ["command": "echo 2 tests failed >&2; exit 3"]])["id"]?.stringValue)
+            let testerTask = try #require(try await client.submit(["type": "testing.unit", "role": "tester", "max_attempts": 3, "payload": ["command": "echo 2 tests failed >&2; exit 3"]])["id"]?.stringValue)
             let coderTask = try #require(try await client.submit(["type": "code.generate", "role": "coder", "max_attempts": 2, "payload": ["command": "exit 4"]])["id"]?.stringValue)
             for id in [testerTask, coderTask] {
                 let task = try await client.task(id, wait: 60)
@@ -121,7 +124,7 @@ import Testing
             do {
                 try await eventually("every delivery is delivered") {
                     let all = try await Self.deliveries(client)
-                    return all.count == 5 && all.allSatisfy { $0["status"] == "delivered" }
+                    return all.count == 6 && all.allSatisfy { $0["status"] == "delivered" || $0["status"] == "suppressed" }
                 }
             } catch {
                 Issue.record("the deliveries: \(try await Self.deliveries(client)); the receiver: \(receiver.requests())")
@@ -129,16 +132,21 @@ import Testing
             }
             let all = try await Self.deliveries(client)
             let byTarget = Dictionary(grouping: all, by: { $0["target"]?.stringValue ?? "" })
-            #expect(byTarget["ops"]?.count == 1)
-            #expect(byTarget["ops"]?.first?["attempts"] == 2, "a 500 then 200: delivered on attempt 2")
+            // The tester's task failed twice before it died: the second failure, within the
+            // suppression window, is collapsed into the first one's notification.
+            let ops = byTarget["ops"]?.sorted { ($0["event_id"]?.intValue ?? 0) < ($1["event_id"]?.intValue ?? 0) } ?? []
+            #expect(ops.map { $0["status"] } == ["delivered", "suppressed"], "\(ops)")
+            #expect(ops.first?["attempts"] == 2, "a 500 then 200: delivered on attempt 2")
+            #expect(ops.last?["attempts"] == 0)
+            #expect(Set(ops.map { $0["subject"] }) == [.string("task:\(testerTask)")])
             #expect(byTarget["team"]?.count == 1)
             #expect(byTarget["phone"]?.count == 1)
             #expect(byTarget["log"]?.count == 2, "both tasks died: \(all)")
 
             // Only the tester's failure reached the role-filtered webhook (twice: 500, then 200).
-            let ops = receiver.requests("/ops")
-            #expect(ops.map { $0["status"] } == [500, 200])
-            for request in ops {
+            let opsRequests = receiver.requests("/ops")
+            #expect(opsRequests.map { $0["status"] } == [500, 200])
+            for request in opsRequests {
                 let document = try JSONValue.parse(request["body"]?.stringValue ?? "")
                 #expect(document["event"]?["task_id"]?.stringValue == testerTask)
                 #expect(document["event"]?["data"]?["role"] == "tester")
@@ -158,8 +166,14 @@ import Testing
             #expect(ntfy.header("Tags") == "x")
             #expect(ntfy["body"]?.stringValue?.hasPrefix("Task \(testerTask.prefix(8))… (testing.unit, role tester) is dead") == true)
             // The command read the delivery's JSON on stdin.
-            let files = try FileManager.default.contentsOfDirectory(atPath: commandOutput).sorted()
+            let files = try FileManager.default.contentsOfDirectory(atPath: commandOutput).filter { $0.hasSuffix(".json") }.sorted()
             #expect(files.count == 2)
+            for file in files {
+                let environment = try String(contentsOfFile: commandOutput + "/" + file.replacingOccurrences(of: ".json", with: ".env"), encoding: .utf8)
+                #expect(environment.contains("FLOTILLA_EVENT_TYPE=task.dead"))
+                #expect(environment.contains("PATH="))
+                #expect(!environment.contains("sk-not-for-commands"), "the hub's other variables stay with the hub")
+            }
             let stdins = try files.map { try JSONValue.parse(String(contentsOfFile: commandOutput + "/" + $0, encoding: .utf8)) }
             #expect(Set(stdins.compactMap { $0["event"]?["task_id"]?.stringValue }) == [testerTask, coderTask])
             #expect(stdins.allSatisfy { $0["event_type"] == "task.dead" })
@@ -171,7 +185,7 @@ import Testing
             #expect(try JSONValue.parse(bad.text)["error"]?["field"] == "status")
             let viewer = try await client.createToken(name: "v", scope: "viewer")
             let reader = HubClient(baseURL: served.baseURL, token: try #require(viewer["token"]?.stringValue))
-            #expect(try await Self.deliveries(reader).count == 5)
+            #expect(try await Self.deliveries(reader).count == 6)
         }
     }
 

@@ -109,7 +109,10 @@ struct StepFragments: Sendable {
         var steps: [String: String] = [:]
         func encode(_ id: String, _ record: StepRecord) {
             let stepBook = book.steps[id]
-            let text = StoredRunState.Step(record: StoredRunState.storable(record, book: stepBook), book: stepBook).json.jsonString
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(160)
+            StoredRunState.Step(record: StoredRunState.storable(record, book: stepBook), book: stepBook).write(to: &bytes)
+            let text = String(decoding: bytes, as: UTF8.self)
             fragments[id] = text
             steps[id] = text
         }

@@ -57,9 +57,9 @@ struct NotificationSender: Sendable {
     /// `sh -c command` in its own process group with `stdin` written and closed; the whole
     /// group is killed when it outlives `timeout`. Non-zero exit: failed, with stderr's end.
     private func run(_ command: String, stdin: [UInt8], environment: [String: String], timeout: Double) async -> String? {
-        // The operator's command: the hub's environment without Flotilla's credentials.
-        // The delivery's own FLOTILLA_* variables go on after the credentials are taken out.
-        let variables = ChildEnvironment.withoutCredentials(ProcessInfo.processInfo.environment).merging(environment) { _, own in own }
+        // The basics (PATH, HOME, locale…), not the hub's other variables (API keys, tokens);
+        // the delivery's own FLOTILLA_* variables go on after the credentials are taken out.
+        let variables = ChildEnvironment.scrubbed(ProcessInfo.processInfo.environment).merging(environment) { _, own in own }
         let started = StartedProcess()
         enum Ending: Sendable { case exited(TerminationStatus, String), timedOut, failed(String) }
         let ending: Ending = await withTaskGroup(of: Ending?.self) { group in
