@@ -64,6 +64,7 @@ export function pendingCard(record, { canDecide, decide }) {
     const form = h('form', { class: 'deny-form', hidden: true }, reason, confirm, keep)
     deny.addEventListener('click', () => { form.hidden = false; deny.hidden = true; reason.focus() })
     keep.addEventListener('click', () => { form.hidden = true; deny.hidden = false; deny.focus() })
+    reason.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') keep.click() })
     form.addEventListener('submit', (ev) => {
       ev.preventDefault()
       const why = reason.value.trim()
