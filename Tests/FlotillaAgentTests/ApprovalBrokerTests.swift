@@ -161,4 +161,26 @@ import Testing
         #expect(!stopped.allowed)
         #expect(stopped.reason?.contains("stopped") == true)
     }
+
+    @Test func aQuestionAskedWhileDisconnectedGoesOutOnceOnTheNextConnectionAndItsDecisionAnswersIt() async throws {
+        let sent = Mutex<[Envelope]>([])
+        let broker = ApprovalBroker(agentID: "w1", role: "coder", sender: { envelope in sent.withLock { $0.append(envelope) }; return true })
+        async let answer = broker.ask(ApprovalQuestion(source: .claudeStdio, taskID: "t1", attempt: 1, tool: "Bash", input: ["command": "ls -la"]), stop: nil)
+        try await eventually("the question is waiting") { broker.waitingCount == 1 }
+        #expect(sent.withLock { $0 }.isEmpty, "nothing is sent without a registered connection")
+        await broker.connected()
+        let question = try #require(sent.withLock { $0 }.first)
+        #expect(sent.withLock { $0.count } == 1)
+        #expect(question.type == .approval)
+        #expect(question.payload["subject"] == "Bash(ls -la)")
+        #expect(question.payload["read_only"] == true)
+        // The hub's ack names the request; its decision names the question by `ref`.
+        #expect(broker.received(Envelope(id: "re-1", type: .ack, payload: ["ref": .string(question.id), "of": "approval", "approval_id": "apr_00000000000000aa"])))
+        #expect(!broker.received(Envelope(id: "re-2", type: .ack, payload: ["ref": "other", "of": "progress"])), "other acks are the runtime's")
+        broker.received(Envelope(id: "d1", type: .approvalDecision, payload: ["ref": .string(question.id), "decision": "allow", "decided_by": "person"]))
+        let allowed = await answer
+        #expect(allowed.allowed)
+        #expect(allowed.approvalID == "apr_00000000000000aa")
+        #expect(broker.waitingCount == 0)
+    }
 }

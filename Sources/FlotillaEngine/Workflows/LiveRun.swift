@@ -21,13 +21,13 @@ struct LiveRun: Sendable {
     /// there, and a sink after a thousand steps is not scanned from the start at every round.
     var endedBefore: [String: Int] = [:]
 
-    init(row: WorkflowRunRow, definition: WorkflowDefinition, state: WorkflowRunState, book: RunBook) {
+    init(row: WorkflowRunRow, prepared: PreparedWorkflow, state: WorkflowRunState, book: RunBook) {
         self.row = row
-        self.definition = definition
-        self.planner = RunPlanner(definition)
+        self.definition = prepared.definition
+        self.planner = prepared.planner
         self.state = state
         self.book = book
-        self.links = StepLinks(definition)
+        self.links = prepared.links
     }
 
     var status: WorkflowRunStatus { WorkflowRunStatus(rawValue: row.status) ?? .running }
