@@ -13,10 +13,12 @@ SCREENSHOTS = os.environ.get("BROWSER_SCREENSHOTS")
 
 class BrowserTestCase(unittest.TestCase):
     fleet_agents = None  # None: Fleet's default agents
+    hub_args = None  # a function of the fleet's directory → more `flotilla hub` options
 
     @classmethod
     def setUpClass(cls):
-        cls.fleet = Fleet() if cls.fleet_agents is None else Fleet(cls.fleet_agents)
+        options = {} if cls.hub_args is None else {"hub_args": cls.hub_args}
+        cls.fleet = Fleet(**options) if cls.fleet_agents is None else Fleet(cls.fleet_agents, **options)
         try:
             cls.driver = start_browser()
         except Exception:

@@ -86,8 +86,9 @@ class Hub:
     """`flotilla hub` on a free port with its own data directory; stop() and start() again keep
     the directory and the port (the restart test)."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, args=()):
         self.directory = directory
+        self.args = list(args)  # more `flotilla hub` options, e.g. ["--notifications", FILE]
         self.data_dir = os.path.join(directory, "hub")
         self.port = 0
         self.process = None
@@ -96,7 +97,7 @@ class Hub:
     def start(self):
         log = open(self.log_path, "a")
         self.process = subprocess.Popen(
-            [BINARY, "hub", "--port", str(self.port), "--data-dir", self.data_dir, "--retry-base-seconds", "0.2", "--tick-ms", "50"],
+            [BINARY, "hub", "--port", str(self.port), "--data-dir", self.data_dir, "--retry-base-seconds", "0.2", "--tick-ms", "50", *self.args],
             stdout=subprocess.PIPE, stderr=log, text=True, env=clean_environment(),
         )
         # The hub prints its admin token (first start only) and then "listening on URL".
@@ -159,9 +160,10 @@ class Agent:
 class Fleet:
     """A hub, its agents and the viewer / submitter / admin tokens the tests sign in with."""
 
-    def __init__(self, agents=(("web-dev", ["general", "development"]), ("web-tester", ["testing"]))):
+    def __init__(self, agents=(("web-dev", ["general", "development"]), ("web-tester", ["testing"])), hub_args=None):
         self.directory = tempfile.mkdtemp(prefix="flotilla-browser-")
-        self.hub = Hub(self.directory).start()
+        # hub_args(directory) → more `flotilla hub` options (files it names can go in the directory).
+        self.hub = Hub(self.directory, hub_args(self.directory) if hub_args else ()).start()
         self.agents = [Agent(self.hub, agent_id, roles) for agent_id, roles in agents]
         admin = self.hub.admin
         self.tokens = {

@@ -4,6 +4,7 @@ import { createApi, signInUrl, ApiError } from './api.js'
 import { createLive } from './live.js'
 import { h, clear, logo, icon } from './lib/dom.js'
 import { NAV, parseHash } from './lib/router.js'
+import { createPendingApprovals } from './lib/pending-approvals.js'
 
 const main = document.getElementById('app')
 
@@ -22,7 +23,27 @@ async function loadSession() {
   return response.json()
 }
 
-function buildHeader(api, live) {
+// The nav's Approvals link carries the number of requests waiting for a person; on a phone,
+// where the nav folds into the menu button, the button carries it too.
+function showPendingCount(nav, menu, pending) {
+  const a = nav.querySelector("a[href='#/approvals']")
+  if (!a) return
+  const badge = h('span', { class: 'nav-count', id: 'approvals-count', hidden: true })
+  const menuBadge = h('span', { class: 'nav-count menu-count', hidden: true })
+  a.appendChild(badge)
+  menu.appendChild(menuBadge)
+  pending.onChange((p) => {
+    const text = p.count ? `${p.label()} approval request${p.count === 1 ? '' : 's'} waiting` : ''
+    for (const b of [badge, menuBadge]) {
+      b.textContent = p.label()
+      b.hidden = p.count === 0
+    }
+    a.title = text
+    menu.setAttribute('aria-label', text ? `Menu (${text})` : 'Menu')
+  })
+}
+
+function buildHeader(api, live, pending) {
   document.getElementById('brand').prepend(logo())
   // The skip link focuses the page's content without touching the hash (the hash is the route).
   document.querySelector('.skip-link').addEventListener('click', (ev) => { ev.preventDefault(); main.focus() })
@@ -33,6 +54,7 @@ function buildHeader(api, live) {
   }
   const menu = document.getElementById('menu-button')
   menu.replaceChildren(icon('menu'))
+  showPendingCount(nav, menu, pending)
   const closeMenu = () => { nav.classList.remove('open'); menu.setAttribute('aria-expanded', 'false') }
   menu.addEventListener('click', () => {
     const open = nav.classList.toggle('open')
@@ -106,7 +128,7 @@ function startRouter(ctx) {
       return
     }
     if (gen !== generation) return
-    document.title = `${view.title} · Flotilla`
+    ctx.pending.setTitle(`${view.title} · Flotilla`)
     if (view.scope && !ctx.api.can(view.scope)) {
       replaceMain(message(view.title, `This page needs a token with scope '${view.scope}'; you are signed in as '${ctx.api.session.scope}'.`))
       return
@@ -144,13 +166,14 @@ async function boot() {
   if (!session) return
   const api = createApi(session)
   const live = createLive()
-  buildHeader(api, live)
+  const pending = createPendingApprovals({ api, live })
+  buildHeader(api, live, pending)
   const navigate = (hash) => {
     const target = hash.startsWith('#') ? hash : `#${hash}`
     if (location.hash === target) window.dispatchEvent(new HashChangeEvent('hashchange'))
     else location.hash = target
   }
-  startRouter({ api, live, navigate })
+  startRouter({ api, live, navigate, pending })
 }
 
 boot()

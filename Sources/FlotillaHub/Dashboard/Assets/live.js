@@ -15,6 +15,7 @@ export const TYPES = [
   'workflow.started', 'workflow.succeeded', 'workflow.failed', 'workflow.cancelled',
   'step.started', 'step.succeeded', 'step.failed', 'step.skipped', 'step.cancelled',
   'budget.warning', 'budget.exceeded',
+  'approval.requested', 'approval.decided',
 ]
 
 const RECENT_MAX = 1000

@@ -15,6 +15,8 @@ export const ROUTES = [
   ['workflows/:id', 'workflow'],
   ['runs/:id', 'run'],
   ['costs', 'costs'],
+  ['approvals', 'approvals'],
+  ['notifications', 'notifications'],
 ]
 
 // The header's links, in order, with the least scope that sees them.
@@ -27,6 +29,8 @@ export const NAV = [
   { href: '#/events', label: 'Events', views: ['events'], scope: 'viewer' },
   { href: '#/dead', label: 'Dead letters', views: ['dead'], scope: 'viewer' },
   { href: '#/costs', label: 'Costs', views: ['costs'], scope: 'viewer' },
+  { href: '#/approvals', label: 'Approvals', views: ['approvals'], scope: 'viewer' },
+  { href: '#/notifications', label: 'Notifications', views: ['notifications'], scope: 'viewer' },
   { href: '#/submit', label: 'Submit', views: ['submit'], scope: 'submitter' },
 ]
 
