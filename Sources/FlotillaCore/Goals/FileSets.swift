@@ -1,7 +1,8 @@
 /// Conflict prediction between plan steps: whether the files and folders two steps declare
 /// (`files` of a ``GoalPlanStep``) may name a common file. An entry is a path (a file, or a
 /// folder meaning everything under it: `Sources/Core` covers `Sources/Core/A.swift`) or a
-/// ``PathGlob`` (`src/**/*.ts`, `docs/*.md`); `.` is the whole repository. The answer errs on
+/// ``PathGlob``, which names what it matches (`docs/*.md`; `src/**` for a whole folder); `.` is
+/// the whole repository. The answer errs on
 /// the side of "overlap" when two globs cannot be told apart cheaply: running two steps one
 /// after the other costs time, a merge conflict costs a fix step.
 public enum FileSets {
@@ -60,8 +61,11 @@ public enum FileSets {
         mutating func run() -> Bool { meet(0, 0) }
 
         private mutating func meet(_ i: Int, _ j: Int) -> Bool {
-            // One ran out: it names a folder (or file) at or above the other's match.
-            if i == a.count || j == b.count { return true }
+            // One ran out: a path names a folder holding what the other matches; a glob only
+            // what it matches, so the other must be able to stop here (only `**` left).
+            if i == a.count && j == b.count { return true }
+            if i == a.count { return PathGlob.isLiteral(a) || b[j...].allSatisfy { $0 == .anyDepth } }
+            if j == b.count { return PathGlob.isLiteral(b) || a[i...].allSatisfy { $0 == .anyDepth } }
             let key = i * (b.count + 1) + j
             if let known = memo[key] { return known }
             let result: Bool

@@ -46,13 +46,13 @@ public struct PathGlob: Sendable, Hashable, CustomStringConvertible {
     public init(literal path: String) {
         self.pattern = path
         self.caseInsensitive = false
-        let components = Self.normalize(path).split(separator: "/").map { GlobSegment.literal(Array(String($0))) }
+        let components = Self.components(path).map { GlobSegment.literal(Array(String($0))) }
         self.alternatives = [components.isEmpty ? [.anyDepth] : components]
     }
 
     /// Whether `path` (relative, `/`-separated) matches the whole pattern.
     public func matches(_ path: String) -> Bool {
-        let components = Self.normalize(path).split(separator: "/").map { Array(String($0)) }
+        let components = Self.components(path).map { Array(String($0)) }
         return alternatives.contains { Self.match($0[...], components[...]) }
     }
 
@@ -69,6 +69,17 @@ public struct PathGlob: Sendable, Hashable, CustomStringConvertible {
         }
         guard let component = components.first, first.matches(component) else { return false }
         return match(segments.dropFirst(), components.dropFirst())
+    }
+
+    /// A path's components, without empty and `.` ones.
+    static func components(_ path: String) -> [Substring] {
+        path.split(separator: "/").filter { $0 != "." }
+    }
+
+    /// Whether an alternative has no wildcard: a path, which for file sets also names what is
+    /// under it.
+    static func isLiteral(_ segments: [GlobSegment]) -> Bool {
+        segments.allSatisfy { if case .literal = $0 { true } else { false } }
     }
 
     /// Without `./` at the front, repeated or trailing slashes (a trailing `/` becomes `/**`),
