@@ -141,11 +141,14 @@ struct DiffParser {
         return DiffHunk(oldStart: old.start, oldCount: old.count, newStart: new.start, newCount: new.count, section: String(section))
     }
 
+    /// Line numbers past this are refused: counting up from them must not overflow.
+    static let maxLineNumber = 1 << 40
+
     private static func range(_ text: Substring) -> (start: Int, count: Int)? {
         let numbers = text.split(separator: ",", omittingEmptySubsequences: false)
-        guard numbers.count <= 2, let start = Int(numbers[0]), start >= 0 else { return nil }
+        guard numbers.count <= 2, let start = Int(numbers[0]), (0...maxLineNumber).contains(start) else { return nil }
         guard numbers.count == 2 else { return (start, 1) }
-        guard let count = Int(numbers[1]), count >= 0 else { return nil }
+        guard let count = Int(numbers[1]), (0...maxLineNumber).contains(count) else { return nil }
         return (start, count)
     }
 

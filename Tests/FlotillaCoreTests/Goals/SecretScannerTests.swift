@@ -7,12 +7,12 @@ import Testing
 struct SecretScannerTests {
     static let awsID = "AKIA" + "Q3EGRT7ZB5XM2N4P"
     static let awsSecret = "tX9vQ2mL7pK4" + "rW8zN1cB6yH3jF5gD0sA/e+Ui9Oq"
-    static let github = "ghp_" + "Zq8Lm2Xv7Rt4Np1Ks6Wd9Fb3Hj5Cy0Ge4Ua"
+    static let github = "ghp_" + "Zq8Lm2Xv7Rt4Np1Ks6Wd9Fb3Hj5Cy0Ge4Ua7"
     static let githubFine = "github_pat_" + "11ABCDEFG0123456789_abcdefghijKLMNOP"
     static let slack = "xoxb-" + "123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
     static let openAI = "sk-proj-" + "Xy7Qm2Lp9Rt4Vn8Kz3Wb6Hc1"
     static let anthropic = "sk-ant-" + "api03-Xy7Qm2Lp9Rt4Vn8Kz3Wb6Hc1Jd5"
-    static let google = "AIza" + "SyD4x9Qm2Lp7Rt4Vn8Kz3Wb6Hc1Jd5Fg0Q"
+    static let google = "AIza" + "SyD4x9Qm2Lp7Rt4Vn8Kz3Wb6Hc1Jd5Fg0Qa"
 
     let scanner = try! SecretScanner()
 
@@ -88,7 +88,7 @@ struct SecretScannerTests {
         #expect(scanner.scan(diff(changed("docs/aws.md", added: [example]))).isEmpty)
 
         let custom = try SecretScanner(allowlist: SecretAllowlist(json: [
-            "values": .string(Self.github),
+            "values": [.string(Self.github)],
             "patterns": ["^sk-proj-Xy7Q"],
             "paths": ["**/Fixtures"],
         ]))

@@ -24,7 +24,7 @@ struct UnifiedDiffTests {
         try FileManager.default.moveItem(at: repo.root.appendingPathComponent("old/name.txt"), to: repo.root.appendingPathComponent("new/name.txt"))
         try repo.write("docs/a b\tc.md", "# tab\n")
         try repo.write("logo.png", Data([0x89, 0x50, 0x4E, 0x47, 0x00, 0x01, 0x02, 0x00]))
-        try repo.git("update-index", "--add", "--chmod=+x", "tool.sh")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: repo.root.appendingPathComponent("tool.sh").path)
         let text = try repo.stagedDiff()
 
         let diff = try UnifiedDiff(parsing: text)
@@ -114,7 +114,7 @@ struct UnifiedDiffTests {
     }
 
     @Test("a hunk shorter than its header, a line that fits no hunk, a bad header and a combined diff are refused at their line")
-    func malformed() {
+    func malformed() throws {
         let short = "--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n"
         let error = caught { try UnifiedDiff(parsing: short) }
         #expect(error?.code == .invalidField)
