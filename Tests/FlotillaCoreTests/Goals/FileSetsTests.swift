@@ -23,7 +23,8 @@ struct FileSetsTests {
         #expect(!FileSets.overlaps("src/**", "docs/a.md"))
         #expect(!FileSets.overlaps("docs/*.md", "docs/img/a.png"))
         #expect(FileSets.overlaps("docs/", "docs/img/a.png"), "a trailing / is the folder")
-        #expect(!FileSets.overlaps("**/*.md", "src/a.swift"))
+        #expect(!FileSets.overlaps("**/*.md", "src/**/*.swift"))
+        #expect(FileSets.overlaps("**/*.md", "src/a.swift"), "a path may be a folder: src/a.swift/x.md")
         #expect(FileSets.overlaps("**/*.md", "docs/guide/intro.md"))
         #expect(FileSets.overlaps("{src,lib}/**", "lib/x.c"))
     }

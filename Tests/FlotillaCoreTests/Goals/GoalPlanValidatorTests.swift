@@ -30,7 +30,7 @@ struct GoalPlanValidatorTests {
             planStep("d", ["needs": ["d"]])
         ))
         #expect(issues == [
-            PlanIssue(path: "steps[2].needs[0]", message: "needs form a cycle: a → c → b → a"),
+            PlanIssue(path: "steps[1].needs[0]", message: "needs form a cycle: a → c → b → a"),
             PlanIssue(path: "steps[3].needs[0]", message: "a step cannot need itself ('d')"),
         ])
     }

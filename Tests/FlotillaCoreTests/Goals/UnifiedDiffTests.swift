@@ -73,7 +73,7 @@ struct UnifiedDiffTests {
         index 1111111..2222222 100644
         --- a/notes.md
         +++ b/notes.md
-        @@ -1,3 +1,3 @@ Title
+        @@ -1,2 +1,2 @@ Title
          keep
         --- old rule
         \\ No newline at end of file
