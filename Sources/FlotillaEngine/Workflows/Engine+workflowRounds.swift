@@ -96,7 +96,7 @@ extension Engine {
             eventsAfter.append(live.endEvent(outcome))
         }
         live.row.updatedAt = now
-        live.row.state = live.fragments.encode(live.state, book: live.book, changed: live.changedSteps)
+        (live.row.state, live.row.stepStates) = live.fragments.encode(live.state, book: live.book, changed: live.changedSteps)
         live.changedSteps = []
         let change = RoundChange(
             row: live.row, specs: plan.starts.map(\.spec), startedSteps: startedSteps, cancels: plan.cancels,
