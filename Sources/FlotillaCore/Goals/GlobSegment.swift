@@ -50,7 +50,7 @@ enum GlobSegment: Sendable, Hashable {
         case .anyDepth: return true
         case .literal(let characters): return characters == component
         case .wildcard(let tokens, let caseInsensitive):
-            return GlobToken.match(tokens[...], caseInsensitive ? component.map(GlobToken.fold) : component[...].map { $0 }, caseInsensitive: caseInsensitive)
+            return GlobToken.match(tokens, caseInsensitive ? component.map(GlobToken.fold) : component, caseInsensitive: caseInsensitive)
         }
     }
 
@@ -106,8 +106,7 @@ enum GlobToken: Sendable, Hashable {
     }
 
     /// Classic wildcard matching with backtracking to the last `*`.
-    static func match(_ tokens: ArraySlice<GlobToken>, _ text: [Character], caseInsensitive: Bool) -> Bool {
-        let tokens = Array(tokens)
+    static func match(_ tokens: [GlobToken], _ text: [Character], caseInsensitive: Bool) -> Bool {
         var t = 0, s = 0
         var starToken: Int?, starText = 0
         while s < text.count {

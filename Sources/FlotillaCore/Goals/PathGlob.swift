@@ -117,14 +117,13 @@ public struct PathGlob: Sendable, Hashable, CustomStringConvertible {
         guard let close else { throw BraceError(reason: "has a '{' that is not closed by '}'") }
         let head = String(characters[..<open])
         let tail = String(characters[(close + 1)...])
-        var bounds = [open] + commas + [close]
+        let bounds = [open] + commas + [close]
         var out: [String] = []
         for index in 0..<(bounds.count - 1) {
             let option = String(characters[(bounds[index] + 1)..<bounds[index + 1]])
             out += try expandBraces(head + option + tail)
             guard out.count <= maxAlternatives else { throw BraceError(reason: "expands to more than \(maxAlternatives) alternatives") }
         }
-        bounds.removeAll()
         return out
     }
 }
