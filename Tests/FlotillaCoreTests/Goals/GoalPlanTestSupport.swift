@@ -14,7 +14,7 @@ func planStep(_ id: String, _ overrides: [String: JSONValue?] = [:]) -> JSONValu
 
 func plan(_ steps: JSONValue...) -> JSONValue { ["steps": .array(steps)] }
 
-/// The issues of `json` as "path: message" lines.
+/// Every issue with `json`, with the fleet's roles `roles` (nil: any role).
 func planIssues(_ json: JSONValue, roles: Set<String>? = nil) -> [PlanIssue] {
     GoalPlanValidator(roles: roles).issues(in: json)
 }
