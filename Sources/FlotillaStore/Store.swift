@@ -80,6 +80,12 @@ public protocol Store: Sendable {
     func costs(_ query: CostQuery) async throws -> CostReport
     /// What one task's attempts spent, from the ledger (nil: nothing recorded).
     func taskCost(id: String) async throws -> CostTotal?
+
+    /// A page of goals, newest first (SQLiteStore+goals.swift).
+    func goals(_ query: GoalQuery) async throws -> [GoalRecord]
+    func goal(id: String) async throws -> GoalRecord?
+    /// Goals not in a final state, oldest first: what the engine holds in memory.
+    func activeGoals() async throws -> [GoalRecord]
 }
 
 /// A store that can also commit on the caller's thread, blocking it: the commit queue then runs

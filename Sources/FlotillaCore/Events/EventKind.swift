@@ -47,6 +47,9 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     // Budgets (Scheduler+costs.swift): 80 % and 100 % of one, once per budget per period.
     case budgetWarning = "budget.warning"
     case budgetExceeded = "budget.exceeded"
+    // Goals (FlotillaEngine/Goals): every state change, `data` = {goal_id, from, to, reason, goal}
+    // (`from` null when the goal is added).
+    case goalStateChanged = "goal.state_changed"
 
     /// The prefix of every task event's type; the others start with `agent.`.
     public static let taskPrefix = "task."

@@ -13,6 +13,8 @@ public enum StoreWrite: Sendable {
     case saveWorkflowRun(WorkflowRunRow)
     /// An attempt's line of the cost ledger, inserted or replaced (`attempt_usage`).
     case saveUsage(UsageRecord)
+    /// Inserts or replaces a goal (`goals`, issue 25); its state changes commit with their events.
+    case saveGoal(GoalRecord)
 }
 
 /// An agent as persisted: its registration and when it was last seen.
