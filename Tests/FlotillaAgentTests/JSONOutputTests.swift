@@ -35,6 +35,7 @@ import Testing
             try parked.write(toFile: workflows + "/parked.yaml", atomically: true, encoding: .utf8)
             try "name: echo\nsteps:\n  say: {type: x, role: json, payload: {command: echo flowed}}\n".write(toFile: workflows + "/echo.yaml", atomically: true, encoding: .utf8)
             let parkedRun = try #require(try await client.startWorkflowRun(source: parked, file: "parked.yaml")["id"]?.stringValue)
+            let goal = try #require(try await client.addGoal(title: "Keep the JSON honest", repo: workflows)["id"]?.stringValue)
 
             // In an order where each command has something to act on.
             let runs: [(command: String, arguments: [String])] = [
@@ -64,6 +65,11 @@ import Testing
                 ("workflow cancel", ["workflow", "cancel", parkedRun]),
                 ("workflow rerun", ["workflow", "rerun", parkedRun]),
                 ("workflow delete", ["workflow", "delete", "parked"]),
+                ("goal add", ["goal", "add", "Document the API", "--repo", workflows, "--budget", "0.5", "--priority", "70"]),
+                ("goal list", ["goal", "list"]),
+                ("goal show", ["goal", "show", goal]),
+                ("goal cancel", ["goal", "cancel", goal, "--reason", "superseded"]),
+                ("goal retry", ["goal", "retry", goal]),
                 ("dashboard", ["dashboard"]),
                 ("bench throughput", ["bench", "--tasks", "20", "--agents", "1", "--concurrency", "2", "--batch", "10", "--round-trips", "5"]),
             ]
