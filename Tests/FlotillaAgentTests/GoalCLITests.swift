@@ -36,7 +36,7 @@ import Testing
 
             // Refusals: exit 1 with the code, and no goal added.
             for (arguments, code) in [
-                (["add", "x", "--repo", repo, "--budget", "-1"], "invalid_field"),
+                (["add", "x", "--repo", repo, "--budget=-1"], "invalid_field"),
                 (["add", "x", "--repo", repo, "--priority", "500"], "invalid_field"),
                 (["add", "x", "--repo", repo, "--approve-plan"], "invalid_field"),
                 (["add", "", "--repo", repo], "invalid_field"),
