@@ -29,6 +29,10 @@ public struct WorkflowRunBench: Sendable {
         /// Wall seconds of each run by hand, and of each workflow run.
         public var handSeconds: [Double] = []
         public var workflowSeconds: [Double] = []
+        /// CPU seconds the whole process (hub, agents, client) spent on each: what the work
+        /// cost, less swayed than wall time by other processes on a busy machine.
+        public var handCPU: [Double] = []
+        public var workflowCPU: [Double] = []
     }
 
     public func runEmbedded() async throws -> (figures: [Figures], hub: String) {
@@ -62,8 +66,12 @@ public struct WorkflowRunBench: Sendable {
                 for shape in WorkflowDAG.allCases {
                     var figures = Figures(shape: shape)
                     for round in 0..<repeats {
+                        var cpu = ProcessCPU.seconds()
                         figures.handSeconds.append(try await byHand(shape, round: round, client: client, completions: completions))
+                        figures.handCPU.append(ProcessCPU.seconds() - cpu)
+                        cpu = ProcessCPU.seconds()
                         figures.workflowSeconds.append(try await asWorkflow(shape, client: client, completions: completions))
+                        figures.workflowCPU.append(ProcessCPU.seconds() - cpu)
                     }
                     all.append(figures)
                 }

@@ -129,16 +129,11 @@ extension SQLiteWriter {
     /// Writes the last line of each attempt in the batch (each line carries the attempt's sum,
     /// so only the newest counts).
     func saveUsage(_ writes: [StoreWrite]) throws {
-        var last: [String: UsageRecord] = [:]
-        var order: [String] = []
+        // In order, each an upsert: a later line of the same attempt replaces an earlier one, as
+        // the ledger wants, without a dictionary to find each attempt's last line first.
+        let statement = try db.cachedStatement(sql: Self.saveUsageSQL)
         for write in writes {
             guard case .saveUsage(let line) = write else { continue }
-            let key = "\(line.taskID)#\(line.attempt)"
-            if last.updateValue(line, forKey: key) == nil { order.append(key) }
-        }
-        let statement = try db.cachedStatement(sql: Self.saveUsageSQL)
-        for key in order {
-            guard let line = last[key] else { continue }
             var row = RowWriter(statement)
             row.bind(line.taskID)
             row.bind(line.attempt)

@@ -90,6 +90,8 @@ extension SQLiteStore {
         migrator.registerMigration("v5-costs", migrate: Self.addCostLedger)
         // A workflow run's steps, one row each, so a round writes the steps it changed.
         migrator.registerMigration("v5-workflow-run-steps", migrate: Self.addWorkflowRunSteps)
+        // Approval requests and their decisions (issue 24; SQLiteStore+approvals.swift).
+        migrator.registerMigration("v6-approvals", migrate: Self.addApprovals)
         // Goals (issue 25; SQLiteStore+goals.swift). Registered after v6-approvals and
         // v7-notifications, which other branches add.
         migrator.registerMigration("v8-goals", migrate: Self.addGoals)

@@ -81,6 +81,9 @@ public protocol Store: Sendable {
     /// What one task's attempts spent, from the ledger (nil: nothing recorded).
     func taskCost(id: String) async throws -> CostTotal?
 
+    /// Approval requests, newest first (SQLiteStore+approvals.swift).
+    func approvals(_ query: ApprovalQuery) async throws -> [ApprovalRecord]
+    func approval(id: String) async throws -> ApprovalRecord?
     /// A page of goals, newest first (SQLiteStore+goals.swift).
     func goals(_ query: GoalQuery) async throws -> [GoalRecord]
     func goal(id: String) async throws -> GoalRecord?

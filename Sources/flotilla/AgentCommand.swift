@@ -62,7 +62,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Claude Code --permission-mode (e.g. acceptEdits, plan).")
     var permissionMode: String?
 
-    @Flag(help: "Let LLM executors act without asking (claude --dangerously-skip-permissions, codex --full-auto, aider --yes-always, gemini --yolo).")
+    @Flag(help: "Let LLM executors act without asking (claude --dangerously-skip-permissions, codex approval policy never, codex-exec --full-auto, aider --yes-always, gemini --yolo).")
     var autoApprove = false
 
     @Option(help: ArgumentHelp("The cmd executor's command line, with {prompt}, {workdir} and {model}; words split like a shell does.", valueName: "template"))
@@ -218,6 +218,8 @@ struct AgentCommand: AsyncParsableCommand {
         switch name {
         case "shell": return ShellExecutor()
         case "claude": return ClaudeExecutor(settings: settings)
+        case "codex": return CodexAppServerExecutor(settings: settings)
+        case "gemini": return GeminiACPExecutor(settings: settings)
         case "openai", "ollama": return ModelExecutor(settings: try models.settings(ModelDialect(rawValue: name)!, model: settings.model))
         case let other: return try TemplateExecutor.preset(other, settings: settings)
         }

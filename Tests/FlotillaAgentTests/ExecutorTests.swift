@@ -77,11 +77,11 @@ import Testing
         #expect(CommandLineWords.split(#"tool --msg "a b" 'c "d"' e\ f {prompt}"#) == ["tool", "--msg", "a b", #"c "d""#, "e f", "{prompt}"])
         let cmd = try TemplateExecutor.preset("cmd", settings: LLMSettings(model: "m1", commandTemplate: ["tool", "--model={model}", "--dir", "{workdir}", "{prompt}"]))
         #expect(cmd.argv(prompt: "fix `it` $now", workdir: "/w") == ["tool", "--model=m1", "--dir", "/w", "fix `it` $now"])
-        let codex = try TemplateExecutor.preset("codex", settings: LLMSettings(model: "o4", autoApprove: true))
+        let codex = try TemplateExecutor.preset("codex-exec", settings: LLMSettings(model: "o4", autoApprove: true))
         #expect(codex.argv(prompt: "p", workdir: "/w") == ["codex", "exec", "--skip-git-repo-check", "--model", "o4", "--full-auto", "--", "p"])
         let aider = try TemplateExecutor.preset("aider", settings: LLMSettings())
         #expect(aider.argv(prompt: "p", workdir: "/w") == ["aider", "--message=p", "--no-auto-commits", "--no-stream", "--no-pretty"])
-        let gemini = try TemplateExecutor.preset("gemini", settings: LLMSettings(autoApprove: true))
+        let gemini = try TemplateExecutor.preset("gemini-prompt", settings: LLMSettings(autoApprove: true))
         #expect(gemini.argv(prompt: "p", workdir: "/w") == ["gemini", "--prompt=p", "--yolo"])
         #expect(throws: AgentError.self) { try TemplateExecutor.preset("cmd", settings: LLMSettings()) }
         #expect(throws: AgentError.self) { try TemplateExecutor.preset("cursor", settings: LLMSettings()) }

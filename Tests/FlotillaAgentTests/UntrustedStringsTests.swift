@@ -57,11 +57,11 @@ import Testing
 
     @Test func cliPresetsPassAPromptWhereItCannotBeAnOption() throws {
         let prompt = "--help {model}"
-        let codex = try TemplateExecutor.preset("codex", settings: LLMSettings(model: "o4", extraArguments: ["--json"]))
+        let codex = try TemplateExecutor.preset("codex-exec", settings: LLMSettings(model: "o4", extraArguments: ["--json"]))
         #expect(codex.argv(prompt: prompt, workdir: "/w") == ["codex", "exec", "--skip-git-repo-check", "--model", "o4", "--json", "--", "--help {model}"])
         let aider = try TemplateExecutor.preset("aider", settings: LLMSettings())
         #expect(aider.argv(prompt: prompt, workdir: "/w") == ["aider", "--message=--help {model}", "--no-auto-commits", "--no-stream", "--no-pretty"])
-        let gemini = try TemplateExecutor.preset("gemini", settings: LLMSettings())
+        let gemini = try TemplateExecutor.preset("gemini-prompt", settings: LLMSettings())
         #expect(gemini.argv(prompt: prompt, workdir: "/w") == ["gemini", "--prompt=--help {model}"])
         let claude = ClaudeExecutor(settings: LLMSettings(extraArguments: ["--max-turns", "3"])).arguments(prompt: "-x", resume: nil)
         #expect(claude == ["claude", "-p", "--output-format", "stream-json", "--verbose", "--max-turns", "3", "--", "-x"])

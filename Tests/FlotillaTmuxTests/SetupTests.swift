@@ -32,6 +32,18 @@ import Testing
         #expect(TmuxVersion(parsing: "tmux 3.1") == TmuxVersion.minimum)
     }
 
+    @Test func doctorChecksTheCLIOfEveryAgentCLIExecutor() throws {
+        let file = try FleetFile.parse(yaml: """
+            agents:
+              - {name: a, role: r, executor: codex}
+              - {name: b, role: r, executor: gemini-prompt}
+              - {name: c, role: r, executor: codex-exec}
+            """, baseDirectory: "/repo")
+        let checks = HostTools(searchPath: "/nonexistent").checkAgentPrograms(file)
+        #expect(checks.map(\.name) == ["codex", "gemini"], "\(checks)")
+        #expect(checks.last?.detail.contains("agent 'b' uses executor gemini") == true, "\(checks)")
+    }
+
     @Test func programOfACommandLineSkipsAssignmentsAndEnv() {
         #expect(HostTools.program(of: "claude --model opus") == "claude")
         #expect(HostTools.program(of: "FOO=1 BAR=x env exec 'codex' --full-auto") == "codex")

@@ -22,6 +22,9 @@ public enum AgentErrorCode: String, ErrorCode {
     case modelFailed = "model_failed"
     /// A model executor's model was still calling tools when its `max_turns` ran out.
     case maxTurnsExceeded = "max_turns_exceeded"
+    /// A CLI agent driven over JSON-RPC (`codex app-server`, `gemini --acp`) broke its protocol:
+    /// a line that is not a JSON-RPC message, a refused handshake, or an exit before the turn ended.
+    case executorProtocol = "executor_protocol"
     /// The hub refused the agent's token (missing, wrong or revoked): retrying cannot help.
     case unauthorized
 }

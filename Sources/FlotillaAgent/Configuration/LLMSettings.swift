@@ -8,7 +8,8 @@ public struct LLMSettings: Sendable, Hashable {
     public var allowedTools: [String]
     /// Claude Code's `--permission-mode` (e.g. `acceptEdits`, `plan`).
     public var permissionMode: String?
-    /// Let the tool act without asking (`--dangerously-skip-permissions`, codex `--full-auto`,
+    /// Let the tool act without asking (`--dangerously-skip-permissions`, codex approval policy
+    /// `never` (codex-exec `--full-auto`),
     /// aider `--yes-always`, gemini `--yolo`). Off unless the configuration says so.
     public var autoApprove: Bool
     /// Appended to every run's arguments.

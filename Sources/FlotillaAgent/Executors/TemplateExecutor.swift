@@ -2,8 +2,10 @@ import Foundation
 public import FlotillaCore
 
 /// A CLI agent run from an argv template with `{prompt}`, `{workdir}` and `{model}`, with presets
-/// for the non-interactive modes of Codex (`codex exec`), aider (`--message`) and Gemini CLI (`-p`);
-/// `cmd` takes the template from the configuration.
+/// for the one-shot modes of Codex (`codex-exec`: `codex exec`), aider (`--message`) and Gemini CLI
+/// (`gemini-prompt`: `--prompt`), where nothing can be approved; `codex` and `gemini` themselves
+/// are driven over their protocols (``CodexAppServerExecutor``, ``GeminiACPExecutor``). `cmd`
+/// takes the template from the configuration.
 public struct TemplateExecutor: Executor {
     public let name: String
     public let isLLM = true
@@ -16,10 +18,13 @@ public struct TemplateExecutor: Executor {
         self.settings = settings
     }
 
+    /// The tool a preset runs (`codex` for `codex-exec`), for the environment it keeps.
+    var tool: String { name.split(separator: "-").first.map(String.init) ?? name }
+
     /// The template's first word: the CLI it runs.
     public var program: String? { template.first }
 
-    /// The preset for `codex`, `aider` or `gemini`, or the configured template for `cmd`.
+    /// The preset for `codex-exec`, `aider` or `gemini-prompt`, or the configured template for `cmd`.
     public static func preset(_ name: String, settings: LLMSettings) throws -> TemplateExecutor {
         // The prompt is user text: each preset passes it where the CLI cannot read it as an
         // option (after `--`, or glued to its option as `--opt=PROMPT`), so a prompt starting
@@ -27,7 +32,7 @@ public struct TemplateExecutor: Executor {
         var template: [String]
         var tail: [String] = []
         switch name {
-        case "codex":
+        case "codex-exec":
             template = [settings.binary ?? "codex", "exec", "--skip-git-repo-check"]
             if settings.model != nil { template += ["--model", "{model}"] }
             if settings.autoApprove { template.append("--full-auto") }
@@ -36,7 +41,7 @@ public struct TemplateExecutor: Executor {
             template = [settings.binary ?? "aider", "--message={prompt}", "--no-auto-commits", "--no-stream", "--no-pretty"]
             if settings.model != nil { template += ["--model", "{model}"] }
             if settings.autoApprove { template.append("--yes-always") }
-        case "gemini":
+        case "gemini-prompt":
             template = [settings.binary ?? "gemini", "--prompt={prompt}"]
             if settings.model != nil { template += ["--model", "{model}"] }
             if settings.autoApprove { template.append("--yolo") }
@@ -46,7 +51,7 @@ public struct TemplateExecutor: Executor {
             }
             template = settings.commandTemplate
         default:
-            throw AgentError(.badConfiguration, "No CLI preset named '\(name)' (presets: codex, aider, gemini, cmd). Known executors: \(ExecutorNames.listed).")
+            throw AgentError(.badConfiguration, "No CLI preset named '\(name)' (presets: codex-exec, aider, gemini-prompt, cmd). Known executors: \(ExecutorNames.listed).")
         }
         return TemplateExecutor(name: name, template: template + settings.extraArguments + tail, settings: settings)
     }
@@ -71,12 +76,12 @@ public struct TemplateExecutor: Executor {
             timeout: request.timeout
         )
         // The tool's own key and settings, nothing else of the agent's (ChildEnvironment).
-        spec.passing = ChildEnvironment.needs(ofExecutor: name)
+        spec.passing = ChildEnvironment.needs(ofExecutor: tool)
         spec.output = request.output
         let outcome = try await ProcessRunner.run(spec, stop: stop) { _, line in progress(nil, line) }
         var result = ExecutionOutcome(process: outcome, timeout: request.timeout)
         // Codex's subscription limit is not the task's failure: the runner releases the attempt.
-        if name == "codex", !result.succeeded, outcome.stopped == nil, let resets = UsageLimitNotice.codexReset(in: outcome.combinedTail, now: Timestamp.now()) {
+        if tool == "codex", !result.succeeded, outcome.stopped == nil, let resets = UsageLimitNotice.codexReset(in: outcome.combinedTail, now: Timestamp.now()) {
             result.usageLimitUntil = resets
         }
         return result

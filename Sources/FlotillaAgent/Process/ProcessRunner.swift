@@ -22,12 +22,17 @@ public struct ProcessSpec: Sendable {
     public var timeout: Duration?
     /// Bytes of stdout and of stderr kept (the tail).
     public var tailBytes: Int
+    /// Bytes of one output line handed to `onLine`; the rest of a longer line is dropped. A
+    /// child speaking JSON lines (`codex app-server`, `gemini --acp`) needs whole messages.
+    public var lineLimit = 4096
     /// How long processes the program left in its group may run on after it exited (or hold
     /// its output open); then the group is ended, so `server &` neither holds the agent's slot
     /// nor outlives the task.
     public var leftoverGrace: Duration
     /// Where the raw output goes as it arrives (streamed to the hub), if anywhere.
     public var output: AttemptOutput?
+    /// The child's stdin, kept open for writing while it runs; nil gives it none (end-of-file).
+    public var input: ProcessInput?
 
     public init(argv: [String], environment: [String: String] = [:], workingDirectory: String? = nil, timeout: Duration? = nil, tailBytes: Int = 64 * 1024, leftoverGrace: Duration = .seconds(5)) {
         self.argv = argv
@@ -113,17 +118,24 @@ public enum ProcessRunner {
         let collected: Collected
         let result: ExecutionResult<Collected, SequenceOutput, SequenceOutput>
         do {
-            result = try await Subprocess.run(
-                executable,
+            let configuration = Subprocess.Configuration(
+                executable: executable,
                 arguments: Arguments(Array(spec.argv.dropFirst())),
                 environment: .custom(environment),
                 workingDirectory: spec.workingDirectory.map { FilePath($0) },
-                platformOptions: options,
-                input: .none,
-                output: .sequence,
-                error: .sequence
-            ) { execution in
-                try await collect(execution, spec: spec, stop: stop, onLine: onLine)
+                platformOptions: options
+            )
+            if let input = spec.input {
+                defer { input.ended() }
+                result = try await Subprocess.run(configuration, input: .inputWriter, output: .sequence, error: .sequence) { execution in
+                    try await collect(execution, spec: spec, stop: stop, onLine: onLine) {
+                        await input.pump(into: execution.standardInputWriter)
+                    }
+                }
+            } else {
+                result = try await Subprocess.run(configuration, input: .none, output: .sequence, error: .sequence) { execution in
+                    try await collect(execution, spec: spec, stop: stop, onLine: onLine)
+                }
             }
         } catch let error as SubprocessError {
             throw AgentError(.executorUnavailable, "Could not start '\(program)': \(error)")
@@ -161,17 +173,18 @@ public enum ProcessRunner {
         case idle
     }
 
-    private static func collect(
-        _ execution: Execution<NoInput, SequenceOutput, SequenceOutput>,
+    private static func collect<Input: InputProtocol>(
+        _ execution: Execution<Input, SequenceOutput, SequenceOutput>,
         spec: ProcessSpec,
         stop: StopSignal?,
-        onLine: @escaping @Sendable (Stream, String) -> Void
+        onLine: @escaping @Sendable (Stream, String) -> Void,
+        feed: (@Sendable () async -> Void)? = nil
     ) async throws -> Collected {
         let group = execution.processIdentifier.value
         var collected = Collected(group: group, stdout: OutputTail(limit: spec.tailBytes), stderr: OutputTail(limit: spec.tailBytes))
         await withTaskGroup(of: Event.self) { tasks in
-            tasks.addTask { await drain(execution.standardOutput, as: .stdout, limit: spec.tailBytes, output: spec.output, onLine: onLine) }
-            tasks.addTask { await drain(execution.standardError, as: .stderr, limit: spec.tailBytes, output: spec.output, onLine: onLine) }
+            tasks.addTask { await drain(execution.standardOutput, as: .stdout, limit: spec.tailBytes, lineLimit: spec.lineLimit, output: spec.output, onLine: onLine) }
+            tasks.addTask { await drain(execution.standardError, as: .stderr, limit: spec.tailBytes, lineLimit: spec.lineLimit, output: spec.output, onLine: onLine) }
             if let timeout = spec.timeout {
                 tasks.addTask {
                     do { try await Task.sleep(for: timeout) } catch { return .idle }
@@ -182,6 +195,9 @@ public enum ProcessRunner {
                 tasks.addTask { await stop.wait().map(Event.stopped) ?? .idle }
             }
             tasks.addTask { await leftoversOutlast(group, grace: spec.leftoverGrace) }
+            if let feed {
+                tasks.addTask { await feed(); return .idle }
+            }
             var open = 2
             while open > 0, let event = await tasks.next() {
                 switch event {
@@ -204,9 +220,9 @@ public enum ProcessRunner {
         return collected
     }
 
-    private static func drain(_ sequence: SubprocessOutputSequence, as stream: Stream, limit: Int, output: AttemptOutput?, onLine: @Sendable (Stream, String) -> Void) async -> Event {
+    private static func drain(_ sequence: SubprocessOutputSequence, as stream: Stream, limit: Int, lineLimit: Int, output: AttemptOutput?, onLine: @Sendable (Stream, String) -> Void) async -> Event {
         var tail = OutputTail(limit: limit)
-        var lines = LineSplitter()
+        var lines = LineSplitter(maxLine: lineLimit)
         do {
             for try await buffer in sequence {
                 buffer.withUnsafeBytes { bytes in

@@ -2,7 +2,9 @@
 /// the agent's errors list them, so the two can never disagree (one list, not two copies).
 public enum ExecutorNames {
     /// In the order errors and help list them.
-    public static let all = ["shell", "openai", "ollama", "claude", "codex", "aider", "gemini", "cmd"]
+    /// `codex` and `gemini` are driven over their protocols (app-server, ACP) and can ask for
+    /// approvals; `codex-exec` and `gemini-prompt` are their one-shot modes.
+    public static let all = ["shell", "openai", "ollama", "claude", "codex", "codex-exec", "aider", "gemini", "gemini-prompt", "cmd"]
 
     /// `shell, claude, …` for messages.
     public static var listed: String { all.joined(separator: ", ") }

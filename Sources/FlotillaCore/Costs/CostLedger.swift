@@ -8,7 +8,11 @@ import Foundation
 public struct CostLedger: Sendable {
     public internal(set) var limits = BudgetLimits()
     /// The UTC day (``UTCDay/index(_:)``) the day totals are for.
-    public internal(set) var day: Int
+    public internal(set) var day: Int {
+        didSet { dayName = UTCDay.name(Double(day) * 86_400) }
+    }
+    /// ``day`` as ledger lines carry it (`2026-12-05`), formatted once a day, not per attempt.
+    public private(set) var dayName: String
     public internal(set) var daySpent = 0.0
     public internal(set) var roleSpent: [String: Double] = [:]
     /// Spending of unfinished tasks, all their attempts.
@@ -23,6 +27,7 @@ public struct CostLedger: Sendable {
 
     public init(day: Int = 0) {
         self.day = day
+        self.dayName = UTCDay.name(Double(day) * 86_400)
     }
 
     /// Starts a new day's totals when `now` is past the day they are for; true when it did.

@@ -47,6 +47,9 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     // Budgets (Scheduler+costs.swift): 80 % and 100 % of one, once per budget per period.
     case budgetWarning = "budget.warning"
     case budgetExceeded = "budget.exceeded"
+    // Approvals (FlotillaEngine/Approvals): `data` is the request's record JSON.
+    case approvalRequested = "approval.requested"
+    case approvalDecided = "approval.decided"
     // Goals (FlotillaEngine/Goals): every state change, `data` = {goal_id, from, to, reason, goal}
     // (`from` null when the goal is added).
     case goalStateChanged = "goal.state_changed"

@@ -16,7 +16,7 @@ extension JSONValue {
     }
 
     /// Appends the compact JSON text. Bytes, not `String` appends: about twice as fast.
-    func write(to out: inout [UInt8]) {
+    public func write(to out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
@@ -74,7 +74,9 @@ extension JSONValue {
         }
     }
 
-    static func writeString(_ string: String, to out: inout [UInt8]) {
+    /// Appends `string` as a JSON string literal: for writers that lay out a document's
+    /// fixed keys themselves instead of building a ``JSONValue`` first.
+    public static func writeString(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in

@@ -57,7 +57,7 @@ extension Scheduler {
     private func newUsageLine(_ task: TaskRecord, agentID: String, now: Double) -> UsageRecord {
         UsageRecord(
             taskID: task.id, attempt: task.attempt, agentID: agentID, role: task.spec.role, type: task.spec.type,
-            goal: task.spec.metadata?["goal"]?.stringValue, day: UTCDay.name(now), recordedAt: now
+            goal: task.spec.metadata?["goal"]?.stringValue, day: ledger.day == UTCDay.index(now) ? ledger.dayName : UTCDay.name(now), recordedAt: now
         )
     }
 

@@ -19,8 +19,9 @@ extension Engine {
     public func startRun(workflow: String, inputs: [String: JSONValue], trigger: JSONValue, triggerKey: String? = nil, detail: RunDetail = .steps) async throws -> (run: WorkflowRunInfo, created: Bool) {
         let entry = try registeredWorkflow(workflow)
         let resolved = try entry.definition.resolveInputs(inputs)
+        let prepared = try workflowRuntime.definitions.prepared(source: entry.row.source, file: entry.row.file)
         guard let triggerKey else {
-            return (try await createRun(entry.definition, source: entry.row.source, inputs: resolved, trigger: trigger, triggerKey: nil, rerunOf: nil, detail: detail), true)
+            return (try await createRun(prepared, source: entry.row.source, inputs: resolved, trigger: trigger, triggerKey: nil, rerunOf: nil, detail: detail), true)
         }
         // Held from the look-up to the commit: a second delivery of the key waits its turn
         // rather than both inserting (the UNIQUE column would fail the whole commit).
@@ -31,14 +32,14 @@ extension Engine {
         if let existing = try await store.workflowRun(triggerKey: triggerKey) {
             return (try await workflowRun(id: existing.id, detail: detail), false)
         }
-        return (try await createRun(entry.definition, source: entry.row.source, inputs: resolved, trigger: trigger, triggerKey: triggerKey, rerunOf: nil, detail: detail), true)
+        return (try await createRun(prepared, source: entry.row.source, inputs: resolved, trigger: trigger, triggerKey: triggerKey, rerunOf: nil, detail: detail), true)
     }
 
     /// Runs an unregistered file once (`flotilla workflow run FILE`), as a manual run.
     public func startRun(source: String, file: String, inputs: [String: JSONValue], detail: RunDetail = .steps) async throws -> WorkflowRunInfo {
-        let definition = try workflowRuntime.definitions.definition(source: source, file: file)
-        let resolved = try definition.resolveInputs(inputs)
-        return try await createRun(definition, source: source, inputs: resolved, trigger: ["kind": "manual"], triggerKey: nil, rerunOf: nil, detail: detail)
+        let prepared = try workflowRuntime.definitions.prepared(source: source, file: file)
+        let resolved = try prepared.definition.resolveInputs(inputs)
+        return try await createRun(prepared, source: source, inputs: resolved, trigger: ["kind": "manual"], triggerKey: nil, rerunOf: nil, detail: detail)
     }
 
     /// A page of runs, newest first, without steps.
@@ -81,8 +82,8 @@ extension Engine {
     /// Starts a new run with the same source, inputs and trigger; its `rerun_of` is `id`.
     public func rerun(id: String) async throws -> WorkflowRunInfo {
         let (row, state) = try await runRecord(id)
-        let definition = try workflowRuntime.definitions.definition(source: row.source, file: row.file)
-        return try await createRun(definition, source: row.source, inputs: state.inputs, trigger: state.trigger, triggerKey: nil, rerunOf: id)
+        let prepared = try workflowRuntime.definitions.prepared(source: row.source, file: row.file)
+        return try await createRun(prepared, source: row.source, inputs: state.inputs, trigger: state.trigger, triggerKey: nil, rerunOf: id)
     }
 
     /// Waits up to `timeout` seconds for the run to end; returns it as it is then.
@@ -121,7 +122,8 @@ extension Engine {
     }
 
     /// Stores a new run (with `workflow.started`) and hands it to the runtime, which plans it.
-    private func createRun(_ definition: WorkflowDefinition, source: String, inputs: JSONValue, trigger: JSONValue, triggerKey: String?, rerunOf: String?, detail: RunDetail = .steps) async throws -> WorkflowRunInfo {
+    private func createRun(_ prepared: PreparedWorkflow, source: String, inputs: JSONValue, trigger: JSONValue, triggerKey: String?, rerunOf: String?, detail: RunDetail = .steps) async throws -> WorkflowRunInfo {
+        let definition = prepared.definition
         var trigger = trigger.objectValue ?? [:]
         if trigger["kind"]?.stringValue == nil { trigger["kind"] = "manual" }
         let now = Timestamp.now()
@@ -135,7 +137,7 @@ extension Engine {
             state: encoded.state, rerunOf: rerunOf, createdAt: now, updatedAt: now
         )
         row.stepStates = encoded.steps
-        let live = LiveRun(row: row, definition: definition, state: state, book: book)
+        let live = LiveRun(row: row, prepared: prepared, state: state, book: book)
         try await mutate { scheduler, now in
             scheduler.recordWorkflow([.saveWorkflowRun(row)], events: [live.startEvent], now: now)
         }

@@ -107,11 +107,21 @@ struct StepFragments: Sendable {
         var header = "{\"run_id\":\(JSONValue.string(run.runID).jsonString),\"inputs\":\(run.inputs.jsonString)"
         header += ",\"trigger\":\(run.trigger.jsonString),\"cancel_requested\":\(run.cancelRequested),\"step_count\":\(book.stepCount)}"
         var steps: [String: String] = [:]
-        for (id, record) in run.steps where fragments[id] == nil || changed?.contains(id) != false {
+        func encode(_ id: String, _ record: StepRecord) {
             let stepBook = book.steps[id]
-            let text = StoredRunState.Step(record: StoredRunState.storable(record, book: stepBook), book: stepBook).json.jsonString
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(160)
+            StoredRunState.Step(record: StoredRunState.storable(record, book: stepBook), book: stepBook).write(to: &bytes)
+            let text = String(decoding: bytes, as: UTF8.self)
             fragments[id] = text
             steps[id] = text
+        }
+        if let changed {
+            for id in changed { if let record = run.steps[id] { encode(id, record) } }
+        }
+        // Every step once when some have no fragment yet (a new run, or one read back).
+        if changed == nil || fragments.count < run.steps.count {
+            for (id, record) in run.steps where changed == nil || fragments[id] == nil { encode(id, record) }
         }
         return (header, steps)
     }

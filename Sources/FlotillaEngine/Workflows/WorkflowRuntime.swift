@@ -64,9 +64,9 @@ final class WorkflowRuntime: Sendable {
         var runs: [String: LiveRun] = [:]
         for row in try await store.activeWorkflowRuns() {
             do {
-                let definition = try definitions.definition(source: row.source, file: row.file)
+                let prepared = try definitions.prepared(source: row.source, file: row.file)
                 let stored = try await StoredRunState.decode(row.state).withResults(from: store)
-                runs[row.id] = LiveRun(row: row, definition: definition, state: stored.run, book: stored.book)
+                runs[row.id] = LiveRun(row: row, prepared: prepared, state: stored.run, book: stored.book)
             } catch {
                 logger.error("workflow run \(row.id) cannot be read back; it stays as stored: \(error)")
             }
@@ -129,18 +129,24 @@ final class DefinitionCache: Sendable {
         var file: String
     }
 
-    private let cache = Mutex<[Key: WorkflowDefinition]>([:])
+    private let cache = Mutex<[Key: PreparedWorkflow]>([:])
     private static let capacity = 64
 
     func definition(source: String, file: String) throws(WorkflowError) -> WorkflowDefinition {
+        try prepared(source: source, file: file).definition
+    }
+
+    /// The definition with its planner and step links, built once per source: a thousand-step
+    /// file's are worth milliseconds, and every run of it needs them.
+    func prepared(source: String, file: String) throws(WorkflowError) -> PreparedWorkflow {
         let key = Key(source: source, file: file)
         if let known = cache.withLock({ $0[key] }) { return known }
-        let definition = try WorkflowParser.parse(yaml: source, file: file)
+        let prepared = PreparedWorkflow(try WorkflowParser.parse(yaml: source, file: file))
         cache.withLock { cache in
             // Small and rarely full: dropping everything beats tracking use.
             if cache.count >= Self.capacity { cache.removeAll() }
-            cache[key] = definition
+            cache[key] = prepared
         }
-        return definition
+        return prepared
     }
 }

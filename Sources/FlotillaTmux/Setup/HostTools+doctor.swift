@@ -46,8 +46,9 @@ extension HostTools {
                 guard let first = Self.program(of: command) else { continue }
                 program = first
                 use = "agent '\(spec.name)' runs `\(first)`"
-            } else if let executor = spec.executor, Self.agentCLIs.contains(executor) {
-                program = executor
+            } else if let executor = spec.executor, let cli = executor.split(separator: "-").first.map(String.init), Self.agentCLIs.contains(cli) {
+                // `codex-exec` and `gemini-prompt` run the same CLI as `codex` and `gemini`.
+                program = cli
                 use = "agent '\(spec.name)' uses executor \(executor)"
             } else {
                 continue

@@ -37,6 +37,8 @@ struct AwaitingStore: Store {
     func prune(before cutoff: Double, batch: Int) async throws -> PruneCount { try await sqlite.prune(before: cutoff, batch: batch) }
     func costs(_ query: CostQuery) async throws -> CostReport { try await sqlite.costs(query) }
     func taskCost(id: String) async throws -> CostTotal? { try await sqlite.taskCost(id: id) }
+    func approvals(_ query: ApprovalQuery) async throws -> [ApprovalRecord] { try await sqlite.approvals(query) }
+    func approval(id: String) async throws -> ApprovalRecord? { try await sqlite.approval(id: id) }
     func goals(_ query: GoalQuery) async throws -> [GoalRecord] { try await sqlite.goals(query) }
     func goal(id: String) async throws -> GoalRecord? { try await sqlite.goal(id: id) }
     func activeGoals() async throws -> [GoalRecord] { try await sqlite.activeGoals() }
