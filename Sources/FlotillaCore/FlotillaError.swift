@@ -24,6 +24,8 @@ public enum FlotillaErrorCode: String, ErrorCode {
     case workflowRunNotFound = "workflow_run_not_found"
     /// The workflow run has already ended (it cannot be cancelled).
     case workflowRunFinished = "workflow_run_finished"
+    /// No goal has that id.
+    case goalNotFound = "goal_not_found"
     case staleAttempt = "stale_attempt"
     case invalidState = "invalid_state"
     case unknownDependency = "unknown_dependency"
@@ -65,7 +67,7 @@ extension FlotillaError {
         case .malformedJSON, .invalidField, .missingField, .unknownField: 400
         case .unauthorized: 401
         case .forbidden, .csrfFailed: 403
-        case .notFound, .taskNotFound, .agentNotFound, .workflowNotFound, .workflowRunNotFound, .approvalNotFound: 404
+        case .notFound, .taskNotFound, .agentNotFound, .workflowNotFound, .workflowRunNotFound, .approvalNotFound, .goalNotFound: 404
         case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse, .notRestartable, .workflowRunFinished, .budgetExceeded, .approvalDecided: 409
         case .bodyTooLarge: 413
         case .unknownDependency, .dependencyCycle: 422

@@ -94,6 +94,9 @@ extension SQLiteStore {
         migrator.registerMigration("v6-approvals", migrate: Self.addApprovals)
         // Notifications to people (issue 24): deliveries and the event cursor.
         migrator.registerMigration("v7-notifications", migrate: Self.addNotifications)
+        // Goals (issue 25; SQLiteStore+goals.swift). Registered after v6-approvals and
+        // v7-notifications, which other branches add.
+        migrator.registerMigration("v8-goals", migrate: Self.addGoals)
         return migrator
     }
 }

@@ -49,7 +49,7 @@ struct SQLiteWriter {
                 hasEvents = true
             case .saveAgent(let row):
                 agents[row.registration.id] = position
-            case .saveWorkflow, .deleteWorkflow, .saveWorkflowRun:
+            case .saveWorkflow, .deleteWorkflow, .saveWorkflowRun, .saveGoal:
                 hasWorkflows = true
             case .saveUsage:
                 hasUsage = true
@@ -99,6 +99,7 @@ struct SQLiteWriter {
                 case .saveWorkflow(let row): try save(row)
                 case .deleteWorkflow(let name): try deleteWorkflow(name: name)
                 case .saveWorkflowRun(let row): try save(row)
+                case .saveGoal(let goal): try save(goal)
                 default: continue
                 }
             }

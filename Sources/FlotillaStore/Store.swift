@@ -90,6 +90,11 @@ public protocol Store: Sendable {
     func existingNotificationKeys(_ keys: [String]) async throws -> Set<String>
     /// Where the notification service resumes: its cursor, due deliveries, recent ones.
     func notificationResume(since: Double) async throws -> NotificationResume
+    /// A page of goals, newest first (SQLiteStore+goals.swift).
+    func goals(_ query: GoalQuery) async throws -> [GoalRecord]
+    func goal(id: String) async throws -> GoalRecord?
+    /// Goals not in a final state, oldest first: what the engine holds in memory.
+    func activeGoals() async throws -> [GoalRecord]
 }
 
 /// A store that can also commit on the caller's thread, blocking it: the commit queue then runs

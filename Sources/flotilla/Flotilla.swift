@@ -17,6 +17,7 @@ struct Flotilla: AsyncParsableCommand {
             SubmitCommand.self,
             TasksCommand.self,
             WorkflowCommand.self,
+            GoalCommand.self,
             AgentsCommand.self,
             StatsCommand.self,
             CostsCommand.self,

@@ -41,6 +41,7 @@ import Testing
             let asked = ApprovalQuestion(source: .tmuxScreen, tool: "Bash", input: ["command": "make deploy"])
             let toAllow = try await served.hub.engine.requestApproval(asked, agentID: "pane-1", role: nil, ref: nil).id
             let toDeny = try await served.hub.engine.requestApproval(asked, agentID: "pane-1", role: nil, ref: nil).id
+            let goal = try #require(try await client.addGoal(title: "Keep the JSON honest", repo: workflows)["id"]?.stringValue)
 
             // In an order where each command has something to act on.
             let runs: [(command: String, arguments: [String])] = [
@@ -75,6 +76,11 @@ import Testing
                 ("workflow cancel", ["workflow", "cancel", parkedRun]),
                 ("workflow rerun", ["workflow", "rerun", parkedRun]),
                 ("workflow delete", ["workflow", "delete", "parked"]),
+                ("goal add", ["goal", "add", "Document the API", "--repo", workflows, "--budget", "0.5", "--priority", "70"]),
+                ("goal list", ["goal", "list"]),
+                ("goal show", ["goal", "show", goal]),
+                ("goal cancel", ["goal", "cancel", goal, "--reason", "superseded"]),
+                ("goal retry", ["goal", "retry", goal]),
                 ("dashboard", ["dashboard"]),
                 ("bench throughput", ["bench", "--tasks", "20", "--agents", "1", "--concurrency", "2", "--batch", "10", "--round-trips", "5"]),
             ]

@@ -50,6 +50,9 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     // Approvals (FlotillaEngine/Approvals): `data` is the request's record JSON.
     case approvalRequested = "approval.requested"
     case approvalDecided = "approval.decided"
+    // Goals (FlotillaEngine/Goals): every state change, `data` = {goal_id, from, to, reason, goal}
+    // (`from` null when the goal is added).
+    case goalStateChanged = "goal.state_changed"
 
     /// The prefix of every task event's type; the others start with `agent.`.
     public static let taskPrefix = "task."

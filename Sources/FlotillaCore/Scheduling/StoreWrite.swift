@@ -20,6 +20,8 @@ public enum StoreWrite: Sendable {
     case saveNotificationDelivery(NotificationDelivery)
     /// How far the notification service has read the event log: it resumes after this seq.
     case saveNotificationCursor(Int64)
+    /// Inserts or replaces a goal (`goals`, issue 25); its state changes commit with their events.
+    case saveGoal(GoalRecord)
 }
 
 /// An agent as persisted: its registration and when it was last seen.

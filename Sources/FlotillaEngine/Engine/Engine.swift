@@ -37,6 +37,8 @@ public final class Engine: Sendable {
     let recoveryRequests = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     /// Registered workflows and runs in progress (Workflows/).
     let workflowRuntime: WorkflowRuntime
+    /// Goals in memory (Goals/).
+    let goalBook: GoalBook
     let logger: Logger
 
     /// Loads the tokens and the scheduler's state from `store`. The engine commits nothing
@@ -51,6 +53,7 @@ public final class Engine: Sendable {
         self.commits = CommitQueue(store: store, logger: logger)
         self.history = Mutex(StatsHistory(capacity: configuration.historyCapacity))
         self.workflowRuntime = try await WorkflowRuntime.load(store: store, logger: logger)
+        self.goalBook = GoalBook(try await store.activeGoals())
         let snapshot = try await store.loadSnapshot()
         var scheduler = Scheduler(policy: configuration.policy)
         scheduler.observeClock(wall: Timestamp.now(), monotonic: MonotonicTime.now())

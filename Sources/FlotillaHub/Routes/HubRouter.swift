@@ -29,6 +29,7 @@ struct HubRouter {
         CostRoutes(hub: hub).add(to: api)
         ApprovalRoutes(hub: hub, streams: guards.streams).add(to: api)
         NotificationRoutes(hub: hub).add(to: api)
+        GoalRoutes(hub: hub).add(to: api)
         GraphRoutes(hub: hub).add(to: api)
         TokenRoutes(hub: hub).add(to: api)
         let departures = ClientDepartures()

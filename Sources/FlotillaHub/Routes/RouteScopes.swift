@@ -29,6 +29,12 @@ enum RouteScopes {
         "GET /api/workflow-runs/{id}": .viewer,
         "POST /api/workflow-runs/{id}/cancel": .submitter,
         "POST /api/workflow-runs/{id}/rerun": .submitter,
+        // Goals (issue 25): reading is a viewer's, adding, cancelling and retrying a submitter's.
+        "GET /api/goals": .viewer,
+        "POST /api/goals": .submitter,
+        "GET /api/goals/{id}": .viewer,
+        "POST /api/goals/{id}/cancel": .submitter,
+        "POST /api/goals/{id}/retry": .submitter,
         // Costs and budgets: read by viewers, budgets changed by admins.
         "GET /api/costs": .viewer,
         "GET /api/budgets": .viewer,

@@ -42,4 +42,7 @@ struct AwaitingStore: Store {
     func taskCost(id: String) async throws -> CostTotal? { try await sqlite.taskCost(id: id) }
     func approvals(_ query: ApprovalQuery) async throws -> [ApprovalRecord] { try await sqlite.approvals(query) }
     func approval(id: String) async throws -> ApprovalRecord? { try await sqlite.approval(id: id) }
+    func goals(_ query: GoalQuery) async throws -> [GoalRecord] { try await sqlite.goals(query) }
+    func goal(id: String) async throws -> GoalRecord? { try await sqlite.goal(id: id) }
+    func activeGoals() async throws -> [GoalRecord] { try await sqlite.activeGoals() }
 }
