@@ -77,7 +77,7 @@ import Testing
                     #expect(change["source"] == "hook")
                     #expect(change["hook"] == "UserPromptSubmit")
                     #expect(change["from"] == "idle")
-                    let watch = try await hub.get("/api/watch").json["agents"]?.arrayValue?.first { $0["name"] == "pm" }
+                    let watch = try await hub.get("/api/watch").json["agents"]?.arrayValue?.first { $0["agent"] == "pm" }
                     #expect(watch?["state"] == "working", "the screen, idle, does not win it back at once")
                     let notified = try await hub.post("/hooks/claude/pm", Self.body("Notification", #","message":"Claude needs your permission to use Bash","notification_type":"permission_prompt""#), token: token)
                     #expect(notified.status == 200)
