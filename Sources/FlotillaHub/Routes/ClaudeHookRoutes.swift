@@ -38,9 +38,11 @@ struct ClaudeHookRoutes {
 
     func receive(_ request: Request, context: HubRequestContext) async throws -> Response {
         let agent = try context.parameters.decoded("agent")
-        try Self.authorize(context.identity, agent: agent)
+        // The body is read first: a bad one is 400 whoever sends it, and nothing happens before
+        // the token is checked against the agent below.
         let body = try await JSONResponse.body(of: request, limit: min(Self.maxBody, hub.configuration.maxBodySize))
         let call = try ClaudeHookCall.parse(body)
+        try Self.authorize(context.identity, agent: agent)
         switch call.event {
         case .permissionRequest(let tool, let input):
             return try await permission(agent: agent, tool: tool, input: input, identity: context.identity)
