@@ -60,6 +60,23 @@ import Testing
         }
     }
 
+    @Test func anAllowRuleAnswersAtOnce() async throws {
+        let policy = try ApprovalPolicy(json: JSONValue.parse(#"{"rules":[{"agent":"pm","allow":["^Bash\\(swift test"],"deny":["rm -rf"]}]}"#))
+        try await WatchHub.run(socket: nil, configure: { $0.approvals = policy }) { hub in
+            let token = try await Self.agentToken(hub, "pm")
+            let started = ContinuousClock.now
+            let body = Self.permission.replacingOccurrences(of: "rm -rf build", with: "swift test --filter Hooks")
+            let answer = try await hub.post("/hooks/claude/pm", body, token: token)
+            #expect(ContinuousClock.now - started < .seconds(3), "a rule answers without waiting for a person")
+            #expect(answer.json == ClaudeHookCall.permissionDecision(allow: true, message: nil))
+            let denied = try await hub.post("/hooks/claude/pm", Self.permission, token: token)
+            #expect(denied.json["hookSpecificOutput"]?["decision"]?["behavior"] == "deny")
+            let records = try await Self.approvals(hub, "state=all&agent=pm")
+            #expect(records.count == 2)
+            #expect(records.allSatisfy { $0["decided_by"] == "rule" })
+        }
+    }
+
     @Test func hooksSetTheWatchedAgentsStateOverItsScreen() async throws {
         try await TestFleet.with(agents: "  - {name: pm, command: '\(Fixture.fakeAgentCommand())', kind: claude}") { fleet in
             try await WatchHub.run(socket: fleet.socket) { hub in

@@ -31,6 +31,7 @@ import Testing
             // The pane writes what Claude Code would resolve `$FLOTILLA_HOOK_TOKEN` to (a test's
             // stand-in for Claude Code reading its environment), then idles.
             let agents = #"  - {name: pm, command: 'printf %s "$FLOTILLA_HOOK_TOKEN" > seen.token; exec sleep 600', kind: claude}"#
+                + "\napprovals: {timeout: 2m}"
             try await TestFleet.with(agents: agents, hub: "{url: 'http://127.0.0.1:\(hub.port)', start: false}", start: false) { fleet in
                 let settingsPath = fleet.directory + "/.claude/settings.local.json"
                 try FileManager.default.createDirectory(atPath: fleet.directory + "/.claude", withIntermediateDirectories: true)
@@ -48,6 +49,8 @@ import Testing
                 let hook = try #require(stop[1]["hooks"]?.arrayValue?.first)
                 #expect(hook["url"] == .string("http://127.0.0.1:\(hub.port)/hooks/claude/pm"))
                 #expect(Set(settings["hooks"]?.objectValue?.keys.map { $0 } ?? []) == Set(ClaudeHookSettings.events))
+                // Claude Code waits a minute longer than the fleet's approval timeout (2 m).
+                #expect(settings["hooks"]?["PermissionRequest"]?.arrayValue?.first?["hooks"]?.arrayValue?.first?["timeout"] == 180)
                 // The token is in the pane's environment, never in the settings file.
                 let seen = fleet.directory + "/seen.token"
                 let deadline = ContinuousClock.now + .seconds(10)

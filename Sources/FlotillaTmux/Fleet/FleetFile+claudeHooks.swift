@@ -29,8 +29,13 @@ extension FleetFile {
         return "export \(ClaudeHookSettings.tokenVariable)=\"$(cat \(path) 2>/dev/null)\"; \(command)"
     }
 
-    /// What `up` installs for `agent`.
+    /// What `up` installs for `agent`. Claude Code waits for a PermissionRequest answer a
+    /// minute longer than the hub's approval timeout (the fleet's `approvals.timeout`, else the
+    /// hub's default), so the hub's timeout policy is what answers.
     func hookInstall(_ agent: Agent) -> ClaudeHookSettings.Install {
-        ClaudeHookSettings.Install(hubURL: hub.url, agent: agent.name, approvals: !agent.spec.autoApprove.enabled)
+        let timeout = (approvals ?? .standard).timeout
+        return ClaudeHookSettings.Install(
+            hubURL: hub.url, agent: agent.name, approvals: !agent.spec.autoApprove.enabled, permissionTimeout: Int(timeout.rounded(.up)) + 60
+        )
     }
 }
