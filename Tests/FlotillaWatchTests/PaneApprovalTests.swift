@@ -63,6 +63,23 @@ import Testing
         }
     }
 
+    @Test func aRuleAnswersAScreenPromptWithoutAPerson() async throws {
+        let policy = try ApprovalPolicy(json: JSONValue.parse(#"{"rules":[{"agent":"asker","allow":["rm -rf build"]}]}"#))
+        let agents = "  - {name: asker, command: '/usr/bin/python3 \(Self.script) keys.txt', kind: claude}"
+        try await TestFleet.with(agents: agents) { fleet in
+            try await WatchHub.run(socket: fleet.socket, configure: { $0.approvals = policy }) { hub in
+                let out = fleet.directory + "/keys.txt"
+                let deadline = ContinuousClock.now + .seconds(15)
+                while Self.keys(out).isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+                #expect(Self.keys(out) == "rm -rf build:1\n", "the rule's allow picks the first answer that allows")
+                let record = try #require(try await Self.all(hub, "asker").first)
+                #expect(record["decided_by"] == "rule")
+                #expect(record["choice"] == "1")
+                #expect(try await Self.all(hub, "asker").count == 1)
+            }
+        }
+    }
+
     @Test func aPromptThatChangesBeforeTheAnswerIsWithdrawnAndNotTypedInto() async throws {
         let agents = "  - {name: asker, command: '/usr/bin/python3 \(Self.script) keys.txt --then \"git push --force\" --trigger next', kind: claude}"
         try await TestFleet.with(agents: agents) { fleet in

@@ -26,16 +26,16 @@ extension WatchedAgents {
 
     /// Opens the approval request of a prompt on `agent`'s screen; nil when the agent's hooks
     /// asked already (the same dialog, answered through the hook), or the hub refused it.
-    func openApproval(agent: String, prompt: String, choices: [ApprovalChoice]) async -> String? {
+    func openApproval(agent: String, prompt: String, choices: [ApprovalChoice]) async -> PromptRequests.Opened? {
         let engine = hub.engine
         do {
             let pending = try await engine.approvals(ApprovalQuery(state: .pending, agentID: agent))
             if pending.contains(where: { $0.question.source == .claudeHook }) { return nil }
             let record = try await engine.requestApproval(Self.question(prompt: prompt, choices: choices), agentID: agent, role: nil, ref: nil)
-            // Decided by a rule at once: the observer ran before the monitor held the prompt,
-            // so the answer is queued here (the monitor types it once, whichever comes first).
-            if record.state != .pending { decided(record) }
-            return record.id
+            // Decided by a rule at once: its decision may reach the session before the monitor
+            // holds the prompt, so the monitor is told here too (it types once either way).
+            guard record.state != .pending else { return PromptRequests.Opened(id: record.id) }
+            return PromptRequests.Opened(id: record.id, decision: (record.state == .allowed, record.choice))
         } catch {
             logger.warning("cannot open an approval for agent '\(agent)''s prompt: \(error)")
             return nil

@@ -5,14 +5,26 @@ import Synchronization
 /// auto-approved: the hub makes each an approval request (source `tmux_screen`). The last
 /// resort of approvals: agents whose executor or hooks ask the hub directly never get here.
 public struct PromptRequests: Sendable {
+    /// A request opened for a prompt.
+    public struct Opened: Sendable {
+        public var id: String
+        /// Set when it was decided as it was opened (by a rule): typed at once.
+        public var decision: (allow: Bool, choice: String?)?
+
+        public init(id: String, decision: (allow: Bool, choice: String?)? = nil) {
+            self.id = id
+            self.decision = decision
+        }
+    }
+
     /// Opens a request for `agent`'s prompt (its own lines, and the choices read from them);
-    /// returns the request's id, or nil when none was opened (the agent's hooks already asked).
-    public var open: @Sendable (_ agent: String, _ prompt: String, _ choices: [ApprovalChoice]) async -> String?
+    /// nil when none was opened (the agent's hooks already asked).
+    public var open: @Sendable (_ agent: String, _ prompt: String, _ choices: [ApprovalChoice]) async -> Opened?
     /// The prompt went away unanswered: withdraw request `id` (decided `cancelled`).
     public var cancel: @Sendable (_ id: String) async -> Void
 
     public init(
-        open: @escaping @Sendable (_ agent: String, _ prompt: String, _ choices: [ApprovalChoice]) async -> String?,
+        open: @escaping @Sendable (_ agent: String, _ prompt: String, _ choices: [ApprovalChoice]) async -> Opened?,
         cancel: @escaping @Sendable (_ id: String) async -> Void
     ) {
         self.open = open
@@ -37,11 +49,14 @@ extension PaneMonitor {
     /// Hands `prompt` to ``prompts`` once, when it offers choices Flotilla can type.
     func ask(_ target: Target, prompt: String) async -> AskedPrompt {
         let choices = PromptChoices.parse(prompt)
-        guard let prompts, !choices.isEmpty, let id = await prompts.open(target.agent, prompt, choices) else {
+        guard let prompts, !choices.isEmpty, let opened = await prompts.open(target.agent, prompt, choices) else {
             return AskedPrompt(prompt: prompt, id: nil)
         }
-        openPrompts.withLock { $0[id] = OpenPrompt(target: target, prompt: prompt, choices: choices) }
-        return AskedPrompt(prompt: prompt, id: id)
+        openPrompts.withLock { $0[opened.id] = OpenPrompt(target: target, prompt: prompt, choices: choices) }
+        // A rule decided it as it was asked, before the prompt was held here: answered now
+        // (the decision's own delivery then finds nothing left to type).
+        if let decision = opened.decision { await answer(id: opened.id, allow: decision.allow, choice: decision.choice) }
+        return AskedPrompt(prompt: prompt, id: opened.id)
     }
 
     /// The asked prompt is gone from the screen: its request is withdrawn unless it was
