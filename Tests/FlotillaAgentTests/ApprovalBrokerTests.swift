@@ -36,7 +36,7 @@ import Testing
     }
 
     /// Runs an agent runtime (role `asker`) against the hub while `body` runs, then drains it.
-    static func withAgent(_ served: ServedHub, id: String = "asker-1", _ body: @escaping @Sendable () async throws -> Void) async throws {
+    static func withAgent(_ served: ServedHub, id: String = "asker-1", transport: (any AgentTransport)? = nil, _ body: @escaping @Sendable () async throws -> Void) async throws {
         let workdir = Paths.temporaryDirectory("asker")
         var logger = Logger(label: "test.asker")
         logger.logLevel = .warning
@@ -46,7 +46,7 @@ import Testing
         )
         let runtime = AgentRuntime(
             configuration: AgentConfiguration(agentID: id, roles: ["asker"], workdir: workdir, drainGrace: .seconds(2)),
-            transport: WebSocketTransport(hub: served.baseURL, token: served.adminToken), runner: runner, logger: logger
+            transport: transport ?? WebSocketTransport(hub: served.baseURL, token: served.adminToken), runner: runner, logger: logger
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await runtime.run() }
@@ -120,6 +120,29 @@ import Testing
         }
     }
 
+    @Test func overMQTTTheQuestionAndTheDecisionTravelThroughMosquitto() async throws {
+        let broker = try await Broker()
+        let swarm = MQTTFleetTests.swarm()
+        try await LiveHub.run(mqtt: MQTTBridgeConfiguration(url: broker.url, swarm: swarm)) { served, client in
+            let created = try await client.createToken(name: "mqtt-asker", agentID: "mqtt-asker")
+            let token = try #require(created["token"]?.stringValue)
+            let key = try #require(created["hub_key"]?.stringValue)
+            let credentials = try #require(MQTTCredentials(token: token, hubKey: key))
+            let transport = MQTTTransport(broker: broker.url, swarm: swarm, agentID: "mqtt-asker", credentials: credentials)
+            try await Self.withAgent(served, id: "mqtt-asker", transport: transport) {
+                try await eventually("the agent registered over MQTT") { try await MQTTFleetTests.online(client, ["mqtt-asker"]) }
+                let task = try #require(try await client.submit(["type": "x", "role": "asker", "payload": ["command": "rm -rf build"]])["id"]?.stringValue)
+                let asked = try await Self.pending(client)
+                #expect(asked["agent_id"] == "mqtt-asker")
+                #expect(asked["subject"] == "Bash(rm -rf build)")
+                _ = try await client.decideApproval(id: try #require(asked["id"]?.stringValue), allow: false, reason: "over mqtt: no", choice: nil)
+                let done = try await client.task(task, wait: 30)
+                #expect(done["result"]?["answer_allowed"] == false)
+                #expect(done["result"]?["answer_reason"] == "over mqtt: no")
+            }
+        }
+    }
+
     @Test func withoutAHubConnectionTheAnswerIsADenyAfterTheGraceAndAStopDeniesAtOnce() async throws {
         let offline = ApprovalBroker(agentID: "lonely", role: nil, grace: .seconds(1))
         let answer = await offline.ask(ApprovalQuestion(source: .claudeStdio, tool: "Bash", input: ["command": "ls"]), stop: nil)
@@ -137,5 +160,27 @@ import Testing
         let stopped = await waiting
         #expect(!stopped.allowed)
         #expect(stopped.reason?.contains("stopped") == true)
+    }
+
+    @Test func aQuestionAskedWhileDisconnectedGoesOutOnceOnTheNextConnectionAndItsDecisionAnswersIt() async throws {
+        let sent = Mutex<[Envelope]>([])
+        let broker = ApprovalBroker(agentID: "w1", role: "coder", sender: { envelope in sent.withLock { $0.append(envelope) }; return true })
+        async let answer = broker.ask(ApprovalQuestion(source: .claudeStdio, taskID: "t1", attempt: 1, tool: "Bash", input: ["command": "ls -la"]), stop: nil)
+        try await eventually("the question is waiting") { broker.waitingCount == 1 }
+        #expect(sent.withLock { $0 }.isEmpty, "nothing is sent without a registered connection")
+        await broker.connected()
+        let question = try #require(sent.withLock { $0 }.first)
+        #expect(sent.withLock { $0.count } == 1)
+        #expect(question.type == .approval)
+        #expect(question.payload["subject"] == "Bash(ls -la)")
+        #expect(question.payload["read_only"] == true)
+        // The hub's ack names the request; its decision names the question by `ref`.
+        #expect(broker.received(Envelope(id: "re-1", type: .ack, payload: ["ref": .string(question.id), "of": "approval", "approval_id": "apr_00000000000000aa"])))
+        #expect(!broker.received(Envelope(id: "re-2", type: .ack, payload: ["ref": "other", "of": "progress"])), "other acks are the runtime's")
+        broker.received(Envelope(id: "d1", type: .approvalDecision, payload: ["ref": .string(question.id), "decision": "allow", "decided_by": "person"]))
+        let allowed = await answer
+        #expect(allowed.allowed)
+        #expect(allowed.approvalID == "apr_00000000000000aa")
+        #expect(broker.waitingCount == 0)
     }
 }

@@ -2,6 +2,7 @@ import FlotillaClient
 import FlotillaCore
 import FlotillaHub
 import Foundation
+import Synchronization
 import Testing
 
 /// Approvals on a real hub (SQLite, port 0): questions over a real agent WebSocket, the
@@ -215,6 +216,24 @@ import Testing
             let submitter = HubClient(baseURL: hub.client.baseURL, token: submitterToken)
             let allowed = try await submitter.decideApproval(id: record.id, allow: true, reason: "ok", choice: nil)
             #expect(allowed["decider"] == "ops-person", "the token's name is who decided")
+        }
+    }
+
+    @Test func anAgentGoingOfflineCancelsItsPendingRequestsAndObserversHearEveryDecision() async throws {
+        try await TestHub.run { hub in
+            let heard = Mutex<[String]>([])
+            hub.hub.engine.onApprovalDecided { record in heard.withLock { $0.append("\(record.id) \(record.decidedBy?.rawValue ?? "?")") } }
+            _ = try await hub.client.submit(["type": "code.generate"])
+            let id = try await TestAgent.run(hub, id: "leaving") { agent in
+                let (taskID, attempt, _) = try await agent.assignment()
+                let (_, ack) = try await Self.ask(agent, Self.bash("git push --force"), taskID: taskID, attempt: attempt)
+                return try #require(ack.payload["approval_id"]?.stringValue)
+            }
+            let decided = try await Self.event(hub, "approval.decided", id: id)
+            #expect(decided.json["data"]?["decided_by"] == "cancelled")
+            #expect(decided.json["data"]?["state"] == "denied")
+            #expect(decided.json["data"]?["reason"]?.stringValue?.contains("offline") == true)
+            try await eventually("the observer heard the decision") { heard.withLock { $0 } == ["\(id) cancelled"] }
         }
     }
 }

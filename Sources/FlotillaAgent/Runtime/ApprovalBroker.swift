@@ -93,8 +93,13 @@ public final class ApprovalBroker: Sendable {
         let answer = OneShot<ApprovalAnswer>()
         let id = ids.next()
         let asked = ContinuousClock.now
-        state.withLock { $0.waiting[id] = Waiting(question: q, answer: answer, askedAt: asked) }
-        _ = await sender(envelope(q, id: id))
+        // Sent now only on a registered connection; otherwise ``connected()`` sends it, so a
+        // question is never sent twice on one connection.
+        let sendNow = state.withLock { state -> Bool in
+            state.waiting[id] = Waiting(question: q, answer: answer, askedAt: asked)
+            return state.connected
+        }
+        if sendNow { _ = await sender(envelope(q, id: id)) }
         let result = await withTaskGroup(of: ApprovalAnswer?.self) { group in
             group.addTask { await answer.wait() }
             group.addTask {
