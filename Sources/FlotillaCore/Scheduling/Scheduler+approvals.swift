@@ -90,7 +90,7 @@ extension Scheduler {
     /// Decides a request: stores it, announces it, and sends an agent-protocol request's
     /// decision to the asking agent's connection.
     @discardableResult
-    private mutating func settle(_ record: ApprovalRecord, allow: Bool, by: ApprovalDecider, decider: String?, reason: String?, choice: String?, now: Double) -> ApprovalRecord {
+    mutating func settle(_ record: ApprovalRecord, allow: Bool, by: ApprovalDecider, decider: String?, reason: String?, choice: String?, now: Double) -> ApprovalRecord {
         let decided = record.deciding(allow: allow, by: by, decider: decider, reason: reason, choice: choice, at: now)
         pendingApprovals.removeValue(forKey: record.id)
         effects.writes.append(.saveApproval(decided))

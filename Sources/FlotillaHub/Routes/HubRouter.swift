@@ -36,6 +36,8 @@ struct HubRouter {
         EventRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
         TaskOutputRoutes(hub: hub, streams: guards.streams, departures: departures).add(to: api)
         WatchRoutes(watched: watched).add(to: api)
+        let claudeHooks = router.group("hooks/claude").add(middleware: AuthMiddleware(tokens: hub.tokens, guards: guards))
+        ClaudeHookRoutes(hub: hub, watched: watched).add(to: claudeHooks)
         DashboardLinkRoutes(hub: hub).add(to: api)
         SignInRoutes(hub: hub, guards: guards).add(to: router)
         WebhookRoutes(hub: hub, guards: guards, environment: hub.configuration.triggers.environment).add(to: router)

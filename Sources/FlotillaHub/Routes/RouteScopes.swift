@@ -68,6 +68,8 @@ enum RouteScopes {
         "DELETE /api/tokens/{id}": .admin,
         // The WebSockets: the agent protocol, and the read-only monitor feed at the root.
         "GET /ws": .agent,
+        // Claude Code's http hooks of an interactive agent: its own token (checked in the route) or an admin's.
+        "POST /hooks/claude/{agent}": .agent,
         "GET /": .viewer,
         // The dashboard: who the page is, signing out, one-time sign-in links (any reader's).
         "GET /auth/session": .viewer,

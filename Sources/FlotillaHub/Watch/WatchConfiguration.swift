@@ -22,6 +22,9 @@ public struct WatchConfiguration: Sendable {
     /// The screen rules adopted sessions are read with. Default `claude` (the sessions
     /// people start by hand are mostly Claude Code).
     public var adoptKind = "claude"
+    /// How long a state an agent's Claude Code hooks reported wins over its screen
+    /// (`POST /hooks/claude/{agent}`). Default 30 s.
+    public var hookPrecedence: Duration = .seconds(30)
 
     public init(
         tmux: TmuxConfiguration = TmuxConfiguration(),

@@ -30,6 +30,8 @@ public final class WatchedAgents: Service, Sendable {
         /// The session's agent panes as the latest scan found them.
         case panes([FleetPane])
         case command(CommandJob)
+        /// A decided approval of a prompt on one of the session's screens.
+        case answer(PromptAnswer)
     }
 
     struct CommandJob: Sendable {
@@ -74,6 +76,8 @@ public final class WatchedAgents: Service, Sendable {
         self.logger = hub.logger
         let auditPath = configuration.auditPath ?? hub.configuration.dataDirectory + "/commands.jsonl"
         self.audit = CommandAudit(path: auditPath, resume: true)
+        // Decisions on prompts read off a screen are typed into that screen (WatchedAgents+approvals).
+        hub.engine.onApprovalDecided { [weak self] record in self?.decided(record) }
     }
 
     public func run() async throws {
@@ -133,7 +137,9 @@ public final class WatchedAgents: Service, Sendable {
         do {
             try await ControlModeClient.withConnection(tmux, session: session) { control in
                 let screen = PaneScreen(tmux: tmux, control: control, pollInterval: configuration.typing.pollInterval)
-                let monitor = PaneMonitor(screen: screen, configuration: configuration.tracking) { [weak self] event in
+                let monitor = PaneMonitor(
+                    screen: screen, configuration: configuration.tracking, prompts: promptRequests(), hookPrecedence: configuration.hookPrecedence
+                ) { [weak self] event in
                     self?.record(event)
                 }
                 let queue = CommandQueue(typer: SafeTyper(screen: screen, configuration: configuration.typing), audit: audit) { [weak self] record in
@@ -160,6 +166,8 @@ public final class WatchedAgents: Service, Sendable {
                             }
                         case .command(let job):
                             group.addTask { await self.execute(job, queue: queue) }
+                        case .answer(let answer):
+                            group.addTask { await monitor.answer(id: answer.id, allow: answer.allow, choice: answer.choice, cancelled: answer.cancelled) }
                         }
                     }
                     group.cancelAll()

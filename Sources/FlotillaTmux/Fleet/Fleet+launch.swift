@@ -34,6 +34,7 @@ extension Fleet {
     /// removes once read (`--consume-token-file`); returns a warning when none could be issued
     /// (the agent then fails to start, and the supervisor tries again after its backoff).
     func provision(_ agent: FleetFile.Agent) async -> String? {
+        if agent.usesClaudeHooks { return await provisionHooks(agent) }
         guard agent.spec.command == nil, let issuer else { return nil }
         let path = file.tokenPath(agent.name)
         // A token binds one role; an agent serving several is bound by its name only.

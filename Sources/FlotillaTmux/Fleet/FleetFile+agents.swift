@@ -31,9 +31,20 @@ extension FleetFile {
         environment.merge(spec.env) { _, own in own }
         environment["FLOTILLA_AGENT_NAME"] = name
         environment["FLOTILLA_HUB"] = hub.url
-        guard spec.command == nil else {
-            return PaneCommand(spec.command!, workingDirectory: resolve(spec.workdir ?? "."), environment: environment)
+        guard let own = spec.command else {
+            return agentCommand(for: spec, name: name, flotilla: flotilla, environment: environment)
         }
+        // Interactive Claude Code gets its hook token in its environment (FleetFile+claudeHooks).
+        guard kind(of: spec) == "claude" else {
+            return PaneCommand(own, workingDirectory: resolve(spec.workdir ?? "."), environment: environment)
+        }
+        // Node (Claude Code) trusts the fleet's CA for the hooks' https:// calls.
+        if let caFile = hubCAFile { environment["NODE_EXTRA_CA_CERTS"] = environment["NODE_EXTRA_CA_CERTS"] ?? caFile }
+        return PaneCommand(hookedCommand(own, name: name), workingDirectory: resolve(spec.workdir ?? "."), environment: environment)
+    }
+
+    /// The pane command of an agent that runs `flotilla agent`.
+    private func agentCommand(for spec: AgentSpec, name: String, flotilla: String, environment: [String: String]) -> PaneCommand {
         // The pane runs `flotilla agent` as this entry's name and role. Its credential is a token bound to
         // its name and role that `up` (or the supervisor, on a restart) writes to a 0600 file
         // outside its working directory, and that the agent deletes once read, so nothing it

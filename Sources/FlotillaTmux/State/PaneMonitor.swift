@@ -31,10 +31,24 @@ public final class PaneMonitor: Sendable {
     public let configuration: StateTracker.Configuration
     private let snapshots = Mutex([String: Snapshot]())
     let onEvent: @Sendable (AgentEvent) -> Void
+    /// Where prompts of agents that are not auto-approved go for a person to answer; nil: they
+    /// are left in the pane.
+    let prompts: PromptRequests?
+    /// How long a state an agent's own hooks reported wins over its screen.
+    let hookPrecedence: Duration
+    /// The latest hook-reported state of each agent, and when it came.
+    let hookStates = Mutex([String: (state: ObservedState, at: ContinuousClock.Instant)]())
+    /// Prompts handed to ``prompts`` and not answered yet, by request id.
+    let openPrompts = Mutex([String: OpenPrompt]())
 
-    public init(screen: PaneScreen, configuration: StateTracker.Configuration = .init(), onEvent: @escaping @Sendable (AgentEvent) -> Void) {
+    public init(
+        screen: PaneScreen, configuration: StateTracker.Configuration = .init(), prompts: PromptRequests? = nil,
+        hookPrecedence: Duration = .seconds(30), onEvent: @escaping @Sendable (AgentEvent) -> Void
+    ) {
         self.screen = screen
         self.configuration = configuration
+        self.prompts = prompts
+        self.hookPrecedence = hookPrecedence
         self.onEvent = onEvent
     }
 
@@ -57,17 +71,21 @@ public final class PaneMonitor: Sendable {
         var tracker = StateTracker(configuration: configuration)
         var progress: TaskProgress?
         var decidedPrompt: String?
+        var asked: AskedPrompt?
         publish(target, state: tracker.state, progress: nil)
         onEvent(AgentEvent(kind: .stateChange, agent: target.agent, pane: target.pane, payload: ["from": .null, "to": .string(tracker.state.rawValue)]))
+        defer { openPrompts.withLock { $0 = $0.filter { $0.value.target.agent != target.agent } } }
         while !Task.isCancelled {
             let generation = screen.generation(target.pane)
             guard let text = try? await screen.capture(target.pane) else { return }
             let reading = target.classifier.classify(text)
             let now = ContinuousClock.now
-            if let change = tracker.observe(screen: text, reading: reading, now: now, lastOutput: screen.lastOutput(target.pane)) {
-                publish(target, state: change.to, progress: progress)
-                emit(.stateChange, target, ["from": .string(change.from.rawValue), "to": .string(change.to.rawValue)])
-                switch change.to {
+            _ = tracker.observe(screen: text, reading: reading, now: now, lastOutput: screen.lastOutput(target.pane))
+            // The agent's own hooks, when they spoke lately, say its state better than its screen.
+            let state = hookState(of: target.agent, now: now) ?? tracker.state
+            if let from = transition(target, to: state, progress: progress) {
+                emit(.stateChange, target, ["from": .string(from.rawValue), "to": .string(state.rawValue)])
+                switch state {
                 case .stuck: emit(.agentStuck, target, ["seconds_unchanged": .int(Int64((now - tracker.lastChange).components.seconds))])
                 case .error: emit(.agentError, target, ["screen": .string(Self.tail(text))])
                 case .complete: emit(.agentComplete, target, [:])
@@ -76,11 +94,18 @@ public final class PaneMonitor: Sendable {
             }
             // Each prompt is judged once while it shows (a clock or spinner elsewhere on the
             // screen does not make it a new one); a prompt shown again after the agent moved on is.
-            if tracker.state != .waitingInput {
+            // Without auto-approve, a prompt goes to people once (``ask``), and is withdrawn
+            // when it leaves the screen unanswered.
+            let prompt = tracker.state == .waitingInput ? target.classifier.promptRegion(text) : nil
+            if prompt == nil {
                 decidedPrompt = nil
-            } else if target.autoApprove.enabled, let prompt = target.classifier.promptRegion(text), prompt != decidedPrompt {
+                await withdraw(&asked)
+            } else if target.autoApprove.enabled, prompt != decidedPrompt {
                 decidedPrompt = prompt
                 await answerPrompt(target, screen: text)
+            } else if !target.autoApprove.enabled, let prompt, prompt != asked?.prompt {
+                await withdraw(&asked)
+                asked = await ask(target, prompt: prompt)
             }
             if let spec = target.taskSpec, let current = TaskProgress.read(path: spec), current != progress {
                 progress = current
@@ -93,8 +118,21 @@ public final class PaneMonitor: Sendable {
         }
     }
 
-    private func emit(_ kind: AgentEvent.Kind, _ target: Target, _ payload: [String: JSONValue]) {
+    func emit(_ kind: AgentEvent.Kind, _ target: Target, _ payload: [String: JSONValue]) {
         onEvent(AgentEvent(kind: kind, agent: target.agent, pane: target.pane, payload: .object(payload)))
+    }
+
+    /// Publishes `state` for `target` unless it is already the published one; returns the state
+    /// it replaced. One lock for the test and the change, since hooks publish from elsewhere.
+    func transition(_ target: Target, to state: ObservedState, progress: TaskProgress?) -> ObservedState? {
+        snapshots.withLock { snapshots -> ObservedState? in
+            let previous = snapshots[target.agent]
+            guard let previous, previous.state != state else { return nil }
+            snapshots[target.agent] = Snapshot(
+                agent: target.agent, pane: target.pane, state: state, progress: progress ?? previous.progress, since: Date().timeIntervalSince1970
+            )
+            return previous.state
+        }
     }
 
     private func publish(_ target: Target, state: ObservedState, progress: TaskProgress?) {

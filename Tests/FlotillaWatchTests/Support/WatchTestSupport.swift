@@ -89,6 +89,7 @@ struct WatchHub: Sendable {
         typing: TypingConfiguration = WatchHub.typing,
         maxCommandBytes: Int = 64 * 1024,
         adopt: [String] = [],
+        configure: (inout HubConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (WatchHub) async throws -> Value
     ) async throws -> Value {
         let directory = NSTemporaryDirectory() + "flotilla-watch-hub-" + UUID().uuidString
@@ -102,7 +103,8 @@ struct WatchHub: Sendable {
             watch.adoptSessions = adopt
             return watch
         }
-        let configuration = HubConfiguration(port: 0, dataDirectory: directory, tickInterval: 0.05, watch: watch)
+        var configuration = HubConfiguration(port: 0, dataDirectory: directory, tickInterval: 0.05, watch: watch)
+        configure(&configuration)
         var logger = Logger(label: "test.watch-hub")
         logger.logLevel = .warning
         return try await Hub.serve(configuration: configuration, logger: logger) { served in
