@@ -51,6 +51,10 @@ public enum FlotillaErrorCode: String, ErrorCode {
     /// Never an HTTP answer: the `error_code` of a task whose attempt passed its own `budget`
     /// and was stopped by the hub (Scheduler+costs.swift).
     case budgetExceeded = "budget_exceeded"
+    /// No approval request has that id.
+    case approvalNotFound = "approval_not_found"
+    /// The approval request was decided already (by a person, a rule or the timeout).
+    case approvalDecided = "approval_decided"
     case internalError = "internal_error"
 }
 
@@ -61,8 +65,8 @@ extension FlotillaError {
         case .malformedJSON, .invalidField, .missingField, .unknownField: 400
         case .unauthorized: 401
         case .forbidden, .csrfFailed: 403
-        case .notFound, .taskNotFound, .agentNotFound, .workflowNotFound, .workflowRunNotFound: 404
-        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse, .notRestartable, .workflowRunFinished, .budgetExceeded: 409
+        case .notFound, .taskNotFound, .agentNotFound, .workflowNotFound, .workflowRunNotFound, .approvalNotFound: 404
+        case .staleAttempt, .invalidState, .duplicateID, .notRegistered, .watchNotEnabled, .agentInUse, .notRestartable, .workflowRunFinished, .budgetExceeded, .approvalDecided: 409
         case .bodyTooLarge: 413
         case .unknownDependency, .dependencyCycle: 422
         case .rateLimited: 429

@@ -91,6 +91,7 @@ public final class SQLiteStore: SynchronousStore {
             }
             var snapshot = StoreSnapshot(activeTasks: active, stateCounts: counts, lastEventSeq: lastSeq, agents: agents, agentOutcomes: outcomes)
             snapshot.usage = try Self.usageSnapshot(db, activeIDs: active.map(\.id), now: Timestamp.now())
+            snapshot.pendingApprovals = try Self.pendingApprovals(db)
             return snapshot
         }
     }

@@ -23,6 +23,7 @@ struct SQLiteWriter {
         var hasEvents = false
         var hasWorkflows = false
         var hasUsage = false
+        var hasApprovals = false
         taskIndex.reserveCapacity(writes.count / 2)
         for (position, write) in writes.enumerated() {
             switch write {
@@ -51,6 +52,8 @@ struct SQLiteWriter {
                 hasWorkflows = true
             case .saveUsage:
                 hasUsage = true
+            case .saveApproval:
+                hasApprovals = true
             }
         }
         // Each statement is taken from GRDB's cache once per batch: the cache is keyed by the
@@ -98,6 +101,7 @@ struct SQLiteWriter {
             }
         }
         if hasUsage { try saveUsage(writes) }
+        if hasApprovals { try saveApprovals(writes) }
     }
 
     private static let insertTaskSQL = """

@@ -80,6 +80,10 @@ public protocol Store: Sendable {
     func costs(_ query: CostQuery) async throws -> CostReport
     /// What one task's attempts spent, from the ledger (nil: nothing recorded).
     func taskCost(id: String) async throws -> CostTotal?
+
+    /// Approval requests, newest first (SQLiteStore+approvals.swift).
+    func approvals(_ query: ApprovalQuery) async throws -> [ApprovalRecord]
+    func approval(id: String) async throws -> ApprovalRecord?
 }
 
 /// A store that can also commit on the caller's thread, blocking it: the commit queue then runs

@@ -16,6 +16,9 @@ public struct ExecutionRequest: Sendable {
     public var output: AttemptOutput? = nil
     /// Where usage is reported as it is spent (nil: only the outcome's final cost counts).
     public var usage: UsageMeter? = nil
+    /// Where the executor asks before a tool runs (nil: nobody to ask; executors then keep
+    /// their own non-interactive behaviour).
+    public var approvals: (any ApprovalAsking)? = nil
     // Made only by the attempt runner, with the memberwise init Swift writes.
 }
 

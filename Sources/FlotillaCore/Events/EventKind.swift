@@ -47,6 +47,9 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     // Budgets (Scheduler+costs.swift): 80 % and 100 % of one, once per budget per period.
     case budgetWarning = "budget.warning"
     case budgetExceeded = "budget.exceeded"
+    // Approvals (FlotillaEngine/Approvals): `data` is the request's record JSON.
+    case approvalRequested = "approval.requested"
+    case approvalDecided = "approval.decided"
 
     /// The prefix of every task event's type; the others start with `agent.`.
     public static let taskPrefix = "task."

@@ -37,6 +37,8 @@ extension Envelope {
         public var of: MessageType
         public var report: Report?
         public var delivered: Int?
+        /// The approval request an `approval` message became.
+        public var approvalID: String? = nil
 
         /// The attempt report acknowledged.
         public struct Report: Sendable, Hashable {
@@ -61,6 +63,7 @@ extension Envelope {
 
         func write(to out: inout [UInt8]) {
             var object = JSONObjectWriter(appendingTo: &out)
+            if let approvalID { object.member("approval_id", approvalID) }
             if let report { object.member("attempt", report.attempt) }
             if let delivered { object.member("delivered", delivered) }
             if let report { object.member("duplicate", .bool(report.duplicate)) }

@@ -102,8 +102,15 @@ public enum MessageType: String, Sendable, Hashable, CaseIterable {
     /// What a running attempt spent since its last `usage` (``UsageReport``): acknowledged
     /// like a report, recorded in the cost ledger.
     case usage
+    /// An executor asks a person (or the hub's rules) before a tool runs: the payload is an
+    /// ``ApprovalQuestion``; the hub acks with the `approval_id`, and its decision comes back
+    /// later as `approval_decision` with this message's id as `ref`.
+    case approval
     // hub → agent
     case registered, assignment, cancel, ack, error
+    /// The decision on an agent's `approval`: `{"ref","approval_id","task_id","attempt",
+    /// "decision","reason","decided_by","choice"}`.
+    case approvalDecision = "approval_decision"
     /// Presence on MQTT (`online`/`offline`, the will message): agents and the hub.
     case status
     /// A hub event published for MQTT subscribers (never sent to the hub).

@@ -39,6 +39,8 @@ public struct SwarmTopics: Sendable, Hashable {
     public var output: String { "\(swarm)/tasks/output" }
     /// Running attempts' `usage` (cost ledger), agent → hub only.
     public var usage: String { "\(swarm)/tasks/usage" }
+    /// Executors' `approval` questions, agent → hub only.
+    public var approvalRequests: String { "\(swarm)/approvals/requests" }
     /// Submissions the hub refused, with the error.
     public var rejected: String { "\(swarm)/tasks/rejected" }
     /// Other task state changes: `{swarm}/tasks/queued`, `…/blocked`, `…/running`, `…/dead`, `…/cancelled`.
@@ -62,8 +64,9 @@ public struct SwarmTopics: Sendable, Hashable {
         case .fail, .release: failed
         case .output: output
         case .usage: usage
+        case .approval: approvalRequests
         case .message: broadcast
-        case .ready, .status, .registered, .assignment, .cancel, .ack, .error, .event: status(agentID: agentID)
+        case .ready, .status, .registered, .assignment, .cancel, .ack, .error, .event, .approvalDecision: status(agentID: agentID)
         }
     }
 

@@ -99,6 +99,7 @@ extension Scheduler {
         effects.writes.append(.saveAgent(updated.record))
         emit(.agentOffline, agentID: id, data: ["held": .array(updated.held.sorted().map { .string($0) })], now: now)
         agents[id]!.announced = .offline
+        cancelApprovals(agentID: id, now: now)
     }
 
     /// Hands queued work to agents with free slots until one side runs out. One task per agent

@@ -118,6 +118,7 @@ extension Scheduler {
             agents[agentID]?.held.remove(task.id)
             agents[agentID]?.running.remove(task.id)
         }
+        cancelApprovals(taskID: task.id, attempt: task.attempt, now: now)
     }
 
     /// Ends a held attempt as failed, then retries after backoff or dead-letters the task.

@@ -14,9 +14,11 @@ public struct Scheduler: Sendable {
         public var outbound: [Outbound] = []
         /// Tasks that reached a final state (wakes waiters).
         public var finished: [TaskRecord] = []
+        /// Approval requests decided (wakes their waiters and observers).
+        public var decidedApprovals: [ApprovalRecord] = []
 
         public init() {}
-        public var isEmpty: Bool { writes.isEmpty && outbound.isEmpty && finished.isEmpty }
+        public var isEmpty: Bool { writes.isEmpty && outbound.isEmpty && finished.isEmpty && decidedApprovals.isEmpty }
     }
 
     /// A message for the agent on a given connection, sent after the commit.
@@ -63,6 +65,10 @@ public struct Scheduler: Sendable {
     public internal(set) var ledger = CostLedger()
     /// Queued tasks a spent budget holds out of their lanes (Scheduler+costs.swift).
     var budgetHeld: Set<String> = []
+    /// Approval requests waiting for a decision, and the rules and timeout that decide them
+    /// (Scheduler+approvals.swift).
+    var pendingApprovals: [String: ApprovalRecord] = [:]
+    public var approvalPolicy = ApprovalPolicy.standard
 
     public init(policy: SchedulerPolicy = SchedulerPolicy(), ids: IDGenerator = IDGenerator()) {
         self.policy = policy
@@ -134,6 +140,7 @@ public struct Scheduler: Sendable {
             armExpiry(task)
         }
         restoreLedger(snapshot.usage, now: now)
+        for record in snapshot.pendingApprovals { pendingApprovals[record.id] = record }
         // A TTL that ran out while the hub was down ends the task now.
         expireOverdue(now: now)
     }

@@ -13,6 +13,8 @@ public enum StoreWrite: Sendable {
     case saveWorkflowRun(WorkflowRunRow)
     /// An attempt's line of the cost ledger, inserted or replaced (`attempt_usage`).
     case saveUsage(UsageRecord)
+    /// An approval request, inserted or replaced (`approvals`; its decision replaces it).
+    case saveApproval(ApprovalRecord)
 }
 
 /// An agent as persisted: its registration and when it was last seen.
@@ -44,6 +46,8 @@ public struct StoreSnapshot: Sendable {
     public var agentOutcomes: [String: (completed: Int, failed: Int)]
     /// The cost ledger's totals for today and its in-flight lines (Scheduler+costs.swift).
     public var usage = UsageSnapshot()
+    /// Approval requests still waiting for a decision (Scheduler+approvals.swift).
+    public var pendingApprovals: [ApprovalRecord] = []
 
     public init(activeTasks: [TaskRecord], stateCounts: [TaskState: Int], lastEventSeq: Int64, agents: [AgentRecord], agentOutcomes: [String: (completed: Int, failed: Int)] = [:]) {
         self.activeTasks = activeTasks

@@ -27,9 +27,9 @@ public struct AgentSession: Sendable {
     let relayCheck: RelayCheck?
 
     /// The agent this connection registered as (set by `register`).
-    private let agentID = SessionAgentID()
+    let agentID = SessionAgentID()
     /// Changes from this connection awaiting commit.
-    private let pending: PendingCommits
+    let pending: PendingCommits
 
     init(engine: Engine, identity: Identity, connection: Int, logger: Logger, relayCheck: RelayCheck?) {
         self.engine = engine
@@ -69,9 +69,10 @@ public struct AgentSession: Sendable {
         case .message: relay(envelope)
         case .output: output(envelope)
         case .usage: usage(envelope)
+        case .approval: approval(envelope)
         // Presence is the MQTT bridge's business (it reads wills); a socket's presence is the socket.
         case .status: break
-        case .registered, .assignment, .cancel, .ack, .error, .event:
+        case .registered, .assignment, .cancel, .ack, .error, .event, .approvalDecision:
             reply(error: FlotillaError(.invalidField, "'\(envelope.type.rawValue)' is sent by the hub, not by agents.", field: "type"), to: envelope)
         }
     }
@@ -265,12 +266,14 @@ public struct AgentSession: Sendable {
         engine.connections.close(connection)
     }
 
-    private func notRegistered(_ envelope: Envelope) {
+    func notRegistered(_ envelope: Envelope) {
         reply(error: FlotillaError(.notRegistered, "Send 'register' before '\(envelope.type.rawValue)'."), to: envelope)
     }
 
-    private func ack(_ envelope: Envelope, report: Envelope.Ack.Report? = nil, delivered: Int? = nil) {
-        send(.ack, body: .ack(.init(ref: envelope.id, of: envelope.type, report: report, delivered: delivered)), ref: envelope.id)
+    func ack(_ envelope: Envelope, report: Envelope.Ack.Report? = nil, delivered: Int? = nil, approvalID: String? = nil) {
+        var ack = Envelope.Ack(ref: envelope.id, of: envelope.type, report: report, delivered: delivered)
+        ack.approvalID = approvalID
+        send(.ack, body: .ack(ack), ref: envelope.id)
     }
 
     /// Answers `envelope` (nil: a frame that was no envelope) with an `error` message.

@@ -26,6 +26,8 @@ public final class Engine: Sendable {
     let scheduler: Mutex<Scheduler>
     let connections = AgentConnections()
     let waiters = TaskWaiters()
+    /// Callers and observers waiting on approval decisions (Approvals/).
+    let approvalWatch = ApprovalWatch()
     /// Attempts' output, outside the commit path (Output/).
     let output: OutputLogs
     let storeHealth = StoreHealth()
@@ -53,6 +55,7 @@ public final class Engine: Sendable {
         var scheduler = Scheduler(policy: configuration.policy)
         scheduler.observeClock(wall: Timestamp.now(), monotonic: MonotonicTime.now())
         scheduler.setBudgets(configuration.budgets, now: Timestamp.now())
+        scheduler.approvalPolicy = configuration.approvals
         scheduler.restore(snapshot, now: Timestamp.now())
         self.scheduler = Mutex(scheduler)
         self.events.start(at: snapshot.lastEventSeq)
@@ -120,6 +123,7 @@ public final class Engine: Sendable {
             connections.send(message.envelope, to: message.connection)
         }
         waiters.finished(effects.finished)
+        approvalWatch.decided(effects.decidedApprovals)
         workflowRuntime.observe(effects.finished)
     }
 

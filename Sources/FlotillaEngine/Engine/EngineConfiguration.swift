@@ -24,6 +24,9 @@ public struct EngineConfiguration: Sendable {
     /// Spending limits at start (`--budget-day`, `--budget-role`); `PUT /api/budgets` changes
     /// them live. Default: none.
     public var budgets = BudgetLimits()
+    /// Approval rules and the timeout policy (`--approvals FILE`, the fleet file's
+    /// `approvals:`). Default: no rules, 600 s, deny.
+    public var approvals = ApprovalPolicy.standard
 
     public init(
         policy: SchedulerPolicy = SchedulerPolicy(),

@@ -4,13 +4,16 @@ import ServiceLifecycle
 
 /// The engine's housekeeping: lets time pass in the scheduler at a fixed interval (leases expire,
 /// timeouts fire, backoffs end) and, with a retention policy, deletes what is past it once
-/// per `retention.interval` (the first pass at start).
+/// per `retention.interval` (the first pass at start); applies the approvals' timeout policy
+/// every second.
 struct MaintenanceService: Service {
     let engine: Engine
 
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await every(engine.configuration.tickInterval) { await engine.tick() } }
+            // The approvals' timeout policy (Approvals/): seconds are its unit.
+            group.addTask { await every(1) { await engine.expireApprovals(now: Timestamp.now()) } }
             if let retention = engine.configuration.retention {
                 group.addTask {
                     await every(retention.interval, first: true) {

@@ -37,4 +37,6 @@ struct AwaitingStore: Store {
     func prune(before cutoff: Double, batch: Int) async throws -> PruneCount { try await sqlite.prune(before: cutoff, batch: batch) }
     func costs(_ query: CostQuery) async throws -> CostReport { try await sqlite.costs(query) }
     func taskCost(id: String) async throws -> CostTotal? { try await sqlite.taskCost(id: id) }
+    func approvals(_ query: ApprovalQuery) async throws -> [ApprovalRecord] { try await sqlite.approvals(query) }
+    func approval(id: String) async throws -> ApprovalRecord? { try await sqlite.approval(id: id) }
 }
