@@ -95,6 +95,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // `--approvals FILE` may be YAML (FlotillaHub/Approvals).
+                .product(name: "Yams", package: "Yams"),
             ],
             // The dashboard's HTML, CSS and JavaScript modules, served as they are (no build step).
             resources: [.copy("Dashboard/Assets")],

@@ -28,7 +28,11 @@ public struct WorkflowBenchReport: Sendable {
 
     /// The overhead of the workflow run over the same tasks by hand, in percent of the medians.
     static func overhead(_ figures: WorkflowRunBench.Figures) -> Double {
-        let hand = percentile(figures.handSeconds, 0.5), workflow = percentile(figures.workflowSeconds, 0.5)
+        overhead(hand: figures.handSeconds, workflow: figures.workflowSeconds)
+    }
+
+    static func overhead(hand: [Double], workflow: [Double]) -> Double {
+        let hand = percentile(hand, 0.5), workflow = percentile(workflow, 0.5)
         return (workflow - hand) / hand * 100
     }
 
@@ -43,7 +47,9 @@ public struct WorkflowBenchReport: Sendable {
             lines.append("overhead (the same tasks by the benchmark's agents; median wall time; goal ≤ 10 %):")
             for run in runs {
                 lines.append("  \(Self.describe(run.shape)): by hand with depends_on \(Self.ms(Self.percentile(run.handSeconds, 0.5))), "
-                    + "as a workflow run \(Self.ms(Self.percentile(run.workflowSeconds, 0.5))), overhead \(String(format: "%.1f", Self.overhead(run))) % (n=\(run.handSeconds.count) each)")
+                    + "as a workflow run \(Self.ms(Self.percentile(run.workflowSeconds, 0.5))), overhead \(String(format: "%.1f", Self.overhead(run))) % (n=\(run.handSeconds.count) each); "
+                    + "CPU \(Self.ms(Self.percentile(run.handCPU, 0.5))) by hand, \(Self.ms(Self.percentile(run.workflowCPU, 0.5))) as a workflow, "
+                    + "\(String(format: "%+.1f", Self.overhead(hand: run.handCPU, workflow: run.workflowCPU))) %")
             }
         }
         return lines.joined(separator: "\n")
@@ -71,6 +77,9 @@ public struct WorkflowBenchReport: Sendable {
                     "by_hand_p50_ms": .double(Self.percentile(run.handSeconds, 0.5) * 1000),
                     "workflow_p50_ms": .double(Self.percentile(run.workflowSeconds, 0.5) * 1000),
                     "overhead_percent": .double(Self.overhead(run)),
+                    "by_hand_cpu_p50_ms": .double(Self.percentile(run.handCPU, 0.5) * 1000),
+                    "workflow_cpu_p50_ms": .double(Self.percentile(run.workflowCPU, 0.5) * 1000),
+                    "cpu_overhead_percent": .double(Self.overhead(hand: run.handCPU, workflow: run.workflowCPU)),
                 ]
             })
         }

@@ -39,8 +39,9 @@ extension HubClient {
     }
 
     /// Runs a workflow file once without registering it (its triggers are ignored).
-    public func startWorkflowRun(source: String, file: String, inputs: [String: JSONValue] = [:]) async throws -> JSONValue {
-        try await send(.POST, "/api/workflow-runs", body: ["source": .string(source), "file": .string(file), "inputs": .object(inputs)]).body
+    /// `minimal` asks for the run's row alone (`Prefer: return=minimal`): id and status, no steps.
+    public func startWorkflowRun(source: String, file: String, inputs: [String: JSONValue] = [:], minimal: Bool = false) async throws -> JSONValue {
+        try await send(.POST, "/api/workflow-runs", body: ["source": .string(source), "file": .string(file), "inputs": .object(inputs)], headers: Self.preferring(minimal: minimal)).body
     }
 
     /// Runs newest first, without their steps: `{"runs":[…]}`. `workflow` limits them to one
@@ -53,9 +54,9 @@ extension HubClient {
 
     /// One run with its steps; with `wait`, long-polls up to that many seconds (at most 300)
     /// for it to end first.
-    public func workflowRun(id: String, wait: Double? = nil) async throws -> JSONValue {
+    public func workflowRun(id: String, wait: Double? = nil, minimal: Bool = false) async throws -> JSONValue {
         let query = wait.map { "?wait=\($0)" } ?? ""
-        return try await send(.GET, "/api/workflow-runs/\(Self.segment(id))\(query)", timeout: .seconds(Int64((wait ?? 0) + 60))).body
+        return try await send(.GET, "/api/workflow-runs/\(Self.segment(id))\(query)", headers: Self.preferring(minimal: minimal), timeout: .seconds(Int64((wait ?? 0) + 60))).body
     }
 
     /// Cancels a run and its unfinished tasks; returns the run as it is now.

@@ -48,6 +48,9 @@ public struct HubConfiguration: Sendable {
     public var historyInterval = 10.0
     /// Spending limits at start (`--budget-day`, `--budget-role`). Default: none.
     public var budgets = BudgetLimits()
+    /// Approval rules and the timeout policy (`--approvals FILE`, the fleet file's
+    /// `approvals:`; docs/approvals.md). Default: no rules, 600 s, deny.
+    public var approvals = ApprovalPolicy.standard
 
     public init(
         host: String = "127.0.0.1",
@@ -86,6 +89,7 @@ public struct HubConfiguration: Sendable {
         )
         engine.output = output
         engine.budgets = budgets
+        engine.approvals = approvals
         if engine.output.directory == nil { engine.output.directory = files.outputDirectory }
         return engine
     }

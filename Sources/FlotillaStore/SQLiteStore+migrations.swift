@@ -88,6 +88,8 @@ extension SQLiteStore {
         migrator.registerMigration("v4-workflows", migrate: Self.addWorkflows)
         // The cost ledger (issue 24): one row per attempt that reported usage.
         migrator.registerMigration("v5-costs", migrate: Self.addCostLedger)
+        // A workflow run's steps, one row each, so a round writes the steps it changed.
+        migrator.registerMigration("v5-workflow-run-steps", migrate: Self.addWorkflowRunSteps)
         // Approval requests and their decisions (issue 24; SQLiteStore+approvals.swift).
         migrator.registerMigration("v6-approvals", migrate: Self.addApprovals)
         return migrator

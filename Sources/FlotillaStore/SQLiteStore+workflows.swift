@@ -34,6 +34,22 @@ extension SQLiteStore {
             """)
     }
 
+    /// Each step of a run as its own row: a round of a thousand-step run changes a few steps,
+    /// and rewriting the whole run's state (~150 KB) at every round was most of what running a
+    /// wide DAG as a workflow cost over submitting it by hand. Runs stored before keep their
+    /// steps inside `state` until they are saved again (every step is saved once after a
+    /// restart), and reads accept both.
+    static func addWorkflowRunSteps(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE workflow_run_steps (
+              run_id TEXT NOT NULL,
+              step TEXT NOT NULL,
+              state TEXT NOT NULL,
+              PRIMARY KEY (run_id, step)
+            ) WITHOUT ROWID;
+            """)
+    }
+
     public func workflows() async throws -> [WorkflowRow] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM workflows ORDER BY name").map(Self.workflowRow)
@@ -66,25 +82,25 @@ extension SQLiteStore {
         let sql = "SELECT * FROM workflow_runs \(filter) ORDER BY id DESC LIMIT \(max(1, query.limit))"
         let bound = arguments
         return try await pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(bound)).map(Self.workflowRunRow)
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(bound)).map { try Self.workflowRunRow($0, db: db) }
         }
     }
 
     public func workflowRun(id: String) async throws -> WorkflowRunRow? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM workflow_runs WHERE id = ?", arguments: [id]).map(Self.workflowRunRow)
+            try Row.fetchOne(db, sql: "SELECT * FROM workflow_runs WHERE id = ?", arguments: [id]).map { try Self.workflowRunRow($0, db: db) }
         }
     }
 
     public func workflowRun(triggerKey: String) async throws -> WorkflowRunRow? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM workflow_runs WHERE trigger_key = ?", arguments: [triggerKey]).map(Self.workflowRunRow)
+            try Row.fetchOne(db, sql: "SELECT * FROM workflow_runs WHERE trigger_key = ?", arguments: [triggerKey]).map { try Self.workflowRunRow($0, db: db) }
         }
     }
 
     public func activeWorkflowRuns() async throws -> [WorkflowRunRow] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM workflow_runs WHERE status = 'running' ORDER BY id").map(Self.workflowRunRow)
+            try Row.fetchAll(db, sql: "SELECT * FROM workflow_runs WHERE status = 'running' ORDER BY id").map { try Self.workflowRunRow($0, db: db) }
         }
     }
 
@@ -114,10 +130,22 @@ extension SQLiteStore {
         WorkflowRow(name: row["name"], source: row["source"], file: row["file"], version: row["version"], appliedAt: row["applied_at"], updatedAt: row["updated_at"])
     }
 
-    static func workflowRunRow(_ row: Row) -> WorkflowRunRow {
-        WorkflowRunRow(
-            id: row["id"], workflow: row["workflow"], file: row["file"], source: row["source"], status: row["status"],
-            triggerKind: row["trigger_kind"], triggerKey: row["trigger_key"], state: row["state"], rerunOf: row["rerun_of"],
+    /// The run with its steps joined into `state` (``WorkflowRunRow/state``).
+    static func workflowRunRow(_ row: Row, db: Database) throws -> WorkflowRunRow {
+        let id: String = row["id"]
+        var state: String = row["state"]
+        let steps = try Row.fetchAll(db, sql: "SELECT step, state FROM workflow_run_steps WHERE run_id = ?", arguments: [id])
+        if !steps.isEmpty, state.hasSuffix("}") {
+            var joined = String(state.dropLast()) + ",\"steps\":{"
+            for (position, step) in steps.enumerated() {
+                if position > 0 { joined += "," }
+                joined += JSONValue.string(step["step"]).jsonString + ":" + (step["state"] as String)
+            }
+            state = joined + "}}"
+        }
+        return WorkflowRunRow(
+            id: id, workflow: row["workflow"], file: row["file"], source: row["source"], status: row["status"],
+            triggerKind: row["trigger_kind"], triggerKey: row["trigger_key"], state: state, rerunOf: row["rerun_of"],
             cancelReason: row["cancel_reason"], createdAt: row["created_at"], updatedAt: row["updated_at"], endedAt: row["ended_at"]
         )
     }
@@ -170,5 +198,17 @@ extension SQLiteWriter {
         row.bind(run.updatedAt)
         row.bind(run.endedAt)
         try row.run(in: db)
+        for (step, state) in run.stepStates {
+            var stepRow = RowWriter(try db.cachedStatement(sql: Self.saveWorkflowRunStepSQL))
+            stepRow.bind(run.id)
+            stepRow.bind(step)
+            stepRow.bind(state)
+            try stepRow.run(in: db)
+        }
     }
+
+    static let saveWorkflowRunStepSQL = """
+        INSERT INTO workflow_run_steps (run_id, step, state) VALUES (?,?,?)
+        ON CONFLICT(run_id, step) DO UPDATE SET state = excluded.state
+        """
 }

@@ -21,6 +21,7 @@ struct Flotilla: AsyncParsableCommand {
             StatsCommand.self,
             CostsCommand.self,
             BudgetsCommand.self,
+            ApprovalsCommand.self,
             WatchCommand.self,
             TokenCommand.self,
             BenchCommand.self,

@@ -33,6 +33,9 @@ struct HubCommand: AsyncParsableCommand {
     @OptionGroup var retention: RetentionOptions
     @OptionGroup var budgets: BudgetOptions
 
+    @Option(help: ArgumentHelp("An approvals policy file (YAML or JSON): rules that allow or deny without a person, the timeout and what it decides (docs/approvals.md).", valueName: "file"))
+    var approvals: String?
+
     @Option(help: "Seconds of waiting that raise a queued task one priority step.")
     var agingSeconds: Double = 60
 
@@ -123,6 +126,13 @@ struct HubCommand: AsyncParsableCommand {
         )
         configuration.retention = retention.policy
         configuration.budgets = try budgets.limits()
+        if let approvals {
+            do {
+                configuration.approvals = try ApprovalPolicyFile.load(path: approvals)
+            } catch {
+                throw ValidationError("--approvals \(approvals): \(error.field.map { "\($0): " } ?? "")\(error.message)")
+            }
+        }
         configuration.sessionLifetime = sessionHours * 3600
         configuration.watch?.adoptSessions = watchSessions
         configuration.watch?.adoptKind = watchKind

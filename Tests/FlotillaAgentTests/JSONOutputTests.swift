@@ -1,5 +1,7 @@
 import FlotillaClient
 import FlotillaCore
+import FlotillaEngine
+import FlotillaHub
 import Foundation
 import Testing
 
@@ -35,6 +37,10 @@ import Testing
             try parked.write(toFile: workflows + "/parked.yaml", atomically: true, encoding: .utf8)
             try "name: echo\nsteps:\n  say: {type: x, role: json, payload: {command: echo flowed}}\n".write(toFile: workflows + "/echo.yaml", atomically: true, encoding: .utf8)
             let parkedRun = try #require(try await client.startWorkflowRun(source: parked, file: "parked.yaml")["id"]?.stringValue)
+            // Two approval requests (as a watched pane's prompt would make them) to show and answer.
+            let asked = ApprovalQuestion(source: .tmuxScreen, tool: "Bash", input: ["command": "make deploy"])
+            let toAllow = try await served.hub.engine.requestApproval(asked, agentID: "pane-1", role: nil, ref: nil).id
+            let toDeny = try await served.hub.engine.requestApproval(asked, agentID: "pane-1", role: nil, ref: nil).id
 
             // In an order where each command has something to act on.
             let runs: [(command: String, arguments: [String])] = [
@@ -50,6 +56,10 @@ import Testing
                 ("costs", ["costs", "--by", "role", "--since", "24h"]),
                 ("budgets show", ["budgets", "show"]),
                 ("budgets set", ["budgets", "set", "--day", "5", "--role", "json=1"]),
+                ("approvals list", ["approvals", "list", "--state", "all"]),
+                ("approvals show", ["approvals", "show", toAllow]),
+                ("approvals allow", ["approvals", "allow", toAllow, "--reason", "fine"]),
+                ("approvals deny", ["approvals", "deny", toDeny, "--reason", "not today"]),
                 ("token create", ["token", "create", "--name", "ci"]),
                 ("token list", ["token", "list"]),
                 ("token revoke", ["token", "revoke", tokenID]),

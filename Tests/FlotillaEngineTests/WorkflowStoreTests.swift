@@ -49,6 +49,29 @@ import Testing
         #expect(counts["ship"] == [.running: 1, .succeeded: 1, .cancelled: 1] && counts["nightly"] == [.failed: 1])
     }
 
+    @Test("a run's steps are rows of their own: a save writes the steps it names, reads join every step into the state, and a state stored with its steps inside reads as it was")
+    func stepsAreRowsOfTheirOwn() async throws {
+        let store = try SQLiteStore(configuration: .init(path: EngineHarness.temporaryDatabase()))
+        var run = Self.run("r1", at: 1)
+        run.state = #"{"run_id":"r1","step_count":3}"#
+        run.stepStates = ["a": #"{"n":1}"#, "b": #"{"n":2}"#]
+        try await store.commit([.saveWorkflowRun(run)])
+        run.stepStates = ["b": #"{"n":3}"#, "c": #"{"n":4}"#]
+        try await store.commit([.saveWorkflowRun(run)])
+        let read = try #require(try await store.workflowRun(id: "r1"))
+        #expect(read.stepStates.isEmpty)
+        let state = try JSONValue.parse(read.state)
+        #expect(state["run_id"] == "r1" && state["step_count"] == 3)
+        #expect(state["steps"] == ["a": ["n": 1], "b": ["n": 3], "c": ["n": 4]], "b was replaced, a kept, c added")
+
+        // Before `v5-workflow-run-steps` the steps were inside `state`: such a run reads unchanged.
+        var legacy = Self.run("r0", at: 0)
+        legacy.state = #"{"run_id":"r0","step_count":1,"steps":{"a":{"n":0}}}"#
+        try await store.commit([.saveWorkflowRun(legacy)])
+        #expect(try await store.workflowRun(id: "r0")?.state == legacy.state)
+        #expect(try await store.activeWorkflowRuns().map(\.id) == ["r0", "r1"])
+    }
+
     @Test("a trigger key is unique across runs: a second run with it does not commit")
     func triggerKeyUnique() async throws {
         let store = try SQLiteStore(configuration: .init(path: EngineHarness.temporaryDatabase()))

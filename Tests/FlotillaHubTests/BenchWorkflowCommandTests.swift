@@ -30,6 +30,7 @@ import Testing
             #expect(run["workflow_ms"]?.arrayValue?.count == 2)
             #expect((run["workflow_p50_ms"]?.doubleValue ?? 0) > 0)
             #expect(run["overhead_percent"]?.doubleValue != nil)
+            #expect((run["workflow_cpu_p50_ms"]?.doubleValue ?? 0) > 0 && (run["by_hand_cpu_p50_ms"]?.doubleValue ?? 0) > 0)
         }
     }
 

@@ -32,6 +32,7 @@ extension AgentRuntime {
             }
             let report = await runner.run(
                 assignment, stop: stop, output: output,
+                approvals: approvals.asking(for: assignment.key, stop: stop),
                 spending: { cost, executor in
                     spending.yield(UsageReport(taskID: assignment.taskID, attempt: assignment.attempt, delta: cost.usage, executor: executor))
                 },

@@ -26,6 +26,7 @@ extension AgentRuntime {
                 logger.warning("connection to \(transport.endpoint) failed: \(error)")
             }
             state.withLock { $0.channel = nil }
+            approvals.disconnected()
             if Task.isCancelled { return }
             failures = registered.reason == true ? 1 : failures + 1
             let delay = Self.backoff(failures: failures, base: configuration.reconnectBase, max: configuration.reconnectMax)
@@ -108,6 +109,7 @@ extension AgentRuntime {
             stop.fire(.cancelled)
         }
         for envelope in resend { try await channel.send(envelope) }
+        await approvals.connected()
         for key in missing.sorted(by: { $0.description < $1.description }) {
             logger.warning("the hub counts \(key) as ours but it never arrived; releasing it")
             await send(.release, payload: ["task_id": .string(key.taskID), "attempt": .int(Int64(key.attempt)), "reason": "assignment never arrived"], final: true)
@@ -148,7 +150,10 @@ extension AgentRuntime {
             let stop = state.withLock { $0.running[AttemptKey(taskID: task, attempt: Int(attempt))] }
             logger.info("hub cancelled \(task)#\(attempt): \(message.payload["reason"]?.stringValue ?? "")")
             stop?.fire(.cancelled)
+        case .approvalDecision:
+            approvals.received(message)
         case .ack, .error:
+            if approvals.received(message) { return }
             guard let ref = message.payload["ref"]?.stringValue else { return }
             if message.type == .error, Self.isTemporary(message) {
                 // The hub could not take the message now (its store failed, or it is busy) and

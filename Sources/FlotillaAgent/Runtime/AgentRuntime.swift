@@ -21,6 +21,8 @@ public final class AgentRuntime: Sendable {
     /// Fired by ``drain()``; the drain itself runs inside ``run()``.
     let drainRequested = OneShot<Bool>()
     let finished = OneShot<Bool>()
+    /// Executors' approval questions and the hub's decisions (ApprovalBroker.swift).
+    public let approvals: ApprovalBroker
 
     struct State {
         var channel: (any AgentChannel)?
@@ -48,6 +50,8 @@ public final class AgentRuntime: Sendable {
         self.runner = runner
         self.logger = logger
         self.assignments = AsyncStream.makeStream(of: Assignment.self)
+        self.approvals = ApprovalBroker(agentID: configuration.agentID, role: configuration.roles.first)
+        approvals.attach { [weak self] envelope in await self?.sendNow(envelope) ?? false }
     }
 
     /// Runs until a drain has finished.
@@ -179,6 +183,17 @@ public final class AgentRuntime: Sendable {
             payload = .object((payload.objectValue ?? [:]).merging(["status": "paused", "paused_until": .string(Timestamp.iso8601(pausedUntil))]) { _, new in new })
         }
         return payload
+    }
+
+    /// Sends an envelope as it is now, if connected; false when it could not go.
+    func sendNow(_ envelope: Envelope) async -> Bool {
+        guard let channel = state.withLock({ $0.channel }) else { return false }
+        do {
+            try await channel.send(envelope)
+            return true
+        } catch {
+            return false
+        }
     }
 
     /// Sends a message now if connected; final reports are also kept until acknowledged.

@@ -28,8 +28,8 @@ public struct AttemptRunner: Sendable {
     /// - Parameter usageLimit: told when the executor hit its subscription's usage limit, with
     ///   the reset time; the attempt is then released unharmed.
     public func run(
-        _ assignment: Assignment, stop: StopSignal, output: AttemptOutput? = nil, spending: SpendingSink? = nil,
-        usageLimit: (@Sendable (Double) -> Void)? = nil, progress: @escaping ProgressSink
+        _ assignment: Assignment, stop: StopSignal, output: AttemptOutput? = nil, approvals: (any ApprovalAsking)? = nil,
+        spending: SpendingSink? = nil, usageLimit: (@Sendable (Double) -> Void)? = nil, progress: @escaping ProgressSink
     ) async -> AttemptReport.Kind? {
         let started = ContinuousClock.now
         var result = AttemptResult()
@@ -44,7 +44,7 @@ public struct AttemptRunner: Sendable {
             let meter = spending.map { sink in UsageMeter { sink($0, executor.name) } }
             let finish = try await execute(
                 assignment, executor: executor, workspace: result.workspace, stop: stop, output: output, meter: meter,
-                usageLimit: usageLimit, progress: progress, result: &result
+                approvals: approvals, usageLimit: usageLimit, progress: progress, result: &result
             )
             result.duration = ContinuousClock.now - started
             report = finish.map { $0(result) }
@@ -69,7 +69,7 @@ public struct AttemptRunner: Sendable {
     /// Returns a function that turns the finished result into the report, or nil when stopped by the hub.
     private func execute(
         _ assignment: Assignment, executor: any Executor, workspace: Workspace?, stop: StopSignal,
-        output: AttemptOutput?, meter: UsageMeter?, usageLimit: (@Sendable (Double) -> Void)?, progress: @escaping ProgressSink,
+        output: AttemptOutput?, meter: UsageMeter?, approvals: (any ApprovalAsking)?, usageLimit: (@Sendable (Double) -> Void)?, progress: @escaping ProgressSink,
         result: inout AttemptResult
     ) async throws -> ((AttemptResult) -> AttemptReport.Kind)? {
         let directory = workspace?.path ?? workdir
@@ -77,6 +77,7 @@ public struct AttemptRunner: Sendable {
         var request = ExecutionRequest(assignment: assignment, prompt: assignment.composedPrompt, workingDirectory: directory, timeout: timeout)
         request.output = output
         request.usage = meter
+        request.approvals = approvals
         progress(nil, "running \(executor.name)")
         var outcome = try await executor.execute(request, stop: stop, progress: progress)
         result.absorb(outcome)

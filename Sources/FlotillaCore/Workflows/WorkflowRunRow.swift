@@ -14,6 +14,10 @@ public struct WorkflowRunRow: Sendable, Hashable {
     /// unique, nil for runs started by hand.
     public var triggerKey: String?
     public var state: String
+    /// Steps' stored JSON to write with the row, by step id (inserted or replaced in
+    /// `workflow_run_steps`): a round saves the steps it changed, not the whole run. Reads leave
+    /// it empty and put every step into `state` (`{…,"steps":{id: step…}}`).
+    public var stepStates: [String: String] = [:]
     /// The run this one reruns.
     public var rerunOf: String?
     public var cancelReason: String?

@@ -96,7 +96,7 @@ extension Engine {
             eventsAfter.append(live.endEvent(outcome))
         }
         live.row.updatedAt = now
-        live.row.state = live.fragments.encode(live.state, book: live.book, changed: live.changedSteps)
+        (live.row.state, live.row.stepStates) = live.fragments.encode(live.state, book: live.book, changed: live.changedSteps)
         live.changedSteps = []
         let change = RoundChange(
             row: live.row, specs: plan.starts.map(\.spec), startedSteps: startedSteps, cancels: plan.cancels,
@@ -110,13 +110,14 @@ extension Engine {
             workflowRuntime.putBack(runID: runID, ends: ends, cancel: cancel)
             return false
         }
-        // The tasks' ids, for the API until their ends record them.
+        // The tasks' ids, for the API. They are saved with the step's next change (its end), not
+        // by a save of their own: until then a restart finds each task by its idempotency key
+        // (Engine+workflowRecovery.swift), and a wide run saves each step twice, not three times.
         var position = 0
         for start in plan.starts where position < taskIDs.count {
             let slot = start.instance.matrixIndex ?? 0
             if live.book.steps[start.instance.step]?.tasks.indices.contains(slot) == true {
                 live.book.steps[start.instance.step]!.tasks[slot].taskID = taskIDs[position]
-                live.changedSteps.insert(start.instance.step)
             }
             position += 1
         }

@@ -7,15 +7,20 @@ import Synchronization
 
 /// Workflow runs: start, read, cancel, rerun, wait. A run's state lives in the store
 /// (`workflow_runs`); the runtime drives the runs in progress (Engine+workflowRounds.swift).
+/// How much of a run an answer shows: every step, or the row alone (`Prefer: return=minimal`).
+public enum RunDetail: Sendable {
+    case steps, minimal
+}
+
 extension Engine {
     /// Starts a run of a registered workflow. With a `triggerKey` some run already has, returns
     /// that run with `created: false` and starts nothing. `trigger` always has `kind` (a trigger
     /// without one is `manual`).
-    public func startRun(workflow: String, inputs: [String: JSONValue], trigger: JSONValue, triggerKey: String? = nil) async throws -> (run: WorkflowRunInfo, created: Bool) {
+    public func startRun(workflow: String, inputs: [String: JSONValue], trigger: JSONValue, triggerKey: String? = nil, detail: RunDetail = .steps) async throws -> (run: WorkflowRunInfo, created: Bool) {
         let entry = try registeredWorkflow(workflow)
         let resolved = try entry.definition.resolveInputs(inputs)
         guard let triggerKey else {
-            return (try await createRun(entry.definition, source: entry.row.source, inputs: resolved, trigger: trigger, triggerKey: nil, rerunOf: nil), true)
+            return (try await createRun(entry.definition, source: entry.row.source, inputs: resolved, trigger: trigger, triggerKey: nil, rerunOf: nil, detail: detail), true)
         }
         // Held from the look-up to the commit: a second delivery of the key waits its turn
         // rather than both inserting (the UNIQUE column would fail the whole commit).
@@ -24,16 +29,16 @@ extension Engine {
         }
         defer { _ = workflowRuntime.startingKeys.withLock { $0.remove(triggerKey) } }
         if let existing = try await store.workflowRun(triggerKey: triggerKey) {
-            return (try await workflowRun(id: existing.id), false)
+            return (try await workflowRun(id: existing.id, detail: detail), false)
         }
-        return (try await createRun(entry.definition, source: entry.row.source, inputs: resolved, trigger: trigger, triggerKey: triggerKey, rerunOf: nil), true)
+        return (try await createRun(entry.definition, source: entry.row.source, inputs: resolved, trigger: trigger, triggerKey: triggerKey, rerunOf: nil, detail: detail), true)
     }
 
     /// Runs an unregistered file once (`flotilla workflow run FILE`), as a manual run.
-    public func startRun(source: String, file: String, inputs: [String: JSONValue]) async throws -> WorkflowRunInfo {
+    public func startRun(source: String, file: String, inputs: [String: JSONValue], detail: RunDetail = .steps) async throws -> WorkflowRunInfo {
         let definition = try workflowRuntime.definitions.definition(source: source, file: file)
         let resolved = try definition.resolveInputs(inputs)
-        return try await createRun(definition, source: source, inputs: resolved, trigger: ["kind": "manual"], triggerKey: nil, rerunOf: nil)
+        return try await createRun(definition, source: source, inputs: resolved, trigger: ["kind": "manual"], triggerKey: nil, rerunOf: nil, detail: detail)
     }
 
     /// A page of runs, newest first, without steps.
@@ -49,12 +54,14 @@ extension Engine {
         }
     }
 
-    /// One run with its steps, or `workflow_run_not_found`.
-    public func workflowRun(id: String) async throws -> WorkflowRunInfo {
+    /// One run with its steps (or, minimal, its row alone), or `workflow_run_not_found`.
+    public func workflowRun(id: String, detail: RunDetail = .steps) async throws -> WorkflowRunInfo {
         if let run = workflowRuntime.runs.withLock({ $0[id] }) {
+            if detail == .minimal { return .minimal(run.row) }
             return view(row: run.row, stored: StoredRunState(run: run.state, book: run.book), definition: run.definition)
         }
         guard let row = try await store.workflowRun(id: id) else { throw Self.runNotFound(id) }
+        if detail == .minimal { return .minimal(row) }
         let definition = try workflowRuntime.definitions.definition(source: row.source, file: row.file)
         return view(row: row, stored: try await StoredRunState.decode(row.state).withResults(from: store), definition: definition)
     }
@@ -79,12 +86,12 @@ extension Engine {
     }
 
     /// Waits up to `timeout` seconds for the run to end; returns it as it is then.
-    public func waitRun(id: String, timeout: Double) async throws -> WorkflowRunInfo {
+    public func waitRun(id: String, timeout: Double, detail: RunDetail = .steps) async throws -> WorkflowRunInfo {
         let waiters = workflowRuntime.waiters
         let token = waiters.register(id)
         let current: WorkflowRunInfo
         do {
-            current = try await workflowRun(id: id)
+            current = try await workflowRun(id: id, detail: detail)
         } catch {
             waiters.end(id, token: token)
             throw error
@@ -99,7 +106,7 @@ extension Engine {
         } onGracefulShutdown: {
             waiters.end(id, token: token)
         }
-        return try await workflowRun(id: id)
+        return try await workflowRun(id: id, detail: detail)
     }
 
     /// A run's row and state: from memory while it runs, else from the store.
@@ -114,24 +121,27 @@ extension Engine {
     }
 
     /// Stores a new run (with `workflow.started`) and hands it to the runtime, which plans it.
-    private func createRun(_ definition: WorkflowDefinition, source: String, inputs: JSONValue, trigger: JSONValue, triggerKey: String?, rerunOf: String?) async throws -> WorkflowRunInfo {
+    private func createRun(_ definition: WorkflowDefinition, source: String, inputs: JSONValue, trigger: JSONValue, triggerKey: String?, rerunOf: String?, detail: RunDetail = .steps) async throws -> WorkflowRunInfo {
         var trigger = trigger.objectValue ?? [:]
         if trigger["kind"]?.stringValue == nil { trigger["kind"] = "manual" }
         let now = Timestamp.now()
         let id = workflowRuntime.ids.next(now: now)
         let state = WorkflowRunState(runID: id, inputs: inputs, trigger: .object(trigger))
         let book = RunBook(stepCount: definition.steps.count)
-        let row = WorkflowRunRow(
+        let encoded = StoredRunState(run: state, book: book).encoded()
+        var row = WorkflowRunRow(
             id: id, workflow: definition.name, file: definition.file, source: source, status: WorkflowRunStatus.running.rawValue,
             triggerKind: trigger["kind"]?.stringValue ?? "manual", triggerKey: triggerKey,
-            state: StoredRunState(run: state, book: book).encoded(), rerunOf: rerunOf, createdAt: now, updatedAt: now
+            state: encoded.state, rerunOf: rerunOf, createdAt: now, updatedAt: now
         )
+        row.stepStates = encoded.steps
         let live = LiveRun(row: row, definition: definition, state: state, book: book)
         try await mutate { scheduler, now in
             scheduler.recordWorkflow([.saveWorkflowRun(row)], events: [live.startEvent], now: now)
         }
         workflowRuntime.runs.withLock { $0[id] = live }
         workflowRuntime.markDirty([id])
+        if detail == .minimal { return .minimal(row) }
         return view(row: row, stored: StoredRunState(run: state, book: book), definition: definition)
     }
 

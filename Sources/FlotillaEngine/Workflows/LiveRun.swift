@@ -16,6 +16,10 @@ struct LiveRun: Sendable {
     var changedSteps: Set<String> = []
     /// Which steps come after which: to tell whether an ended step lets another be decided.
     let links: StepLinks
+    /// Per pending step, how many of the steps it comes after (in `links.before` order) are
+    /// known to have ended: a step that has ended stays ended, so each check goes on from
+    /// there, and a sink after a thousand steps is not scanned from the start at every round.
+    var endedBefore: [String: Int] = [:]
 
     init(row: WorkflowRunRow, definition: WorkflowDefinition, state: WorkflowRunState, book: RunBook) {
         self.row = row
@@ -32,15 +36,22 @@ struct LiveRun: Sendable {
     /// them now has every step it comes after ended, or every step has ended (the outcome).
     /// Without it, a round only records the ends: a wide run's thousand ends are not a
     /// thousand full plans.
-    func canDecide(after ended: Set<String>) -> Bool {
+    mutating func canDecide(after ended: Set<String>) -> Bool {
         // Each later step once: a wide run's sink comes after every step that ended.
         var checked: Set<String> = []
+        var waited = false
         for step in ended {
             for next in links.after[step] ?? [] where checked.insert(next).inserted && state.record(next) == .pending {
-                if (links.before[next] ?? []).allSatisfy({ state.record($0).isFinished }) { return true }
+                waited = true
+                let before = links.before[next] ?? []
+                var count = endedBefore[next] ?? 0
+                while count < before.count, state.record(before[count]).isFinished { count += 1 }
+                endedBefore[next] = count
+                if count == before.count { return true }
             }
         }
-        return definition.steps.allSatisfy { state.record($0.id).isFinished }
+        // A step still waited on by a pending one means the run has not ended.
+        return !waited && definition.steps.allSatisfy { state.record($0.id).isFinished }
     }
 }
 

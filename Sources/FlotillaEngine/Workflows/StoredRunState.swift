@@ -3,14 +3,16 @@ import FlotillaStore
 import FlotillaWorkflows
 import Foundation
 
-/// The `state` column of `workflow_runs`: the planner's state and the runtime's book, as
-/// `{"run_id","inputs","trigger","cancel_requested","step_count","steps":{id:{"record","book"}}}`.
+/// A run's stored state: the planner's state and the runtime's book. The store keeps the run
+/// in the `state` column of `workflow_runs` (`{"run_id","inputs","trigger","cancel_requested",
+/// "step_count"}`) and each step in `workflow_run_steps` (`{"record","book"}`), and reads them
+/// back as one text, `{…,"steps":{id: step…}}`.
 ///
 /// A run's state is saved at every round, and a wide run has a thousand steps while a round
-/// changes a few: each step's JSON is kept (``StepFragments``) and encoded again only when the
-/// step changed, so a save costs the steps that changed plus joining the text. A succeeded
-/// task's result is not repeated here: it is in the task's row, where ``filledResults(from:)``
-/// reads it back (results can be large, and the state is saved often).
+/// changes a few: each step's JSON is kept (``StepFragments``), encoded again and written only
+/// when the step changed, so a save costs the steps that changed. A succeeded task's result is
+/// not repeated here: it is in the task's row, where ``withResults(from:)`` reads it back
+/// (results can be large, and the state is saved often).
 struct StoredRunState: Sendable {
     var run: WorkflowRunState
     var book: RunBook
@@ -35,11 +37,12 @@ struct StoredRunState: Sendable {
         var trigger: JSONValue
         var cancelRequested: Bool
         var stepCount: Int
-        var steps: [String: Step]
+        /// Absent while no step has started (the store joins the steps' rows in).
+        var steps: [String: Step]?
     }
 
-    /// Encodes every step (a new run, or one read back).
-    func encoded() -> String {
+    /// Encodes every step (a new run): the state column and each step's JSON.
+    func encoded() -> (state: String, steps: [String: String]) {
         var fragments = StepFragments()
         return fragments.encode(run, book: book, changed: nil)
     }
@@ -48,7 +51,7 @@ struct StoredRunState: Sendable {
         let file = try JSONDecoder().decode(File.self, from: Data(text.utf8))
         var book = RunBook(stepCount: file.stepCount)
         var run = WorkflowRunState(runID: file.runID, inputs: file.inputs, trigger: file.trigger, cancelRequested: file.cancelRequested)
-        for (id, step) in file.steps {
+        for (id, step) in file.steps ?? [:] {
             run.steps[id] = step.record
             if let stepBook = step.book { book.steps[id] = stepBook }
         }
@@ -97,28 +100,27 @@ extension Array {
 struct StepFragments: Sendable {
     private var fragments: [String: String] = [:]
 
-    /// The state column's text for `run` and `book`; steps are encoded again when `changed`
-    /// names them (all of them when it is nil), or when they have no fragment yet.
-    mutating func encode(_ run: WorkflowRunState, book: RunBook, changed: Set<String>?) -> String {
-        var out = "{\"run_id\":\(JSONValue.string(run.runID).jsonString),\"inputs\":\(run.inputs.jsonString)"
-        out += ",\"trigger\":\(run.trigger.jsonString),\"cancel_requested\":\(run.cancelRequested),\"step_count\":\(book.stepCount),\"steps\":{"
-        var first = true
-        for (id, record) in run.steps {
+    /// The state column's text for `run` and `book` (the run without its steps), and the JSON
+    /// of each step to save: those `changed` names (all of them when it is nil), and those with
+    /// no fragment yet (every step once after a restart).
+    mutating func encode(_ run: WorkflowRunState, book: RunBook, changed: Set<String>?) -> (state: String, steps: [String: String]) {
+        var header = "{\"run_id\":\(JSONValue.string(run.runID).jsonString),\"inputs\":\(run.inputs.jsonString)"
+        header += ",\"trigger\":\(run.trigger.jsonString),\"cancel_requested\":\(run.cancelRequested),\"step_count\":\(book.stepCount)}"
+        var steps: [String: String] = [:]
+        func encode(_ id: String, _ record: StepRecord) {
             let stepBook = book.steps[id]
-            let text: String
-            if let known = fragments[id], changed?.contains(id) == false {
-                text = known
-            } else {
-                let stored = StoredRunState.Step(record: StoredRunState.storable(record, book: stepBook), book: stepBook)
-                text = stored.json.jsonString
-                fragments[id] = text
-            }
-            if !first { out += "," }
-            first = false
-            out += JSONValue.string(id).jsonString + ":" + text
+            let text = StoredRunState.Step(record: StoredRunState.storable(record, book: stepBook), book: stepBook).json.jsonString
+            fragments[id] = text
+            steps[id] = text
         }
-        out += "}}"
-        return out
+        if let changed {
+            for id in changed { if let record = run.steps[id] { encode(id, record) } }
+        }
+        // Every step once when some have no fragment yet (a new run, or one read back).
+        if changed == nil || fragments.count < run.steps.count {
+            for (id, record) in run.steps where changed == nil || fragments[id] == nil { encode(id, record) }
+        }
+        return (header, steps)
     }
 }
 

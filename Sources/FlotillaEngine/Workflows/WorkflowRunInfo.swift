@@ -19,6 +19,9 @@ public struct WorkflowRunInfo: Sendable, Hashable {
     public var progress: WorkflowRunProgress
     /// Each step in file order; nil in lists.
     public var steps: [WorkflowStepInfo]?
+    /// Only the row's own fields: the answer to `Prefer: return=minimal` (no inputs, trigger,
+    /// progress or steps), which costs no decoding of the run's state.
+    public var isMinimal = false
 
     public init(
         id: String, workflow: String, file: String, status: WorkflowRunStatus, inputs: JSONValue, trigger: JSONValue,
@@ -47,14 +50,29 @@ public struct WorkflowRunInfo: Sendable, Hashable {
         return out
     }
 
-    /// The API's JSON: with `steps` when the info has them.
+    /// The run as its row alone says it (``isMinimal``).
+    public static func minimal(_ row: WorkflowRunRow) -> WorkflowRunInfo {
+        var info = WorkflowRunInfo(
+            id: row.id, workflow: row.workflow, file: row.file, status: WorkflowRunStatus(rawValue: row.status) ?? .running,
+            inputs: .null, trigger: .null, rerunOf: row.rerunOf, cancelReason: row.cancelReason,
+            createdAt: row.createdAt, updatedAt: row.updatedAt, endedAt: row.endedAt, progress: WorkflowRunProgress(), steps: nil
+        )
+        info.isMinimal = true
+        return info
+    }
+
+    /// The API's JSON: with `steps` when the info has them; without inputs, trigger and
+    /// progress when minimal.
     public var json: JSONValue {
         var out: [String: JSONValue] = [
             "id": .string(id), "workflow": .string(workflow), "file": .string(file), "status": .string(status.rawValue),
-            "inputs": inputs, "trigger": trigger, "rerun_of": .optional(rerunOf), "cancel_reason": .optional(cancelReason),
+            "rerun_of": .optional(rerunOf), "cancel_reason": .optional(cancelReason),
             "created_at": .time(createdAt), "updated_at": .time(updatedAt), "ended_at": endedAt.map(JSONValue.time) ?? .null,
-            "progress": progress.json,
         ]
+        guard !isMinimal else { return .object(out) }
+        out["inputs"] = inputs
+        out["trigger"] = trigger
+        out["progress"] = progress.json
         if let steps { out["steps"] = .array(steps.map(\.json)) }
         return .object(out)
     }

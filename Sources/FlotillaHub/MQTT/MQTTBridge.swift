@@ -122,7 +122,7 @@ final class MQTTBridge: Service {
     /// 3.1.1 they do come back and are skipped by their `event` type.
     private func inboundFilters() -> [MQTTSubscribeInfo] {
         ([topics.register, topics.heartbeat, topics.shutdown, topics.anyStatus, topics.newTasks,
-          topics.assigned, topics.progress, topics.complete, topics.failed, topics.output, topics.usage] + topics.requestTopics.keys.sorted())
+          topics.assigned, topics.progress, topics.complete, topics.failed, topics.output, topics.usage, topics.approvalRequests] + topics.requestTopics.keys.sorted())
             .map { MQTTSubscribeInfo($0, qos: .atLeastOnce, noLocal: true) }
     }
 
@@ -163,7 +163,7 @@ final class MQTTBridge: Service {
         let (envelope, raw) = read
         let statusOf = topics.agentID(inStatusTopic: message.topic)
         switch envelope.type {
-        case .event, .registered, .assignment, .cancel, .ack, .error:
+        case .event, .registered, .assignment, .cancel, .ack, .error, .approvalDecision:
             return nil
         case .status:
             if let statusOf, envelope.payload["status"]?.stringValue == "offline" {

@@ -57,7 +57,7 @@ public struct MosquittoAccessFiles: Sendable {
             out += "\n# agent \(id): its inbox, broadcast and the hub's presence in; its reports out.\nuser \(id)\n"
             out += "topic read \(swarm)/agents/\(id)/inbox\ntopic read \(swarm)/hub/status\n"
             out += "topic readwrite \(swarm)/broadcast\ntopic readwrite \(swarm)/agents/\(id)/status\n"
-            for leaf in ["agents/register", "agents/heartbeat", "agents/shutdown", "tasks/assigned", "tasks/progress", "tasks/complete", "tasks/failed", "tasks/usage"] {
+            for leaf in ["agents/register", "agents/heartbeat", "agents/shutdown", "tasks/assigned", "tasks/progress", "tasks/complete", "tasks/failed", "tasks/usage", "approvals/requests"] {
                 out += "topic write \(swarm)/\(leaf)\n"
             }
             out += "# Direct messages between agents; commands there are refused unsigned.\ntopic write \(swarm)/agents/+/inbox\n"

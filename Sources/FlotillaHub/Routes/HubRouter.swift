@@ -27,6 +27,7 @@ struct HubRouter {
         AgentRoutes(hub: hub, watched: watched).add(to: api)
         StatsRoutes(hub: hub).add(to: api)
         CostRoutes(hub: hub).add(to: api)
+        ApprovalRoutes(hub: hub, streams: guards.streams).add(to: api)
         GraphRoutes(hub: hub).add(to: api)
         TokenRoutes(hub: hub).add(to: api)
         let departures = ClientDepartures()

@@ -33,6 +33,11 @@ enum RouteScopes {
         "GET /api/costs": .viewer,
         "GET /api/budgets": .viewer,
         "PUT /api/budgets": .admin,
+        // Approvals: the queue is a viewer's to read, a submitter's to answer.
+        "GET /api/approvals": .viewer,
+        "GET /api/approvals/{id}": .viewer,
+        "POST /api/approvals/{id}/allow": .submitter,
+        "POST /api/approvals/{id}/deny": .submitter,
         // Agents, counters, events, watched panes: read by viewers, steered by admins only.
         "GET /api/agents": .viewer,
         "GET /api/agents/{id}": .viewer,

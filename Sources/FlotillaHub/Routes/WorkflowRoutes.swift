@@ -35,8 +35,9 @@ struct WorkflowRoutes {
             let name = try context.parameters.decoded("name")
             let body = try await JSONResponse.optionalBody(of: request, limit: hub.configuration.maxBodySize)
             let inputs = try WorkflowRequests.runInputs(body, allowed: ["inputs"])
-            let started = try await hub.engine.startRun(workflow: name, inputs: inputs, trigger: ["kind": "manual"])
-            return JSONResponse.make(started.run.json, status: .created)
+            let detail = WorkflowRunRoutes.detail(request)
+            let started = try await hub.engine.startRun(workflow: name, inputs: inputs, trigger: ["kind": "manual"], detail: detail)
+            return WorkflowRunRoutes.answer(started.run, detail: detail, status: .created)
         }
     }
 

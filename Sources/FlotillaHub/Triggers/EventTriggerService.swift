@@ -110,6 +110,6 @@ final class EventTriggerService: Service {
         // A step's task's idempotency key is `wf:<run>:<step>[:<index>]`.
         guard let key = task.spec.idempotencyKey, key.hasPrefix("wf:") else { return nil }
         let run = key.dropFirst(3).prefix { $0 != ":" }
-        return try? await hub.engine.workflowRun(id: String(run)).workflow
+        return try? await hub.engine.workflowRun(id: String(run), detail: .minimal).workflow
     }
 }

@@ -104,6 +104,7 @@ extension FleetFile {
         if let url = URL(string: hub.url), let host = url.host { arguments += ["--host", host] }
         if let dataDir = hub.dataDir { arguments += ["--data-dir", resolve(dataDir)] }
         if let tls = hubTLSFiles { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
+        arguments += writeHubApprovals()
         return PaneCommand(arguments.map(Self.shellQuote).joined(separator: " "), workingDirectory: baseDirectory)
     }
 

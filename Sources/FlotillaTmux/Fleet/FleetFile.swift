@@ -85,6 +85,9 @@ public struct FleetFile: Sendable, Hashable {
     public var envFile: String?
     /// The directory relative paths are resolved against (the file's directory).
     public var baseDirectory: String = "."
+    /// The `approvals:` section (checked as an ``ApprovalPolicy``): the hub `up` starts reads
+    /// it from a file (``hubApprovalsPath``).
+    public var approvals: ApprovalPolicy?
 
     /// Loads and validates the fleet file at `path`.
     public static func load(path: String) throws -> FleetFile {
@@ -127,6 +130,7 @@ public struct FleetFile: Sendable, Hashable {
             try supervisorReader.finish()
         }
         fleet.envFile = try reader.string("env_file")
+        if let approvals = reader.take("approvals") { fleet.approvals = try readApprovals(approvals) }
         let env = try readEnvironment(reader.take("env"), field: "env")
         let agents = reader.take("agents")
         // Unknown keys first: a misspelt `agent:` must be named, not reported as no agents.

@@ -117,6 +117,27 @@ import Testing
         }
     }
 
+    /// `Prefer: return=minimal` answers a start and a read with the run's row alone (no steps,
+    /// inputs, trigger or progress) and says so; without it the same run has all of them.
+    @Test func minimalAnswersCarryTheRowAlone() async throws {
+        try await TestHub.run { hub in
+            let prefer = HubClient.preferring(minimal: true)
+            let started = try await hub.client.raw(.POST, "/api/workflow-runs", body: JSONValue.object(["source": .string(WorkflowFiles.parked), "file": "parked.yaml"]).jsonString, headers: prefer)
+            #expect(started.status == 201)
+            let minimal = try JSONValue.parse(started.text)
+            let id = try #require(minimal["id"]?.stringValue)
+            #expect(minimal["status"] == "running" && minimal["workflow"] == "parked")
+            #expect(minimal["steps"] == nil && minimal["progress"] == nil && minimal["inputs"] == nil && minimal["trigger"] == nil)
+            let read = try await hub.client.workflowRun(id: id, wait: 0, minimal: true)
+            #expect(read["id"]?.stringValue == id && read["status"] == "running" && read["steps"] == nil)
+            let full = try await hub.client.workflowRun(id: id)
+            #expect(full["steps"]?.arrayValue?.count == 1 && full["progress"]?["total"] == 1 && full["trigger"]?["kind"] == "manual")
+            _ = try await hub.client.cancelWorkflowRun(id: id)
+            let ended = try await hub.client.workflowRun(id: id, minimal: true)
+            #expect(ended["status"] == "cancelled" && ended["ended_at"]?.stringValue != nil && ended["steps"] == nil)
+        }
+    }
+
     /// Reading is a viewer's; starting and cancelling runs a submitter's; registering and
     /// deleting workflows an admin's. Each refusal changes nothing.
     @Test func viewersReadSubmittersRunAdminsApply() async throws {
