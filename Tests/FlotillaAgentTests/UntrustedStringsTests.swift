@@ -51,7 +51,9 @@ import Testing
         #expect(try String(contentsOfFile: workdir + "/notes.txt", encoding: .utf8) == "hello\n")
         let argv = try JSONValue.parse(String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").last.map(String.init) ?? "")
         let words = argv.arrayValue?.compactMap(\.stringValue) ?? []
-        #expect(words.suffix(2) == ["--", prompt])
+        // On stdin as the user message, never an argument.
+        #expect(words.last == "<stdin>:" + prompt)
+        #expect(!words.contains(prompt))
         #expect(words.filter { $0 == "--dangerously-skip-permissions" }.isEmpty)
     }
 
@@ -64,6 +66,8 @@ import Testing
         let gemini = try TemplateExecutor.preset("gemini-prompt", settings: LLMSettings())
         #expect(gemini.argv(prompt: prompt, workdir: "/w") == ["gemini", "--prompt=--help {model}"])
         let claude = ClaudeExecutor(settings: LLMSettings(extraArguments: ["--max-turns", "3"])).arguments(prompt: "-x", resume: nil)
-        #expect(claude == ["claude", "-p", "--output-format", "stream-json", "--verbose", "--max-turns", "3", "--", "-x"])
+        #expect(claude == ["claude", "-p", "--input-format", "stream-json", "--output-format", "stream-json", "--verbose", "--permission-prompt-tool", "stdio", "--max-turns", "3"])
+        let bypass = ClaudeExecutor(settings: LLMSettings(autoApprove: true, extraArguments: ["--max-turns", "3"])).arguments(prompt: "-x", resume: nil)
+        #expect(bypass == ["claude", "-p", "--output-format", "stream-json", "--verbose", "--dangerously-skip-permissions", "--max-turns", "3", "--", "-x"])
     }
 }

@@ -30,10 +30,10 @@ final class HubChild: Sendable {
     }
 
     /// Starts the hub and returns once it answers `GET /health`.
-    static func start(port: Int, dataDirectory: String, environment: [String: String] = [:], leaseSeconds: Double = 30) async throws -> HubChild {
+    static func start(port: Int, dataDirectory: String, environment: [String: String] = [:], leaseSeconds: Double = 30, arguments: [String] = []) async throws -> HubChild {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Paths.flotilla)
-        process.arguments = ["hub", "--port", String(port), "--data-dir", dataDirectory, "--lease-seconds", String(leaseSeconds), "--tick-ms", "20", "--retry-base-seconds", "0.05"]
+        process.arguments = ["hub", "--port", String(port), "--data-dir", dataDirectory, "--lease-seconds", String(leaseSeconds), "--tick-ms", "20", "--retry-base-seconds", "0.05"] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let logPath = Paths.temporaryDirectory("hub-log") + "/hub.log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
