@@ -97,6 +97,8 @@ extension SQLiteStore {
         // Goals (issue 25; SQLiteStore+goals.swift). Registered after v6-approvals and
         // v7-notifications, which other branches add.
         migrator.registerMigration("v8-goals", migrate: Self.addGoals)
+        // The ledger finds today's lines through its time index (SQLiteStore+costs.swift).
+        migrator.registerMigration("v9-ledger-one-index", migrate: Self.dropLedgerDayIndex)
         return migrator
     }
 }
