@@ -38,15 +38,17 @@ import Testing
         for index in 0..<100 { Self.append(output, line(index)) }
         output.close()
         let text = Self.drain(output)
-        // One second's burst gets through in whole lines, then one counted gap (well under a
-        // second passed, so little refilled), then the last lines, which are sent whatever the rate.
+        // One second's burst gets through in whole lines, then a counted gap, then the last
+        // lines, which are sent whatever the rate. On a slow machine the bucket may refill enough
+        // for a line in the middle: then there are two gaps, each counted, none of 0 bytes.
         let lines = text.split(separator: "\n").map(String.init)
         #expect(text.hasPrefix(line(0)))
         #expect(text.hasSuffix(line(99)))
         let notices = lines.filter { $0.hasPrefix("[flotilla: ") }
-        #expect(notices == ["[flotilla: \(output.skippedBytes) bytes of output skipped]"], "\(notices)")
-        #expect(output.skippedBytes % 100 == 0 && output.skippedBytes >= 10_000 - 4096 - 4096)
-        #expect((lines.count - 1) * 100 + output.skippedBytes == 10_000)
+        let counted = notices.map { Int($0.split(separator: " ")[1]) ?? -1 }
+        #expect(!counted.isEmpty && counted.allSatisfy { $0 > 0 && $0 % 100 == 0 }, "\(notices)")
+        #expect(counted.reduce(0, +) == output.skippedBytes)
+        #expect((lines.count - notices.count) * 100 + output.skippedBytes == 10_000)
     }
 
     @Test func framesEndOnWholeCharactersAndAtMostTheFrameSize() {

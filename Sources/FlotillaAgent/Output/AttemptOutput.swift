@@ -217,7 +217,8 @@ public final class AttemptOutput: Sendable {
             if tail.count < state.refused, let newline = tail.firstIndex(of: UInt8(ascii: "\n")), newline + 1 < tail.endIndex {
                 tail = tail[(newline + 1)...]
             }
-            note(state.refused - tail.count, &state)
+            // The tail may hold every refused byte: then nothing was skipped, and no notice says 0.
+            if state.refused > tail.count { note(state.refused - tail.count, &state) }
             state.skippedTotal -= tail.count
             state.storage.append(contentsOf: tail)
             state.refused = 0
