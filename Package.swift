@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "FlotillaAgent", targets: ["FlotillaAgent"]),
         .library(name: "FlotillaTmux", targets: ["FlotillaTmux"]),
         .library(name: "FlotillaWorkflows", targets: ["FlotillaWorkflows"]),
+        .library(name: "FlotillaGoals", targets: ["FlotillaGoals"]),
         .library(name: "MQTT", targets: ["MQTT"]),
         .library(name: "EventLoopExecutors", targets: ["EventLoopExecutors"]),
     ],
@@ -74,9 +75,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "FlotillaGoals",
+            dependencies: [
+                "FlotillaCore",
+                "FlotillaWorkflows",
+                "FlotillaStore",
+                "FlotillaEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FlotillaHub",
             dependencies: [
                 "FlotillaCore",
+                "FlotillaGoals",
                 "FlotillaStore",
                 "FlotillaEngine",
                 "FlotillaWorkflows",
@@ -263,7 +279,7 @@ let package = Package(
             name: "FlotillaHubTests",
             dependencies: [
                 "FlotillaHub", "FlotillaEngine", "FlotillaClient", "FlotillaCore", "FlotillaStore", "FuzzSupport",
-                "FlotillaWorkflows",
+                "FlotillaWorkflows", "FlotillaGoals",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -30,6 +30,12 @@ extension SQLiteStore {
             """)
     }
 
+    /// Each stage's record of a goal's way (``GoalRecord/details``), one JSON object.
+    static func addGoalDetails(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE goals ADD COLUMN details TEXT NOT NULL DEFAULT '{}'")
+        try db.execute(sql: "ALTER TABLE goals ADD COLUMN verify TEXT NOT NULL DEFAULT '[]'")
+    }
+
     public func goals(_ query: GoalQuery) async throws -> [GoalRecord] {
         var sql = "SELECT * FROM goals"
         let states = query.states.map(\.rawValue)
@@ -58,11 +64,15 @@ extension SQLiteStore {
         let reasonsText: String = row["reasons"]
         let stateText: String = row["state"]
         let reasons = (try? JSONValue.parse(reasonsText))?.arrayValue?.compactMap(\.stringValue) ?? []
+        let detailsText: String = row["details"]
+        let verifyText: String = row["verify"]
         return GoalRecord(
             id: row["id"], title: row["title"], repo: row["repo"], budgetUSD: row["budget_usd"], priority: row["priority"],
-            approvePlan: row["approve_plan"], state: GoalState(rawValue: stateText) ?? .failed,
+            approvePlan: row["approve_plan"],
+            verify: (try? JSONValue.parse(verifyText))?.arrayValue?.compactMap(\.stringValue) ?? [], state: GoalState(rawValue: stateText) ?? .failed,
             plan: planText.flatMap { try? JSONValue.parse($0) }, planAttempts: row["plan_attempts"], runID: row["run_id"],
             reasons: reasons, prURL: row["pr_url"], retries: row["retries"],
+            details: (try? JSONValue.parse(detailsText))?.objectValue ?? [:],
             createdAt: row["created_at"], updatedAt: row["updated_at"], endedAt: row["ended_at"]
         )
     }
@@ -71,8 +81,8 @@ extension SQLiteStore {
 extension SQLiteWriter {
     static let saveGoalSQL = """
         INSERT OR REPLACE INTO goals (id, title, repo, budget_usd, priority, approve_plan, state, plan, plan_attempts,
-          run_id, branch, reasons, pr_url, retries, created_at, updated_at, ended_at)
-        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+          run_id, branch, reasons, pr_url, retries, created_at, updated_at, ended_at, details, verify)
+        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
         """
 
     func save(_ goal: GoalRecord) throws {
@@ -94,6 +104,8 @@ extension SQLiteWriter {
         row.bind(goal.createdAt)
         row.bind(goal.updatedAt)
         row.bind(goal.endedAt)
+        row.bind(JSONValue.object(goal.details).jsonString)
+        row.bind(JSONValue.array(goal.verify.map(JSONValue.string)).jsonString)
         try row.run(in: db)
     }
 }

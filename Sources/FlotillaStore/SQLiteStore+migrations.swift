@@ -99,6 +99,8 @@ extension SQLiteStore {
         migrator.registerMigration("v8-goals", migrate: Self.addGoals)
         // The ledger finds today's lines through its time index (SQLiteStore+costs.swift).
         migrator.registerMigration("v9-ledger-one-index", migrate: Self.dropLedgerDayIndex)
+        // A goal's own verify commands, and each stage's record of its way (`details`).
+        migrator.registerMigration("v10-goal-details", migrate: Self.addGoalDetails)
         return migrator
     }
 }

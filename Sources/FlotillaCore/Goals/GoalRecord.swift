@@ -14,6 +14,9 @@ public struct GoalRecord: Sendable, Hashable {
     public var priority: Int
     /// Whether the plan waits for a person before it runs.
     public var approvePlan: Bool
+    /// The goal's own verify commands (`goal add --verify`): each merge onto the goal branch
+    /// and the finished goal branch must pass them, with the plan's top-level `verify`.
+    public var verify: [String]
     public var state: GoalState
     /// The accepted plan's JSON (nil until one is accepted).
     public var plan: JSONValue?
@@ -26,17 +29,21 @@ public struct GoalRecord: Sendable, Hashable {
     public var prURL: String?
     /// How many times the goal was retried (a failed or cancelled goal back to `queued`).
     public var retries: Int
+    /// What each stage of the goal's way recorded, one key per stage (docs/goals.md, "Details"):
+    /// `planning`, `merges`, `verification`, `review`, `autonomy`. A stage writes only its key.
+    public var details: [String: JSONValue]
     public var createdAt: Double
     public var updatedAt: Double
     public var endedAt: Double?
 
-    public init(id: String, title: String, repo: String, budgetUSD: Double? = nil, priority: Int = GoalRecord.defaultPriority, approvePlan: Bool = false, state: GoalState = .queued, plan: JSONValue? = nil, planAttempts: Int = 0, runID: String? = nil, reasons: [String] = [], prURL: String? = nil, retries: Int = 0, createdAt: Double, updatedAt: Double, endedAt: Double? = nil) {
+    public init(id: String, title: String, repo: String, budgetUSD: Double? = nil, priority: Int = GoalRecord.defaultPriority, approvePlan: Bool = false, verify: [String] = [], state: GoalState = .queued, plan: JSONValue? = nil, planAttempts: Int = 0, runID: String? = nil, reasons: [String] = [], prURL: String? = nil, retries: Int = 0, details: [String: JSONValue] = [:], createdAt: Double, updatedAt: Double, endedAt: Double? = nil) {
         self.id = id
         self.title = title
         self.repo = repo
         self.budgetUSD = budgetUSD
         self.priority = priority
         self.approvePlan = approvePlan
+        self.verify = verify
         self.state = state
         self.plan = plan
         self.planAttempts = planAttempts
@@ -44,6 +51,7 @@ public struct GoalRecord: Sendable, Hashable {
         self.reasons = reasons
         self.prURL = prURL
         self.retries = retries
+        self.details = details
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.endedAt = endedAt
@@ -91,10 +99,11 @@ public struct GoalRecord: Sendable, Hashable {
         var object: [String: JSONValue] = [
             "id": .string(id), "title": .string(title), "repo": .string(repo),
             "budget_usd": budgetUSD.map(JSONValue.double) ?? .null, "priority": .int(Int64(priority)),
-            "approve_plan": .bool(approvePlan), "state": .string(state.rawValue), "plan": plan ?? .null,
+            "approve_plan": .bool(approvePlan), "verify": .array(verify.map(JSONValue.string)), "state": .string(state.rawValue), "plan": plan ?? .null,
             "plan_attempts": .int(Int64(planAttempts)), "run_id": runID.map(JSONValue.string) ?? .null,
             "branch": .string(branch), "reasons": .array(reasons.map(JSONValue.string)),
             "pr_url": prURL.map(JSONValue.string) ?? .null, "retries": .int(Int64(retries)),
+            "details": .object(details),
             "created_at": .double(createdAt), "updated_at": .double(updatedAt), "ended_at": endedAt.map(JSONValue.double) ?? .null,
         ]
         if let cost { object["cost"] = cost.json(withKey: false) }

@@ -56,10 +56,11 @@ extension Engine {
     }
 
     /// Moves a goal through ``GoalState/moved(to:)``: `invalid_state` (nothing changed) when
-    /// the move is not allowed.
+    /// the move is not allowed. `update` changes the goal in the same commit; `events` commit
+    /// with it (after its `goal.state_changed`).
     @discardableResult
-    func moveGoal(id: String, to next: GoalState, reason: String? = nil, update: @escaping @Sendable (inout GoalRecord) -> Void = { _ in }) async throws -> GoalRecord {
-        try await commitGoal(id: id) { goal, now in
+    public func moveGoal(id: String, to next: GoalState, reason: String? = nil, events: [WorkflowEvent] = [], update: @escaping @Sendable (inout GoalRecord) -> Void = { _ in }) async throws -> GoalRecord {
+        try await commitGoal(id: id, events: events) { goal, now in
             guard let goal else { throw Self.goalNotFound(id) }
             var moved = try goal.moving(to: next, reason: reason, now: now)
             update(&moved)
@@ -67,10 +68,11 @@ extension Engine {
         }
     }
 
-    /// Changes a goal without a state change (a plan attempt counted, a plan stored).
+    /// Changes a goal without a state change (a plan attempt counted, a stage's `details`
+    /// written), with `events` in the same commit.
     @discardableResult
-    func updateGoal(id: String, _ update: @escaping @Sendable (inout GoalRecord) -> Void) async throws -> GoalRecord {
-        try await commitGoal(id: id) { goal, now in
+    public func updateGoal(id: String, events: [WorkflowEvent] = [], _ update: @escaping @Sendable (inout GoalRecord) -> Void) async throws -> GoalRecord {
+        try await commitGoal(id: id, events: events) { goal, now in
             guard var goal else { throw Self.goalNotFound(id) }
             update(&goal)
             goal.updatedAt = now
@@ -81,13 +83,13 @@ extension Engine {
     /// The one way a goal changes: `change` sees memory's goal (nil for a new one) under the
     /// scheduler's lock; the result is stored with an event when its state changed.
     @discardableResult
-    private func commitGoal(id: String, _ change: (GoalRecord?, Double) throws -> GoalRecord) async throws -> GoalRecord {
+    private func commitGoal(id: String, events extra: [WorkflowEvent] = [], _ change: (GoalRecord?, Double) throws -> GoalRecord) async throws -> GoalRecord {
         if goalBook[id] == nil, let stored = try await store.goal(id: id) { goalBook.adopt(stored) }
         let outcome: Result<GoalRecord, FlotillaError>
         do {
             outcome = .success(try await mutate { scheduler, now in
                 let (before, after) = try goalBook.change(id: id, now: now, change)
-                scheduler.recordWorkflow([.saveGoal(after)], events: before?.state == after.state ? [] : [Self.goalEvent(before: before, after: after)], now: now)
+                scheduler.recordWorkflow([.saveGoal(after)], events: (before?.state == after.state ? [] : [Self.goalEvent(before: before, after: after)]) + extra, now: now)
                 return after
             })
         } catch {
