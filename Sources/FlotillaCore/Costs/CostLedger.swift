@@ -60,12 +60,17 @@ public struct CostLedger: Sendable {
 
     /// Records a finished attempt's final cost for the type's estimate.
     mutating func learn(type: String, usd: Double) {
-        typeCosts[type, default: (0, 0)].sum += usd
-        typeCosts[type, default: (0, 0)].count += 1
+        // One look-up, not two: this runs for every attempt that reports a cost.
+        Self.add(usd, to: &typeCosts[type, default: (0, 0)])
     }
 
     /// The spent budget that keeps a task from being handed out, if any: the hub's or its
     /// role's day budget is spent, or would be by the task's estimate.
+    private static func add(_ usd: Double, to known: inout (sum: Double, count: Int)) {
+        known.sum += usd
+        known.count += 1
+    }
+
     public func hold(for spec: TaskSpec) -> BudgetHold? {
         guard !limits.isEmpty else { return nil }
         let estimate = estimate(for: spec)
