@@ -7,17 +7,21 @@ extension MergeQueue {
     /// (publication's corrective steps after the final verification, `step` = `verify-<round>`):
     /// its worktree starts at the goal branch; when it succeeds its branch is merged; the goal's
     /// `details["merges"][step]` says how it went. Returns the fix task's id.
+    ///
+    /// The fix runs like the goal's steps: the role, executor settings (payload) and repository
+    /// of the goal's last merged step's task (by step name), else the plan's first role.
     public func requestFix(goal: GoalRecord, step: String, reason: String, quote: String) async throws -> String {
         let existing = goal.details["merges"]?[step]?["fixes"]?.arrayValue?.count ?? 0
-        let fix = try await submitFix(goal: goal, step: step, stepTask: nil, number: existing + 1, reason: reason, quote: quote)
+        let template = await stepTemplate(goal)
+        let fix = try await submitFix(goal: goal, step: step, stepTask: nil, template: template, number: existing + 1, reason: reason, quote: quote)
         enqueue(.fix(goalID: goal.id, step: step, fixTaskID: fix.id))
         return fix.id
     }
 
     /// Submits (idempotently: key `goal:<id>:fix:<step>:<n>`) the `n`th fix task of a step,
     /// records it in `details["merges"]` and, when it is new, announces `goal.fix_requested`.
-    func submitFix(goal: GoalRecord, step: String, stepTask: TaskRecord?, number: Int, reason: String, quote: String) async throws -> TaskRecord {
-        let spec = fixSpec(goal: goal, step: step, stepTask: stepTask, number: number, reason: reason, quote: quote)
+    func submitFix(goal: GoalRecord, step: String, stepTask: TaskRecord?, template: TaskRecord? = nil, number: Int, reason: String, quote: String) async throws -> TaskRecord {
+        let spec = fixSpec(goal: goal, step: step, stepTask: stepTask, template: template, number: number, reason: reason, quote: quote)
         guard let submitted = try await engine.submit([spec]).first else {
             throw GoalError(.mergeFailed, "The hub accepted no fix task for step \(step) of goal \(goal.id).")
         }
@@ -40,8 +44,13 @@ extension MergeQueue {
 
     /// The fix task: the step's role, executor settings and checks; its worktree starts at the
     /// goal branch (payload `base`); the prompt quotes what went wrong and says what to bring in.
-    func fixSpec(goal: GoalRecord, step: String, stepTask: TaskRecord?, number: Int, reason: String, quote: String) -> TaskSpec {
-        var payload = stepTask?.spec.payload.objectValue ?? [:]
+    func fixSpec(goal: GoalRecord, step: String, stepTask: TaskRecord?, template: TaskRecord? = nil, number: Int, reason: String, quote: String) -> TaskSpec {
+        let model = stepTask ?? template
+        var payload = model?.spec.payload.objectValue ?? [:]
+        if stepTask == nil {
+            // Another step's settings, not its description.
+            for key in ["title", "success_criteria", "files"] { payload[key] = nil }
+        }
         let stepBranch = stepTask.map { "flotilla/\($0.id)" }
         payload["base"] = .string(goal.branch)
         payload["goal"] = .string(goal.id)
@@ -56,15 +65,26 @@ extension MergeQueue {
         env["GOAL_STEP_BRANCH"] = .string(stepBranch ?? "")
         payload["env"] = .object(env)
         return TaskSpec(
-            type: Self.fixTaskType, role: stepTask?.spec.role ?? Self.planRole(of: goal), payload: .object(payload),
+            type: Self.fixTaskType, role: model?.spec.role ?? Self.planRole(of: goal), payload: .object(payload),
             prompt: Self.fixPrompt(goal: goal, step: step, stepTask: stepTask, reason: reason, quote: quote),
             verify: stepTask?.spec.verify ?? [], idempotencyKey: "goal:\(goal.id):fix:\(step):\(number)",
-            repo: stepTask?.spec.repo ?? (try? workspaces.clonePath(goal)), complexity: stepTask?.spec.complexity,
+            repo: model?.spec.repo ?? (try? workspaces.clonePath(goal)), complexity: model?.spec.complexity,
             metadata: ["goal": .string(goal.id), "step": .string(step), "fix_for": stepTask.map { .string($0.id) } ?? .null]
         )
     }
 
     public static let fixTaskType = "goal.fix"
+
+    /// The task of the goal's last merged step (by step name), whose settings a corrective fix
+    /// reuses; nil when none is known.
+    func stepTemplate(_ goal: GoalRecord) async -> TaskRecord? {
+        guard case .object(let merges)? = goal.details["merges"] else { return nil }
+        for (_, entry) in merges.sorted(by: { $0.key > $1.key }) {
+            guard entry["state"] == "merged", let id = entry["task_id"]?.stringValue else { continue }
+            if let (task, _) = try? await engine.task(id: id) { return task }
+        }
+        return nil
+    }
 
     /// The role of the plan's first step that names one (a corrective step has no step of its own).
     static func planRole(of goal: GoalRecord) -> String? {

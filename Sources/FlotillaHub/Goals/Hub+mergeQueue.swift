@@ -1,5 +1,5 @@
-import FlotillaGoals
-import Logging
+public import FlotillaGoals
+public import Logging
 import ServiceLifecycle
 import Synchronization
 
@@ -8,7 +8,7 @@ extension Hub {
     /// ask, which installs the engine's step gate, so it must be asked before the services run
     /// (buildApplication does). Goal stages that need it (publication's corrective steps) ask
     /// for the same one.
-    func mergeQueue(logger: Logger) -> MergeQueue {
+    public func mergeQueue(logger: Logger) -> MergeQueue {
         goalParts.mergeQueue.withLock { queue in
             if let queue { return queue }
             let made = MergeQueue(engine: engine, workspaces: goalWorkspaces, logger: logger)

@@ -184,3 +184,90 @@ import Testing
         }
     }
 }
+
+/// The merge queue's other ways out: fixes that run out, and corrective steps asked for by
+/// publication.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct MergeQueueFixTests {
+    @Test("when every fix fails, the step's end is released as failed after three fix tasks, with the reason; the run fails")
+    func fixesRunOut() async throws {
+        let fleet = try GoalMergeFleet()
+        try await LiveHub.run(dataDirectory: fleet.dataDirectory) { served, client in
+            let engine = served.hub.engine
+            let (goal, info) = try await fleet.addGoal(engine, verify: ["test ! -f bad.txt"])
+            let runID = try await fleet.startRun(engine, goal: goal, clone: info.clone, steps: [
+                .init(id: "s", command: "echo bad > bad.txt", fix: "echo 'cannot fix this' >&2; exit 1"),
+                .init(id: "after", needs: ["s"], command: "true"),
+            ])
+            let agents = try fleet.agents(1, hub: served.baseURL, token: served.adminToken)
+            defer { agents.forEach { $0.stop() } }
+            let run = try await client.endedRun(runID, within: 150)
+            #expect(run["status"] == "failed")
+            #expect(run.step("after")?["status"] == "skipped")
+            let message = try #require(run.step("s")?["error"]?["message"]?.stringValue)
+            #expect(message.contains("could not be merged onto \(goal.branch): the verify commands fail after 3 fix tasks"))
+            #expect(message.contains("$ test ! -f bad.txt"))
+            // Nothing reached the goal branch.
+            #expect(try git(info.clone, "rev-parse", "refs/heads/\(goal.branch)") == info.baseCommit)
+
+            let requested = try await GoalMergeFleet.events(engine, "goal.fix_requested")
+            #expect(requested.count == 3)
+            let keys = try await requested.asyncKeys(engine)
+            #expect(keys == (1...3).map { "goal:\(goal.id):fix:s:\($0)" })
+            let entry = try #require(try await engine.goal(id: goal.id).details["merges"]?["s"])
+            #expect(entry["state"] == "failed")
+            #expect(entry["fixes"]?.arrayValue?.count == 3)
+            #expect(entry["reason"]?.stringValue?.contains("after 3 fix tasks") == true)
+        }
+    }
+
+    @Test("requestFix (publication's corrective step): the fix runs with the goal's step settings from the goal branch, and its branch is merged")
+    func requestedFixLands() async throws {
+        let fleet = try GoalMergeFleet()
+        try await LiveHub.run(dataDirectory: fleet.dataDirectory) { served, client in
+            let engine = served.hub.engine
+            let (goal, info) = try await fleet.addGoal(engine)
+            let runID = try await fleet.startRun(engine, goal: goal, clone: info.clone, steps: [
+                .init(id: "one", command: "if [ \"$GOAL_FIX_REASON\" = verify ]; then test -f one.txt && echo fixed > v.txt; else echo one > one.txt; fi"),
+            ])
+            let agents = try fleet.agents(1, hub: served.baseURL, token: served.adminToken)
+            defer { agents.forEach { $0.stop() } }
+            #expect(try await client.endedRun(runID)["status"] == "succeeded")
+
+            let queue = served.hub.mergeQueue(logger: .init(label: "test"))
+            let current = try await engine.goal(id: goal.id)
+            let fixID = try await queue.requestFix(goal: current, step: "verify-1", reason: "verify", quote: "$ test -f v.txt\n(exit 1)")
+            try await eventually("the corrective step is merged", within: 60) {
+                try await engine.goal(id: goal.id).details["merges"]?["verify-1"]?["state"] == "merged"
+            }
+            let tip = try git(info.clone, "rev-parse", "refs/heads/\(goal.branch)")
+            #expect(try git(info.clone, "show", "\(tip):v.txt") == "fixed")
+            #expect(try GoalMergeFleet.mergeSubjects(clone: info.clone, branch: goal.branch, since: info.baseCommit).last == "flotilla: merge step verify-1 of goal \(goal.id)")
+
+            let (fix, _) = try await engine.task(id: fixID)
+            #expect(fix.spec.idempotencyKey == "goal:\(goal.id):fix:verify-1:1")
+            #expect(fix.spec.payload["base"] == .string(goal.branch))
+            #expect(fix.spec.payload["title"] == nil)
+            #expect(fix.spec.prompt?.contains("corrective step verify-1") == true)
+            #expect(fix.spec.prompt?.contains("$ test -f v.txt") == true)
+            let merged = try await GoalMergeFleet.events(engine, "goal.step_merged").last
+            #expect(merged?.details["step"] == "verify-1")
+            #expect(merged?.details["task_id"] == .null)
+            #expect(merged?.details["commit"] == .string(tip))
+            let requested = try await GoalMergeFleet.events(engine, "goal.fix_requested")
+            #expect(requested.map { $0.details["fix_task_id"] } == [.string(fixID)])
+            #expect(requested.first?.details["task_id"] == .null)
+        }
+    }
+}
+
+extension Array where Element == EventRecord {
+    /// The idempotency keys of the fix tasks these `goal.fix_requested` events name, in order.
+    func asyncKeys(_ engine: Engine) async throws -> [String?] {
+        var keys: [String?] = []
+        for event in self {
+            guard let id = event.details["fix_task_id"]?.stringValue else { keys.append(nil); continue }
+            keys.append(try await engine.task(id: id).0.spec.idempotencyKey)
+        }
+        return keys
+    }
+}
