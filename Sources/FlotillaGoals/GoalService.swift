@@ -18,6 +18,8 @@ public final class GoalService: Service, Sendable {
 
     public let engine: Engine
     public let configuration: GoalConfiguration
+    /// The goals' clones under `configuration.root`.
+    public let workspaces: GoalWorkspaces
     let logger: Logger
     private let gate: Mutex<StartGate>
     private let wakeups: AsyncStream<Void>
@@ -26,6 +28,7 @@ public final class GoalService: Service, Sendable {
     public init(engine: Engine, configuration: GoalConfiguration, logger: Logger, startGate: @escaping StartGate = { _ in true }) {
         self.engine = engine
         self.configuration = configuration
+        self.workspaces = GoalWorkspaces(root: configuration.root)
         self.logger = logger
         self.gate = Mutex(startGate)
         // One pending wake-up is enough: a pass reads everything anew.

@@ -28,6 +28,11 @@ import Testing
             #expect(planTask["idempotency_key"] == .string("goal:\(id):plan:0:1"))
             #expect(planTask["prompt"]?.stringValue?.hasPrefix("Plan this goal: Write three files") == true)
             #expect(planTask["prompt"]?.stringValue?.contains("test -e README.md") == true, "the goal's verify commands are in the prompt")
+            // Everything works in the hub's own clone of the repository, on the goal branch made from main.
+            let clone = try #require(goal["details"]?["branch"]?["clone"]?.stringValue)
+            #expect(clone == served.hub.configuration.dataDirectory + "/goals/\(id)/repo")
+            #expect(goal["details"]?["branch"]?["base_branch"] == "main")
+            #expect(planTask["repo"] == .string(clone) && planTask["payload"]?["base"] == "main")
             #expect(goal["plan"]?["steps"]?.arrayValue?.count == 3)
             #expect(goal["plan_attempts"] == 1)
             #expect(goal["details"]?["planning"]?["issues"] == [])
@@ -44,7 +49,7 @@ import Testing
                 #expect(task["metadata"]?["goal"] == .string(id))
                 #expect(task["payload"]?["base"] == .string("flotilla/goal-\(id)"))
                 #expect(task["payload"]?["files"] == .array([.string("\(step).txt")]))
-                #expect(task["repo"] == .string(repo.work))
+                #expect(task["repo"] == .string(clone))
             }
             #expect(GoalFleet.ran(steps) == ["a", "b", "c"])
 
