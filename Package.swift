@@ -252,7 +252,7 @@ let package = Package(
             name: "FlotillaAgentTests",
             dependencies: [
                 "FlotillaAgent", "FlotillaHub", "FlotillaEngine", "FlotillaStore", "FlotillaClient", "FlotillaCore", "MQTT", "FuzzSupport",
-                "FlotillaWorkflows",
+                "FlotillaWorkflows", "FlotillaGoals",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]
