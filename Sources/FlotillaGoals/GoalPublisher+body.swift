@@ -1,5 +1,6 @@
 import FlotillaCore
 import FlotillaEngine
+import Logging
 
 extension GoalPublisher {
     /// The pull request's body from what the store holds: the goal and its plan, each step's

@@ -1,5 +1,6 @@
 import FlotillaCore
 import FlotillaEngine
+import Logging
 import Foundation
 
 extension GoalPublisher {

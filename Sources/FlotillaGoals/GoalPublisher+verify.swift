@@ -1,5 +1,6 @@
 import FlotillaCore
 import FlotillaEngine
+import Logging
 
 extension GoalPublisher {
     /// Runs the goal's verify commands on the goal branch (its merge worktree). All pass: the

@@ -45,26 +45,7 @@ enum GoalHarness {
     }
 }
 
-/// A repository with one commit on `main` (a README), pushed to a bare `remote.git` beside it:
-/// the goal's repository is the bare remote, so "pushed" means "the remote has the branch".
-struct GoalRepository {
-    let work: String
-    let remote: String
-
-    init() throws {
-        let root = TestHub.temporaryDirectory()
-        work = root + "/work"
-        remote = root + "/remote.git"
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        try Self.git(root, "init", "--quiet", "--bare", "-b", "main", remote)
-        try Self.git(work, "init", "--quiet", "-b", "main")
-        try "# project\n".write(toFile: work + "/README.md", atomically: true, encoding: .utf8)
-        try Self.git(work, "add", "README.md")
-        try Self.git(work, "commit", "--quiet", "-m", "initial")
-        try Self.git(work, "remote", "add", "origin", remote)
-        try Self.git(work, "push", "--quiet", "origin", "main")
-    }
-
+extension GoalGitFixture {
     /// The remote's branches.
     func remoteBranches() throws -> [String] {
         try Self.git(remote, "for-each-ref", "--format=%(refname:short)", "refs/heads/").split(separator: "\n").map(String.init)
@@ -84,26 +65,6 @@ struct GoalRepository {
         try git(scratch, "commit", "--quiet", "-m", message)
         try git(scratch, "branch", "--force", branch, "HEAD")
         try git(clone, "worktree", "remove", "--force", scratch)
-    }
-
-    @discardableResult
-    static func git(_ directory: String, _ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = ["-C", directory] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging([
-            "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
-            "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
-        ]) { _, new in new }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0 else { throw TestFailure("git \(arguments.joined(separator: " ")) failed: \(text)") }
-        return text
     }
 }
 
@@ -174,11 +135,12 @@ enum GoalSpending {
         let assignment = try TaskAssignment(payload: try await next(.assignment).payload)
         let ref: [String: JSONValue] = ["task_id": .string(assignment.taskID), "attempt": .int(Int64(assignment.attempt))]
         session.handle(Envelope(id: "accept", type: .accept, agentID: "spender", payload: .object(ref)))
-        _ = try await next(.ack)
         var payload = ref
         payload["result"] = ["summary": "spent", "cost": ["usd": .double(usd), "input_tokens": .int(Int64(inputTokens)), "output_tokens": .int(Int64(outputTokens))]]
         session.handle(Envelope(id: "complete", type: .complete, agentID: "spender", payload: .object(payload)))
-        _ = try await next(.ack)
+        try await eventually("the spending task succeeds and its cost is in the ledger") {
+            try await engine.goalCosts()[goal]?.usage.usd ?? 0 > 0
+        }
         outbox.finish()
     }
 }

@@ -25,23 +25,23 @@ import Testing
         var logger = Logger(label: "test.publisher")
         logger.logLevel = .warning
         let workspaces = GoalWorkspaces(root: root)
-        let queue = MergeQueue(engine: engine, workspaces: workspaces, configuration: configuration, logger: logger)
+        let queue = MergeQueue(engine: engine, workspaces: workspaces, fixAttempts: configuration.fixAttempts, verifyTimeout: configuration.verifyTimeout, logger: logger)
         return GoalPublisher(engine: engine, workspaces: workspaces, mergeQueue: queue, configuration: configuration, environment: gh.environment, logger: logger)
     }
 
     /// A goal in `executing` whose goal branch holds `files` (committed in the hub's clone).
-    static func goal(_ engine: Engine, root: String, repository: GoalRepository, files: [String: String], verify: [String] = []) async throws -> GoalRecord {
+    static func goal(_ engine: Engine, root: String, repository: GoalGitFixture, files: [String: String], verify: [String] = []) async throws -> GoalRecord {
         var goal = try await GoalHarness.executingGoal(engine, repo: repository.remote, verify: verify)
         goal = try await engine.updateGoal(id: goal.id) { $0.plan = GoalPublisherTests.plan }
         let info = try await GoalWorkspaces(root: root).prepare(goal)
-        try GoalRepository.commit(onGoalBranch: info.branch, clone: info.clone, files: files)
+        try GoalGitFixture.commit(onGoalBranch: info.branch, clone: info.clone, files: files)
         return goal
     }
 
     @Test func aCleanDiffIsPushedAndOpensOnePullRequestWithItsTierVerificationAndCost() async throws {
-        let repository = try GoalRepository()
+        let repository = try GoalGitFixture()
         let gh = try FakeGH()
-        let root = TestHub.temporaryDirectory()
+        let root = repository.goalsRoot
         try await GoalHarness.run { engine, store in
             let goal = try await Self.goal(engine, root: root, repository: repository, files: ["Sources/Limits/Bucket.swift": "struct Bucket {}\n"], verify: ["test -f Sources/Limits/Bucket.swift"])
             try await GoalSpending.spend(engine, goal: goal.id, usd: 0.0123)
@@ -60,7 +60,7 @@ import Testing
             // Pushed: the remote's goal branch is the clone's.
             let clone = try GoalWorkspaces(root: root).clonePath(goal)
             #expect(try repository.remoteBranches().contains(goal.branch))
-            #expect(try GoalRepository.git(repository.remote, "rev-parse", goal.branch) == (try GoalRepository.git(clone, "rev-parse", goal.branch)))
+            #expect(try GoalGitFixture.git(repository.remote, "rev-parse", goal.branch) == (try GoalGitFixture.git(clone, "rev-parse", goal.branch)))
 
             // One pull request, from the clone, its body on stdin with the goal, plan, tier and cost.
             let creates = try gh.calls(["pr", "create"])
@@ -90,9 +90,9 @@ import Testing
     }
 
     @Test func anAWSKeyAndAPrivateKeyBlockPublicationBeforeAnythingIsPushed() async throws {
-        let repository = try GoalRepository()
+        let repository = try GoalGitFixture()
         let gh = try FakeGH()
-        let root = TestHub.temporaryDirectory()
+        let root = repository.goalsRoot
         try await GoalHarness.run { engine, store in
             let goal = try await Self.goal(engine, root: root, repository: repository, files: [
                 "config/deploy.env": "REGION=eu-west-1\nAWS_ACCESS_KEY_ID=AKIAQ3EGUSXH4ZK7WJ2P\n",
@@ -122,9 +122,9 @@ import Testing
     }
 
     @Test func aMigrationIsHighRiskAndNotAutoMergedEvenWithAutoMergeOn() async throws {
-        let repository = try GoalRepository()
+        let repository = try GoalGitFixture()
         let gh = try FakeGH()
-        let root = TestHub.temporaryDirectory()
+        let root = repository.goalsRoot
         try await GoalHarness.run { engine, _ in
             let goal = try await Self.goal(engine, root: root, repository: repository, files: ["db/migrations/0002_limits.sql": "CREATE TABLE limits (id INTEGER);\n"])
             await Self.publisher(engine, root: root, gh: gh, autoMerge: true).finish(goal)
@@ -144,9 +144,9 @@ import Testing
     }
 
     @Test func aDocsOnlyChangeWithAutoMergeOnAsksGitHubToAutoMerge() async throws {
-        let repository = try GoalRepository()
+        let repository = try GoalGitFixture()
         let gh = try FakeGH()
-        let root = TestHub.temporaryDirectory()
+        let root = repository.goalsRoot
         try await GoalHarness.run { engine, _ in
             let goal = try await Self.goal(engine, root: root, repository: repository, files: ["docs/limits.md": "# Limits\n\nRequests are limited.\n"])
             await Self.publisher(engine, root: root, gh: gh, autoMerge: true).finish(goal)
@@ -160,9 +160,9 @@ import Testing
             #expect((merges[0]["argv"]?.arrayValue ?? []).compactMap(\.stringValue) == ["pr", "merge", "https://github.com/fake/repo/pull/1", "--auto", "--squash"])
         }
         // The same change with auto-merge off is opened and left for a person.
-        let other = try GoalRepository()
+        let other = try GoalGitFixture()
         let quiet = try FakeGH()
-        let elsewhere = TestHub.temporaryDirectory()
+        let elsewhere = other.goalsRoot
         try await GoalHarness.run { engine, _ in
             let goal = try await Self.goal(engine, root: elsewhere, repository: other, files: ["docs/limits.md": "# Limits\n"])
             await Self.publisher(engine, root: elsewhere, gh: quiet, autoMerge: false).finish(goal)
@@ -173,9 +173,9 @@ import Testing
     }
 
     @Test func aFailingFinalVerifyRequestsACorrectiveFixTaskAndPublishesNothing() async throws {
-        let repository = try GoalRepository()
+        let repository = try GoalGitFixture()
         let gh = try FakeGH()
-        let root = TestHub.temporaryDirectory()
+        let root = repository.goalsRoot
         try await GoalHarness.run { engine, _ in
             let goal = try await Self.goal(engine, root: root, repository: repository, files: ["docs/limits.md": "# Limits\n"], verify: ["test -f docs/limits.md", "echo 'limits test: 429 expected, got 200' >&2; exit 3"])
             let publisher = Self.publisher(engine, root: root, gh: gh)

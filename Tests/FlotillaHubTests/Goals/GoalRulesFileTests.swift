@@ -49,7 +49,7 @@ import Testing
     @Test func aBadRulesFileNamesItsLineAndFieldAndNothingIsApplied() throws {
         let cases: [(text: String, code: FlotillaErrorCode, field: String, line: Int)] = [
             ("risk:\n  paths:\n    - name: payments\n      tier: severe\n      globs: [src]\n", .invalidField, "risk.paths[0].tier", 4),
-            ("risk:\n  low_risk:\n    - docs\n    - '[z-a]'\n", .invalidField, "risk.low_risk[1]", 4),
+            ("risk:\n  low_risk:\n    - docs\n    - 'docs/[abc'\n", .invalidField, "risk.low_risk[1]", 4),
             ("secrets:\n  values: []\n  patterns: ['(unclosed']\n", .invalidField, "secrets.patterns[0]", 3),
             ("secrets:\n  allow: [x]\n", .unknownField, "secrets.allow", 2),
             ("risk: {}\nsecret: {}\n", .unknownField, "secret", 2),
