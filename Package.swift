@@ -221,6 +221,7 @@ let package = Package(
                 "FlotillaTmux",
                 "FlotillaBench",
                 "FlotillaWorkflows",
+                "FlotillaGoals",
                 "MQTT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,6 @@
 public import FlotillaCore
 public import FlotillaEngine
+public import FlotillaGoals
 public import FlotillaStore
 import Foundation
 
@@ -54,6 +55,9 @@ public struct HubConfiguration: Sendable {
     /// Notifications to people: targets, subscriptions and their secrets (`--notifications`,
     /// docs/notifications.md). Default nil: none are sent.
     public var notifications: NotificationSetup? = nil
+    /// How goals are carried out (`--goal-…`, docs/goals.md); an empty root is the data
+    /// directory's `goals` folder.
+    public var goals = GoalConfiguration(root: "")
 
     public init(
         host: String = "127.0.0.1",

@@ -65,6 +65,21 @@ extension SQLiteStore {
                 if !line.isFinal { snapshot.open.append(line) }
             }
         }
+        // Goals with a budget that are not final: their budget and their spending so far, all
+        // days (a goal budget is for the goal's life), so a restarted hub holds them the same.
+        let budgeted = "SELECT id, budget_usd FROM goals WHERE budget_usd IS NOT NULL AND state NOT IN ('done','failed','cancelled')"
+        for row in try Row.fetchAll(db, sql: budgeted) {
+            snapshot.goalLimits[row["id"]] = row["budget_usd"]
+        }
+        let goals = snapshot.goalLimits.keys.sorted()
+        for chunk in stride(from: 0, to: goals.count, by: 500) {
+            let slice = Array(goals[chunk..<min(goals.count, chunk + 500)])
+            let marks = slice.map { _ in "?" }.joined(separator: ",")
+            let sql = "SELECT goal, sum(usd) AS usd FROM attempt_usage WHERE goal IN (\(marks)) GROUP BY goal"
+            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(slice)) {
+                snapshot.goalSpent[row["goal"]] = row["usd"]
+            }
+        }
         return snapshot
     }
 

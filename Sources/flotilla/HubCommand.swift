@@ -32,6 +32,7 @@ struct HubCommand: AsyncParsableCommand {
     @OptionGroup var timeouts: TimeoutOptions
     @OptionGroup var retention: RetentionOptions
     @OptionGroup var budgets: BudgetOptions
+    @OptionGroup var goals: GoalOptions
 
     @Option(help: ArgumentHelp("An approvals policy file (YAML or JSON): rules that allow or deny without a person, the timeout and what it decides (docs/approvals.md).", valueName: "file"))
     var approvals: String?
@@ -128,6 +129,7 @@ struct HubCommand: AsyncParsableCommand {
         )
         configuration.retention = retention.policy
         configuration.budgets = try budgets.limits()
+        try goals.apply(to: &configuration.goals)
         if let approvals {
             do {
                 configuration.approvals = try ApprovalPolicyFile.load(path: approvals)

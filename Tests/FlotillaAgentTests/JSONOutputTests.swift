@@ -79,6 +79,7 @@ import Testing
                 ("goal add", ["goal", "add", "Document the API", "--repo", workflows, "--budget", "0.5", "--priority", "70"]),
                 ("goal list", ["goal", "list"]),
                 ("goal show", ["goal", "show", goal]),
+                ("goal budget", ["goal", "budget", goal, "2.5"]),
                 ("goal cancel", ["goal", "cancel", goal, "--reason", "superseded"]),
                 ("goal retry", ["goal", "retry", goal]),
                 ("dashboard", ["dashboard"]),

@@ -10,6 +10,8 @@ public enum ApprovalSource: String, Sendable, Hashable, Codable, CaseIterable {
     case claudeHook = "claude_hook"
     /// A watched pane showing a yes/no or numbered prompt (the last resort).
     case tmuxScreen = "tmux_screen"
+    /// A goal's plan waiting for a person before it runs (`--approve-plan`, docs/goals.md).
+    case goalPlan = "goal_plan"
 }
 
 /// One answer a person can pick for a prompt with choices (tmux numbered prompts, ACP options).

@@ -16,7 +16,7 @@ extension Scheduler {
         line.executor = report.executor ?? line.executor
         line.recordedAt = now
         ledger.open[task.id] = line
-        ledger.spend(report.delta.usd, role: task.spec.role, taskID: task.id)
+        ledger.spend(report.delta.usd, role: task.spec.role, taskID: task.id, goal: task.spec.metadata?["goal"]?.stringValue)
         effects.writes.append(.saveUsage(line))
         checkBudgets(task, now: now)
         if let limit = task.spec.budgetUSD, let spent = ledger.taskSpent[task.id], spent > limit {
@@ -41,7 +41,7 @@ extension Scheduler {
         _ = ledger.roll(to: now)
         var line = ledger.open[task.id] ?? newUsageLine(task, agentID: agentID, now: now)
         if let final {
-            ledger.spend(final.usd - line.usage.usd, role: task.spec.role, taskID: task.id)
+            ledger.spend(final.usd - line.usage.usd, role: task.spec.role, taskID: task.id, goal: task.spec.metadata?["goal"]?.stringValue)
             line.usage = final
         }
         line.isFinal = true
@@ -98,7 +98,7 @@ extension Scheduler {
     /// lane until the budgets change or the day ends (``releaseBudgetHolds(now:)``).
     mutating func nextWithinBudget(roles: Set<String>, capabilities: Set<String>, now: Double) -> String? {
         while let id = lanes.popBest(roles: roles, capabilities: capabilities, now: now) {
-            guard !ledger.limits.isEmpty, let spec = tasks[id]?.spec, ledger.hold(for: spec) != nil else { return id }
+            guard ledger.holdsAny, let spec = tasks[id]?.spec, ledger.hold(for: spec) != nil else { return id }
             budgetHeld.insert(id)
         }
         return nil
@@ -157,6 +157,8 @@ extension Scheduler {
         ledger.roleSpent = snapshot.roleSpent
         ledger.taskSpent = snapshot.taskSpent
         ledger.typeCosts = snapshot.typeCosts
+        ledger.goalLimits = snapshot.goalLimits
+        ledger.goalSpent = snapshot.goalSpent
         for line in snapshot.open where tasks[line.taskID]?.attempt == line.attempt && tasks[line.taskID]?.state.isHeld == true {
             ledger.open[line.taskID] = line
         }
