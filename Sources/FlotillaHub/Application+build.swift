@@ -31,6 +31,7 @@ public func buildApplication(
             + (configuration.mqtt.map { [MQTTBridge(hub: hub, configuration: $0, logger: logger)] } ?? [])
             + hub.triggerServices(logger: logger)
             + hub.notificationServices(logger: logger)
+            + hub.mergeQueueServices(logger: logger)
             + hub.goalServices(logger: logger),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger

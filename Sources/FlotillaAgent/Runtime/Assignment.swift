@@ -29,6 +29,15 @@ extension Assignment {
     public var fixAttempts: Int { payload["fix_attempts"]?.intValue.map { max(0, Int($0)) } ?? 1 }
     public var push: Bool { payload["push"]?.boolValue ?? false }
     public var pullRequest: Bool { payload["pull_request"]?.boolValue ?? false }
+    /// The branch the attempt's worktree starts from (payload `base`), nil for the default
+    /// branch; `bad_task` when it is not a string.
+    public func base() throws(AgentError) -> String? {
+        switch payload["base"] {
+        case nil, .null?: return nil
+        case .string(let name)?: return name
+        default: throw AgentError(.badTask, "payload 'base' must be a branch name (a string), like 'main'.")
+        }
+    }
 
     /// The prompt an LLM executor gets: the task's prompt with its context and success criteria.
     public var composedPrompt: String {

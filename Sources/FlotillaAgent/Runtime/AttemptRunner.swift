@@ -39,7 +39,7 @@ public struct AttemptRunner: Sendable {
             result.executor = executor.name
             if let repo = assignment.repo {
                 progress(nil, "preparing worktree for \(repo)")
-                result.workspace = try await workspaces.prepare(repo: repo, key: assignment.key)
+                result.workspace = try await workspaces.prepare(repo: repo, key: assignment.key, base: try assignment.base())
             }
             let meter = spending.map { sink in UsageMeter { sink($0, executor.name) } }
             let finish = try await execute(

@@ -33,12 +33,17 @@ public struct WorkspaceManager: Sendable {
     }
 
     /// Creates the worktree for an attempt; `repo` is a local path or a URL (cloned once under
-    /// `<workdir>/repos`, then fetched before each attempt).
-    public func prepare(repo: String, key: AttemptKey) async throws -> Workspace {
+    /// `<workdir>/repos`, then fetched before each attempt). The worktree starts at `base` (a
+    /// branch of the repository: payload `base`, a goal's branch) when given, else at the
+    /// default branch.
+    public func prepare(repo: String, key: AttemptKey, base: String? = nil) async throws -> Workspace {
         // The id becomes a path under `worktrees/` and a branch name: the hub only accepts safe
         // ids, and the agent checks again so an assignment from elsewhere cannot reach outside.
         if let problem = TaskID.problem(key.taskID) {
             throw AgentError(.badTask, "Task id '\(key.taskID.prefix(80))' \(problem); the agent will not make a worktree or branch from it.")
+        }
+        if let base, let problem = BranchName.problem(base) {
+            throw AgentError(.badTask, "payload 'base' '\(base.prefix(80))' \(problem); name a branch of the repository, like 'main' or 'flotilla/goal-g_0123456789abcdef'.")
         }
         let repository = try await localRepository(for: repo)
         let git = Git(directory: repository)
@@ -46,7 +51,11 @@ public struct WorkspaceManager: Sendable {
         let path = "\(root)/worktrees/\(key.taskID)-a\(key.attempt)"
         try FileManager.default.createDirectory(atPath: "\(root)/worktrees", withIntermediateDirectories: true)
         return try await RepoLock.withLock(path: lockPath) {
-            let (baseBranch, baseRef) = try await defaultBranch(git, cloned: repository != repo)
+            let (baseBranch, baseRef) = if let base {
+                try await namedBranch(base, git, cloned: repository != repo, repo: repo)
+            } else {
+                try await defaultBranch(git, cloned: repository != repo)
+            }
             let baseCommit = try await git.run(["rev-parse", "--verify", "\(baseRef)^{commit}"])
             if FileManager.default.fileExists(atPath: path) {
                 _ = await git.succeeds(["worktree", "remove", "--force", path])
@@ -134,6 +143,16 @@ public struct WorkspaceManager: Sendable {
             }
             return clone
         }
+    }
+
+    /// The ref of a branch the task named: for a clone, the fetched `origin/<name>` first; for
+    /// a local repository, its own branch first (a goal's clone: the goal branch lives there).
+    private func namedBranch(_ name: String, _ git: Git, cloned: Bool, repo: String) async throws -> (String, String) {
+        let candidates = cloned ? ["refs/remotes/origin/\(name)", "refs/heads/\(name)"] : ["refs/heads/\(name)", "refs/remotes/origin/\(name)"]
+        for ref in candidates where await git.succeeds(["rev-parse", "--verify", "--quiet", "\(ref)^{commit}"]) {
+            return (name, ref)
+        }
+        throw AgentError(.badTask, "payload 'base' names the branch '\(name)', which \(repo) does not have; push it first or name an existing branch.")
     }
 
     /// The default branch's name and the ref to start from: `origin/HEAD`'s branch for clones,

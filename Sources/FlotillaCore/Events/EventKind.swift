@@ -50,6 +50,11 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     // Approvals (FlotillaEngine/Approvals): `data` is the request's record JSON.
     case approvalRequested = "approval.requested"
     case approvalDecided = "approval.decided"
+    // The goals' merge queue (FlotillaGoals/MergeQueue): a step's branch merged onto the goal
+    // branch, `data` = {goal_id, step, task_id, commit}; a fix task asked for a step whose merge
+    // conflicted or failed the verify commands, {goal_id, step, task_id, fix_task_id, reason}.
+    case goalStepMerged = "goal.step_merged"
+    case goalFixRequested = "goal.fix_requested"
     // Goals (FlotillaEngine/Goals): every state change, `data` = {goal_id, from, to, reason, goal}
     // (`from` null when the goal is added).
     case goalStateChanged = "goal.state_changed"

@@ -26,7 +26,8 @@ extension Engine {
                     do {
                         let stored = try await store.task(idempotencyKey: key)
                         if let task = stored, task.state.isFinal, let end = InstanceEnd(task) {
-                            ends.append(end)
+                            // A held end is asked again: its holder re-derives what to do with it.
+                            if !workflowRuntime.holds(task) { ends.append(end) }
                         } else if stored == nil {
                             // Gone (retention pruned it): its result is lost, so the step fails.
                             var task = TaskRecord(id: "-", spec: TaskSpec(type: "workflow.missing"), state: .dead, now: Timestamp.now())

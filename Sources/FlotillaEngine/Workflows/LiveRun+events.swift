@@ -14,6 +14,7 @@ extension LiveRun {
         while step.tasks.count <= index { step.tasks.append(RunBook.Instance()) }
         step.tasks[index].taskID = end.task.id
         step.tasks[index].taskState = end.task.state.rawValue
+        if end.released { step.tasks[index].resultInState = true }
         if state.record(end.instance.step).isFinished { step.endedAt = now }
         book.steps[end.instance.step] = step
         changedSteps.insert(end.instance.step)

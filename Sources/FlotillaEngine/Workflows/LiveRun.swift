@@ -92,6 +92,7 @@ struct RunBook: Sendable, Hashable, Codable {
             case taskID = "task_id"
             case matrix
             case taskState = "task_state"
+            case resultInState = "result_in_state"
         }
 
         /// Known once submitted in this process, or once the task ended (its key finds it too).
@@ -99,6 +100,9 @@ struct RunBook: Sendable, Hashable, Codable {
         var matrix: JSONValue?
         /// The task's final state, once it ended.
         var taskState: String?
+        /// The instance's result is kept in the run's state, not read from the task's row: a
+        /// held end released with a changed result (Engine+stepGate.swift).
+        var resultInState: Bool?
     }
 
     enum CodingKeys: String, CodingKey {
@@ -116,6 +120,8 @@ struct InstanceEnd: Sendable {
     var runID: String
     var instance: InstanceID
     var task: TaskRecord
+    /// Released by the step gate: its result may differ from the task's row.
+    var released = false
 
     /// The end of a workflow step's task (`wf:<run>:<step>[:<index>]`), nil for other tasks.
     init?(_ task: TaskRecord) {

@@ -123,6 +123,10 @@ extension RunBook.Instance {
             key("task_state")
             JSONValue.writeString(taskState, to: &out)
         }
+        if resultInState == true {
+            key("result_in_state")
+            out.append(contentsOf: Array("true".utf8))
+        }
         out.append(UInt8(ascii: "}"))
     }
 }

@@ -85,7 +85,7 @@ struct StoredRunState: Sendable {
     /// The record as stored: succeeded instances without their result when the task is known.
     static func storable(_ record: StepRecord, book: RunBook.Step?) -> StepRecord {
         guard case .started(var instances) = record, let book else { return record }
-        for index in instances.indices where instances[index].status == .succeeded && book.tasks[safe: index]?.taskID != nil {
+        for index in instances.indices where instances[index].status == .succeeded && book.tasks[safe: index]?.taskID != nil && book.tasks[safe: index]?.resultInState != true {
             instances[index].result = nil
         }
         return .started(instances)

@@ -40,6 +40,8 @@ final class WorkflowRuntime: Sendable {
     let startingKeys = Mutex<Set<String>>([])
     let definitions = DefinitionCache()
     let ids = IDGenerator()
+    /// Asked for every step end before the run sees it (Engine+stepGate.swift); nil: none held.
+    let stepGate = Mutex<(@Sendable (TaskRecord) -> Bool)?>(nil)
     let logger: Logger
 
     private init(registry: [String: Registered], runs: [String: LiveRun], logger: Logger) {
@@ -79,7 +81,7 @@ final class WorkflowRuntime: Sendable {
     func observe(_ finished: [TaskRecord]) {
         var ends: [InstanceEnd] = []
         for task in finished {
-            if let end = InstanceEnd(task) { ends.append(end) }
+            if let end = InstanceEnd(task), !holds(task) { ends.append(end) }
         }
         guard !ends.isEmpty else { return }
         inbox.withLock { inbox in

@@ -10,6 +10,7 @@ public final class Hub: Sendable {
     public let configuration: HubConfiguration
     public let engine: Engine
     let logger: Logger
+    let goalParts = HubGoalParts()
 
     init(configuration: HubConfiguration, engine: Engine, logger: Logger) {
         self.configuration = configuration

@@ -22,6 +22,7 @@ enum EngineHarness {
         path: String,
         awaiting: Bool = false,
         configuration: EngineConfiguration = EngineConfiguration(tickInterval: 0.02, retention: nil),
+        beforeServices: @Sendable (Engine) -> Void = { _ in },
         _ body: @escaping @Sendable (Engine) async throws -> Value
     ) async throws -> Value {
         var logger = Logger(label: "test.engine")
@@ -29,6 +30,7 @@ enum EngineHarness {
         let sqlite = try SQLiteStore(configuration: .init(path: path))
         let store: any Store = awaiting ? AwaitingStore(sqlite: sqlite) : sqlite
         let engine = try await Engine(configuration: configuration, store: store, logger: logger)
+        beforeServices(engine)
         let group = ServiceGroup(configuration: .init(services: engine.services, gracefulShutdownSignals: [], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }

@@ -1,0 +1,31 @@
+public import FlotillaGoals
+public import Logging
+import ServiceLifecycle
+import Synchronization
+
+extension Hub {
+    /// The hub's one merge queue (docs/goals.md, "Goal branch and merge queue"): made on first
+    /// ask, which installs the engine's step gate, so it must be asked before the services run
+    /// (buildApplication does). Goal stages that need it (publication's corrective steps) ask
+    /// for the same one.
+    public func mergeQueue(logger: Logger) -> MergeQueue {
+        goalParts.mergeQueue.withLock { queue in
+            if let queue { return queue }
+            let made = MergeQueue(engine: engine, workspaces: goalWorkspaces, logger: logger)
+            queue = made
+            return made
+        }
+    }
+
+    /// Each goal's clone and branch, under `<data dir>/goals`.
+    var goalWorkspaces: GoalWorkspaces { GoalWorkspaces(root: configuration.dataDirectory + "/goals") }
+
+    func mergeQueueServices(logger: Logger) -> [any Service] {
+        [mergeQueue(logger: logger)]
+    }
+}
+
+/// The goal layer's parts a hub makes once.
+final class HubGoalParts: Sendable {
+    let mergeQueue = Mutex<MergeQueue?>(nil)
+}
