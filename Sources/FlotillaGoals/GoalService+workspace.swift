@@ -1,18 +1,34 @@
 import FlotillaCore
+import FlotillaEngine
 
-/// Where a goal's agents work: the goal's clone, its goal branch, and the branch the plan is
-/// read from.
+/// Where a goal's agents work: the hub's own clone of the goal's repository (GoalWorkspaces),
+/// its goal branch, and the default branch the goal branch was made from.
 struct GoalPlace: Sendable, Hashable {
     var clone: String
     var branch: String
-    /// The repository's default branch the goal branch was made from (nil: not known).
     var baseBranch: String?
 }
 
 extension GoalService {
-    /// The goal's place. Until the hub's own clone exists (GoalWorkspaces, merge-queue's part)
-    /// agents work in the goal's repository itself.
+    /// The goal's clone and branch: read from `details["branch"]` once recorded, else made
+    /// (idempotently, ``GoalWorkspaces/prepare(_:)``) and recorded. A goal whose repository
+    /// cannot be cloned fails with GoalWorkspaces' reason: nothing can run without it.
     func workspace(_ goal: GoalRecord) async throws -> GoalPlace {
-        GoalPlace(clone: goal.repo, branch: goal.branch, baseBranch: nil)
+        if let known = GoalBranchInfo(json: goal.details["branch"]) {
+            return GoalPlace(clone: known.clone, branch: known.branch, baseBranch: known.baseBranch)
+        }
+        let info: GoalBranchInfo
+        do {
+            info = try await workspaces.prepare(goal)
+        } catch let error as GoalError {
+            try await engine.moveGoal(id: goal.id, to: .failed, reason: "cannot prepare the goal's clone: \(error.message)")
+            throw error
+        }
+        let recorded = info.json()
+        try await engine.updateGoal(id: goal.id) { goal in
+            // Recorded once; the merge queue keeps it (and its head) up to date from then on.
+            if goal.details["branch"] == nil { goal.details["branch"] = recorded }
+        }
+        return GoalPlace(clone: info.clone, branch: info.branch, baseBranch: info.baseBranch)
     }
 }

@@ -22,7 +22,8 @@ import Testing
     ]
 
     @Test func everyCommandWithJSONPrintsExactlyOneJSONDocument() async throws {
-        try await LiveHub.run { served, client in
+        // Goals stay in the backlog (--goal-concurrency 0): their commands act on it alone.
+        try await LiveHub.run(configure: { $0.goals.concurrency = 0 }) { served, client in
             let hub = ["--hub", served.baseURL, "--token", served.adminToken]
             let agent = try AgentProcess(["--role", "json", "--agent-id", "json-agent", "--executor", "shell", "--workdir", Paths.temporaryDirectory()], hub: served.baseURL, token: served.adminToken)
             defer { agent.stop() }

@@ -49,11 +49,11 @@ public struct CostLedger: Sendable {
     }
 
     /// Adds spending (a delta, or a final cost's difference from what was streamed).
-    mutating func spend(_ usd: Double, role: String, taskID: String, goal: String? = nil) {
+    mutating func spend(_ usd: Double, role: String, taskID: String?, goal: String? = nil) {
         guard usd != 0 else { return }
         daySpent += usd
         roleSpent[role, default: 0] += usd
-        taskSpent[taskID, default: 0] += usd
+        if let taskID { taskSpent[taskID, default: 0] += usd }
         if let goal { goalSpent[goal, default: 0] += usd }
     }
 
@@ -70,12 +70,17 @@ public struct CostLedger: Sendable {
 
     /// Records a finished attempt's final cost for the type's estimate.
     mutating func learn(type: String, usd: Double) {
-        typeCosts[type, default: (0, 0)].sum += usd
-        typeCosts[type, default: (0, 0)].count += 1
+        // One look-up, not two: this runs for every attempt that reports a cost.
+        Self.add(usd, to: &typeCosts[type, default: (0, 0)])
     }
 
-    /// The spent budget that keeps a task from being handed out, if any: the hub's or its
-    /// role's day budget is spent, or would be by the task's estimate.
+    private static func add(_ usd: Double, to known: inout (sum: Double, count: Int)) {
+        known.sum += usd
+        known.count += 1
+    }
+
+    /// The spent budget that keeps a task from being handed out, if any: the goal's budget is
+    /// spent, or the hub's or its role's day budget is spent or would be by the task's estimate.
     public func hold(for spec: TaskSpec) -> BudgetHold? {
         guard holdsAny else { return nil }
         // A goal's budget holds its tasks once its spending reaches it (no estimate: a goal's

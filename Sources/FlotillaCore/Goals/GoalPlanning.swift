@@ -26,7 +26,7 @@ public enum GoalPlanning {
             approvalID = json?["approval_id"]?.stringValue
             round = json?["round"]?.intValue.map(Int.init) ?? 0
             rejection = json?["rejection"]?.stringValue
-            plan = json?["plan"].flatMap { $0.isNull ? nil : $0 }
+            if let stored = json?["plan"], !stored.isNull { plan = stored }
         }
 
         public var json: JSONValue {

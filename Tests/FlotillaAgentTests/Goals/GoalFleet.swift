@@ -42,8 +42,9 @@ enum GoalFleet {
     }
 
     /// A folder with the FAKE step agent's script (`step.sh`): it appends the step's id (the
-    /// prompt's first word, without its colon) to `ran.log` here, waits while `hold-<id>`
-    /// exists here and `release-<id>` does not, and writes `<id>.txt` in its worktree.
+    /// prompt's first word, without its colon) to `ran.log` here, exits 3 when `fail-<id>`
+    /// exists here, waits while `hold-<id>` exists here and `release-<id>` does not, and writes
+    /// `<id>.txt` in its worktree.
     static func stepFolder() throws -> String {
         let folder = Paths.temporaryDirectory("goal-steps")
         let script = """
@@ -51,6 +52,7 @@ enum GoalFleet {
             dir="$1"
             step=$(printf '%s\\n' "$2" | head -n 1 | cut -d' ' -f1 | tr -d ':')
             echo "$step" >> "$dir/ran.log"
+            if [ -e "$dir/fail-$step" ]; then echo "step $step fails" >&2; exit 3; fi
             if [ -e "$dir/hold-$step" ]; then
               while [ ! -e "$dir/release-$step" ]; do sleep 0.1; done
             fi
