@@ -76,7 +76,7 @@ extension GoalPublisher {
 
     /// `gh` in `directory` with the hub's GitHub variables, bounded like every goal command.
     func gh(_ arguments: [String], in directory: String, stdin: String = "") async -> GoalCommand.Outcome {
-        await GoalCommand(["gh"] + arguments, in: directory, environment: environment, timeout: 120, stdin: Array(stdin.utf8)).run()
+        await GoalCommand([configuration.gh] + arguments, in: directory, environment: environment, timeout: 120, stdin: Array(stdin.utf8)).run()
     }
 
     /// The pull request's URL: `gh pr create` prints it on stdout; when one is open for the

@@ -14,7 +14,8 @@ import Testing
         // 10,000 tokens in at $2 and 1,000 out at $10 a million: $0.03 a step.
         let coding = try await FakeModelServer(dialect: "openai", turns: [FakeModelServer.turn("Done.", input: 10_000, output: 1_000)], repeatLast: true)
         defer { planning.stop(); coding.stop() }
-        try await LiveHub.run { served, client in
+        let gh = try FakeGitHub()
+        try await LiveHub.run(configure: { $0.goals.gh = gh.path }) { served, client in
             let hub = ["--hub", served.baseURL, "--token", served.adminToken]
             let planner = try GoalFleet.planner(planning, hub: served.baseURL, token: served.adminToken)
             let coder = try AgentProcess([
@@ -55,7 +56,7 @@ import Testing
             let raised = try await CLIProcess.run(["goal", "budget", id, "1"] + hub, within: 60)
             #expect(raised.status == 0, "\(raised.stderr)")
             #expect(raised.stdout.hasPrefix("\(id) budget $1.0000 spent $0.0600"), "\(raised.stdout)")
-            let finished = try await GoalFleet.reach(client, id, "verifying") { coder.log }
+            let finished = try await GoalFleet.reach(client, id, "done") { coder.log }
             #expect(finished["budget_usd"]?.doubleValue == 1)
             #expect(try await client.task(c["id"]?.stringValue ?? "")["state"] == "succeeded")
         }
