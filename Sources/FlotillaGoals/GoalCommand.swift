@@ -57,7 +57,7 @@ public struct GoalCommand: Sendable {
                 for (name, value) in variables { childEnvironment[Environment.Key(stringLiteral: name)] = value }
                 do {
                     let result = try await Subprocess.run(
-                        .name(command.argv[0]), arguments: Arguments(Array(command.argv.dropFirst())), environment: .custom(childEnvironment),
+                        command.argv[0].contains("/") ? .path(FilePath(command.argv[0])) : .name(command.argv[0]), arguments: Arguments(Array(command.argv.dropFirst())), environment: .custom(childEnvironment),
                         workingDirectory: FilePath(command.directory), platformOptions: options, input: .array(command.stdin),
                         output: .string(limit: Self.outputLimit), error: .string(limit: Self.outputLimit)
                     ) { execution in

@@ -160,8 +160,8 @@ public final class GoalService: Service, Sendable {
         case .planning: try await plan(goal)
         case .awaitingApproval: try await awaitApproval(goal)
         case .executing: try await execute(goal)
-        case .verifying: try await resumeFinish(goal)
-        case .queued, .review, .done, .failed, .cancelled: break
+        case .verifying, .review: try await resumeFinish(goal)
+        case .queued, .done, .failed, .cancelled: break
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlotillaGoals
+import FlotillaHub
 
 /// `flotilla hub`'s goal options (docs/goals.md).
 struct GoalOptions: ParsableArguments {
@@ -11,6 +12,12 @@ struct GoalOptions: ParsableArguments {
 
     @Option(name: .customLong("goal-approval-steps"), help: ArgumentHelp("Plans with more steps than this wait for a person, as with goal add --approve-plan.", valueName: "n"))
     var approvalSteps: Int?
+
+    @Option(name: .customLong("goal-rules"), help: ArgumentHelp("Risk rules and secret allowlist for reviewing a goal's final diff, in a YAML or JSON file (docs/goals.md, \"The rules file\"); default: the built-in rules.", valueName: "file"))
+    var rules: String?
+
+    @Flag(name: .customLong("goal-auto-merge"), help: "Ask GitHub to auto-merge a goal's pull request when its risk tier is low (gh pr merge --auto --squash).")
+    var autoMerge = false
 
     func validate() throws {
         guard (0...GoalConfiguration.maxConcurrency).contains(concurrency) else {
@@ -24,8 +31,17 @@ struct GoalOptions: ParsableArguments {
         }
     }
 
-    /// These options over `goals`.
-    func apply(to goals: inout GoalConfiguration) {
+    /// These options over `goals`; a `--goal-rules` file that cannot be read is refused naming
+    /// its line and field.
+    func apply(to goals: inout GoalConfiguration) throws {
+        if let rules {
+            do {
+                goals.rules = try GoalRulesFile.load(path: rules)
+            } catch {
+                throw ValidationError("--goal-rules \(rules): \(error.message)")
+            }
+        }
+        goals.autoMerge = autoMerge
         goals.concurrency = concurrency
         goals.planAttempts = planAttempts
         goals.approvalSteps = approvalSteps

@@ -129,7 +129,7 @@ struct HubCommand: AsyncParsableCommand {
         )
         configuration.retention = retention.policy
         configuration.budgets = try budgets.limits()
-        goals.apply(to: &configuration.goals)
+        try goals.apply(to: &configuration.goals)
         if let approvals {
             do {
                 configuration.approvals = try ApprovalPolicyFile.load(path: approvals)

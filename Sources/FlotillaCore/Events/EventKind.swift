@@ -58,6 +58,9 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     // Goals (FlotillaEngine/Goals): every state change, `data` = {goal_id, from, to, reason, goal}
     // (`from` null when the goal is added).
     case goalStateChanged = "goal.state_changed"
+    // Goal publication (FlotillaGoals/GoalPublisher): the final diff's review, `data` =
+    // {goal_id, tier, reasons, secrets, blocked, pr_url}.
+    case goalReviewed = "goal.reviewed"
 
     /// The prefix of every task event's type; the others start with `agent.`.
     public static let taskPrefix = "task."

@@ -7,7 +7,9 @@ extension Hub {
     /// The goal service (docs/goals.md): carries goals from the backlog through planning and
     /// execution. Its clones live in the data directory's `goals` folder.
     func goalServices(logger: Logger) -> [any Service] {
-        [GoalService(engine: engine, configuration: goalConfiguration, logger: logger)]
+        let service = GoalService(engine: engine, configuration: goalConfiguration, logger: logger)
+        service.setFinisher(goalPublisher(logger: logger).finish)
+        return [service]
     }
 
     /// The hub's goal configuration with its root in the data directory unless one was given.

@@ -19,6 +19,11 @@ import Testing
         let data = Paths.temporaryDirectory("hub")
         @Sendable func coder(_ served: ServedHub) throws -> AgentProcess {
             try AgentProcess([
+        let gh = try FakeGitHub()
+        try await LiveHub.run(configure: { $0.goals.gh = gh.path }) { served, client in
+            let hub = ["--hub", served.baseURL, "--token", served.adminToken]
+            let planner = try GoalFleet.planner(planning, hub: served.baseURL, token: served.adminToken)
+            let coder = try AgentProcess([
                 "--agent-id", "priced-coder", "--role", "coder", "--workdir", Paths.temporaryDirectory("coder"),
                 "--executor", "openai", "--model", "fake-model", "--base-url", coding.baseURL, "--price-in", "2", "--price-out", "10",
             ], hub: served.baseURL, token: served.adminToken)
@@ -74,7 +79,7 @@ import Testing
             let raised = try await CLIProcess.run(["goal", "budget", id, "1"] + hub, within: 60)
             #expect(raised.status == 0, "\(raised.stderr)")
             #expect(raised.stdout.hasPrefix("\(id) budget $1.0000 spent $0.0600"), "\(raised.stdout)")
-            let finished = try await GoalFleet.reach(client, id, "verifying") { coder.log }
+            let finished = try await GoalFleet.reach(client, id, "done") { coder.log }
             #expect(finished["budget_usd"]?.doubleValue == 1)
             #expect(try await client.task(c["id"]?.stringValue ?? "")["state"] == "succeeded")
         }

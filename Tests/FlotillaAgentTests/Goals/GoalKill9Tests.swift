@@ -16,7 +16,8 @@ import Testing
         FileManager.default.createFile(atPath: steps + "/hold-b", contents: nil)
         let port = try LiveHub.freePort()
         let dataDirectory = Paths.temporaryDirectory("hub")
-        var hub = try await HubChild.start(port: port, dataDirectory: dataDirectory)
+        let gh = try FakeGitHub()
+        var hub = try await HubChild.start(port: port, dataDirectory: dataDirectory, environment: ["PATH": gh.pathVariable])
         defer { hub.terminate() }
         let token = try hub.adminToken
         let client = HubClient(baseURL: hub.baseURL, token: token)
@@ -31,11 +32,11 @@ import Testing
         }
         let before = try await client.goal(id: id)
         hub.kill9()
-        hub = try await HubChild.start(port: port, dataDirectory: dataDirectory)
+        hub = try await HubChild.start(port: port, dataDirectory: dataDirectory, environment: ["PATH": gh.pathVariable])
         FileManager.default.createFile(atPath: steps + "/release-b", contents: nil)
 
         let restarted = hub
-        let goal = try await GoalFleet.reach(client, id, "verifying", within: 120) { restarted.log + coder.log }
+        let goal = try await GoalFleet.reach(client, id, "done", within: 120) { restarted.log + coder.log }
         #expect(goal["run_id"] == before["run_id"], "the same run carried on")
         #expect(GoalFleet.planningTasks(goal) == GoalFleet.planningTasks(before), "no new planning task")
         #expect(server.requests().count == 1, "the plan was written once")

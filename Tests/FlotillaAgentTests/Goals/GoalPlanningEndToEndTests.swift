@@ -12,12 +12,13 @@ import Testing
         let server = try await FakeModelServer(dialect: "openai", turns: [GoalFleet.planTurn(GoalFleet.plan(["a", "b", "c"]))])
         defer { server.stop() }
         let steps = try GoalFleet.stepFolder()
-        try await LiveHub.run { served, client in
+        let gh = try FakeGitHub()
+        try await LiveHub.run(configure: { $0.goals.gh = gh.path }) { served, client in
             let planner = try GoalFleet.planner(server, hub: served.baseURL, token: served.adminToken)
             let coder = try GoalFleet.coder(steps, hub: served.baseURL, token: served.adminToken)
             defer { planner.stop(); coder.stop() }
             let id = try #require(try await client.addGoal(title: "Write three files", repo: repo.work, verify: ["test -e README.md"])["id"]?.stringValue)
-            let goal = try await GoalFleet.reach(client, id, "verifying") { planner.log + coder.log }
+            let goal = try await GoalFleet.reach(client, id, "done") { planner.log + coder.log }
 
             // The planning task: planner role, complex, in the repository, metadata goal, one per attempt by key.
             let planTasks = GoalFleet.planningTasks(goal)
@@ -57,7 +58,7 @@ import Testing
             let moves = try await served.hub.engine.storedEvents(after: 0, limit: 10_000)
                 .filter { $0.type == "goal.state_changed" && $0.details["goal_id"] == .string(id) }
                 .map { $0.details["to"]?.stringValue ?? "?" }
-            #expect(moves == ["queued", "planning", "executing", "verifying"])
+            #expect(moves == ["queued", "planning", "executing", "verifying", "review", "done"])
         }
     }
 
@@ -68,13 +69,14 @@ import Testing
         ])
         defer { server.stop() }
         let steps = try GoalFleet.stepFolder()
-        try await LiveHub.run { served, client in
+        let gh = try FakeGitHub()
+        try await LiveHub.run(configure: { $0.goals.gh = gh.path }) { served, client in
             let planner = try GoalFleet.planner(server, hub: served.baseURL, token: served.adminToken)
             let coder = try GoalFleet.coder(steps, hub: served.baseURL, token: served.adminToken)
             defer { planner.stop(); coder.stop() }
             try await eventually("the coder is connected") { (try? await client.agents())?.count == 2 }
             let id = try #require(try await client.addGoal(title: "Write three files", repo: repo.work)["id"]?.stringValue)
-            let goal = try await GoalFleet.reach(client, id, "verifying") { planner.log }
+            let goal = try await GoalFleet.reach(client, id, "done") { planner.log }
             let planTasks = GoalFleet.planningTasks(goal)
             #expect(planTasks.count == 2)
             #expect(goal["plan_attempts"] == 2)
@@ -116,7 +118,8 @@ import Testing
         ])
         defer { server.stop() }
         let steps = try GoalFleet.stepFolder()
-        try await LiveHub.run { served, client in
+        let gh = try FakeGitHub()
+        try await LiveHub.run(configure: { $0.goals.gh = gh.path }) { served, client in
             let planner = try GoalFleet.planner(server, hub: served.baseURL, token: served.adminToken)
             let coder = try GoalFleet.coder(steps, hub: served.baseURL, token: served.adminToken)
             defer { planner.stop(); coder.stop() }
@@ -139,7 +142,7 @@ import Testing
             #expect((again["reasons"]?.arrayValue ?? []).contains("plan rejected: two steps are enough"))
 
             _ = try await client.decideApproval(id: second, allow: true, reason: nil, choice: nil)
-            let done = try await GoalFleet.reach(client, id, "verifying") { coder.log }
+            let done = try await GoalFleet.reach(client, id, "done") { coder.log }
             #expect(done["plan"]?["steps"]?.arrayValue?.count == 2)
             #expect(GoalFleet.ran(steps) == ["a", "b"])
         }
