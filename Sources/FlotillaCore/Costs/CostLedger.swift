@@ -43,11 +43,11 @@ public struct CostLedger: Sendable {
     }
 
     /// Adds spending (a delta, or a final cost's difference from what was streamed).
-    mutating func spend(_ usd: Double, role: String, taskID: String) {
+    mutating func spend(_ usd: Double, role: String, taskID: String?) {
         guard usd != 0 else { return }
         daySpent += usd
         roleSpent[role, default: 0] += usd
-        taskSpent[taskID, default: 0] += usd
+        if let taskID { taskSpent[taskID, default: 0] += usd }
     }
 
     /// What a task of this type is expected to cost: its own budget, else the mean final cost
@@ -60,12 +60,17 @@ public struct CostLedger: Sendable {
 
     /// Records a finished attempt's final cost for the type's estimate.
     mutating func learn(type: String, usd: Double) {
-        typeCosts[type, default: (0, 0)].sum += usd
-        typeCosts[type, default: (0, 0)].count += 1
+        // One look-up, not two: this runs for every attempt that reports a cost.
+        Self.add(usd, to: &typeCosts[type, default: (0, 0)])
     }
 
     /// The spent budget that keeps a task from being handed out, if any: the hub's or its
     /// role's day budget is spent, or would be by the task's estimate.
+    private static func add(_ usd: Double, to known: inout (sum: Double, count: Int)) {
+        known.sum += usd
+        known.count += 1
+    }
+
     public func hold(for spec: TaskSpec) -> BudgetHold? {
         guard !limits.isEmpty else { return nil }
         let estimate = estimate(for: spec)
