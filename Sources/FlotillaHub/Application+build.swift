@@ -30,7 +30,8 @@ public func buildApplication(
         services: hub.engine.services + (watched.map { [$0] } ?? [])
             + (configuration.mqtt.map { [MQTTBridge(hub: hub, configuration: $0, logger: logger)] } ?? [])
             + hub.triggerServices(logger: logger)
-            + hub.notificationServices(logger: logger),
+            + hub.notificationServices(logger: logger)
+            + hub.autonomyServices(watched: watched),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

@@ -1,5 +1,6 @@
 public import FlotillaCore
 public import FlotillaEngine
+public import FlotillaGoals
 public import FlotillaStore
 import Foundation
 
@@ -54,6 +55,9 @@ public struct HubConfiguration: Sendable {
     /// Notifications to people: targets, subscriptions and their secrets (`--notifications`,
     /// docs/notifications.md). Default nil: none are sent.
     public var notifications: NotificationSetup? = nil
+    /// The hub's own initiative (`--autonomy`, docs/goals.md): scans, proposals, its start
+    /// gate, healing. Default nil: off.
+    public var autonomy: AutonomyConfiguration? = nil
 
     public init(
         host: String = "127.0.0.1",

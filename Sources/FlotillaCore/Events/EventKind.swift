@@ -53,6 +53,9 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     // Goals (FlotillaEngine/Goals): every state change, `data` = {goal_id, from, to, reason, goal}
     // (`from` null when the goal is added).
     case goalStateChanged = "goal.state_changed"
+    // The hub's own initiative (FlotillaGoals/Autonomy): `{from, to}` and `{decision, reason, goal_id?, fingerprint?}`.
+    case autonomyStateChanged = "autonomy.state_changed"
+    case autonomyDecision = "autonomy.decision"
 
     /// The prefix of every task event's type; the others start with `agent.`.
     public static let taskPrefix = "task."

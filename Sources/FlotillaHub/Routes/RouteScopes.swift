@@ -35,6 +35,7 @@ enum RouteScopes {
         "GET /api/goals/{id}": .viewer,
         "POST /api/goals/{id}/cancel": .submitter,
         "POST /api/goals/{id}/retry": .submitter,
+        "GET /api/autonomy": .viewer,
         // Costs and budgets: read by viewers, budgets changed by admins.
         "GET /api/costs": .viewer,
         "GET /api/budgets": .viewer,
