@@ -171,6 +171,58 @@ import Testing
         }
     }
 
+    @Test func aLowRiskFindingInAnAllowingRepositoryIsQueuedWithoutAskingAPerson() async throws {
+        let repo = try AutonomyRepoFixture.failingRepository()
+        try FileManager.default.createDirectory(atPath: repo + "/docs", withIntermediateDirectories: true)
+        try "# Guide\n\nTODO explain the flags\n".write(toFile: repo + "/docs/guide.md", atomically: true, encoding: .utf8)
+        try AutonomyRepoFixture.git(["add", "."], in: repo)
+        let clock = ManualAutonomyClock(Self.start)
+        try await TestHub.run(configure: {
+            $0.autonomy = AutonomyConfiguration(policy: AutonomyPolicy(scanEvery: 600), repos: [AutonomyRepo(path: repo, allowLowRisk: true)], clock: clock)
+        }) { hub in
+            let autonomy = try #require(hub.hub.autonomy)
+            try await autonomy.advance(clock, to: Self.start)
+            let goals = try await Self.goals(hub)
+            try #require(goals.count == 1)
+            #expect(goals[0]["title"] == "Resolve docs/guide.md:3: TODO explain the flags")
+            #expect(goals[0]["verify"] == [], "a TODO has no command to pass")
+            #expect(try await hub.client.approvals(query: ["state": "all"])["approvals"]?.arrayValue?.isEmpty == true, "nobody is asked")
+            try await eventually("its approval announced") { try await !Self.decisions(hub, "approved").isEmpty }
+            #expect(try await Self.decisions(hub, "approved").first?["reason"] == "low-risk, and its repository allows low-risk proposals")
+            #expect(await autonomy.startGate(try await hub.hub.engine.goal(id: try #require(goals[0]["id"]?.stringValue))))
+        }
+    }
+
+    @Test func anUnansweredProposalExpiresAndComesBackAfterTheCooldown() async throws {
+        let repo = try AutonomyRepoFixture.failingRepository()
+        let clock = ManualAutonomyClock(Self.start)
+        try await TestHub.run(configure: {
+            Self.configure(&$0, repo: repo, clock: clock)
+            $0.approvals.timeout = 1
+        }) { hub in
+            let autonomy = try #require(hub.hub.autonomy)
+            try await autonomy.advance(clock, to: Self.start)
+            let first = try #require(try await Self.goals(hub).first?["id"]?.stringValue)
+            // Nobody answers within the approvals timeout (1 s, the hub's real clock).
+            try await eventually("the proposal expired", within: 15) {
+                try await Self.status(hub)["findings"]?.arrayValue?.first?["status"] == "failed"
+            }
+            #expect(try await hub.client.goal(id: first)["state"] == "cancelled")
+            #expect(try await Self.decisions(hub, "expired").first?["goal_id"] == .string(first))
+            // Within the cooldown: not again.
+            try await autonomy.advance(clock, to: Self.start + 29 * 86_400)
+            #expect(try await Self.goals(hub).count == 1)
+            // After it: proposed again, as a new goal.
+            try await autonomy.advance(clock, to: Self.start + 31 * 86_400)
+            let goals = try await Self.goals(hub)
+            #expect(goals.count == 2)
+            let again = try #require(try await Self.status(hub)["findings"]?.arrayValue?.first)
+            #expect(again["status"] == "proposed")
+            #expect(again["goal_id"] == goals.first?["id"])
+            #expect(again["goal_id"] != .string(first))
+        }
+    }
+
     @Test func theRouteSaysWhenTheInitiativeIsOffAndShowsItWhenOn() async throws {
         try await TestHub.run { hub in
             let answer = try await hub.client.answer(.GET, "/api/autonomy")
