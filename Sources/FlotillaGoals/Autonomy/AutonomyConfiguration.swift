@@ -13,6 +13,9 @@ public struct AutonomyConfiguration: Sendable {
     public var commandTimeout: Double = 600
     /// Seconds between passes when nothing wakes it earlier. Default 1.
     public var tick: Double = 1
+    /// Seconds an agent is offline holding work before its attempts are released (instead of
+    /// its whole lease): long enough for a reconnect, as after a hub restart. Default 10.
+    public var healGrace: Double = 10
 
     public init(policy: AutonomyPolicy = AutonomyPolicy(), repos: [AutonomyRepo] = [], clock: any AutonomyClock = SystemAutonomyClock()) {
         self.policy = policy

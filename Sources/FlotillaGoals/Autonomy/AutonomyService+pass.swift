@@ -32,7 +32,7 @@ extension AutonomyService {
         let active = (try? await engine.goals(GoalQuery(states: [.planning, .awaitingApproval, .executing, .verifying, .review], limit: 1)).count) ?? 0
         let waiting = ((try? await engine.autonomyFindings()) ?? findings).filter { $0.status == .proposed }.count
         await enter(configuration.policy.state(
-            healing: healed, activeGoals: active, busyTasks: engine.busyTaskCount, scanning: scanned && waiting > 0,
+            healing: healed, activeGoals: active, busyTasks: engine.busyTaskCount, scanning: scanned,
             waitingProposals: waiting, spentToday: spent
         ))
     }
@@ -161,18 +161,27 @@ extension AutonomyService {
 
     // MARK: healing
 
-    /// Offline agents' held attempts back to the queue at once; stuck watched agents reported,
-    /// and restarted when the hub watches its fleet. Returns whether it healed anything.
+    /// Offline agents' held attempts back to the queue once they have been offline for
+    /// `healGrace` (by its clock; not their whole lease), so an agent that reconnects at once,
+    /// as all do after a hub restart, carries on; stuck watched agents reported, and restarted
+    /// when the hub watches its fleet. Returns whether it healed anything.
     func heal(now: Double) async -> Bool {
         var healed = false
-        for agent in engine.agents() where agent.connection == nil && !agent.held.isEmpty {
+        let offline = engine.agents().filter { $0.connection == nil && !$0.held.isEmpty }
+        let due = state.withLock { state -> [String] in
+            let ids = Set(offline.map(\.registration.id))
+            state.offlineSince = state.offlineSince.filter { ids.contains($0.key) }
+            for id in ids where state.offlineSince[id] == nil { state.offlineSince[id] = now }
+            return ids.filter { now >= state.offlineSince[$0]! + configuration.healGrace }.sorted()
+        }
+        for id in due {
             healed = true
             await enter(.healing)
-            let id = agent.registration.id
             do {
                 let released = try await engine.releaseOfflineAttempts(of: id, reason: "agent \(id) went offline: released by the hub's healing")
                 guard !released.isEmpty else { continue }
                 await decide(AutonomyDecision(.release, reason: "agent \(id) is offline holding \(released.joined(separator: ", ")): back in the queue", at: now))
+                _ = state.withLock { $0.offlineSince.removeValue(forKey: id) }
             } catch {
                 logger.warning("autonomy: cannot release agent \(id)'s attempts: \(error)")
             }

@@ -37,6 +37,8 @@ public final class AutonomyService: Service, Sendable {
         var approved: Set<String> = []
         /// Watched agents reported stuck, to heal in the next pass.
         var stuck: [String] = []
+        /// Offline agents holding work, by when a pass first saw them so (by its clock).
+        var offlineSince: [String: Double] = [:]
         var spentToday = 0.0
         var wake: CheckedContinuation<Void, Never>?
         var woken = false

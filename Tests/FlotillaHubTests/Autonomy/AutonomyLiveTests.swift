@@ -152,10 +152,14 @@ import Testing
                 #expect(taskID == task.id)
                 try await agent.report(.accept, taskID: taskID, attempt: attempt)
             }
-            try await eventually("the task back in the queue, released", within: 10) {
-                let (record, attempts) = try await hub.hub.engine.task(id: task.id)
-                return record.state == .queued && attempts.first?.outcome == .released
-            }
+            try await eventually("the agent offline") { hub.hub.engine.agents().first?.connection == nil }
+            try await autonomy.advance(clock, to: Self.start + 1)
+            let held = try await hub.hub.engine.task(id: task.id).0
+            #expect(held.state.isHeld && held.agentID == "worker-1", "not within the grace: an agent may reconnect (\(held.state))")
+            try await autonomy.advance(clock, to: Self.start + 11)
+            let (record, attempts) = try await hub.hub.engine.task(id: task.id)
+            #expect(record.state == .queued, "back in the queue 11 s after, well before its 30 s lease ran out")
+            #expect(attempts.first?.outcome == .released)
             let releases = try await Self.decisions(hub, "release")
             #expect(releases.first?["reason"]?.stringValue?.contains("worker-1") == true)
 
@@ -167,7 +171,6 @@ import Testing
             #expect(stuck.last?["reason"] == "agent pane-coder is stuck; the hub does not watch its fleet (--watch-panes), so it cannot restart it")
             let states = try await hub.hub.engine.storedEvents(after: 0, limit: 5_000).filter { $0.type == "autonomy.state_changed" }.compactMap { $0.data["to"]?.stringValue }
             #expect(states.contains("healing"))
-            _ = clock
         }
     }
 
