@@ -221,6 +221,7 @@ let package = Package(
                 "FlotillaTmux",
                 "FlotillaBench",
                 "FlotillaWorkflows",
+                "FlotillaGoals",
                 "MQTT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -252,7 +253,7 @@ let package = Package(
             name: "FlotillaAgentTests",
             dependencies: [
                 "FlotillaAgent", "FlotillaHub", "FlotillaEngine", "FlotillaStore", "FlotillaClient", "FlotillaCore", "MQTT", "FuzzSupport",
-                "FlotillaWorkflows",
+                "FlotillaWorkflows", "FlotillaGoals",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"]

@@ -31,7 +31,8 @@ public func buildApplication(
             + (configuration.mqtt.map { [MQTTBridge(hub: hub, configuration: $0, logger: logger)] } ?? [])
             + hub.triggerServices(logger: logger)
             + hub.notificationServices(logger: logger)
-            + hub.autonomyServices(watched: watched),
+            + hub.autonomyServices(watched: watched)
+            + hub.goalServices(logger: logger),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

@@ -58,6 +58,9 @@ public struct HubConfiguration: Sendable {
     /// The hub's own initiative (`--autonomy`, docs/goals.md): scans, proposals, its start
     /// gate, healing. Default nil: off.
     public var autonomy: AutonomyConfiguration? = nil
+    /// How goals are carried out (`--goal-…`, docs/goals.md); an empty root is the data
+    /// directory's `goals` folder.
+    public var goals = GoalConfiguration(root: "")
 
     public init(
         host: String = "127.0.0.1",

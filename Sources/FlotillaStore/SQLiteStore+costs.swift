@@ -65,6 +65,21 @@ extension SQLiteStore {
                 if !line.isFinal { snapshot.open.append(line) }
             }
         }
+        // Goals with a budget that are not final: their budget and their spending so far, all
+        // days (a goal budget is for the goal's life), so a restarted hub holds them the same.
+        let budgeted = "SELECT id, budget_usd FROM goals WHERE budget_usd IS NOT NULL AND state NOT IN ('done','failed','cancelled')"
+        for row in try Row.fetchAll(db, sql: budgeted) {
+            snapshot.goalLimits[row["id"]] = row["budget_usd"]
+        }
+        let goals = snapshot.goalLimits.keys.sorted()
+        for chunk in stride(from: 0, to: goals.count, by: 500) {
+            let slice = Array(goals[chunk..<min(goals.count, chunk + 500)])
+            let marks = slice.map { _ in "?" }.joined(separator: ",")
+            let sql = "SELECT goal, sum(usd) AS usd FROM attempt_usage WHERE goal IN (\(marks)) GROUP BY goal"
+            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(slice)) {
+                snapshot.goalSpent[row["goal"]] = row["usd"]
+            }
+        }
         return snapshot
     }
 
@@ -130,39 +145,54 @@ extension SQLiteStore {
 }
 
 extension SQLiteWriter {
-    static let saveUsageSQL = """
-        INSERT INTO attempt_usage (task_id, attempt, agent_id, role, type, goal, model, executor, day, recorded_at,
-          input_tokens, output_tokens, cached_tokens, usd, final) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-        ON CONFLICT(task_id, attempt) DO UPDATE SET model = excluded.model, executor = excluded.executor,
-          recorded_at = excluded.recorded_at, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
-          cached_tokens = excluded.cached_tokens, usd = excluded.usd, final = excluded.final
-        """
+    /// Lines written by one statement: a batch's lines go in a few multi-row upserts rather
+    /// than one statement each, which halves what a line costs the writer (the cursors on the
+    /// ledger and its time index open once per statement, not once per line).
+    static let usageLinesPerStatement = 16
+
+    /// The upsert of `count` lines; later lines of one attempt replace earlier ones (SQLite
+    /// applies a statement's rows in order, each meeting the ones before it).
+    static func saveUsageSQL(lines count: Int) -> String {
+        let values = Array(repeating: "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", count: count).joined(separator: ",")
+        return """
+            INSERT INTO attempt_usage (task_id, attempt, agent_id, role, type, goal, model, executor, day, recorded_at,
+              input_tokens, output_tokens, cached_tokens, usd, final) VALUES \(values)
+            ON CONFLICT(task_id, attempt) DO UPDATE SET model = excluded.model, executor = excluded.executor,
+              recorded_at = excluded.recorded_at, input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,
+              cached_tokens = excluded.cached_tokens, usd = excluded.usd, final = excluded.final
+            """
+    }
+
+    static let fullUsageStatementSQL = saveUsageSQL(lines: usageLinesPerStatement)
 
     /// Writes the last line of each attempt in the batch (each line carries the attempt's sum,
-    /// so only the newest counts).
-    func saveUsage(_ writes: [StoreWrite]) throws {
-        // In order, each an upsert: a later line of the same attempt replaces an earlier one, as
-        // the ledger wants, without a dictionary to find each attempt's last line first.
-        let statement = try db.cachedStatement(sql: Self.saveUsageSQL)
-        for write in writes {
-            guard case .saveUsage(let line) = write else { continue }
-            var row = RowWriter(statement)
-            row.bind(line.taskID)
-            row.bind(line.attempt)
-            row.bind(line.agentID)
-            row.bind(line.role)
-            row.bind(line.type)
-            row.bind(line.goal)
-            row.bind(line.model)
-            row.bind(line.executor)
-            row.bind(line.day)
-            row.bind(line.recordedAt)
-            row.bind(line.usage.inputTokens)
-            row.bind(line.usage.outputTokens)
-            row.bind(line.usage.cachedTokens)
-            row.bind(line.usage.usd)
-            row.bind(line.isFinal ? 1 : 0)
+    /// so only the newest counts); `positions` are the lines' places in `writes`, in order.
+    func saveUsage(_ writes: [StoreWrite], at positions: [Int]) throws {
+        var start = 0
+        while start < positions.count {
+            let count = min(Self.usageLinesPerStatement, positions.count - start)
+            let sql = count == Self.usageLinesPerStatement ? Self.fullUsageStatementSQL : Self.saveUsageSQL(lines: count)
+            var row = RowWriter(try db.cachedStatement(sql: sql))
+            for position in positions[start..<start + count] {
+                guard case .saveUsage(let line) = writes[position] else { continue }
+                row.bind(line.taskID)
+                row.bind(line.attempt)
+                row.bind(line.agentID)
+                row.bind(line.role)
+                row.bind(line.type)
+                row.bind(line.goal)
+                row.bind(line.model)
+                row.bind(line.executor)
+                row.bind(line.day)
+                row.bind(line.recordedAt)
+                row.bind(line.usage.inputTokens)
+                row.bind(line.usage.outputTokens)
+                row.bind(line.usage.cachedTokens)
+                row.bind(line.usage.usd)
+                row.bind(line.isFinal ? 1 : 0)
+            }
             try row.run(in: db)
+            start += count
         }
     }
 }

@@ -23,11 +23,14 @@ struct GoalAddCommand: HubAnswerCommand {
     @Option(help: "0 to 100, higher first (default 50).")
     var priority: Int?
 
-    @Flag(help: "Let a person approve the plan before it runs (not available yet: refused).")
+    @Flag(help: "Let a person approve the plan before it runs (an approval request, docs/approvals.md).")
     var approvePlan = false
 
+    @Option(help: ArgumentHelp("A shell command every merge onto the goal branch and the finished branch must pass (repeatable).", valueName: "command"))
+    var verify: [String] = []
+
     func ask(_ hub: HubClient) async throws -> JSONValue {
-        try await hub.addGoal(title: title, repo: repo, budgetUSD: budget, priority: priority, approvePlan: approvePlan)
+        try await hub.addGoal(title: title, repo: repo, budgetUSD: budget, priority: priority, approvePlan: approvePlan, verify: verify)
     }
 
     func show(_ answer: JSONValue) throws { GoalPrinter.line(answer) }

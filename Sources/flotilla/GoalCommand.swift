@@ -7,9 +7,9 @@ import Foundation
 struct GoalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "goal",
-        abstract: "Add, list, show, cancel and retry goals (a sentence carried to a pull request, docs/goals.md).",
+        abstract: "Add, list, show, cancel, retry goals and set their budgets (a sentence carried to a pull request, docs/goals.md).",
         discussion: "Exit codes: 0 success; 1 a hub or connection error, or a request the hub refused (its code is printed).",
-        subcommands: [GoalAddCommand.self, GoalListCommand.self, GoalShowCommand.self, GoalCancelCommand.self, GoalRetryCommand.self]
+        subcommands: [GoalAddCommand.self, GoalListCommand.self, GoalShowCommand.self, GoalCancelCommand.self, GoalRetryCommand.self, GoalBudgetCommand.self]
     )
 }
 

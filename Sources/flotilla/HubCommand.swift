@@ -33,6 +33,7 @@ struct HubCommand: AsyncParsableCommand {
     @OptionGroup var retention: RetentionOptions
     @OptionGroup var budgets: BudgetOptions
     @OptionGroup(title: "The hub's own initiative") var initiative: AutonomyOptions
+    @OptionGroup var goals: GoalOptions
 
     @Option(help: ArgumentHelp("An approvals policy file (YAML or JSON): rules that allow or deny without a person, the timeout and what it decides (docs/approvals.md).", valueName: "file"))
     var approvals: String?
@@ -129,6 +130,7 @@ struct HubCommand: AsyncParsableCommand {
         )
         configuration.retention = retention.policy
         configuration.budgets = try budgets.limits()
+        goals.apply(to: &configuration.goals)
         if let approvals {
             do {
                 configuration.approvals = try ApprovalPolicyFile.load(path: approvals)

@@ -1,5 +1,6 @@
 import FlotillaAgent
 import FlotillaCore
+import FlotillaGoals
 import FlotillaTmux
 import FlotillaWorkflows
 import MQTT
@@ -17,6 +18,7 @@ struct ErrorCodeTests {
         ("TmuxError", TmuxErrorCode.allCases.map(\.rawValue), "errors.md", "## tmux"),
         ("MQTTError", MQTTError.Code.allCases.map(\.rawValue), "mqtt.md", "### Error codes (`MQTTError.Code.rawValue`)"),
         ("WorkflowError", WorkflowErrorCode.allCases.map(\.rawValue), "errors.md", "## Workflow"),
+        ("GoalError", GoalErrorCode.allCases.map(\.rawValue), "errors.md", "## Goals"),
     ]
 
     @Test("each module's codes are exactly the ones its docs table lists, none twice")

@@ -7,18 +7,21 @@ import Testing
 /// cancelled and retried; refusals exit 1 with the hub's code and change nothing.
 @Suite struct GoalCLITests {
     @Test func goalCommandsAddListShowCancelRetryAndRefuseBadInput() async throws {
-        try await LiveHub.run { served, client in
+        // No goal starts (--goal-concurrency 0): this test holds the backlog's commands alone.
+        try await LiveHub.run(configure: { $0.goals.concurrency = 0 }) { served, client in
             let hub = ["--hub", served.baseURL, "--token", served.adminToken]
             let repo = Paths.temporaryDirectory("goal-repo")
             func flotilla(_ arguments: String...) async throws -> (status: Int32, stdout: String, stderr: String) {
                 try await CLIProcess.run(["goal"] + arguments + hub, within: 60)
             }
-            let added = try await flotilla("add", "Add rate limiting to the API", "--repo", repo, "--budget", "0.25", "--priority", "80")
+            let added = try await flotilla("add", "Add rate limiting to the API", "--repo", repo, "--budget", "0.25", "--priority", "80",
+                                           "--approve-plan", "--verify", "sh test.sh", "--verify", "make lint")
             #expect(added.status == 0, "\(added.stderr)")
             let id = try #require(added.stdout.split(separator: " ").first.map(String.init))
             #expect(added.stdout == "\(id) queued Add rate limiting to the API\n", "\(added.stdout)")
             let stored = try await client.goal(id: id)
             #expect(stored["repo"] == .string(repo) && stored["priority"] == 80 && stored["budget_usd"]?.doubleValue == 0.25)
+            #expect(stored["approve_plan"] == true && stored["verify"] == ["sh test.sh", "make lint"], "\(stored)")
 
             let listed = try await flotilla("list")
             #expect(listed.stdout.split(separator: "\n").dropFirst().first?.hasPrefix("\(id) ") == true, "\(listed.stdout)")
@@ -38,7 +41,8 @@ import Testing
             for (arguments, code) in [
                 (["add", "x", "--repo", repo, "--budget=-1"], "invalid_field"),
                 (["add", "x", "--repo", repo, "--priority", "500"], "invalid_field"),
-                (["add", "x", "--repo", repo, "--approve-plan"], "invalid_field"),
+                (["add", "x", "--repo", repo, "--verify", "make\ntest"], "invalid_field"),
+                (["add", "x", "--repo", repo, "--verify", "make", "--verify", "make"], "invalid_field"),
                 (["add", "", "--repo", repo], "invalid_field"),
                 (["show", "g_0000000000000000"], "goal_not_found"),
                 (["retry", "g_0000000000000000"], "goal_not_found"),

@@ -22,7 +22,8 @@ import Testing
     ]
 
     @Test func everyCommandWithJSONPrintsExactlyOneJSONDocument() async throws {
-        try await LiveHub.run { served, client in
+        // Goals stay in the backlog (--goal-concurrency 0): their commands act on it alone.
+        try await LiveHub.run(configure: { $0.goals.concurrency = 0 }) { served, client in
             let hub = ["--hub", served.baseURL, "--token", served.adminToken]
             let agent = try AgentProcess(["--role", "json", "--agent-id", "json-agent", "--executor", "shell", "--workdir", Paths.temporaryDirectory()], hub: served.baseURL, token: served.adminToken)
             defer { agent.stop() }
@@ -79,6 +80,7 @@ import Testing
                 ("goal add", ["goal", "add", "Document the API", "--repo", workflows, "--budget", "0.5", "--priority", "70"]),
                 ("goal list", ["goal", "list"]),
                 ("goal show", ["goal", "show", goal]),
+                ("goal budget", ["goal", "budget", goal, "2.5"]),
                 ("goal cancel", ["goal", "cancel", goal, "--reason", "superseded"]),
                 ("goal retry", ["goal", "retry", goal]),
                 ("dashboard", ["dashboard"]),

@@ -27,4 +27,30 @@ import Testing
         #expect(abs(usage.daySpent - 0.25) < 1e-9)
         #expect(usage.roleSpent == ["coder": 0.25])
     }
+
+    /// A batch's lines go in multi-row statements of 16: a batch of 37 lines (more than two
+    /// statements' worth, the last one short), where some attempts have several lines (streamed
+    /// sums, then the final one), keeps exactly each attempt's last line.
+    @Test func aBatchKeepsEachAttemptsLastLineAcrossStatements() async throws {
+        let store = try SQLiteStore(configuration: .init(path: EngineHarness.temporaryDatabase()))
+        let now = Timestamp.now()
+        var writes: [StoreWrite] = []
+        for index in 0..<37 {
+            // Tasks t0…t24; t0…t11 get a second, later line that must win.
+            let task = "t\(index % 25)"
+            let isLast = index >= 25 || index % 25 >= 12
+            var record = UsageRecord(
+                taskID: task, attempt: 1, agentID: "w1", role: "coder", type: "code.fix",
+                day: UTCDay.name(now), recordedAt: now, isFinal: isLast
+            )
+            record.usage = Usage(inputTokens: index, outputTokens: 1, cachedTokens: 0, usd: isLast ? 0.01 : 0.5)
+            writes.append(.saveUsage(record))
+        }
+        try await store.commit(writes)
+        let report = try await store.costs(CostQuery(by: .task))
+        #expect(report.totals.count == 25)
+        #expect(report.totals.allSatisfy { $0.attempts == 1 && abs($0.usage.usd - 0.01) < 1e-9 }, "\(report.totals)")
+        let t3 = try #require(report.totals.first { $0.key == "t3" })
+        #expect(t3.usage.inputTokens == 28)
+    }
 }

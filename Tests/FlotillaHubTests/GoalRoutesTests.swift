@@ -1,5 +1,6 @@
 import FlotillaClient
 import FlotillaCore
+import FlotillaGoals
 import FlotillaHub
 import Foundation
 import NIOHTTP1
@@ -9,9 +10,12 @@ import Testing
 /// cancels and retries goals through GoalState's moves, each change a `goal.state_changed`
 /// event, and the backlog outlives a restart.
 @Suite struct GoalRoutesTests {
+    /// No goal starts (`--goal-concurrency 0`): these tests hold the backlog alone.
+    static func backlogOnly(_ configuration: inout HubConfiguration) { configuration.goals.concurrency = 0 }
+
     @Test func aGoalIsAddedListedCancelledRetriedWithAnEventPerChangeAndOutlivesARestart() async throws {
         let directory = TestHub.temporaryDirectory()
-        let id = try await TestHub.run(dataDirectory: directory) { hub in
+        let id = try await TestHub.run(dataDirectory: directory, configure: Self.backlogOnly) { hub in
             let added = try await hub.client.addGoal(title: "Add rate limiting to the API", repo: "/srv/api", budgetUSD: 0.5, priority: 70)
             let id = try #require(added["id"]?.stringValue)
             #expect(id.hasPrefix("g_") && id.count == 18)
@@ -59,7 +63,7 @@ import Testing
             return id
         }
         // The backlog is durable: a new hub on the same data reads it back.
-        try await TestHub.run(dataDirectory: directory) { hub in
+        try await TestHub.run(dataDirectory: directory, configure: Self.backlogOnly) { hub in
             let goal = try await hub.client.goal(id: id)
             #expect(goal["state"] == "queued")
             #expect(goal["reasons"] == ["superseded by the gateway"])
@@ -69,7 +73,7 @@ import Testing
     }
 
     @Test func badGoalRequestsAreRefusedByCodeAndFieldAndChangeNothing() async throws {
-        try await TestHub.run { hub in
+        try await TestHub.run(configure: Self.backlogOnly) { hub in
             let kept = try #require(try await hub.client.addGoal(title: "Keep me", repo: "/srv/a")["id"]?.stringValue)
             for (body, code, field) in [
                 (#"{"repo": "/srv/a"}"#, "missing_field", "title"),
@@ -82,7 +86,11 @@ import Testing
                 (#"{"title": "x", "repo": "/srv/a", "priority": 101}"#, "invalid_field", "priority"),
                 (#"{"title": "x", "repo": "/srv/a", "priority": 1.5}"#, "invalid_field", "priority"),
                 (#"{"title": "x", "repo": "/srv/a", "approve_plan": "yes"}"#, "invalid_field", "approve_plan"),
-                (#"{"title": "x", "repo": "/srv/a", "approve_plan": true}"#, "invalid_field", "approve_plan"),
+                (#"{"title": "x", "repo": "/srv/a", "verify": "make test"}"#, "invalid_field", "verify"),
+                (#"{"title": "x", "repo": "/srv/a", "verify": ["make\ntest"]}"#, "invalid_field", "verify[0]"),
+                (#"{"title": "x", "repo": "/srv/a", "verify": ["make", " "]}"#, "invalid_field", "verify[1]"),
+                (#"{"title": "x", "repo": "/srv/a", "verify": ["make", "make"]}"#, "invalid_field", "verify[1]"),
+                (#"{"title": "x", "repo": "/srv/a", "verify": [3]}"#, "invalid_field", "verify[0]"),
                 (#"{"title": "x", "repo": "/srv/a", "depends_on": []}"#, "unknown_field", "depends_on"),
                 (#"["x"]"#, "invalid_field", "body"),
             ] {

@@ -13,6 +13,8 @@ public enum ApprovalSource: String, Sendable, Hashable, Codable, CaseIterable {
     /// The hub's own initiative proposing an improvement goal (FlotillaGoals/Autonomy): allow
     /// queues the goal, deny rejects its finding for good.
     case goalProposal = "goal_proposal"
+    /// A goal's plan waiting for a person before it runs (`--approve-plan`, docs/goals.md).
+    case goalPlan = "goal_plan"
 }
 
 /// One answer a person can pick for a prompt with choices (tmux numbered prompts, ACP options).

@@ -24,6 +24,12 @@ public struct CostLedger: Sendable {
     var typeCosts: [String: (sum: Double, count: Int)] = [:]
     /// Alerts already sent this period: `warning|day`, `exceeded|role:coder`, `exceeded|task:ID`.
     var alerted: Set<String> = []
+    /// Each goal's budget (`budget_usd`, raised by `POST /api/goals/{id}/budget`), for goals
+    /// that have one and are not final.
+    public internal(set) var goalLimits: [String: Double] = [:]
+    /// What each goal's tasks spent, all days (the ledger's lines by goal at start, then
+    /// every report): a goal budget is for the goal's whole life, not a day.
+    public internal(set) var goalSpent: [String: Double] = [:]
 
     public init(day: Int = 0) {
         self.day = day
@@ -43,12 +49,16 @@ public struct CostLedger: Sendable {
     }
 
     /// Adds spending (a delta, or a final cost's difference from what was streamed).
-    mutating func spend(_ usd: Double, role: String, taskID: String) {
+    mutating func spend(_ usd: Double, role: String, taskID: String?, goal: String? = nil) {
         guard usd != 0 else { return }
         daySpent += usd
         roleSpent[role, default: 0] += usd
-        taskSpent[taskID, default: 0] += usd
+        if let taskID { taskSpent[taskID, default: 0] += usd }
+        if let goal { goalSpent[goal, default: 0] += usd }
     }
+
+    /// Whether some budget can hold a task back (most hubs set none: dispatch skips the check).
+    var holdsAny: Bool { !limits.isEmpty || !goalLimits.isEmpty }
 
     /// What a task of this type is expected to cost: its own budget, else the mean final cost
     /// of today's attempts of its type, else nothing.
@@ -60,13 +70,25 @@ public struct CostLedger: Sendable {
 
     /// Records a finished attempt's final cost for the type's estimate.
     mutating func learn(type: String, usd: Double) {
-        typeCosts[type, default: (0, 0)].sum += usd
-        typeCosts[type, default: (0, 0)].count += 1
+        // One look-up, not two: this runs for every attempt that reports a cost.
+        Self.add(usd, to: &typeCosts[type, default: (0, 0)])
     }
 
-    /// The spent budget that keeps a task from being handed out, if any: the hub's or its
-    /// role's day budget is spent, or would be by the task's estimate.
+    private static func add(_ usd: Double, to known: inout (sum: Double, count: Int)) {
+        known.sum += usd
+        known.count += 1
+    }
+
+    /// The spent budget that keeps a task from being handed out, if any: the goal's budget is
+    /// spent, or the hub's or its role's day budget is spent or would be by the task's estimate.
     public func hold(for spec: TaskSpec) -> BudgetHold? {
+        guard holdsAny else { return nil }
+        // A goal's budget holds its tasks once its spending reaches it (no estimate: a goal's
+        // next step is worth trying while money is left).
+        if let goal = spec.metadata?["goal"]?.stringValue, let limit = goalLimits[goal] {
+            let spent = goalSpent[goal] ?? 0
+            if spent >= limit { return BudgetHold(budget: "goal:\(goal)", spent: spent, limit: limit, estimate: 0) }
+        }
         guard !limits.isEmpty else { return nil }
         let estimate = estimate(for: spec)
         if let limit = limits.day, daySpent >= limit || daySpent + estimate > limit {
@@ -89,7 +111,7 @@ public struct CostLedger: Sendable {
 
 /// Why a queued task is held back by a budget (its `waiting_reason: budget`).
 public struct BudgetHold: Sendable, Hashable {
-    /// `day`, or `role:ROLE`.
+    /// `day`, `role:ROLE`, or `goal:GOAL_ID`.
     public var budget: String
     public var spent: Double
     public var limit: Double
@@ -97,8 +119,11 @@ public struct BudgetHold: Sendable, Hashable {
     public var estimate: Double
 
     public var message: String {
-        let name = budget == "day" ? "the hub's day budget" : "role \(budget.dropFirst(5))'s day budget"
         let spentText = "$\(Self.money(spent)) of $\(Self.money(limit))"
+        if budget.hasPrefix("goal:") {
+            return "Waiting for budget: goal \(budget.dropFirst(5))'s budget is spent (\(spentText)). It runs once the goal's budget is raised (flotilla goal budget)."
+        }
+        let name = budget == "day" ? "the hub's day budget" : "role \(budget.dropFirst(5))'s day budget"
         if spent >= limit {
             return "Waiting for budget: \(name) is spent (\(spentText)). It runs once the budget is raised or the UTC day ends."
         }
@@ -128,6 +153,9 @@ public struct UsageSnapshot: Sendable {
     public var taskSpent: [String: Double]
     public var open: [UsageRecord]
     public var typeCosts: [String: (sum: Double, count: Int)]
+    /// Goals not final that have a budget: their budget, and what their tasks spent so far.
+    public var goalLimits: [String: Double] = [:]
+    public var goalSpent: [String: Double] = [:]
 
     public init(daySpent: Double = 0, roleSpent: [String: Double] = [:], taskSpent: [String: Double] = [:], open: [UsageRecord] = [], typeCosts: [String: (sum: Double, count: Int)] = [:]) {
         self.daySpent = daySpent

@@ -10,8 +10,9 @@ extension GoalPlan {
     public static func formatDescription(limits: GoalPlanLimits = .standard, roles: Set<String>? = nil) -> String {
         var lines = [
             "Answer with the plan as one ```json block holding an object:",
-            #"{"summary": "…", "steps": [{"id": "…", "title": "…", "prompt": "…", "success_criteria": ["…"], "verify": ["…"], "role": "…", "complexity": "standard", "needs": ["…"], "files": ["…"]}]}"#,
+            #"{"summary": "…", "verify": ["…"], "steps": [{"id": "…", "title": "…", "prompt": "…", "success_criteria": ["…"], "verify": ["…"], "role": "…", "complexity": "standard", "needs": ["…"], "files": ["…"]}]}"#,
             "- steps: 1 to \(limits.maxSteps); each needs id, title, prompt and success_criteria; no other fields.",
+            "- verify (top level, optional): at most \(limits.maxVerifyCommands) one-line shell commands the whole goal must pass after every merge.",
             "- id: 1 to 64 letters, digits, '_' and '-', starting with a letter or '_'; unique.",
             "- title: one line, at most \(limits.maxTitleLength) characters; prompt: at most \(limits.maxPromptLength) characters.",
             "- success_criteria: 1 to \(limits.maxCriteria) sentences; verify: at most \(limits.maxVerifyCommands) one-line shell commands that exit 0 when the step is done.",

@@ -5,11 +5,15 @@
 public struct GoalPlan: Sendable, Hashable {
     /// A few sentences on what the plan does, if the model gave them (the pull request quotes it).
     public var summary: String?
+    /// Commands the whole goal must pass (after every merge and on the finished goal branch),
+    /// besides the goal's own (``GoalRecord/verifyCommands(plan:)``).
+    public var verify: [String]
     /// Steps in the order the model wrote them.
     public var steps: [GoalPlanStep]
 
-    public init(summary: String? = nil, steps: [GoalPlanStep]) {
+    public init(summary: String? = nil, verify: [String] = [], steps: [GoalPlanStep]) {
         self.summary = summary
+        self.verify = verify
         self.steps = steps
     }
 
@@ -20,6 +24,7 @@ public struct GoalPlan: Sendable, Hashable {
     public var json: JSONValue {
         var object: [String: JSONValue] = ["steps": .array(steps.map(\.json))]
         if let summary { object["summary"] = .string(summary) }
+        if !verify.isEmpty { object["verify"] = .array(verify.map { .string($0) }) }
         return .object(object)
     }
 }

@@ -14,7 +14,7 @@ public struct GoalPlanValidator: Sendable {
     }
 
     // The schema's vocabulary (the test reads the schema file and compares).
-    public static let planFields = ["summary", "steps"]
+    public static let planFields = ["summary", "verify", "steps"]
     public static let requiredPlanFields = ["steps"]
     public static let stepFields = ["id", "title", "prompt", "success_criteria", "verify", "role", "complexity", "needs", "files"]
     public static let requiredStepFields = ["id", "title", "prompt", "success_criteria"]

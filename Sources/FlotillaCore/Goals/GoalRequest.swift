@@ -1,19 +1,22 @@
 import Foundation
 
 /// What `POST /api/goals` asks for, read and checked (pure): the sentence, the repository, the
-/// budget, the priority and whether the plan waits for a person.
+/// budget, the priority, whether the plan waits for a person and the goal's verify commands.
 public struct GoalRequest: Sendable, Hashable {
     public var title: String
     public var repo: String
     public var budgetUSD: Double?
     public var priority: Int
     public var approvePlan: Bool
+    /// Commands every merge and the finished goal branch must pass (`goal add --verify`).
+    public var verify: [String]
 
-    public static let fields = ["title", "repo", "budget_usd", "priority", "approve_plan"]
+    public static let fields = ["title", "repo", "budget_usd", "priority", "approve_plan", "verify"]
     public static let maxTitle = 2_000
     public static let maxRepo = 4_096
 
-    public init(title: String, repo: String, budgetUSD: Double? = nil, priority: Int = GoalRecord.defaultPriority, approvePlan: Bool = false) {
+    public init(title: String, repo: String, budgetUSD: Double? = nil, priority: Int = GoalRecord.defaultPriority, approvePlan: Bool = false, verify: [String] = []) {
+        self.verify = verify
         self.title = title
         self.repo = repo
         self.budgetUSD = budgetUSD
@@ -21,7 +24,7 @@ public struct GoalRequest: Sendable, Hashable {
         self.approvePlan = approvePlan
     }
 
-    /// Reads `{"title","repo","budget_usd"?,"priority"?,"approve_plan"?}`; anything wrong is a
+    /// Reads `{"title","repo","budget_usd"?,"priority"?,"approve_plan"?,"verify"?}`; anything wrong is a
     /// `missing_field` / `unknown_field` / `invalid_field` error naming the field.
     public init(json body: JSONValue) throws(FlotillaError) {
         guard let object = body.objectValue else {
@@ -56,12 +59,34 @@ public struct GoalRequest: Sendable, Hashable {
             }
             approve = flag
         }
-        if approve {
-            // Plan approval needs the approvals engine (issue 24 part 3), which is not in this
-            // build yet: refusing says so instead of running a plan nobody approved.
-            throw FlotillaError(.invalidField, "'approve_plan' is not available yet: plan approval waits for the approvals engine. Add the goal without it.", field: "approve_plan")
+        var verify: [String] = []
+        if let value = object["verify"], !value.isNull {
+            verify = try Self.commands(value)
         }
-        self.init(title: title, repo: repo, budgetUSD: budget, priority: priority, approvePlan: approve)
+        self.init(title: title, repo: repo, budgetUSD: budget, priority: priority, approvePlan: approve, verify: verify)
+    }
+
+    /// The goal's verify commands: a list of at most the plan's number of one-line commands,
+    /// each once (the plan's own bounds, GoalPlanLimits).
+    private static func commands(_ value: JSONValue) throws(FlotillaError) -> [String] {
+        let limits = GoalPlanLimits.standard
+        guard let items = value.arrayValue else {
+            throw FlotillaError(.invalidField, "'verify' must be a list of shell commands, got \(value.typeName).", field: "verify")
+        }
+        guard items.count <= limits.maxVerifyCommands else {
+            throw FlotillaError(.invalidField, "'verify' has \(items.count) commands; a goal may have at most \(limits.maxVerifyCommands).", field: "verify")
+        }
+        var out: [String] = []
+        for (index, item) in items.enumerated() {
+            guard let command = item.stringValue, !command.allSatisfy(\.isWhitespace), !command.contains(where: \.isNewline), command.unicodeScalars.count <= limits.maxVerifyLength else {
+                throw FlotillaError(.invalidField, "'verify[\(index)]' must be one non-blank line of at most \(limits.maxVerifyLength) characters (join commands with &&).", field: "verify[\(index)]")
+            }
+            guard !out.contains(command) else {
+                throw FlotillaError(.invalidField, "'verify[\(index)]' repeats '\(command.prefix(80))'.", field: "verify[\(index)]")
+            }
+            out.append(command)
+        }
+        return out
     }
 
     private static func text(_ object: [String: JSONValue], _ field: String, limit: Int) throws(FlotillaError) -> String {

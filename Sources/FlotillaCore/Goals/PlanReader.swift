@@ -18,6 +18,11 @@ struct PlanReader {
         if let value = object["summary"] {
             summary = text(value, at: "summary", max: limits.maxSummaryLength, multiline: true)
         }
+        var verify: [String] = []
+        if let value = object["verify"] {
+            verify = list(value, at: "verify", min: 0, max: limits.maxVerifyCommands) { reader, item, at in reader.command(item, at: at) } ?? []
+            duplicates(verify, at: "verify", what: "command")
+        }
         guard let stepsValue = object["steps"] else {
             issue("", "missing required field 'steps' (a list of steps)")
             return nil
@@ -47,7 +52,7 @@ struct PlanReader {
             issue("steps[\(cycle.step)].needs[\(cycle.need)]", cycle.message)
         }
         guard steps.count == items.count else { return nil }
-        return GoalPlan(summary: summary, steps: steps)
+        return GoalPlan(summary: summary, verify: verify, steps: steps)
     }
 
     private mutating func readStep(_ value: JSONValue, at path: String, index: Int, firstIndex: [String: Int]) -> GoalPlanStep? {

@@ -16,7 +16,7 @@ extension Scheduler {
         line.executor = report.executor ?? line.executor
         line.recordedAt = now
         ledger.open[task.id] = line
-        ledger.spend(report.delta.usd, role: task.spec.role, taskID: task.id)
+        ledger.spend(report.delta.usd, role: task.spec.role, taskID: task.id, goal: task.spec.metadata?["goal"]?.stringValue)
         effects.writes.append(.saveUsage(line))
         checkBudgets(task, now: now)
         if let limit = task.spec.budgetUSD, let spent = ledger.taskSpent[task.id], spent > limit {
@@ -34,21 +34,25 @@ extension Scheduler {
     }
 
     /// Settles a finishing attempt's line with its final report: the result's `cost` replaces
-    /// what was streamed (only the difference is added to the totals).
-    mutating func settleUsage(_ task: TaskRecord, result: JSONValue?, now: Double) {
+    /// what was streamed (only the difference is added to the totals). `taskEnds`: the task
+    /// succeeded, so its own running total (without a budget to check) is not worth keeping.
+    mutating func settleUsage(_ task: TaskRecord, result: JSONValue?, taskEnds: Bool = false, now: Double) {
         let final = Usage(resultCost: result?["cost"])
-        guard final != nil || ledger.open[task.id] != nil, let agentID = task.agentID else { return }
+        // The attempt ends right after (both callers end it), so the line is written, not kept
+        // in `open`: most attempts stream nothing, and then this costs no lookup at all.
+        let streamed = ledger.open.isEmpty ? nil : ledger.open[task.id]
+        guard final != nil || streamed != nil, let agentID = task.agentID else { return }
         _ = ledger.roll(to: now)
-        var line = ledger.open[task.id] ?? newUsageLine(task, agentID: agentID, now: now)
+        var line = streamed ?? newUsageLine(task, agentID: agentID, now: now)
         if let final {
-            ledger.spend(final.usd - line.usage.usd, role: task.spec.role, taskID: task.id)
+            // A task with a budget keeps its total to the end: the budget's alerts read it.
+            ledger.spend(final.usd - line.usage.usd, role: task.spec.role, taskID: taskEnds && task.spec.budget == nil ? nil : task.id, goal: task.spec.metadata?["goal"]?.stringValue)
             line.usage = final
         }
         line.isFinal = true
         line.recordedAt = now
         line.model = result?["model"]?.stringValue ?? line.model
         line.executor = result?["executor"]?.stringValue ?? line.executor
-        ledger.open[task.id] = line
         ledger.learn(type: task.spec.type, usd: line.usage.usd)
         effects.writes.append(.saveUsage(line))
         checkBudgets(task, now: now)
@@ -98,7 +102,7 @@ extension Scheduler {
     /// lane until the budgets change or the day ends (``releaseBudgetHolds(now:)``).
     mutating func nextWithinBudget(roles: Set<String>, capabilities: Set<String>, now: Double) -> String? {
         while let id = lanes.popBest(roles: roles, capabilities: capabilities, now: now) {
-            guard !ledger.limits.isEmpty, let spec = tasks[id]?.spec, ledger.hold(for: spec) != nil else { return id }
+            guard ledger.holdsAny, let spec = tasks[id]?.spec, ledger.hold(for: spec) != nil else { return id }
             budgetHeld.insert(id)
         }
         return nil
@@ -157,6 +161,8 @@ extension Scheduler {
         ledger.roleSpent = snapshot.roleSpent
         ledger.taskSpent = snapshot.taskSpent
         ledger.typeCosts = snapshot.typeCosts
+        ledger.goalLimits = snapshot.goalLimits
+        ledger.goalSpent = snapshot.goalSpent
         for line in snapshot.open where tasks[line.taskID]?.attempt == line.attempt && tasks[line.taskID]?.state.isHeld == true {
             ledger.open[line.taskID] = line
         }

@@ -10,7 +10,7 @@ extension Engine {
         let now = Timestamp.now()
         let goal = GoalRecord(
             id: GoalRecord.newID(), title: request.title, repo: request.repo, budgetUSD: request.budgetUSD,
-            priority: request.priority, approvePlan: request.approvePlan, createdAt: now, updatedAt: now
+            priority: request.priority, approvePlan: request.approvePlan, verify: request.verify, createdAt: now, updatedAt: now
         )
         try await commitGoal(id: goal.id) { _, _ in goal }
         return goal
@@ -44,6 +44,10 @@ extension Engine {
         let why = reason.flatMap { $0.isEmpty ? nil : $0 } ?? "cancelled"
         let goal = try await moveGoal(id: id, to: .cancelled, reason: why)
         if let runID = goal.runID { _ = try? await cancelRun(id: runID, reason: "goal \(id) cancelled: \(why)") }
+        // Its planning task too, when one is still out (a finished one refuses, changing nothing).
+        for taskID in goal.details["planning"]?["tasks"]?.arrayValue?.compactMap(\.stringValue).suffix(1) ?? [] {
+            _ = try? await cancel(id: taskID, reason: "goal \(id) cancelled: \(why)")
+        }
         return goal
     }
 
@@ -72,8 +76,15 @@ extension Engine {
     /// written), with `events` in the same commit.
     @discardableResult
     public func updateGoal(id: String, events: [WorkflowEvent] = [], _ update: @escaping @Sendable (inout GoalRecord) -> Void) async throws -> GoalRecord {
+        try await updateGoal(id: id, events: events, checking: { _ in }, update)
+    }
+
+    /// ``updateGoal(id:events:_:)`` after `check` accepts the goal as memory holds it (under
+    /// the same lock): a refusal changes nothing.
+    func updateGoal(id: String, events: [WorkflowEvent] = [], checking check: @escaping @Sendable (GoalRecord) throws(FlotillaError) -> Void, _ update: @escaping @Sendable (inout GoalRecord) -> Void) async throws -> GoalRecord {
         try await commitGoal(id: id, events: events) { goal, now in
             guard var goal else { throw Self.goalNotFound(id) }
+            try check(goal)
             update(&goal)
             goal.updatedAt = now
             return goal
@@ -89,6 +100,8 @@ extension Engine {
         do {
             outcome = .success(try await mutate { scheduler, now in
                 let (before, after) = try goalBook.change(id: id, now: now, change)
+                // The scheduler holds a goal's tasks against its budget while it is not final.
+                scheduler.setGoalBudget(id, usd: after.state.isFinal ? nil : after.budgetUSD, now: now)
                 scheduler.recordWorkflow([.saveGoal(after)], events: (before?.state == after.state ? [] : [Self.goalEvent(before: before, after: after)]) + extra, now: now)
                 return after
             })

@@ -122,7 +122,7 @@ extension Engine {
     }
 
     /// Stores a new run (with `workflow.started`) and hands it to the runtime, which plans it.
-    private func createRun(_ prepared: PreparedWorkflow, source: String, inputs: JSONValue, trigger: JSONValue, triggerKey: String?, rerunOf: String?, detail: RunDetail = .steps) async throws -> WorkflowRunInfo {
+    func createRun(_ prepared: PreparedWorkflow, source: String, inputs: JSONValue, trigger: JSONValue, triggerKey: String?, rerunOf: String?, detail: RunDetail = .steps) async throws -> WorkflowRunInfo {
         let definition = prepared.definition
         var trigger = trigger.objectValue ?? [:]
         if trigger["kind"]?.stringValue == nil { trigger["kind"] = "manual" }

@@ -141,7 +141,9 @@ final class DefinitionCache: Sendable {
     func prepared(source: String, file: String) throws(WorkflowError) -> PreparedWorkflow {
         let key = Key(source: source, file: file)
         if let known = cache.withLock({ $0[key] }) { return known }
-        let prepared = PreparedWorkflow(try WorkflowParser.parse(yaml: source, file: file))
+        // A goal's plan is JSON read by GoalPlanRun, never YAML: a model's `${{` stays text.
+        let definition = file.hasSuffix(GoalPlanRun.fileSuffix) ? try GoalPlanRun.definition(source: source, file: file) : try WorkflowParser.parse(yaml: source, file: file)
+        let prepared = PreparedWorkflow(definition)
         cache.withLock { cache in
             // Small and rarely full: dropping everything beats tracking use.
             if cache.count >= Self.capacity { cache.removeAll() }

@@ -30,6 +30,12 @@ struct GoalRoutes {
             let goal = try await hub.engine.cancelGoal(id: id, reason: reason)
             return JSONResponse.make(goal.json(cost: Self.cost(goal.id, try await hub.engine.goalCosts())))
         }
+        group.post("goals/:id/budget") { request, context in
+            let id = try context.parameters.decoded("id")
+            let body = try await JSONResponse.body(of: request, limit: hub.configuration.maxBodySize)
+            let goal = try await hub.engine.setGoalBudget(id: id, body: body)
+            return JSONResponse.make(goal.json(cost: Self.cost(goal.id, try await hub.engine.goalCosts())))
+        }
         group.post("goals/:id/retry") { _, context in
             let goal = try await hub.engine.retryGoal(id: context.parameters.decoded("id"))
             return JSONResponse.make(goal.json(cost: Self.cost(goal.id, try await hub.engine.goalCosts())))

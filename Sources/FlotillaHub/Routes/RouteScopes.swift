@@ -36,6 +36,8 @@ enum RouteScopes {
         "POST /api/goals/{id}/cancel": .submitter,
         "POST /api/goals/{id}/retry": .submitter,
         "GET /api/autonomy": .viewer,
+        // Raising a goal's budget spends money, as the hub's budgets do: admins only.
+        "POST /api/goals/{id}/budget": .admin,
         // Costs and budgets: read by viewers, budgets changed by admins.
         "GET /api/costs": .viewer,
         "GET /api/budgets": .viewer,

@@ -12,6 +12,9 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public var steps: [WorkflowStep]
     /// The file the definition was read from, as given to the parser.
     public var file: String
+    /// Metadata every step's task carries besides `workflow`, `run` and `step` (a goal's
+    /// run: `{"goal": id}`, so the ledger and the scheduler know whose spending it is).
+    public var taskMetadata: [String: JSONValue] = [:]
 
     /// The step with `id`.
     public func step(_ id: String) -> WorkflowStep? { steps.first { $0.id == id } }

@@ -118,6 +118,7 @@ extension RunPlanner {
             "run": context.values["run"]?["id"] ?? .null,
             "step": .string(step.id),
         ]
+        for (key, value) in definition.taskMetadata where metadata[key] == nil { metadata[key] = value }
         if let (combination, index) = matrix {
             metadata["matrix"] = combination
             metadata["matrix_index"] = .int(Int64(index))

@@ -39,6 +39,11 @@ struct GoalPlanSchemaTests {
         let summary = try #require(schema["properties"]?["summary"])
         #expect(summary["maxLength"]?.intValue == Int64(limits.maxSummaryLength))
         #expect(summary["pattern"]?.stringValue == GoalPlanValidator.textPattern)
+        let verify = try #require(schema["properties"]?["verify"])
+        #expect(verify["maxItems"]?.intValue == Int64(limits.maxVerifyCommands))
+        #expect(verify["uniqueItems"] == true)
+        #expect(verify["items"]?["maxLength"]?.intValue == Int64(limits.maxVerifyLength))
+        #expect(verify["items"]?["pattern"]?.stringValue == GoalPlanValidator.linePattern)
 
         let p = try #require(schema["$defs"]?["step"]?["properties"])
         #expect(p["id"]?["pattern"]?.stringValue == GoalPlanValidator.idPattern)

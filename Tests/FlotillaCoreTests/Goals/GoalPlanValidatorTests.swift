@@ -100,7 +100,7 @@ struct GoalPlanValidatorTests {
         #expect(planIssues([:]) == [PlanIssue(path: "", message: "missing required field 'steps' (a list of steps)")])
         #expect(planIssues(["steps": "x"]) == [PlanIssue(path: "steps", message: "must be a list of steps, got a string")])
         #expect(planIssues(["steps": [1], "extra": true]).map(\.description) == [
-            "extra: unknown field 'extra'; the fields are summary, steps",
+            "extra: unknown field 'extra'; the fields are summary, verify, steps",
             "steps[0]: a step must be an object, got a number",
         ])
         #expect(planIssues(plan(planStep("a", ["id": 3, "needs": "b", "role": nil]))).map(\.path) == ["steps[0].id", "steps[0].needs"])

@@ -106,37 +106,39 @@ import Testing
         }
     }
 
-    @Test func itsOwnApprovedGoalStartsOnAnIdleQueueAndNotOnABusyOne() async throws {
+    @Test func theGoalServiceStartsItsApprovedGoalOnlyOnceTheQueueIsIdle() async throws {
         let repo = try AutonomyRepoFixture.failingRepository()
         let clock = ManualAutonomyClock(Self.start)
         try await TestHub.run(configure: { Self.configure(&$0, repo: repo, clock: clock) }) { hub in
             let autonomy = try #require(hub.hub.autonomy)
             try await autonomy.advance(clock, to: Self.start)
             let goalID = try #require(try await Self.goals(hub).first?["id"]?.stringValue)
+            // Unapproved, the goal service may not start it.
+            try await eventually("the goal service asked and was told to hold") {
+                try await Self.decisions(hub, "hold").contains { $0["goal_id"] == .string(goalID) && $0["reason"] == "its proposal waits for a person's approval" }
+            }
+            #expect(try await hub.client.goal(id: goalID)["state"] == "queued")
+
+            // Busy: a task waits for an agent nobody runs. Approved now, the goal still waits.
+            let task = try await hub.client.submit(TaskSpec(type: "code.review", role: "reviewer"))
             let approvalID = try #require(try await hub.client.approvals(query: ["state": "pending"])["approvals"]?.arrayValue?.first?["id"]?.stringValue)
             _ = try await hub.client.decideApproval(id: approvalID, allow: true, reason: "go ahead", choice: nil)
-            try await eventually("the approval seen") {
-                try await Self.status(hub)["decisions"]?.arrayValue?.contains { $0["decision"] == "approved" && $0["goal_id"] == .string(goalID) } == true
+            try await eventually("held for the busy queue") {
+                try await Self.decisions(hub, "hold").contains { $0["goal_id"] == .string(goalID) && $0["reason"] == "the task queue is busy (1 task not finished)" }
             }
-            let goal = try await hub.hub.engine.goal(id: goalID)
+            #expect(try await hub.client.goal(id: goalID)["state"] == "queued", "a busy queue does not start it")
+            #expect(try await Self.decisions(hub, "start").isEmpty)
+            // A person's goal is not the initiative's to hold (asked directly: the goal service would start it).
+            let now = Timestamp.now()
+            #expect(await autonomy.startGate(GoalRecord(id: "g_0000000000000001", title: "Write the changelog", repo: repo, createdAt: now, updatedAt: now)))
 
-            // Idle: it may start.
-            #expect(await autonomy.startGate(goal))
-            // Busy: a task waits for an agent nobody runs; it may not.
-            let task = try await hub.client.submit(TaskSpec(type: "code.review", role: "reviewer"))
-            #expect(await autonomy.startGate(goal) == false)
-            let held = try await Self.decisions(hub, "hold")
-            #expect(held.last?["reason"] == "the task queue is busy (1 task not finished)")
-            #expect(held.last?["goal_id"] == .string(goalID))
-            // A person's goal is not the initiative's to hold.
-            let person = try await hub.client.addGoal(title: "Write the changelog", repo: repo)
-            #expect(await autonomy.startGate(try await hub.hub.engine.goal(id: try #require(person["id"]?.stringValue))))
-            // Idle again: it may start, and says so once.
+            // Idle again: the goal service starts it.
             _ = try await hub.client.answer(.POST, "/api/tasks/\(task.id)/cancel")
-            #expect(await autonomy.startGate(goal))
-            #expect(await autonomy.startGate(goal))
+            try await eventually("the goal started") {
+                try await hub.client.goal(id: goalID)["state"] != "queued"
+            }
             let starts = try await Self.decisions(hub, "start")
-            #expect(starts.count == 2, "idle, busy, idle: two start decisions, each announced once: \(starts)")
+            #expect(starts.map { $0["goal_id"] } == [.string(goalID)], "one start decision: \(starts)")
         }
     }
 
@@ -245,7 +247,9 @@ import Testing
             #expect(status["last_scan_at"]?.doubleValue == Self.start)
             #expect(status["repos"]?.arrayValue?.first?["test"] == .string(AutonomyRepoFixture.testCommand))
             #expect(["improving", "resting"].contains(status["state"]?.stringValue ?? ""))
-            #expect(status["decisions"]?.arrayValue?.first?["decision"] == "propose")
+            let decisions = try #require(status["decisions"]?.arrayValue)
+            #expect(decisions.contains { $0["decision"] == "propose" })
+            #expect(decisions.map { $0["at"]?.doubleValue ?? 0 } == decisions.map { $0["at"]?.doubleValue ?? 0 }.sorted(by: >), "newest first")
             let bad = try await hub.client.answer(.GET, "/api/autonomy?limit=0")
             #expect(bad.status == 400)
             #expect(bad.body["error"]?["field"] == "limit")

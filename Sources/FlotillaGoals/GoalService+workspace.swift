@@ -1,0 +1,34 @@
+import FlotillaCore
+import FlotillaEngine
+
+/// Where a goal's agents work: the hub's own clone of the goal's repository (GoalWorkspaces),
+/// its goal branch, and the default branch the goal branch was made from.
+struct GoalPlace: Sendable, Hashable {
+    var clone: String
+    var branch: String
+    var baseBranch: String?
+}
+
+extension GoalService {
+    /// The goal's clone and branch: read from `details["branch"]` once recorded, else made
+    /// (idempotently, ``GoalWorkspaces/prepare(_:)``) and recorded. A goal whose repository
+    /// cannot be cloned fails with GoalWorkspaces' reason: nothing can run without it.
+    func workspace(_ goal: GoalRecord) async throws -> GoalPlace {
+        if let known = GoalBranchInfo(json: goal.details["branch"]) {
+            return GoalPlace(clone: known.clone, branch: known.branch, baseBranch: known.baseBranch)
+        }
+        let info: GoalBranchInfo
+        do {
+            info = try await workspaces.prepare(goal)
+        } catch let error as GoalError {
+            try await engine.moveGoal(id: goal.id, to: .failed, reason: "cannot prepare the goal's clone: \(error.message)")
+            throw error
+        }
+        let recorded = info.json()
+        try await engine.updateGoal(id: goal.id) { goal in
+            // Recorded once; the merge queue keeps it (and its head) up to date from then on.
+            if goal.details["branch"] == nil { goal.details["branch"] = recorded }
+        }
+        return GoalPlace(clone: info.clone, branch: info.branch, baseBranch: info.baseBranch)
+    }
+}

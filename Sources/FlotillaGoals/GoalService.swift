@@ -1,0 +1,139 @@
+public import FlotillaCore
+public import FlotillaEngine
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// Carries each goal along its way (docs/goals.md): starts queued goals, plans them, asks for
+/// approval, runs the plan as a workflow run and hands a finished run to publication.
+///
+/// It holds nothing only in memory: every pass (``drive()``) reads the goals that are not final
+/// from the engine and acts on each by its state and its stored `details`, finding its tasks
+/// by idempotency key and its run by trigger key, so a restarted hub picks every goal up where
+/// it was. It wakes on the events that move goals (goal changes, task and run ends, approval
+/// decisions) and on a 1 s tick.
+public final class GoalService: Service, Sendable {
+    /// Whether a queued goal may start now (autonomy sets it; default: always).
+    public typealias StartGate = @Sendable (GoalRecord) async -> Bool
+
+    public let engine: Engine
+    public let configuration: GoalConfiguration
+    /// The goals' clones under `configuration.root`.
+    public let workspaces: GoalWorkspaces
+    let logger: Logger
+    private let gate: Mutex<StartGate>
+    private let wakeups: AsyncStream<Void>
+    private let wakeup: AsyncStream<Void>.Continuation
+
+    public init(engine: Engine, configuration: GoalConfiguration, logger: Logger, startGate: @escaping StartGate = { _ in true }) {
+        self.engine = engine
+        self.configuration = configuration
+        self.workspaces = GoalWorkspaces(root: configuration.root)
+        self.logger = logger
+        self.gate = Mutex(startGate)
+        // One pending wake-up is enough: a pass reads everything anew.
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        wakeups = stream
+        wakeup = continuation
+    }
+
+    /// Replaces the start gate (autonomy, when it is on).
+    public func setStartGate(_ startGate: @escaping StartGate) {
+        gate.withLock { $0 = startGate }
+    }
+
+    /// Asks for a pass soon (coalesced with any pending one).
+    public func wake() { wakeup.yield() }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { [self] in
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.followEvents() }
+                group.addTask { await self.tick() }
+                group.addTask {
+                    for await _ in self.wakeups {
+                        await self.drive()
+                    }
+                }
+            }
+        }
+    }
+
+    /// The events after which some goal may move.
+    static func wakes(_ event: EventRecord) -> Bool {
+        let type = event.type
+        return type.hasPrefix("goal.") || type.hasPrefix("workflow.") || type.hasPrefix("approval.decided")
+            || type == EventKind.taskSucceeded.rawValue || type == EventKind.taskFailed.rawValue || type == EventKind.taskDead.rawValue
+            || type == EventKind.taskCancelled.rawValue || type == EventKind.taskExpired.rawValue
+    }
+
+    private func followEvents() async {
+        while !_Concurrency.Task.isCancelled {
+            // A subscriber cut off for falling behind subscribes again: the pass reads the state, not the events.
+            for await _ in engine.events.subscribe(where: Self.wakes) { wake() }
+            try? await _Concurrency.Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    private func tick() async {
+        wake()
+        while !_Concurrency.Task.isCancelled {
+            try? await _Concurrency.Task.sleep(for: .seconds(1))
+            wake()
+        }
+    }
+
+    /// One pass over the goals that are not final: starts queued ones while there is room and
+    /// the gate agrees, and moves each other one on by its state.
+    public func drive() async {
+        let goals: [GoalRecord]
+        do {
+            goals = try await engine.goals(GoalQuery(states: GoalState.allCases.filter { !$0.isFinal }, limit: GoalQuery.maxLimit))
+        } catch {
+            logger.warning("goals: cannot read the goals: \(error)")
+            return
+        }
+        var busy = goals.filter { Self.occupying.contains($0.state) }.count
+        let backlog = goals.filter { $0.state == .queued }.sorted {
+            ($0.priority, -$0.createdAt, $0.id) > ($1.priority, -$1.createdAt, $1.id)
+        }
+        let startGate = gate.withLock { $0 }
+        for goal in backlog where busy < configuration.concurrency {
+            guard await startGate(goal) else { continue }
+            do {
+                try await start(goal)
+                busy += 1
+            } catch {
+                logger.warning("goals: cannot start goal \(goal.id): \(error)")
+            }
+        }
+        for goal in goals where goal.state != .queued {
+            do {
+                try await advance(goal)
+            } catch {
+                logger.warning("goals: goal \(goal.id) (\(goal.state.rawValue)): \(error)")
+            }
+        }
+    }
+
+    /// The states that take one of the `concurrency` places: planning up to review.
+    static let occupying: Set<GoalState> = [.planning, .awaitingApproval, .executing, .verifying, .review]
+
+    /// A queued goal starts: it moves to `planning` (its planning task follows in the same pass).
+    func start(_ goal: GoalRecord) async throws {
+        let started = try await engine.moveGoal(id: goal.id, to: .planning) { goal in
+            goal.details["planning"] = GoalPlanning.Details().json
+        }
+        try await advance(started)
+    }
+
+    /// Moves a goal on by its state.
+    func advance(_ goal: GoalRecord) async throws {
+        switch goal.state {
+        case .planning: try await plan(goal)
+        case .awaitingApproval: try await awaitApproval(goal)
+        case .executing: try await execute(goal)
+        case .queued, .verifying, .review, .done, .failed, .cancelled: break
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import FlotillaCore
+import FlotillaGoals
+import Logging
+import ServiceLifecycle
+
+extension Hub {
+    /// The goal service (docs/goals.md): carries goals from the backlog through planning and
+    /// execution. Its clones live in the data directory's `goals` folder.
+    func goalServices(logger: Logger) -> [any Service] {
+        let service = GoalService(engine: engine, configuration: goalConfiguration, logger: logger)
+        // The hub's own initiative decides when its own goals may start (docs/goals.md).
+        if let autonomy { service.setStartGate { await autonomy.startGate($0) } }
+        return [service]
+    }
+
+    /// The hub's goal configuration with its root in the data directory unless one was given.
+    var goalConfiguration: GoalConfiguration {
+        var goals = configuration.goals
+        if goals.root.isEmpty { goals.root = configuration.dataDirectory + "/goals" }
+        return goals
+    }
+}
