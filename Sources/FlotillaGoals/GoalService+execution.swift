@@ -53,9 +53,21 @@ extension GoalService {
         return "the plan's run \(run.id) \(run.status.rawValue)" + (failed.isEmpty ? "" : ": " + failed.joined(separator: "; "))
     }
 
-    /// The run succeeded: publication's part (GoalPublisher.finish) verifies, reviews and opens
-    /// the pull request. Until it is in this build the goal moves to `verifying` and stays there.
+    /// The run succeeded: publication's part (GoalPublisher.finish, set with
+    /// ``GoalService/setFinisher(_:)``) verifies, reviews and opens the pull request, moving the
+    /// goal itself. Without a finisher the goal moves to `verifying` and stays there.
     func finish(_ goal: GoalRecord) async throws {
-        try await engine.moveGoal(id: goal.id, to: .verifying)
+        guard currentFinisher != nil else {
+            try await engine.moveGoal(id: goal.id, to: .verifying)
+            return
+        }
+        enqueueFinish(goal)
+    }
+
+    /// A goal in `verifying` (after a restart, or a fix round) goes back to the finisher, which
+    /// carries on from what the goal's details record.
+    func resumeFinish(_ goal: GoalRecord) async throws {
+        guard currentFinisher != nil else { return }
+        enqueueFinish(goal)
     }
 }

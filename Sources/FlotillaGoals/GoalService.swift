@@ -15,6 +15,9 @@ import Synchronization
 public final class GoalService: Service, Sendable {
     /// Whether a queued goal may start now (autonomy sets it; default: always).
     public typealias StartGate = @Sendable (GoalRecord) async -> Bool
+    /// What takes a goal whose run succeeded on to its pull request (publication's
+    /// `GoalPublisher.finish`); it moves the goal itself.
+    public typealias Finisher = @Sendable (GoalRecord) async -> Void
 
     public let engine: Engine
     public let configuration: GoalConfiguration
@@ -22,6 +25,11 @@ public final class GoalService: Service, Sendable {
     public let workspaces: GoalWorkspaces
     let logger: Logger
     private let gate: Mutex<StartGate>
+    private let finisher = Mutex<Finisher?>(nil)
+    /// Goals whose finisher is running: one call per goal at a time.
+    private let finishing = Mutex<Set<String>>([])
+    private let finishes: AsyncStream<GoalRecord>
+    private let finishQueue: AsyncStream<GoalRecord>.Continuation
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
 
@@ -35,6 +43,9 @@ public final class GoalService: Service, Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         wakeups = stream
         wakeup = continuation
+        let (queued, queue) = AsyncStream.makeStream(of: GoalRecord.self)
+        finishes = queued
+        finishQueue = queue
     }
 
     /// Replaces the start gate (autonomy, when it is on).
@@ -42,10 +53,21 @@ public final class GoalService: Service, Sendable {
         gate.withLock { $0 = startGate }
     }
 
+    /// Sets what takes a goal on once its run succeeded (publication, when the hub has it).
+    /// Without one, such a goal moves to `verifying` and stays there.
+    public func setFinisher(_ finish: @escaping Finisher) {
+        finisher.withLock { $0 = finish }
+    }
+
     /// Asks for a pass soon (coalesced with any pending one).
     public func wake() { wakeup.yield() }
 
     public func run() async throws {
+        guard configuration.concurrency > 0 else {
+            // Carries no goal on: holds no subscription either, until the hub stops.
+            try? await gracefulShutdown()
+            return
+        }
         await cancelWhenGracefulShutdown { [self] in
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.followEvents() }
@@ -55,6 +77,9 @@ public final class GoalService: Service, Sendable {
                         await self.drive()
                     }
                 }
+                // Finishing (verification, review, publication) takes minutes: it runs beside
+                // the passes, one call per goal at a time, so other goals keep moving.
+                group.addTask { await self.runFinishes() }
             }
         }
     }
@@ -86,6 +111,8 @@ public final class GoalService: Service, Sendable {
     /// One pass over the goals that are not final: starts queued ones while there is room and
     /// the gate agrees, and moves each other one on by its state.
     public func drive() async {
+        // Concurrency 0: the hub keeps a backlog and carries no goal on.
+        guard configuration.concurrency > 0 else { return }
         let goals: [GoalRecord]
         do {
             goals = try await engine.goals(GoalQuery(states: GoalState.allCases.filter { !$0.isFinal }, limit: GoalQuery.maxLimit))
@@ -133,7 +160,32 @@ public final class GoalService: Service, Sendable {
         case .planning: try await plan(goal)
         case .awaitingApproval: try await awaitApproval(goal)
         case .executing: try await execute(goal)
-        case .queued, .verifying, .review, .done, .failed, .cancelled: break
+        case .verifying: try await resumeFinish(goal)
+        case .queued, .review, .done, .failed, .cancelled: break
+        }
+    }
+
+    /// Hands a goal to the finisher unless its call is still running.
+    func enqueueFinish(_ goal: GoalRecord) {
+        guard finishing.withLock({ $0.insert(goal.id).inserted }) else { return }
+        finishQueue.yield(goal)
+    }
+
+    var currentFinisher: Finisher? { finisher.withLock { $0 } }
+
+    private func runFinishes() async {
+        await withDiscardingTaskGroup { group in
+            for await goal in finishes {
+                guard let finish = currentFinisher else {
+                    _ = finishing.withLock { $0.remove(goal.id) }
+                    continue
+                }
+                group.addTask {
+                    await finish(goal)
+                    _ = self.finishing.withLock { $0.remove(goal.id) }
+                    self.wake()
+                }
+            }
         }
     }
 }

@@ -3,7 +3,7 @@ import FlotillaGoals
 
 /// `flotilla hub`'s goal options (docs/goals.md).
 struct GoalOptions: ParsableArguments {
-    @Option(name: .customLong("goal-concurrency"), help: ArgumentHelp("Goals planned or executed at once (between planning and review); the rest wait queued. 0: none starts (a backlog only).", valueName: "n"))
+    @Option(name: .customLong("goal-concurrency"), help: ArgumentHelp("Goals planned or executed at once (between planning and review); the rest wait queued. 0: the hub keeps the backlog and carries no goal on.", valueName: "n"))
     var concurrency = 1
 
     @Option(name: .customLong("goal-plan-attempts"), help: ArgumentHelp("Planning tasks per goal: the first plan and the corrective ones after a refused plan.", valueName: "n"))

@@ -144,4 +144,30 @@ import Testing
             #expect(GoalFleet.ran(steps) == ["a", "b"])
         }
     }
+
+    @Test func aLargePlanWaitsByPolicyAndAPlanNobodyAnswersFailsAtTheTimeout() async throws {
+        let repo = try makeRepository()
+        // Only the planner connects: its role is the one the fleet knows.
+        let server = try await FakeModelServer(dialect: "openai", turns: [GoalFleet.planTurn(GoalFleet.plan(["a", "b", "c"], role: "planner"))])
+        defer { server.stop() }
+        // Plans of more than 2 steps wait for a person; nobody answers within 1 s (deny on timeout).
+        try await LiveHub.run(configure: {
+            $0.goals.approvalSteps = 2
+            $0.approvals.timeout = 1
+        }) { served, client in
+            let planner = try GoalFleet.planner(server, hub: served.baseURL, token: served.adminToken)
+            defer { planner.stop() }
+            let id = try #require(try await client.addGoal(title: "Write three files", repo: repo.work)["id"]?.stringValue)
+            let waiting = try await GoalFleet.reach(client, id, "awaiting_approval") { planner.log }
+            #expect(waiting["approve_plan"] == false, "the policy asked, not the goal")
+            let approvalID = try #require(waiting["details"]?["planning"]?["approval_id"]?.stringValue)
+            let goal = try await GoalFleet.reach(client, id, "failed", within: 30)
+            let approval = try await client.approval(id: approvalID)
+            #expect(approval["state"] == "denied" && approval["decided_by"] == "timeout", "\(approval)")
+            let reason = (goal["reasons"]?.arrayValue ?? []).compactMap(\.stringValue).last ?? ""
+            #expect(reason.hasPrefix("the plan was not approved (timeout): no answer in 1 s"), "\(reason)")
+            #expect(goal["run_id"] == .null)
+            #expect(GoalFleet.planningTasks(goal).count == 1, "no person asked for another plan")
+        }
+    }
 }
