@@ -16,6 +16,8 @@ export const TYPES = [
   'step.started', 'step.succeeded', 'step.failed', 'step.skipped', 'step.cancelled',
   'budget.warning', 'budget.exceeded',
   'approval.requested', 'approval.decided',
+  'goal.state_changed', 'goal.step_merged', 'goal.fix_requested', 'goal.reviewed',
+  'autonomy.state_changed', 'autonomy.decision',
 ]
 
 const RECENT_MAX = 1000
