@@ -1,0 +1,202 @@
+"""The dashboard's Goals views (#/goals and #/goals/{id}, docs/dashboard.md) against a real hub:
+goals added through the API (on a real git repository), and one goal whose plan and stage
+details (merges, verification, review) are written into the hub's SQLite file while the hub is
+stopped, as the goal stages would have recorded them (docs/goals.md, "details")."""
+
+import json
+import os
+import sqlite3
+import subprocess
+import time
+
+from base import BrowserTestCase
+from fleet import ApiError, wait_for
+from selenium.webdriver.support.ui import Select
+
+# Without autonomy the hub answers 404 to GET /api/autonomy (the panel stays hidden); the add
+# form's refused POST is a 400. Chromium logs both as failed resources.
+EXPECTED_CONSOLE = [r"api/autonomy.*404", r"api/goals .*400|api/goals - .*400|api/goals.*status of 400"]
+
+PLAN = {
+    "summary": "Token-bucket rate limiting on the API",
+    "steps": [
+        {"id": "limiter", "title": "Token bucket", "prompt": "Write a token bucket.", "success_criteria": ["buckets refill"],
+         "files": ["Sources/Limits/"]},
+        {"id": "routes", "title": "Use it in the routes", "prompt": "Limit the routes.", "success_criteria": ["429 when over"],
+         "needs": ["limiter"], "files": ["Sources/Routes/**"]},
+        {"id": "docs", "title": "Document the limits", "prompt": "Document it.", "success_criteria": ["docs say the rate"],
+         "needs": ["routes"], "files": ["docs/"]},
+    ],
+}
+DETAILS = {
+    "planning": {"tasks": ["t_plan1"], "issues": [], "approval_id": None},
+    "branch": {"clone": "/tmp/clone", "branch": "flotilla/goal-x", "base_branch": "main", "base_commit": "abc1234", "head": "def5678"},
+    "merges": {
+        "limiter": {"task_id": "t_step1", "commit": "1111111aaaa", "merged_commit": "2222222bbbb", "state": "merged", "fixes": [], "reason": None},
+        "routes": {"task_id": "t_step2", "commit": "3333333cccc", "merged_commit": "4444444dddd", "state": "merged", "fixes": ["t_fix1"], "reason": "conflict"},
+        "docs": {"task_id": "t_step3", "commit": "5555555eeee", "merged_commit": None, "state": "fixing", "fixes": ["t_fix2"], "reason": "verify"},
+    },
+    "verification": {"rounds": 1, "checks": [{"command": "make test", "exit_code": 2, "passed": False, "output": "FAIL: limits_test"}], "fix_tasks": ["t_fix2"]},
+    "review": {"tier": "high", "reasons": ["path:migrations: db/migrations/001_limits.sql"],
+               "secrets": [{"file": "config/aws.env", "line": 3, "kind": "aws_access_key_id"}], "blocked": True,
+               "diff": {"files": 4, "added": 120, "removed": 8}, "pr_url": None, "auto_merge": False},
+}
+
+
+def git_repository(directory):
+    """A real git repository with one commit (what a goal's `repo` names)."""
+    path = os.path.join(directory, "repo")
+    os.makedirs(path)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    with open(os.path.join(path, "README.md"), "w") as file:
+        file.write("# API\n")
+    for command in (["git", "init", "-q", "-b", "main"], ["git", "add", "."], ["git", "commit", "-q", "-m", "first"]):
+        subprocess.run(command, cwd=path, env=env, check=True)
+    return path
+
+
+class GoalsViewTests(BrowserTestCase):
+    fleet_agents = ()
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        try:
+            cls.repo = git_repository(cls.fleet.directory)
+            api = cls.fleet.api
+            # The seeded goal: added and cancelled for real (its timeline's events), then its plan
+            # and details written while the hub is stopped; the store reads them at start.
+            cls.seeded = api.post("/api/goals", {"title": "Add rate limiting to the API", "repo": cls.repo, "budget_usd": 0.5})["id"]
+            api.post(f"/api/goals/{cls.seeded}/cancel", {"reason": "stopped by the test"})
+            hub = cls.fleet.hub
+            hub.stop()
+            with sqlite3.connect(os.path.join(hub.data_dir, "flotilla.sqlite")) as db:
+                db.execute("UPDATE goals SET plan = ?, details = ? WHERE id = ?", (json.dumps(PLAN), json.dumps(DETAILS), cls.seeded))
+            hub.start()
+        except Exception:
+            super().tearDownClass()
+            raise
+
+    def setUp(self):
+        super().setUp()
+        self.allowed_console += EXPECTED_CONSOLE
+
+    def open_goals(self, scope="viewer"):
+        self.page.sign_in(self.fleet.tokens[scope])
+        self.page.open("#/goals")
+        self.page.wait_view("goals")
+        self.page.wait_for("the goals to load", lambda d: any("goal" in e.text for e in self.page.css("[data-view='goals'] .list-status")))
+
+    def add_goal(self, title):
+        return self.fleet.api.post("/api/goals", {"title": title, "repo": self.repo})
+
+    def test_the_list_shows_a_goal_added_through_the_api_within_a_second_of_its_event(self):
+        self.open_goals()
+        self.page.wait_for("live", lambda d: self.page.css("#live-state")[0].get_attribute("data-state") == "live")
+        self.driver.execute_script("window.__notReloaded = true")
+        goal = self.add_goal("Add a health check route")
+        added = time.monotonic()  # the goal.state_changed event is committed with the answer
+        row = self.page.wait_css(f"tr.goal-row[data-goal-id='{goal['id']}']", timeout=1.0)
+        self.assertLess(time.monotonic() - added, 1.0)
+        self.assertIn("Add a health check route", row.text)
+        self.assertTrue(self.driver.execute_script("return window.__notReloaded === true"), "the page reloaded")
+        self.assertEqual(row.find_element("css selector", ".col-title a").get_attribute("href").split("#")[1], f"/goals/{goal['id']}")
+        # The nav's Goals link is current; a viewer gets no Add goal button.
+        self.assertEqual(self.page.css("#nav a[href='#/goals']")[0].get_attribute("aria-current"), "page")
+        self.assertEqual(self.page.css("[data-action='open-goal-form']"), [])
+        # The seeded goal: 2 of 3 steps merged, what it spent against $0.50.
+        seeded = self.page.wait_css(f"tr.goal-row[data-goal-id='{self.seeded}']")
+        self.assertEqual(seeded.find_element("css selector", ".goal-progress").get_attribute("data-merged"), "2")
+        self.assertIn("2/3", seeded.text)
+        self.assertIn("of $0.50", seeded.find_element("css selector", ".col-cost").get_attribute("textContent"))
+        # Filtered by state (kept in the address): the cancelled one only.
+        Select(self.page.css("#goals-state")[0]).select_by_value("cancelled")
+        self.page.wait_gone(f"tr.goal-row[data-goal-id='{goal['id']}']")
+        self.assertTrue(self.page.css(f"tr.goal-row[data-goal-id='{self.seeded}']"))
+        self.assertTrue(self.driver.current_url.endswith("#/goals?state=cancelled"), self.driver.current_url)
+        self.fleet.api.post(f"/api/goals/{goal['id']}/cancel", {})
+
+    def test_the_add_form_shows_the_hubs_error_for_an_empty_title_then_adds_the_goal(self):
+        self.open_goals("submitter")
+        self.page.wait_css("[data-action='open-goal-form']").click()
+        form = self.page.wait_css("form.goal-form")
+        form.find_element("css selector", "input[name='repo']").send_keys(self.repo)
+        form.find_element("css selector", "[data-action='add-goal']").click()
+        error = self.page.wait_for("the title's error", lambda d: (lambda e: e if e.text else False)(self.page.css("[data-error-for='title']")[0]))
+        # The hub's own message for the same body, beside the field it names.
+        with self.assertRaises(ApiError) as refused:
+            self.fleet.api.post("/api/goals", {"title": "", "repo": self.repo})
+        hub_error = json.loads(refused.exception.body)["error"]
+        self.assertEqual((refused.exception.status, hub_error["field"]), (400, "title"))
+        self.assertEqual(error.text, hub_error["message"])
+        self.assertEqual(form.find_element("css selector", "input[name='title']").get_attribute("aria-invalid"), "true")
+        before = {g["id"] for g in self.fleet.api.get("/api/goals?limit=500")["goals"]}
+        form.find_element("css selector", "input[name='title']").send_keys("Add request logging")
+        form.find_element("css selector", "input[name='priority']").send_keys("70")
+        form.find_element("css selector", "[data-action='add-goal']").click()
+        self.page.wait_gone("form.goal-form")
+        added = wait_for("the goal in the API", lambda: [g for g in self.fleet.api.get("/api/goals?limit=500")["goals"] if g["id"] not in before])
+        self.assertEqual((added[0]["title"], added[0]["repo"], added[0]["priority"]), ("Add request logging", self.repo, 70))
+        self.page.wait_css(f"tr.goal-row[data-goal-id='{added[0]['id']}']")
+        self.fleet.api.post(f"/api/goals/{added[0]['id']}/cancel", {})
+
+    def test_the_detail_page_draws_the_plan_merges_review_and_timeline(self):
+        self.page.sign_in(self.fleet.tokens["viewer"])
+        self.page.open(f"#/goals/{self.seeded}")
+        self.page.wait_view("goal")
+        self.page.wait_for("three plan nodes", lambda d: len(self.page.css("svg.step-graph .step-node")) == 3)
+        nodes = {n.get_attribute("data-step-id"): n for n in self.page.css("svg.step-graph .step-node")}
+        self.assertEqual(set(nodes), {"limiter", "routes", "docs"}, "one SVG node per plan step")
+        self.assertEqual(nodes["limiter"].get_attribute("data-merge"), "merged")
+        self.assertEqual(nodes["docs"].get_attribute("data-merge"), "fixing")
+        self.assertEqual(len(self.page.css("svg.step-graph path.edge")), 2, "one edge per need")
+        # Each step: title, criteria, files, fixes linked to their tasks.
+        routes = self.page.wait_css("li.goal-step[data-step-id='routes']")
+        self.assertIn("Use it in the routes", routes.text)
+        self.assertIn("429 when over", routes.text)
+        self.assertIn("Sources/Routes/**", routes.text)
+        self.assertTrue(routes.find_elements("css selector", "a[href='#/tasks/t_fix1']"), "the fix task is linked")
+        # Verification and review: the failing check, tier with reasons, the secret's file:line.
+        self.assertIn("make test", self.page.wait_css(".goal-check[data-passed='false']").text)
+        review = self.page.wait_css(".goal-review[data-tier='high'][data-blocked='true']")
+        self.assertIn("config/aws.env:3", review.text)
+        self.assertIn("path:migrations", review.text)
+        self.assertIn("+120", review.text)
+        # The timeline, from the goal.state_changed events: added (queued), then cancelled.
+        self.page.wait_for("the timeline", lambda d: [e.get_attribute("data-to") for e in self.page.css(".goal-timeline-entry")] == ["queued", "cancelled"])
+        self.assertIn("stopped by the test", self.page.css(".goal-timeline-entry")[1].text)
+        self.assertIn("of $0.50", self.page.css(".goal-cost-host")[0].text)
+        self.assertEqual(self.page.css("[data-view='goal'] [data-action='retry-goal']"), [], "a viewer got a Retry button")
+        self.driver.set_window_size(1280, 1400)
+        try:
+            self.shot("goal")
+        finally:
+            self.driver.set_window_size(1280, 900)
+
+    def test_cancel_via_the_button_moves_the_goal_to_cancelled(self):
+        goal = self.add_goal("Speed up the test suite")
+        self.page.sign_in(self.fleet.tokens["submitter"])
+        self.page.open(f"#/goals/{goal['id']}")
+        self.page.wait_view("goal")
+        self.page.wait_for("the added entry", lambda d: [e.get_attribute("data-to") for e in self.page.css(".goal-timeline-entry")][:1] == ["queued"])
+        self.page.wait_css("[data-action='cancel-goal']").click()
+        self.page.accept_confirm()
+        self.page.wait_css("[data-view='goal'][data-state='cancelled']")
+        self.assertEqual(self.fleet.api.get(f"/api/goals/{goal['id']}")["state"], "cancelled")
+        # The timeline gets the change from the event stream; Retry replaces Cancel.
+        self.page.wait_for("the cancelled entry", lambda d: [e.get_attribute("data-to") for e in self.page.css(".goal-timeline-entry")][-1:] == ["cancelled"])
+        self.assertEqual(self.page.css("[data-action='cancel-goal']"), [])
+        self.page.wait_css("[data-action='retry-goal']").click()
+        self.page.accept_confirm()
+        self.page.wait_for("back in the backlog", lambda d: self.fleet.api.get(f"/api/goals/{goal['id']}")["retries"] == 1)
+        self.fleet.api.post(f"/api/goals/{goal['id']}/cancel", {})
+
+    def test_screenshot_and_a_375px_wide_list(self):
+        self.open_goals("submitter")
+        self.page.wait_css(f"tr.goal-row[data-goal-id='{self.seeded}']")
+        self.page.wait_css("[data-action='open-goal-form']").click()
+        self.page.wait_css("form.goal-form")
+        self.shot("goals")
+        self.page.emulate(width=375)
+        self.page.wait_for("the narrow layout", lambda d: d.execute_script("return window.innerWidth") == 375)
+        self.assertEqual(self.page.horizontal_overflow(), 0, "the goals view scrolls sideways at 375 px")
