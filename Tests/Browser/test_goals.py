@@ -87,6 +87,14 @@ class GoalsViewTests(BrowserTestCase):
         self.page.wait_view("goals")
         self.page.wait_for("the goals to load", lambda d: any("goal" in e.text for e in self.page.css("[data-view='goals'] .list-status")))
 
+    def timeline(self):
+        """The timeline's states, read in one script (its entries are redrawn as events come)."""
+        return self.driver.execute_script("return [...document.querySelectorAll('.goal-timeline-entry')].map(e => e.dataset.to)")
+
+    def row_text(self, goal_id):
+        """A list row's text, or None (rows are redrawn when their goal changes)."""
+        return self.driver.execute_script("const r = document.querySelector(`tr.goal-row[data-goal-id='${arguments[0]}']`); return r ? r.innerText : null", goal_id)
+
     def add_goal(self, title):
         return self.fleet.api.post("/api/goals", {"title": title, "repo": self.repo})
 
@@ -96,19 +104,18 @@ class GoalsViewTests(BrowserTestCase):
         self.driver.execute_script("window.__notReloaded = true")
         goal = self.add_goal("Add a health check route")
         added = time.monotonic()  # the goal.state_changed event is committed with the answer
-        row = self.page.wait_css(f"tr.goal-row[data-goal-id='{goal['id']}']", timeout=1.0)
+        text = self.page.wait_for("the new goal's row", lambda d: self.row_text(goal["id"]), timeout=1.0)
         self.assertLess(time.monotonic() - added, 1.0)
-        self.assertIn("Add a health check route", row.text)
+        self.assertIn("Add a health check route", text)
         self.assertTrue(self.driver.execute_script("return window.__notReloaded === true"), "the page reloaded")
-        self.assertEqual(row.find_element("css selector", ".col-title a").get_attribute("href").split("#")[1], f"/goals/{goal['id']}")
+        self.page.wait_css(f"tr.goal-row[data-goal-id='{goal['id']}'] a[href='#/goals/{goal['id']}']")
         # The nav's Goals link is current; a viewer gets no Add goal button.
         self.assertEqual(self.page.css("#nav a[href='#/goals']")[0].get_attribute("aria-current"), "page")
         self.assertEqual(self.page.css("[data-action='open-goal-form']"), [])
         # The seeded goal: 2 of 3 steps merged, what it spent against $0.50.
-        seeded = self.page.wait_css(f"tr.goal-row[data-goal-id='{self.seeded}']")
-        self.assertEqual(seeded.find_element("css selector", ".goal-progress").get_attribute("data-merged"), "2")
-        self.assertIn("2/3", seeded.text)
-        self.assertIn("of $0.50", seeded.find_element("css selector", ".col-cost").get_attribute("textContent"))
+        self.page.wait_css(f"tr.goal-row[data-goal-id='{self.seeded}'] .goal-progress[data-merged='2'][data-total='3']")
+        self.assertIn("2/3", self.row_text(self.seeded))
+        self.assertIn("of $0.50", self.page.css(f"tr.goal-row[data-goal-id='{self.seeded}'] .col-cost")[0].get_attribute("textContent"))
         # Filtered by state (kept in the address): the cancelled one only.
         Select(self.page.css("#goals-state")[0]).select_by_value("cancelled")
         self.page.wait_gone(f"tr.goal-row[data-goal-id='{goal['id']}']")
@@ -163,7 +170,7 @@ class GoalsViewTests(BrowserTestCase):
         self.assertIn("path:migrations", review.text)
         self.assertIn("+120", review.text)
         # The timeline, from the goal.state_changed events: added (queued), then cancelled.
-        self.page.wait_for("the timeline", lambda d: [e.get_attribute("data-to") for e in self.page.css(".goal-timeline-entry")] == ["queued", "cancelled"])
+        self.page.wait_for("the timeline", lambda d: self.timeline() == ["queued", "cancelled"])
         self.assertIn("stopped by the test", self.page.css(".goal-timeline-entry")[1].text)
         self.assertIn("of $0.50", self.page.css(".goal-cost-host")[0].text)
         self.assertEqual(self.page.css("[data-view='goal'] [data-action='retry-goal']"), [], "a viewer got a Retry button")
@@ -178,18 +185,31 @@ class GoalsViewTests(BrowserTestCase):
         self.page.sign_in(self.fleet.tokens["submitter"])
         self.page.open(f"#/goals/{goal['id']}")
         self.page.wait_view("goal")
-        self.page.wait_for("the added entry", lambda d: [e.get_attribute("data-to") for e in self.page.css(".goal-timeline-entry")][:1] == ["queued"])
+        self.page.wait_for("the added entry", lambda d: self.timeline()[:1] == ["queued"])
         self.page.wait_css("[data-action='cancel-goal']").click()
         self.page.accept_confirm()
         self.page.wait_css("[data-view='goal'][data-state='cancelled']")
         self.assertEqual(self.fleet.api.get(f"/api/goals/{goal['id']}")["state"], "cancelled")
         # The timeline gets the change from the event stream; Retry replaces Cancel.
-        self.page.wait_for("the cancelled entry", lambda d: [e.get_attribute("data-to") for e in self.page.css(".goal-timeline-entry")][-1:] == ["cancelled"])
+        self.page.wait_for("the cancelled entry", lambda d: self.timeline()[-1:] == ["cancelled"])
         self.assertEqual(self.page.css("[data-action='cancel-goal']"), [])
         self.page.wait_css("[data-action='retry-goal']").click()
         self.page.accept_confirm()
         self.page.wait_for("back in the backlog", lambda d: self.fleet.api.get(f"/api/goals/{goal['id']}")["retries"] == 1)
         self.fleet.api.post(f"/api/goals/{goal['id']}/cancel", {})
+
+    def test_pages_left_behind_hold_no_stream(self):
+        # A browser gives a host six connections; a goal's page holds two streams (the live one
+        # and its timeline's). Pages left for new documents may stay in the back/forward cache:
+        # their streams close when they are hidden, so the page in front still gets answers.
+        self.page.sign_in(self.fleet.tokens["viewer"])
+        for n in range(4):
+            self.driver.get(f"{self.fleet.base_url}/?visit={n}#/goals/{self.seeded}")
+            self.page.wait_css(f"[data-view='goal'][data-goal-id='{self.seeded}'] .goal-timeline-entry")
+        status = self.driver.execute_async_script(
+            "const done = arguments[0]; setTimeout(() => done('no answer in 3 s'), 3000);"
+            "fetch('/auth/session', {credentials: 'same-origin'}).then(r => done(r.status), e => done(String(e)));")
+        self.assertEqual(status, 200)
 
     def test_screenshot_and_a_375px_wide_list(self):
         self.open_goals("submitter")

@@ -121,6 +121,17 @@ export function createLive({ url = '/api/events' } = {}) {
     }, delay)
   }
 
+  // A page kept in the back/forward cache would hold its stream open, and a browser gives a
+  // host only six connections: streams of pages left behind starve the page in front. The
+  // stream closes when the page is hidden and resumes (?since=) if the page comes back.
+  window.addEventListener('pagehide', () => {
+    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null }
+    if (source) { source.close(); source = null }
+  })
+  window.addEventListener('pageshow', (ev) => {
+    if (ev.persisted && !closed && !source) { setState('reconnecting'); connect() }
+  })
+
   connect()
   return live
 }

@@ -14,7 +14,7 @@ export function watchTimeline(goalId, onChange) {
   let loading = true
   let closed = false
   const emit = throttle(() => { if (!closed) onChange(timeline(events, goalId), loading) }, 10)
-  const source = new EventSource('/api/events?since=0&types=goal.state_changed')
+  let source = null
   const onEvent = (message) => {
     let ev
     try { ev = JSON.parse(message.data) } catch { return }
@@ -23,7 +23,17 @@ export function watchTimeline(goalId, onChange) {
     events.push(ev)
     emit()
   }
-  source.addEventListener('goal.state_changed', onEvent)
+  const open = () => {
+    source = new EventSource('/api/events?since=0&types=goal.state_changed')
+    source.addEventListener('goal.state_changed', onEvent)
+  }
+  // Closed while the page is hidden (a page in the back/forward cache must not hold one of the
+  // host's six connections), replayed again if it comes back (timeline() drops repeats).
+  const hide = () => { if (source) { source.close(); source = null } }
+  const show = (ev) => { if (ev.persisted && !closed && !source) open() }
+  window.addEventListener('pagehide', hide)
+  window.addEventListener('pageshow', show)
+  open()
   // The browser resumes a dropped stream itself (Last-Event-ID): nothing is replayed twice.
   const timer = setTimeout(() => { if (loading) { loading = false; emit() } }, FIRST_WAIT_MS)
   emit()
@@ -31,6 +41,8 @@ export function watchTimeline(goalId, onChange) {
     closed = true
     clearTimeout(timer)
     emit.cancel()
-    source.close()
+    hide()
+    window.removeEventListener('pagehide', hide)
+    window.removeEventListener('pageshow', show)
   }
 }
