@@ -37,8 +37,9 @@ DETAILS = {
         "docs": {"task_id": "t_step3", "commit": "5555555eeee", "merged_commit": None, "state": "fixing", "fixes": ["t_fix2"], "reason": "verify"},
     },
     "verification": {"rounds": 1, "checks": [{"command": "make test", "exit_code": 2, "passed": False, "output": "FAIL: limits_test"}], "fix_tasks": ["t_fix2"]},
-    "review": {"tier": "high", "reasons": ["path:migrations: db/migrations/001_limits.sql"],
-               "secrets": [{"file": "config/aws.env", "line": 3, "kind": "aws_access_key_id"}], "blocked": True,
+    "review": {"tier": "high", "reasons": [{"rule": "path:migrations", "tier": "high", "message": "touches a database migration",
+                                           "files": ["db/migrations/001_limits.sql"]}],
+               "secrets": [{"file": "config/aws.env", "line": 3, "kind": "aws_access_key_id", "excerpt": "AWS_ACCESS_KEY_ID=AKIA…[redacted]"}], "blocked": True,
                "diff": {"files": 4, "added": 120, "removed": 8}, "pr_url": None, "auto_merge": False},
 }
 
@@ -68,10 +69,14 @@ class GoalsViewTests(BrowserTestCase):
             # and details written while the hub is stopped; the store reads them at start.
             cls.seeded = api.post("/api/goals", {"title": "Add rate limiting to the API", "repo": cls.repo, "budget_usd": 0.5})["id"]
             api.post(f"/api/goals/{cls.seeded}/cancel", {"reason": "stopped by the test"})
+            # A goal whose plan waits for a person (the approval stage's state and details).
+            cls.waiting = api.post("/api/goals", {"title": "Rotate the signing keys", "repo": cls.repo})["id"]
             hub = cls.fleet.hub
             hub.stop()
             with sqlite3.connect(os.path.join(hub.data_dir, "flotilla.sqlite")) as db:
                 db.execute("UPDATE goals SET plan = ?, details = ? WHERE id = ?", (json.dumps(PLAN), json.dumps(DETAILS), cls.seeded))
+                db.execute("UPDATE goals SET state = 'awaiting_approval', plan = ?, details = ? WHERE id = ?",
+                           (json.dumps(PLAN), json.dumps({"planning": {"tasks": [], "issues": [], "approval_id": "ap_seeded"}}), cls.waiting))
             hub.start()
         except Exception:
             super().tearDownClass()
@@ -167,7 +172,8 @@ class GoalsViewTests(BrowserTestCase):
         self.assertIn("make test", self.page.wait_css(".goal-check[data-passed='false']").text)
         review = self.page.wait_css(".goal-review[data-tier='high'][data-blocked='true']")
         self.assertIn("config/aws.env:3", review.text)
-        self.assertIn("path:migrations", review.text)
+        self.assertIn("path:migrations (high): touches a database migration", review.text)
+        self.assertIn("AKIA…[redacted]", review.text)
         self.assertIn("+120", review.text)
         # The timeline, from the goal.state_changed events: added (queued), then cancelled.
         self.page.wait_for("the timeline", lambda d: self.timeline() == ["queued", "cancelled"])
@@ -197,6 +203,34 @@ class GoalsViewTests(BrowserTestCase):
         self.page.accept_confirm()
         self.page.wait_for("back in the backlog", lambda d: self.fleet.api.get(f"/api/goals/{goal['id']}")["retries"] == 1)
         self.fleet.api.post(f"/api/goals/{goal['id']}/cancel", {})
+
+    def test_the_nav_counts_goals_waiting_for_a_person_and_the_autonomy_panel_follows_the_hub(self):
+        self.page.sign_in(self.fleet.tokens["viewer"])
+        self.page.open("#/tasks")
+        self.page.wait_view("tasks")
+        waiting = lambda: len(self.fleet.api.get("/api/goals?state=awaiting_approval")["goals"])
+        badge = lambda: self.driver.execute_script("const b = document.getElementById('goals-count'); return b && !b.hidden ? b.textContent : ''")
+        self.page.wait_for("the nav's count", lambda d: badge() == (str(waiting()) if waiting() else ""))
+        goal = self.fleet.api.get(f"/api/goals/{self.waiting}")
+        if goal["state"] == "awaiting_approval":
+            self.assertEqual(badge(), str(waiting()))
+            # Its page links the approval it waits for.
+            self.page.go(f"#/goals/{self.waiting}")
+            link = self.page.wait_css(".goal-approval a[href='#/approvals']")
+            self.assertEqual(link.get_attribute("data-approval-id"), "ap_seeded")
+            before = waiting()
+            self.fleet.api.post(f"/api/goals/{self.waiting}/cancel", {"reason": "no longer needed"})
+            self.page.wait_for("the count down by one", lambda d: badge() == (str(before - 1) if before > 1 else ""))
+        # The autonomy panel shows exactly when the hub answers GET /api/autonomy.
+        self.page.go("#/goals")
+        self.page.wait_view("goals")
+        status = self.page.fetch("GET", "/api/autonomy")["status"]
+        if status == 200:
+            self.page.wait_css("#autonomy-panel .state")
+        else:
+            self.assertIn(status, (404, 405))
+            self.page.wait_for("the goals to load", lambda d: "goal" in self.page.css("[data-view='goals'] .list-status")[0].text)
+            self.assertFalse(self.page.css("#autonomy-panel")[0].is_displayed(), "the autonomy panel shows on a hub without autonomy")
 
     def test_pages_left_behind_hold_no_stream(self):
         # A browser gives a host six connections; a goal's page holds two streams (the live one

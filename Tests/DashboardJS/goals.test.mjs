@@ -102,14 +102,14 @@ test('the add form\'s body leaves checking to the hub and names the field of its
 
 test('details: review, verification, planning; links only for http(s)', () => {
   const g = goal({ details: {
-    review: { tier: 'high', reasons: ['path:migrations: db/migrations/1.sql', { rule: 'size_lines', tier: 'medium', detail: '320 lines' }],
+    review: { tier: 'high', reasons: ['path:migrations: db/migrations/1.sql', { rule: 'size_lines', tier: 'medium', message: '320 changed lines', files: [] }],
       secrets: [{ file: 'a.env', line: 3, kind: 'aws_access_key_id' }], blocked: true, diff: { files: 2, added: 10, removed: 1 }, pr_url: null, auto_merge: false },
     verification: { rounds: 1, checks: [{ command: 'make test', exit_code: 0, passed: true, output: 'ok' }], fix_tasks: [] },
     planning: { tasks: ['t_p'], issues: ['steps[1].role: unknown role'], approval_id: 'ap_1' },
   } })
   const r = m.review(g)
   assert.equal(r.tier, 'high')
-  assert.deepEqual(r.reasons, ['path:migrations: db/migrations/1.sql', 'size_lines (medium): 320 lines'])
+  assert.deepEqual(r.reasons, ['path:migrations: db/migrations/1.sql', 'size_lines (medium): 320 changed lines'])
   assert.equal(r.secrets[0].line, 3)
   assert.equal(r.blocked, true)
   assert.equal(m.verification(g).checks.length, 1)

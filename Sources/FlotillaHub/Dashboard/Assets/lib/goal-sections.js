@@ -70,7 +70,8 @@ export function reviewBlock(goal) {
       r.blocked ? h('strong', { class: 'danger-text' }, ' · publication blocked') : ''),
     r.reasons.length ? h('ul', { class: 'goal-reasons' }, ...r.reasons.map((t) => h('li', {}, t))) : '',
     r.secrets.length ? h('div', { class: 'goal-secrets' }, h('h3', {}, 'Secrets found'),
-      h('ul', {}, ...r.secrets.map((f) => h('li', { class: 'goal-secret' }, h('code', {}, `${f.file}:${f.line}`), ` ${f.kind ?? ''}`)))) : '')
+      h('ul', {}, ...r.secrets.map((f) => h('li', { class: 'goal-secret' }, h('code', {}, `${f.file}:${f.line}`), ` ${f.kind ?? ''}`,
+        f.excerpt ? h('code', { class: 'muted goal-secret-excerpt' }, ` ${f.excerpt}`) : '')))) : '')
 }
 
 // What stops the goal or waits for someone: its reasons once failed or cancelled, the planning
