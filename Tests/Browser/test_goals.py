@@ -16,6 +16,8 @@ from selenium.webdriver.support.ui import Select
 # Without autonomy the hub answers 404 to GET /api/autonomy (the panel stays hidden); the add
 # form's refused POST is a 400. Chromium logs both as failed resources.
 EXPECTED_CONSOLE = [r"api/autonomy.*404", r"api/goals .*400|api/goals - .*400|api/goals.*status of 400"]
+# A hub without goal budgets (goal-planning adds the route) answers 404 to a raise.
+NO_BUDGET_ROUTE = r"api/goals/g_[0-9a-f]+/budget.*(404|405)"
 
 PLAN = {
     "summary": "Token-bucket rate limiting on the API",
@@ -231,6 +233,27 @@ class GoalsViewTests(BrowserTestCase):
             self.assertIn(status, (404, 405))
             self.page.wait_for("the goals to load", lambda d: "goal" in self.page.css("[data-view='goals'] .list-status")[0].text)
             self.assertFalse(self.page.css("#autonomy-panel")[0].is_displayed(), "the autonomy panel shows on a hub without autonomy")
+
+    def test_raise_budget_raises_it_or_goes_away_on_a_hub_without_the_route(self):
+        self.allowed_console.append(NO_BUDGET_ROUTE)
+        goal = self.fleet.api.post("/api/goals", {"title": "Cache the API's answers", "repo": self.repo, "budget_usd": 0.05})
+        try:
+            self.page.sign_in(self.fleet.tokens["submitter"])
+            self.page.open(f"#/goals/{goal['id']}")
+            self.page.wait_view("goal")
+            self.page.wait_css(".goal-cost-host .goal-cost[data-over='false']")
+            self.page.wait_css("form.goal-raise input[name='budget_usd']").send_keys("1.5")
+            self.page.wait_css("[data-action='raise-budget']").click()
+            message = self.page.wait_for("the hub's answer", lambda d: (lambda t: t if t in ("Budget raised.", "This hub cannot raise a goal's budget.") else False)(
+                self.page.css("[data-view='goal'] .action-message")[0].text))
+            if message == "Budget raised.":
+                self.assertEqual(self.fleet.api.get(f"/api/goals/{goal['id']}")["budget_usd"], 1.5)
+                self.page.wait_for("the new budget", lambda d: "of $1.50" in self.page.css(".goal-cost-host")[0].text)
+            else:
+                self.assertEqual(self.fleet.api.get(f"/api/goals/{goal['id']}")["budget_usd"], 0.05, "a refused raise changed the budget")
+                self.page.wait_gone("form.goal-raise")
+        finally:
+            self.fleet.api.post(f"/api/goals/{goal['id']}/cancel", {})
 
     def test_pages_left_behind_hold_no_stream(self):
         # A browser gives a host six connections; a goal's page holds two streams (the live one

@@ -46,17 +46,18 @@ export default {
     filter.value = initial === 'active' || GOAL_STATES.includes(initial) ? initial : ''
     const toolbar = h('div', { class: 'toolbar' }, filter)
     const formHost = h('div', { class: 'goal-form-host' })
-    let form = null
     if (canAdd) {
+      // "Add goal" opens the form above the list; adding closes it (the row comes at once).
+      let form = null
       const open = h('button', { type: 'button', class: 'btn primary', 'data-action': 'open-goal-form', 'aria-expanded': 'false' }, 'Add goal')
+      const closeForm = () => { form = null; formHost.replaceChildren(); open.setAttribute('aria-expanded', 'false') }
       open.addEventListener('click', () => {
         if (form) { closeForm(); return }
-        form = goalForm(ctx, { onAdded: (goal) => { if (mergeGoal(goals, goal)) paint(); closeForm() }, onClose: () => closeForm() })
+        form = goalForm(ctx, { onAdded: (goal) => { if (mergeGoal(goals, goal)) paint(); closeForm() }, onClose: closeForm })
         formHost.replaceChildren(form.element)
         open.setAttribute('aria-expanded', 'true')
         form.focus()
       })
-      const closeForm = () => { form = null; formHost.replaceChildren(); open.setAttribute('aria-expanded', 'false') }
       toolbar.appendChild(open)
     }
     const status = h('p', { class: 'list-status', role: 'status', 'aria-live': 'polite' }, 'Loading…')
