@@ -277,3 +277,8 @@ class GoalsViewTests(BrowserTestCase):
         self.page.emulate(width=375)
         self.page.wait_for("the narrow layout", lambda d: d.execute_script("return window.innerWidth") == 375)
         self.assertEqual(self.page.horizontal_overflow(), 0, "the goals view scrolls sideways at 375 px")
+        self.page.go(f"#/goals/{self.seeded}")
+        self.page.wait_css(".goal-review")
+        self.page.wait_for("three plan nodes", lambda d: len(self.page.css("svg.step-graph .step-node")) == 3)
+        self.assertEqual(self.page.horizontal_overflow(), 0, "a goal's page scrolls sideways at 375 px")
+        self.shot("goal-375")
