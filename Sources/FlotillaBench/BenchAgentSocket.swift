@@ -27,9 +27,8 @@ struct BenchAgentSocket {
     let agentID: String
     let roles: [String]
     let concurrency: Int
-    /// Each result carries a `cost`, as an LLM agent's does: one cost ledger line per attempt
-    /// (`flotilla bench --with-cost`, docs/costs.md).
-    var reportCost = false
+    /// What each result carries (docs/costs.md, "Cost of the ledger").
+    var results = BenchResults.empty
 
     /// Connects and works until the task is cancelled. `ready` runs once `register` and
     /// `ready` are sent; `completed` when the hub acknowledges a `complete`, which it does once
@@ -40,7 +39,7 @@ struct BenchAgentSocket {
         }
         let register = Envelope(id: "m0", type: .register, agentID: agentID, payload: ["roles": .array(roles.map { .string($0) }), "concurrency": .int(Int64(concurrency))])
         let readyMessage = Envelope(id: "m1", type: .ready, agentID: agentID)
-        let result: JSONValue = reportCost ? ["cost": ["tokens_in": 1200, "tokens_out": 300, "cached_tokens": 600, "usd": 0.0021]] : .object([:])
+        let result = results.json
         let agentID = self.agentID
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: "\(host):\(parsed.port ?? 80)")

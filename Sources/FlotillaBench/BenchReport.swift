@@ -26,6 +26,7 @@ public struct BenchReport: Sendable {
 
     public var json: JSONValue {
         [
+            "results": .string(benchmark.results.rawValue),
             "tasks": .int(Int64(benchmark.tasks)), "agents": .int(Int64(benchmark.agents)),
             "concurrency": .int(Int64(benchmark.concurrency)), "batch": .int(Int64(benchmark.batch)),
             "submitted_per_second": .double(submittedPerSecond),

@@ -29,7 +29,7 @@ struct BenchThroughput {
             for index in 0..<agents {
                 group.addTask {
                     var agent = BenchAgentSocket(url: client.socketURL, token: client.token, agentID: "bench-\(run)-\(index)", roles: ["bench"], concurrency: concurrency)
-                    agent.reportCost = settings.reportCost
+                    agent.results = settings.results
                     try await agent.run(ready: { readyContinuation.yield() }) {
                         if completed.increment() == target { doneContinuation.yield() }
                     }

@@ -18,8 +18,8 @@ public struct Benchmark: Sendable {
     public var submitters: Int
     /// One-at-a-time round trips to time.
     public var roundTrips: Int
-    /// The agents' results carry a cost: one cost ledger line per task (`--with-cost`).
-    public var reportCost = false
+    /// What the agents' results carry (`--with-cost`, `--with-unread-cost`).
+    public var results = BenchResults.empty
 
     public init(tasks: Int, agents: Int, concurrency: Int, batch: Int, submitters: Int, roundTrips: Int) {
         self.tasks = tasks

@@ -139,13 +139,13 @@ extension SQLiteWriter {
         """
 
     /// Writes the last line of each attempt in the batch (each line carries the attempt's sum,
-    /// so only the newest counts).
-    func saveUsage(_ writes: [StoreWrite]) throws {
+    /// so only the newest counts); `positions` are the lines' places in `writes`.
+    func saveUsage(_ writes: [StoreWrite], at positions: [Int]) throws {
         // In order, each an upsert: a later line of the same attempt replaces an earlier one, as
         // the ledger wants, without a dictionary to find each attempt's last line first.
         let statement = try db.cachedStatement(sql: Self.saveUsageSQL)
-        for write in writes {
-            guard case .saveUsage(let line) = write else { continue }
+        for position in positions {
+            guard case .saveUsage(let line) = writes[position] else { continue }
             var row = RowWriter(statement)
             row.bind(line.taskID)
             row.bind(line.attempt)

@@ -22,7 +22,7 @@ struct SQLiteWriter {
         var agents: [String: Int] = [:]
         var hasEvents = false
         var hasWorkflows = false
-        var hasUsage = false
+        var usageRows: [Int] = []
         var hasApprovals = false
         var hasNotifications = false
         taskIndex.reserveCapacity(writes.count / 2)
@@ -52,7 +52,7 @@ struct SQLiteWriter {
             case .saveWorkflow, .deleteWorkflow, .saveWorkflowRun, .saveGoal:
                 hasWorkflows = true
             case .saveUsage:
-                hasUsage = true
+                usageRows.append(position)
             case .saveApproval:
                 hasApprovals = true
             case .saveNotificationDelivery, .saveNotificationCursor:
@@ -104,7 +104,7 @@ struct SQLiteWriter {
                 }
             }
         }
-        if hasUsage { try saveUsage(writes) }
+        if !usageRows.isEmpty { try saveUsage(writes, at: usageRows) }
         if hasApprovals { try saveApprovals(writes) }
         if hasNotifications { try saveNotifications(writes) }
     }

@@ -33,10 +33,14 @@ struct BenchThroughputCommand: AsyncParsableCommand {
     @Option(help: "Admin token for --hub.") var token: String?
     @Flag(help: "Print the figures as JSON.") var json = false
     @Flag(name: .customLong("with-cost"), help: "The agents report a cost with each result, as LLM agents do: every task writes a cost ledger line (docs/costs.md).") var withCost = false
+    @Flag(name: .customLong("with-unread-cost"), help: "The agents' results carry the same bytes as --with-cost under a key the hub does not read: the baseline that tells the ledger's own cost (docs/costs.md).") var withUnreadCost = false
 
     func run() async throws {
         var benchmark = Benchmark(tasks: tasks, agents: agents, concurrency: concurrency, batch: batch, submitters: submitters, roundTrips: roundTrips)
-        benchmark.reportCost = withCost
+        guard !(withCost && withUnreadCost) else {
+            throw ValidationError("--with-cost and --with-unread-cost are two sides of one comparison: run them one after the other.")
+        }
+        benchmark.results = withCost ? .cost : withUnreadCost ? .unreadCost : .empty
         let (report, hubDescription): (BenchReport, String)
         if let hub {
             let token = self.token ?? ProcessInfo.processInfo.environment["FLOTILLA_TOKEN"]

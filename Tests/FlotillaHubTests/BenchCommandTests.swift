@@ -22,4 +22,28 @@ import Testing
         let p99 = report["round_trip_ms"]?["p99"]?.doubleValue ?? 0
         #expect(p50 > 0 && p50 <= p99)
     }
+
+    /// The ledger's benchmark compares `--with-cost` with `--with-unread-cost`: the same result
+    /// bytes, of which only the first become ledger lines (docs/costs.md, "Cost of the ledger").
+    @Test func withCostWritesALedgerLinePerTaskAndTheUnreadBaselineWritesNone() async throws {
+        try await TestHub.run { hub in
+            let url = "http://127.0.0.1:\(hub.port)"
+            let common = ["bench", "--hub", url, "--token", hub.adminToken, "--tasks", "300", "--agents", "2", "--concurrency", "8", "--batch", "100", "--round-trips", "2", "--json"]
+            let (costStatus, costData) = try await ChildOutput.run(HubProcess.binary, common + ["--with-cost"], timeout: 120)
+            #expect(costStatus == 0)
+            #expect(try JSONValue.parse(costData)["results"] == "cost")
+            let afterCost = try await hub.client.costs(query: ["by": "type", "since": "1h"])
+            #expect(afterCost["total"]?["attempts"] == 300, "\(afterCost)")
+
+            let (unreadStatus, unreadData) = try await ChildOutput.run(HubProcess.binary, common + ["--with-unread-cost"], timeout: 120)
+            #expect(unreadStatus == 0)
+            #expect(try JSONValue.parse(unreadData)["results"] == "unread_cost")
+            let afterUnread = try await hub.client.costs(query: ["by": "type", "since": "1h"])
+            #expect(afterUnread["total"]?["attempts"] == 300, "the unread cost wrote ledger lines: \(afterUnread)")
+
+            let (bothStatus, bothData) = try await ChildOutput.run(HubProcess.binary, common + ["--with-cost", "--with-unread-cost"], errorsToo: true, timeout: 60)
+            #expect(bothStatus != 0)
+            #expect(String(decoding: bothData, as: UTF8.self).contains("one after the other"))
+        }
+    }
 }

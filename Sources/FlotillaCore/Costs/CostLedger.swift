@@ -43,11 +43,11 @@ public struct CostLedger: Sendable {
     }
 
     /// Adds spending (a delta, or a final cost's difference from what was streamed).
-    mutating func spend(_ usd: Double, role: String, taskID: String) {
+    mutating func spend(_ usd: Double, role: String, taskID: String?) {
         guard usd != 0 else { return }
         daySpent += usd
         roleSpent[role, default: 0] += usd
-        taskSpent[taskID, default: 0] += usd
+        if let taskID { taskSpent[taskID, default: 0] += usd }
     }
 
     /// What a task of this type is expected to cost: its own budget, else the mean final cost

@@ -34,21 +34,25 @@ extension Scheduler {
     }
 
     /// Settles a finishing attempt's line with its final report: the result's `cost` replaces
-    /// what was streamed (only the difference is added to the totals).
-    mutating func settleUsage(_ task: TaskRecord, result: JSONValue?, now: Double) {
+    /// what was streamed (only the difference is added to the totals). `taskEnds`: the task
+    /// succeeded, so its own running total (without a budget to check) is not worth keeping.
+    mutating func settleUsage(_ task: TaskRecord, result: JSONValue?, taskEnds: Bool = false, now: Double) {
         let final = Usage(resultCost: result?["cost"])
-        guard final != nil || ledger.open[task.id] != nil, let agentID = task.agentID else { return }
+        // The attempt ends right after (both callers end it), so the line is written, not kept
+        // in `open`: most attempts stream nothing, and then this costs no lookup at all.
+        let streamed = ledger.open.isEmpty ? nil : ledger.open[task.id]
+        guard final != nil || streamed != nil, let agentID = task.agentID else { return }
         _ = ledger.roll(to: now)
-        var line = ledger.open[task.id] ?? newUsageLine(task, agentID: agentID, now: now)
+        var line = streamed ?? newUsageLine(task, agentID: agentID, now: now)
         if let final {
-            ledger.spend(final.usd - line.usage.usd, role: task.spec.role, taskID: task.id)
+            // A task with a budget keeps its total to the end: the budget's alerts read it.
+            ledger.spend(final.usd - line.usage.usd, role: task.spec.role, taskID: taskEnds && task.spec.budget == nil ? nil : task.id)
             line.usage = final
         }
         line.isFinal = true
         line.recordedAt = now
         line.model = result?["model"]?.stringValue ?? line.model
         line.executor = result?["executor"]?.stringValue ?? line.executor
-        ledger.open[task.id] = line
         ledger.learn(type: task.spec.type, usd: line.usage.usd)
         effects.writes.append(.saveUsage(line))
         checkBudgets(task, now: now)

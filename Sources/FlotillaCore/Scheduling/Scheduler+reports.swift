@@ -72,7 +72,7 @@ extension Scheduler {
             tasks[task.id] = task
             recordProgress(task, now: now)
         case .complete(let result):
-            settleUsage(task, result: result, now: now)
+            settleUsage(task, result: result, taskEnds: true, now: now)
             task.result = result
             task.error = nil
             endAttempt(&task, outcome: .succeeded, error: nil, now: now)
