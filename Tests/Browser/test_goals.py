@@ -164,6 +164,9 @@ class GoalsViewTests(BrowserTestCase):
         self.assertEqual(nodes["limiter"].get_attribute("data-merge"), "merged")
         self.assertEqual(nodes["docs"].get_attribute("data-merge"), "fixing")
         self.assertEqual(len(self.page.css("svg.step-graph path.edge")), 2, "one edge per need")
+        # Choosing a node shows its step's card.
+        nodes["docs"].click()
+        self.page.wait_css("li.goal-step.goal-step-chosen[data-step-id='docs']")
         # Each step: title, criteria, files, fixes linked to their tasks.
         routes = self.page.wait_css("li.goal-step[data-step-id='routes']")
         self.assertIn("Use it in the routes", routes.text)

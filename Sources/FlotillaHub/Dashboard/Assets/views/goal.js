@@ -35,7 +35,12 @@ export default {
     const notices = h('div', { class: 'task-notices goal-notices' })
     const costHost = h('div', { class: 'goal-cost-host' })
     const timelineHost = h('div', { class: 'goal-timeline-host' }, h('p', { class: 'muted' }, 'Reading the event log…'))
-    const graph = createStepGraph({ label: `Plan of goal ${id}` })
+    // Choosing a node shows that step's card below the graph.
+    const graph = createStepGraph({ label: `Plan of goal ${id}`, onSelect: (step) => {
+      graph.select(step)
+      const card = [...stepsHost.querySelectorAll('li.goal-step')].find((li) => li.dataset.stepId === step)
+      if (card) { card.scrollIntoView({ block: 'nearest', behavior: 'smooth' }); card.classList.add('goal-step-chosen'); setTimeout(() => card.classList.remove('goal-step-chosen'), 1500) }
+    } })
     const graphHost = h('div', { class: 'goal-graph-host' })
     const stepsHost = h('div', { class: 'goal-steps-host' })
     const verifyHost = h('div')
