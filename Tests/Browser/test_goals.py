@@ -59,7 +59,8 @@ def git_repository(directory):
 
 
 class GoalsViewTests(BrowserTestCase):
-    fleet_agents = ()
+    # One shell agent for the goal tasks a test submits itself (the cost test); no planner.
+    fleet_agents = (("goal-worker", ["goalwork"]),)
 
     @classmethod
     def setUpClass(cls):
@@ -255,6 +256,24 @@ class GoalsViewTests(BrowserTestCase):
             else:
                 self.assertEqual(self.fleet.api.get(f"/api/goals/{goal['id']}")["budget_usd"], 0.05, "a refused raise changed the budget")
                 self.page.wait_gone("form.goal-raise")
+        finally:
+            self.fleet.api.post(f"/api/goals/{goal['id']}/cancel", {})
+
+    def test_the_cost_follows_the_goals_tasks_live(self):
+        goal = self.fleet.api.post("/api/goals", {"title": "Tidy the error messages", "repo": self.repo, "budget_usd": 0.1})
+        try:
+            self.open_goals()
+            self.page.wait_for("the row", lambda d: self.row_text(goal["id"]))
+            cost = lambda: self.driver.execute_script(
+                "const c = document.querySelector(`tr.goal-row[data-goal-id='${arguments[0]}'] .goal-cost`); return c ? [c.dataset.usd, c.dataset.over] : null", goal["id"])
+            self.assertEqual(cost(), ["0", "false"])
+            # A task of the goal (metadata goal) that reports spending, as a step's model would:
+            # its end refetches the list, and the goal's cost (the ledger by goal) shows, over budget.
+            task = self.fleet.api.submit(type="goal.step", role="goalwork", metadata={"goal": goal["id"]},
+                                         payload={"command": "echo '::flotilla-usage {\"usd\":0.12,\"input_tokens\":1000,\"output_tokens\":250}'; echo done"})
+            wait_for("the goal task succeeds", lambda: self.fleet.api.state(task["id"]) == "succeeded", timeout=30)
+            self.page.wait_for("the cost without a reload", lambda d: cost() == ["0.12", "true"], timeout=5)
+            self.assertIn("$0.12 of $0.10", self.row_text(goal["id"]))
         finally:
             self.fleet.api.post(f"/api/goals/{goal['id']}/cancel", {})
 
