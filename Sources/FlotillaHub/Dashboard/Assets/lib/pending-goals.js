@@ -2,6 +2,7 @@
 // the nav's Goals link. Loaded once at boot (GET /api/goals?state=awaiting_approval), then kept
 // by goal.state_changed events (each says where its goal went), so it follows on any page.
 import { h } from './dom.js'
+import { waitsForPerson } from './goal-model.js'
 
 const LIMIT = 500
 
@@ -14,7 +15,7 @@ export function showPendingGoals({ api, live, nav }) {
 
   function show() {
     let n = 0
-    for (const st of states.values()) if (st === 'awaiting_approval') n++
+    for (const state of states.values()) if (waitsForPerson({ state })) n++
     badge.textContent = n ? `${n}${n >= LIMIT ? '+' : ''}` : ''
     badge.hidden = n === 0
     a.title = n ? `${n} goal${n === 1 ? '' : 's'} waiting for a person` : ''
