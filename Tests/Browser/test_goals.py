@@ -79,7 +79,9 @@ class GoalsViewTests(BrowserTestCase):
             with sqlite3.connect(os.path.join(hub.data_dir, "flotilla.sqlite")) as db:
                 db.execute("UPDATE goals SET plan = ?, details = ? WHERE id = ?", (json.dumps(PLAN), json.dumps(DETAILS), cls.seeded))
                 db.execute("UPDATE goals SET state = 'awaiting_approval', plan = ?, details = ? WHERE id = ?",
-                           (json.dumps(PLAN), json.dumps({"planning": {"tasks": [], "issues": [], "approval_id": "ap_seeded"}}), cls.waiting))
+                           (json.dumps(PLAN), json.dumps({"planning": {"tasks": [], "issues": [], "approval_id": "ap_seeded"},
+                                                    "autonomy": {"origin": "autonomy", "finding": {"kind": "todo", "fingerprint": "f_seeded",
+                                                                                                     "summary": "TODO in Sources/Keys.swift:12"}}}), cls.waiting))
             hub.start()
         except Exception:
             super().tearDownClass()
@@ -122,6 +124,7 @@ class GoalsViewTests(BrowserTestCase):
         self.assertEqual(self.page.css("[data-action='open-goal-form']"), [])
         # The seeded goal: 2 of 3 steps merged, what it spent against $0.50.
         self.page.wait_css(f"tr.goal-row[data-goal-id='{self.seeded}'] .goal-progress[data-merged='2'][data-total='3']")
+        self.page.wait_css(f"tr.goal-row[data-goal-id='{self.waiting}'] .goal-proposed")  # proposed by the hub's own initiative
         self.assertIn("2/3", self.row_text(self.seeded))
         self.assertIn("of $0.50", self.page.css(f"tr.goal-row[data-goal-id='{self.seeded}'] .col-cost")[0].get_attribute("textContent"))
         # Filtered by state (kept in the address): the cancelled one only.
@@ -224,6 +227,7 @@ class GoalsViewTests(BrowserTestCase):
             self.page.go(f"#/goals/{self.waiting}")
             link = self.page.wait_css(".goal-approval a[href='#/approvals']")
             self.assertEqual(link.get_attribute("data-approval-id"), "ap_seeded")
+            self.assertIn("todo: TODO in Sources/Keys.swift:12", self.page.wait_css(".goal-proposal").text)
             before = waiting()
             self.fleet.api.post(f"/api/goals/{self.waiting}/cancel", {"reason": "no longer needed"})
             self.page.wait_for("the count down by one", lambda d: badge() == (str(before - 1) if before > 1 else ""))

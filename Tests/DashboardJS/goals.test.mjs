@@ -120,8 +120,12 @@ test('details: review, verification, planning; links only for http(s)', () => {
   assert.equal(m.prUrl(goal({ pr_url: null, details: { review: { pr_url: 'https://x/pull/2' } } })), 'https://x/pull/2')
 })
 
-test('autonomy answers are read defensively', () => {
-  assert.deepEqual(m.autonomy({ state: 'resting', budget: { spent: 0.2, limit: 1 }, decisions: [{ decision: 'rest', reason: 'busy' }] }),
-    { state: 'resting', enabled: true, spent: 0.2, limit: 1, decisions: [{ decision: 'rest', reason: 'busy' }] })
-  assert.deepEqual(m.autonomy(null), { state: 'unknown', enabled: true, spent: 0, limit: null, decisions: [] })
+test('autonomy answers (GET /api/autonomy) are read defensively; a proposed goal names its finding', () => {
+  const a = m.autonomy({ enabled: true, state: 'resting', budget: { day_usd: 1, spent_usd: 0.2, left_usd: 0.8, day: '2026-12-05' },
+    decisions: [{ decision: 'propose', reason: 'new todo finding', goal_id: 'g_2', at: 1764892800 }], findings: [{ fingerprint: 'f1', kind: 'todo' }] })
+  assert.deepEqual([a.state, a.spent, a.limit, a.day, a.decisions.length, a.findings.length], ['resting', 0.2, 1, '2026-12-05', 1, 1])
+  assert.deepEqual(m.autonomy(null), { state: 'starting', enabled: true, spent: 0, limit: null, day: null, decisions: [], findings: [] })
+  assert.equal(m.proposal(goal()), null)
+  assert.deepEqual(m.proposal(goal({ details: { autonomy: { origin: 'autonomy', finding: { kind: 'test', fingerprint: 'f9', summary: 'swift test fails' } } } })),
+    { kind: 'test', fingerprint: 'f9', summary: 'swift test fails' })
 })

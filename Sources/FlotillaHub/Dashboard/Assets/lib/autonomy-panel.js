@@ -9,14 +9,21 @@ import { autonomy, iso, money } from './goal-model.js'
 import { goalHref } from './goal-parts.js'
 
 const DECISIONS = 8
+const FINDINGS = 5
 
 function decisionRow(d) {
-  const at = iso(d.ts ?? d.at ?? d.created_at)
+  const at = iso(d.at ?? d.ts)
   return h('li', { class: 'autonomy-decision', dataset: { decision: String(d.decision ?? '') } },
     h('span', { class: 'chip' }, String(d.decision ?? '?')),
     ' ', String(d.reason ?? ''),
     d.goal_id ? h('span', {}, ' · ', h('a', { href: goalHref(d.goal_id) }, d.goal_id)) : '',
     at ? h('time', { class: 'muted', datetime: at, title: dateTime(at) }, ` · ${ago(at)}`) : '')
+}
+
+function findingRow(f) {
+  return h('li', { class: 'autonomy-finding', dataset: { fingerprint: String(f.fingerprint ?? ''), status: String(f.status ?? '') } },
+    h('span', { class: 'chip' }, String(f.kind ?? '?')), ' ', String(f.summary ?? ''), h('span', { class: 'muted' }, ` · ${f.status ?? ''}`),
+    f.goal_id ? h('span', {}, ' · ', h('a', { href: goalHref(f.goal_id) }, f.goal_id)) : '')
 }
 
 export function createAutonomyPanel(ctx) {
@@ -28,7 +35,7 @@ export function createAutonomyPanel(ctx) {
   function show(answer) {
     const a = autonomy(answer)
     element.dataset.state = a.state
-    const budget = a.limit === null ? `${money(a.spent)} spent today` : `${money(a.spent)} of ${money(a.limit)} today`
+    const budget = a.limit === null ? `${money(a.spent)} spent today` : `${money(a.spent)} of ${money(a.limit)} today${a.day ? ` (${a.day})` : ''}`
     const fraction = a.limit ? Math.min(1, a.spent / a.limit) : 0
     body.replaceChildren(
       h('div', { class: 'autonomy-head' }, stateBadge(a.state), a.enabled ? '' : h('span', { class: 'muted' }, ' off'),
@@ -36,8 +43,10 @@ export function createAutonomyPanel(ctx) {
           a.limit === null ? '' : h('span', { class: 'meter', 'aria-hidden': 'true' }, h('span', { class: 'meter-fill', style: { width: `${Math.round(fraction * 100)}%` } })),
           h('span', { class: 'goal-cost-text' }, budget))),
       a.decisions.length
-        ? h('ul', { class: 'autonomy-decisions' }, ...a.decisions.slice(-DECISIONS).reverse().map(decisionRow))
-        : h('p', { class: 'muted' }, 'No decisions yet.'))
+        ? h('ul', { class: 'autonomy-decisions' }, ...a.decisions.slice(0, DECISIONS).map(decisionRow)) // newest first
+        : h('p', { class: 'muted' }, 'No decisions yet.'),
+      a.findings.length ? h('details', { class: 'autonomy-findings' }, h('summary', {}, `Findings (${a.findings.length})`),
+        h('ul', {}, ...a.findings.slice(0, FINDINGS).map(findingRow))) : '')
     element.hidden = false
   }
 

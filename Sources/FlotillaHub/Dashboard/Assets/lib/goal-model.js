@@ -231,15 +231,24 @@ export function safeUrl(url) {
   return typeof url === 'string' && /^https?:\/\//i.test(url) ? url : null
 }
 
-// GET /api/autonomy, read defensively: {state, budget: {spent, limit}, decisions: [{decision, reason, goal_id, ts}]}.
+// GET /api/autonomy (docs/api.md, "The hub's own initiative"): {enabled, state, budget: {day_usd,
+// spent_usd, left_usd, day}, decisions (newest first): [{decision, reason, goal_id?, fingerprint?,
+// at}], findings: [{fingerprint, repo, kind, summary, status, goal_id, …}]}, read defensively.
 export function autonomy(answer) {
   const a = obj(answer) ?? {}
-  const budget = obj(a.budget) ?? obj(a.today) ?? {}
-  const spent = Number(budget.spent ?? budget.spent_usd ?? a.spent_today ?? a.spent_usd ?? 0) || 0
-  const limitRaw = budget.limit ?? budget.limit_usd ?? budget.budget_usd ?? a.budget_usd ?? null
-  const limit = typeof limitRaw === 'number' ? limitRaw : null
+  const budget = obj(a.budget) ?? {}
+  const limit = typeof budget.day_usd === 'number' ? budget.day_usd : null
   return {
-    state: typeof a.state === 'string' ? a.state : 'unknown', enabled: a.enabled !== false,
-    spent, limit, decisions: list(a.decisions ?? a.recent_decisions).filter(obj),
+    state: typeof a.state === 'string' ? a.state : 'starting', enabled: a.enabled !== false,
+    spent: Number(budget.spent_usd) || 0, limit, day: typeof budget.day === 'string' ? budget.day : null,
+    decisions: list(a.decisions).filter(obj), findings: list(a.findings).filter(obj),
   }
+}
+
+// details.autonomy: the finding the hub's own initiative proposed this goal for, or null.
+export function proposal(goal) {
+  const a = obj(obj(goal?.details)?.autonomy)
+  if (!a) return null
+  const f = obj(a.finding) ?? {}
+  return { kind: f.kind ?? null, fingerprint: f.fingerprint ?? null, summary: f.summary ?? null }
 }

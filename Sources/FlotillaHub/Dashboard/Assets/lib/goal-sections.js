@@ -4,7 +4,7 @@
 // size), and the notices (reasons, planning issues, the approval it waits for).
 import { h } from './dom.js'
 import { ago, dateTime, link, stateBadge } from './format.js'
-import { iso, planSteps, planning, review, stepMerge, verification } from './goal-model.js'
+import { iso, planSteps, planning, proposal, review, stepMerge, verification } from './goal-model.js'
 
 const taskLink = (id) => h('a', { class: 'mono', href: link.task(id) }, id)
 const commitText = (c) => (typeof c === 'string' ? c.slice(0, 10) : '')
@@ -82,6 +82,12 @@ export function noticesFor(goal) {
     const id = planning(goal)?.approvalId
     out.push(h('div', { class: 'notice goal-approval' }, h('strong', {}, 'The plan waits for a person. '),
       h('a', { href: '#/approvals', 'data-approval-id': id ?? '' }, id ? `Decide on approval ${id}` : 'Open the approvals')))
+  }
+  const proposed = proposal(goal)
+  if (proposed) {
+    out.push(h('div', { class: 'notice goal-proposal' }, h('strong', {}, 'Proposed by the hub\'s own initiative: '),
+      `${proposed.kind ?? 'finding'}: ${proposed.summary ?? ''}`,
+      goal.state === 'queued' ? h('span', {}, ' · ', h('a', { href: '#/approvals' }, 'its proposal may wait for a person')) : ''))
   }
   const issues = planning(goal)?.issues ?? []
   if (issues.length && !planSteps(goal).length) {

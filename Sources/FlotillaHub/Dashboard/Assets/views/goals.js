@@ -8,7 +8,7 @@
 import { h, setText } from '../lib/dom.js'
 import { stateBadge, truncate } from '../lib/format.js'
 import { throttle } from '../lib/schedule.js'
-import { GOAL_STATES, isGoalTaskEvent, matchesFilter, mergeGoal, ordered, patchFromEvent, stateQuery } from '../lib/goal-model.js'
+import { GOAL_STATES, isGoalTaskEvent, matchesFilter, mergeGoal, ordered, patchFromEvent, proposal, stateQuery } from '../lib/goal-model.js'
 import { age, costBar, goalHref, prLink, progressBar } from '../lib/goal-parts.js'
 import { goalForm } from '../lib/goal-form.js'
 import { createAutonomyPanel } from '../lib/autonomy-panel.js'
@@ -20,7 +20,8 @@ const COLUMNS = [['State', 'col-state'], ['Goal', 'col-title'], ['Repository', '
 function row(goal) {
   return h('tr', { class: 'goal-row', dataset: { goalId: goal.id, state: goal.state } },
     h('td', { class: 'col-state' }, stateBadge(goal.state)),
-    h('td', { class: 'col-title wrap' }, h('a', { href: goalHref(goal.id) }, goal.title ?? goal.id)),
+    h('td', { class: 'col-title wrap' }, h('a', { href: goalHref(goal.id) }, goal.title ?? goal.id),
+      proposal(goal) ? h('span', { class: 'chip goal-proposed', title: proposal(goal).summary ?? '' }, 'autonomy') : ''),
     h('td', { class: 'col-repo' }, h('span', { class: 'cell-clip mono', title: goal.repo ?? '' }, truncate(goal.repo ?? '', 60))),
     h('td', { class: 'col-progress' }, progressBar(goal)),
     h('td', { class: 'col-cost' }, costBar(goal)),
