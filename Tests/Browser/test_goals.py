@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import time
+import unittest
 
 from base import BrowserTestCase
 from fleet import ApiError, wait_for
@@ -308,3 +309,41 @@ class GoalsViewTests(BrowserTestCase):
         self.page.wait_for("three plan nodes", lambda d: len(self.page.css("svg.step-graph .step-node")) == 3)
         self.assertEqual(self.page.horizontal_overflow(), 0, "a goal's page scrolls sideways at 375 px")
         self.shot("goal-375")
+
+
+def hub_knows_autonomy():
+    """Whether the binary under test has the hub's own initiative (`flotilla hub --autonomy`)."""
+    from fleet import BINARY
+    help_text = subprocess.run([BINARY, "hub", "--help"], capture_output=True, text=True).stdout
+    return "--autonomy" in help_text
+
+
+def autonomy_hub_args(directory):
+    """A repository with a TODO for the initiative to find, scanned from the hub's start."""
+    repo = git_repository(directory)
+    with open(os.path.join(repo, "limits.py"), "w") as file:
+        file.write("# TODO: limit the requests per client\n")
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "todo"], cwd=repo, check=True)
+    return ["--autonomy", "--autonomy-repo", repo, "--autonomy-budget", "2"]
+
+
+@unittest.skipUnless(hub_knows_autonomy(), "this build's hub has no --autonomy")
+class AutonomyPanelTests(BrowserTestCase):
+    fleet_agents = ()
+    hub_args = staticmethod(autonomy_hub_args)
+
+    def test_the_panel_shows_the_state_budget_and_decisions_and_the_proposed_goal_live(self):
+        self.page.sign_in(self.fleet.tokens["viewer"])
+        self.page.open("#/goals")
+        self.page.wait_view("goals")
+        panel = self.page.wait_css("#autonomy-panel .state")
+        self.assertIn(panel.text.replace(" ", "_"), ("executing", "improving", "resting", "healing", "starting"))
+        self.page.wait_for("the day budget", lambda d: "of $2.00 today" in self.page.css("#autonomy-panel")[0].text)
+        # The TODO becomes a proposed goal (waiting for a person): the panel's decision and the
+        # goal's row arrive through the event stream.
+        proposed = wait_for("the proposed goal", lambda: [g for g in self.fleet.api.get("/api/goals")["goals"]
+                                                          if (g.get("details") or {}).get("autonomy")], timeout=30)[0]
+        self.page.wait_css(f"tr.goal-row[data-goal-id='{proposed['id']}'] .goal-proposed")
+        self.page.wait_css("#autonomy-panel .autonomy-decision[data-decision='propose']")
+        self.shot("goals-autonomy")
