@@ -17,13 +17,9 @@ import Testing
         let coding = try await FakeModelServer(dialect: "openai", turns: [FakeModelServer.turn("Done.", input: 10_000, output: 1_000)], repeatLast: true)
         defer { planning.stop(); coding.stop() }
         let data = Paths.temporaryDirectory("hub")
+        let gh = try FakeGitHub()
         @Sendable func coder(_ served: ServedHub) throws -> AgentProcess {
             try AgentProcess([
-        let gh = try FakeGitHub()
-        try await LiveHub.run(configure: { $0.goals.gh = gh.path }) { served, client in
-            let hub = ["--hub", served.baseURL, "--token", served.adminToken]
-            let planner = try GoalFleet.planner(planning, hub: served.baseURL, token: served.adminToken)
-            let coder = try AgentProcess([
                 "--agent-id", "priced-coder", "--role", "coder", "--workdir", Paths.temporaryDirectory("coder"),
                 "--executor", "openai", "--model", "fake-model", "--base-url", coding.baseURL, "--price-in", "2", "--price-out", "10",
             ], hub: served.baseURL, token: served.adminToken)
@@ -38,7 +34,7 @@ import Testing
             }
             return try await client.task(try #require(try await client.workflowRun(id: runID).taskIDs("c").first))
         }
-        let (id, runID) = try await LiveHub.run(dataDirectory: data) { served, client in
+        let (id, runID) = try await LiveHub.run(dataDirectory: data, configure: { $0.goals.gh = gh.path }) { served, client in
             let planner = try GoalFleet.planner(planning, hub: served.baseURL, token: served.adminToken)
             let coder = try coder(served)
             defer { planner.stop(); coder.stop() }
@@ -60,7 +56,7 @@ import Testing
         }
 
         // A restarted hub reads what the goal spent from the ledger: c still waits.
-        try await LiveHub.run(dataDirectory: data) { served, client in
+        try await LiveHub.run(dataDirectory: data, configure: { $0.goals.gh = gh.path }) { served, client in
             let hub = ["--hub", served.baseURL, "--token", served.adminToken]
             let coder = try coder(served)
             defer { coder.stop() }
