@@ -116,6 +116,7 @@ extension FleetFile {
         if let dataDir = hub.dataDir { arguments += ["--data-dir", resolve(dataDir)] }
         if let tls = hubTLSFiles { arguments += ["--tls-cert", tls.certificate, "--tls-key", tls.key] }
         arguments += writeHubApprovals()
+        arguments += writeHubAutonomy()
         if notifications != nil { arguments += ["--notifications", hubNotificationsPath] }
         return PaneCommand(arguments.map(Self.shellQuote).joined(separator: " "), workingDirectory: baseDirectory)
     }

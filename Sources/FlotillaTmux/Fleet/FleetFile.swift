@@ -90,6 +90,9 @@ public struct FleetFile: Sendable, Hashable {
     /// The `approvals:` section (checked as an ``ApprovalPolicy``): the hub `up` starts reads
     /// it from a file (``hubApprovalsPath``).
     public var approvals: ApprovalPolicy?
+    /// The `autonomy:` section (checked as ``AutonomySettings``, repositories absolute): the hub
+    /// `up` starts runs its own initiative from it (``hubAutonomyPath``).
+    public var autonomy: JSONValue?
 
     /// Loads and validates the fleet file at `path`.
     public static func load(path: String) throws -> FleetFile {
@@ -136,6 +139,7 @@ public struct FleetFile: Sendable, Hashable {
         }
         fleet.envFile = try reader.string("env_file")
         if let approvals = reader.take("approvals") { fleet.approvals = try readApprovals(approvals) }
+        if let autonomy = reader.take("autonomy") { fleet.autonomy = try readAutonomy(autonomy, baseDirectory: baseDirectory) }
         let env = try readEnvironment(reader.take("env"), field: "env")
         let agents = reader.take("agents")
         // Unknown keys first: a misspelt `agent:` must be named, not reported as no agents.
