@@ -43,7 +43,7 @@ extension MergeQueue {
             return .conflict(quote)
         }
         if verify {
-            for line in verifyLines(of: goal) {
+            for line in goal.verifyCommands {
                 let outcome = await GoalCommand.shell(line, in: worktree, timeout: verifyTimeout).run()
                 // A command killed because the hub is stopping is no verdict on the merge.
                 try _Concurrency.Task.checkCancellation()
@@ -72,13 +72,6 @@ extension MergeQueue {
                 ?? "\(file): changed on both sides (deleted, renamed or binary on one side); no text hunks to show.\n")
         }
         return MergeConflict.bounded(parts.joined(separator: "\n"))
-    }
-
-    /// The goal's verify commands, then the plan's top-level ones, each once.
-    func verifyLines(of goal: GoalRecord) -> [String] {
-        var seen: Set<String> = []
-        let planned = goal.plan?["verify"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        return (goal.verify + planned).filter { seen.insert($0).inserted }
     }
 
     /// A committer for the merge commits when the machine's git has none configured.
