@@ -68,7 +68,7 @@ extension MergeQueue {
             type: Self.fixTaskType, role: model?.spec.role ?? Self.planRole(of: goal), payload: .object(payload),
             prompt: Self.fixPrompt(goal: goal, step: step, stepTask: stepTask, reason: reason, quote: quote),
             verify: stepTask?.spec.verify ?? [], idempotencyKey: "goal:\(goal.id):fix:\(step):\(number)",
-            repo: model?.spec.repo ?? (try? workspaces.clonePath(goal)), complexity: model?.spec.complexity,
+            repo: model?.spec.repo ?? (try? workspaces(for: goal).clonePath(goal)), complexity: model?.spec.complexity,
             metadata: ["goal": .string(goal.id), "step": .string(step), "fix_for": stepTask.map { .string($0.id) } ?? .null]
         )
     }

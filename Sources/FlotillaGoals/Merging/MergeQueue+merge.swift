@@ -21,48 +21,48 @@ extension MergeQueue {
     /// a failing command leaves the goal branch and the worktree as they were.
     func merge(_ goal: GoalRecord, branch: String, step: String, verify: Bool) async throws -> MergeAttempt {
         let goalRef = "refs/heads/\(goal.branch)"
-        let probe = try await workspaces.gitOutcome(goal, ["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)^{commit}"])
+        let probe = try await workspaces(for: goal).gitOutcome(goal, ["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)^{commit}"])
         guard probe.succeeded else {
             return .unmergeable("the branch \(branch) is not in the goal's clone: the agent's commit never reached it")
         }
         let commit = probe.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        if try await workspaces.gitOutcome(goal, ["merge-base", "--is-ancestor", commit, goalRef]).succeeded {
-            return .merged(commit: try await workspaces.git(goal, ["rev-parse", goalRef]), fresh: false)
+        if try await workspaces(for: goal).gitOutcome(goal, ["merge-base", "--is-ancestor", commit, goalRef]).succeeded {
+            return .merged(commit: try await workspaces(for: goal).git(goal, ["rev-parse", goalRef]), fresh: false)
         }
-        let worktree = try await workspaces.mergeWorktree(goal)
-        let start = try await workspaces.git(goal, ["rev-parse", "HEAD"], inMergeWorktree: true)
+        let worktree = try await workspaces(for: goal).mergeWorktree(goal)
+        let start = try await workspaces(for: goal).git(goal, ["rev-parse", "HEAD"], inMergeWorktree: true)
         let message = "flotilla: merge step \(step) of goal \(goal.id)\n\nGoal \(goal.id): \(goal.title)\nStep \(step), branch \(branch)."
-        let merging = try await workspaces.gitOutcome(goal, identity(goal) + ["merge", "--no-ff", "--no-edit", "-m", message, branch], inMergeWorktree: true)
+        let merging = try await workspaces(for: goal).gitOutcome(goal, identity(goal) + ["merge", "--no-ff", "--no-edit", "-m", message, branch], inMergeWorktree: true)
         if !merging.succeeded {
             let quote = try await conflictQuote(goal, worktree: worktree, branch: branch)
-            _ = try await workspaces.gitOutcome(goal, ["merge", "--abort"], inMergeWorktree: true)
-            try await workspaces.git(goal, ["reset", "--quiet", "--hard", start], inMergeWorktree: true)
+            _ = try await workspaces(for: goal).gitOutcome(goal, ["merge", "--abort"], inMergeWorktree: true)
+            try await workspaces(for: goal).git(goal, ["reset", "--quiet", "--hard", start], inMergeWorktree: true)
             guard let quote else {
                 return .unmergeable("git merge of \(branch) failed without a conflict: \(merging.text.prefix(2000))")
             }
             return .conflict(quote)
         }
         if verify {
-            for line in verifyLines(of: goal) {
+            for line in goal.verifyCommands {
                 let outcome = await GoalCommand.shell(line, in: worktree, timeout: verifyTimeout).run()
                 // A command killed because the hub is stopping is no verdict on the merge.
                 try _Concurrency.Task.checkCancellation()
                 guard outcome.succeeded else {
-                    try await workspaces.git(goal, ["reset", "--quiet", "--hard", start], inMergeWorktree: true)
+                    try await workspaces(for: goal).git(goal, ["reset", "--quiet", "--hard", start], inMergeWorktree: true)
                     let status = outcome.timedOut ? "timed out after \(Int(verifyTimeout)) s" : "exit \(outcome.exitCode.map(String.init) ?? "none")"
                     return .verifyFailed("$ \(line)\n(\(status), after merging \(branch) onto \(goal.branch))\n\(Self.tail(outcome.text))")
                 }
             }
         }
-        let merged = try await workspaces.git(goal, ["rev-parse", "HEAD"], inMergeWorktree: true)
+        let merged = try await workspaces(for: goal).git(goal, ["rev-parse", "HEAD"], inMergeWorktree: true)
         // Compare-and-swap: the goal branch moves only from where this merge started.
-        try await workspaces.git(goal, ["update-ref", "-m", "flotilla: step \(step) merged", goalRef, merged, start])
+        try await workspaces(for: goal).git(goal, ["update-ref", "-m", "flotilla: step \(step) merged", goalRef, merged, start])
         return .merged(commit: merged, fresh: true)
     }
 
     /// Both sides' conflicting hunks of every conflicted file, nil when nothing conflicts.
     private func conflictQuote(_ goal: GoalRecord, worktree: String, branch: String) async throws -> String? {
-        let listed = try await workspaces.gitOutcome(goal, ["diff", "--name-only", "--diff-filter=U"], inMergeWorktree: true)
+        let listed = try await workspaces(for: goal).gitOutcome(goal, ["diff", "--name-only", "--diff-filter=U"], inMergeWorktree: true)
         let files = listed.stdout.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
         guard !files.isEmpty else { return nil }
         var parts: [String] = []
@@ -74,16 +74,9 @@ extension MergeQueue {
         return MergeConflict.bounded(parts.joined(separator: "\n"))
     }
 
-    /// The goal's verify commands, then the plan's top-level ones, each once.
-    func verifyLines(of goal: GoalRecord) -> [String] {
-        var seen: Set<String> = []
-        let planned = goal.plan?["verify"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        return (goal.verify + planned).filter { seen.insert($0).inserted }
-    }
-
     /// A committer for the merge commits when the machine's git has none configured.
     private func identity(_ goal: GoalRecord) async throws -> [String] {
-        let configured = try await workspaces.gitOutcome(goal, ["config", "user.email"], inMergeWorktree: true)
+        let configured = try await workspaces(for: goal).gitOutcome(goal, ["config", "user.email"], inMergeWorktree: true)
         return configured.succeeded ? [] : ["-c", "user.name=Flotilla merge queue", "-c", "user.email=merge-queue@flotilla.invalid"]
     }
 

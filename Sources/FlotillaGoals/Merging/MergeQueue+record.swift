@@ -30,7 +30,7 @@ extension MergeQueue {
         ])
         let recorded = try? await engine.goal(id: goal.id).details["branch"]
         var info = GoalBranchInfo(json: recorded ?? nil)
-        if info == nil { info = try? await workspaces.prepare(goal) }
+        if info == nil { info = try? await workspaces(for: goal).prepare(goal) }
         await record(goal.id, step: step, events: announce ? [event] : []) { entry in
             entry["merged_commit"] = .string(commit)
             entry["state"] = "merged"

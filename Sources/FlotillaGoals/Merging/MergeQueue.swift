@@ -121,6 +121,16 @@ public final class MergeQueue: Service, Sendable {
         }
     }
 
+    /// Where the goal's clone is: the one its `details["branch"]` records (the goal service
+    /// may keep clones under another root than the queue's), else under the queue's root.
+    func workspaces(for goal: GoalRecord) -> GoalWorkspaces {
+        let suffix = "/\(goal.id)/repo"
+        if let info = GoalBranchInfo(json: goal.details["branch"]), info.clone.hasSuffix(suffix), info.clone.count > suffix.count {
+            return GoalWorkspaces(root: String(info.clone.dropLast(suffix.count)))
+        }
+        return workspaces
+    }
+
     func enqueue(_ item: Item) {
         state.withLock { $0.arrived.append(item) }
         wake.continuation.yield()

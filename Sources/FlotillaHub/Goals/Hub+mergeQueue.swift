@@ -4,21 +4,20 @@ import ServiceLifecycle
 import Synchronization
 
 extension Hub {
-    /// The hub's one merge queue (docs/goals.md, "Goal branch and merge queue"): made on first
+    /// The hub's one merge queue (docs/goals.md, "Goal branch and merge queue"), with the goal
+    /// configuration's root, fix attempts and verify timeout: made on first
     /// ask, which installs the engine's step gate, so it must be asked before the services run
     /// (buildApplication does). Goal stages that need it (publication's corrective steps) ask
     /// for the same one.
     public func mergeQueue(logger: Logger) -> MergeQueue {
         goalParts.mergeQueue.withLock { queue in
             if let queue { return queue }
-            let made = MergeQueue(engine: engine, workspaces: goalWorkspaces, logger: logger)
+            let goals = goalConfiguration
+            let made = MergeQueue(engine: engine, workspaces: GoalWorkspaces(root: goals.root), fixAttempts: goals.fixAttempts, verifyTimeout: goals.verifyTimeout, logger: logger)
             queue = made
             return made
         }
     }
-
-    /// Each goal's clone and branch, under `<data dir>/goals`.
-    var goalWorkspaces: GoalWorkspaces { GoalWorkspaces(root: configuration.dataDirectory + "/goals") }
 
     func mergeQueueServices(logger: Logger) -> [any Service] {
         [mergeQueue(logger: logger)]

@@ -2,6 +2,7 @@ import FlotillaClient
 import FlotillaCore
 import FlotillaEngine
 import FlotillaGoals
+import FlotillaHub
 import Foundation
 
 /// What the merge queue's end-to-end tests share: a goal repository (a bare remote with
@@ -25,6 +26,12 @@ struct GoalMergeFleet {
         try git(work, "commit", "--quiet", "-m", "initial")
         try git(work, "remote", "add", "origin", remote)
         try git(work, "push", "--quiet", "origin", "main")
+    }
+
+    /// The hub's goal service carries no goal on (`--goal-concurrency 0`): the tests move the
+    /// goal themselves and start its run without a planner, so the merge queue works alone.
+    static func mergeQueueOnly(_ configuration: inout HubConfiguration) {
+        configuration.goals.concurrency = 0
     }
 
     /// A plan step as a shell command: `command` does the step's work; `fix` (when given) is what

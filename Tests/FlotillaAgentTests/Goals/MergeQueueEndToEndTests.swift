@@ -12,7 +12,7 @@ import Testing
     @Test("three steps in a chain: each starts from the goal branch with the previous merged, and their merges land on it in order")
     func stepsLandInOrder() async throws {
         let fleet = try GoalMergeFleet()
-        try await LiveHub.run(dataDirectory: fleet.dataDirectory) { served, client in
+        try await LiveHub.run(dataDirectory: fleet.dataDirectory, configure: GoalMergeFleet.mergeQueueOnly) { served, client in
             let engine = served.hub.engine
             let (goal, info) = try await fleet.addGoal(engine)
             let runID = try await fleet.startRun(engine, goal: goal, clone: info.clone, steps: [
@@ -56,7 +56,7 @@ import Testing
         }
         let resolve = GoalMergeFleet.fix("printf 'one\\ntwo-A\\ntwo-B\\nthree\\n' > notes.txt")
         let (editA, editB) = (edit("A", "B"), edit("B", "A"))
-        try await LiveHub.run(dataDirectory: fleet.dataDirectory) { served, client in
+        try await LiveHub.run(dataDirectory: fleet.dataDirectory, configure: GoalMergeFleet.mergeQueueOnly) { served, client in
             let engine = served.hub.engine
             let (goal, info) = try await fleet.addGoal(engine)
             let runID = try await fleet.startRun(engine, goal: goal, clone: info.clone, steps: [
@@ -105,7 +105,7 @@ import Testing
     @Test("a verify command failing after a merge: the merge is undone, a fix task gets the failing output, its branch lands in the step's place")
     func verifyFailureBecomesAFix() async throws {
         let fleet = try GoalMergeFleet()
-        try await LiveHub.run(dataDirectory: fleet.dataDirectory) { served, client in
+        try await LiveHub.run(dataDirectory: fleet.dataDirectory, configure: GoalMergeFleet.mergeQueueOnly) { served, client in
             let engine = served.hub.engine
             let check = "if grep -n BROKEN s1.txt; then exit 1; fi"
             let (goal, info) = try await fleet.addGoal(engine, verify: [check])
@@ -145,7 +145,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: marks, withIntermediateDirectories: true)
         // The verify command reports that it runs, then waits for the test: the step stays held.
         let verify = "touch \(marks)/verifying; while [ ! -f \(marks)/go ]; do sleep 0.05; done"
-        let (goal, info, runID, stepTask) = try await LiveHub.run(dataDirectory: fleet.dataDirectory) { served, client in
+        let (goal, info, runID, stepTask) = try await LiveHub.run(dataDirectory: fleet.dataDirectory, configure: GoalMergeFleet.mergeQueueOnly) { served, client in
             let engine = served.hub.engine
             let (goal, info) = try await fleet.addGoal(engine, verify: [verify])
             let runID = try await fleet.startRun(engine, goal: goal, clone: info.clone, steps: [.init(id: "one", command: "echo one > one.txt")])
@@ -170,7 +170,7 @@ import Testing
         FileManager.default.createFile(atPath: marks + "/go", contents: nil)
         try? FileManager.default.removeItem(atPath: marks + "/verifying")
 
-        try await LiveHub.run(dataDirectory: fleet.dataDirectory) { served, client in
+        try await LiveHub.run(dataDirectory: fleet.dataDirectory, configure: GoalMergeFleet.mergeQueueOnly) { served, client in
             let engine = served.hub.engine
             let run = try await client.endedRun(runID)
             #expect(run["status"] == "succeeded", "\(run.jsonString.prefix(3000))")
@@ -191,7 +191,7 @@ import Testing
     @Test("when every fix fails, the step's end is released as failed after three fix tasks, with the reason; the run fails")
     func fixesRunOut() async throws {
         let fleet = try GoalMergeFleet()
-        try await LiveHub.run(dataDirectory: fleet.dataDirectory) { served, client in
+        try await LiveHub.run(dataDirectory: fleet.dataDirectory, configure: GoalMergeFleet.mergeQueueOnly) { served, client in
             let engine = served.hub.engine
             let (goal, info) = try await fleet.addGoal(engine, verify: ["test ! -f bad.txt"])
             let runID = try await fleet.startRun(engine, goal: goal, clone: info.clone, steps: [
@@ -223,7 +223,7 @@ import Testing
     @Test("requestFix (publication's corrective step): the fix runs with the goal's step settings from the goal branch, and its branch is merged")
     func requestedFixLands() async throws {
         let fleet = try GoalMergeFleet()
-        try await LiveHub.run(dataDirectory: fleet.dataDirectory) { served, client in
+        try await LiveHub.run(dataDirectory: fleet.dataDirectory, configure: GoalMergeFleet.mergeQueueOnly) { served, client in
             let engine = served.hub.engine
             let (goal, info) = try await fleet.addGoal(engine)
             let runID = try await fleet.startRun(engine, goal: goal, clone: info.clone, steps: [
@@ -287,7 +287,7 @@ extension Array where Element == EventRecord {
         let resolve = "touch \(marks)/fixing; i=0; while [ ! -f \(marks)/go ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done; test -f \(marks)/go && "
             + GoalMergeFleet.fix("printf 'one\\ntwo-A\\ntwo-B\\nthree\\n' > notes.txt")
         let (editA, editB) = (edit("A", "B"), edit("B", "A"))
-        let (goal, info, runID) = try await LiveHub.run(dataDirectory: fleet.dataDirectory) { served, _ in
+        let (goal, info, runID) = try await LiveHub.run(dataDirectory: fleet.dataDirectory, configure: GoalMergeFleet.mergeQueueOnly) { served, _ in
             let engine = served.hub.engine
             let (goal, info) = try await fleet.addGoal(engine)
             let runID = try await fleet.startRun(engine, goal: goal, clone: info.clone, steps: [
@@ -303,7 +303,7 @@ extension Array where Element == EventRecord {
             return (goal, info, runID)
         }
         FileManager.default.createFile(atPath: marks + "/go", contents: nil)
-        try await LiveHub.run(dataDirectory: fleet.dataDirectory) { served, client in
+        try await LiveHub.run(dataDirectory: fleet.dataDirectory, configure: GoalMergeFleet.mergeQueueOnly) { served, client in
             let engine = served.hub.engine
             let agents = try fleet.agents(1, hub: served.baseURL, token: served.adminToken)
             defer { agents.forEach { $0.stop() } }
