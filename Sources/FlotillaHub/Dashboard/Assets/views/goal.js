@@ -2,7 +2,7 @@
 // SVG graph (lib/step-graph.js: each step with its run state, merged ✓, fixing), the steps with
 // criteria, files, merges and fix tasks, the verification checks, the review (risk tier with
 // reasons, secret findings, diff size), the PR link and the cost against the budget. Submitters
-// get Cancel and Retry (confirmed first) and Raise budget (POST /api/goals/{id}/budget; hidden
+// get Cancel and Retry (confirmed first), admins Raise budget (POST /api/goals/{id}/budget; hidden
 // when the hub answers 404/405: a hub without goal budgets). Live: this goal's goal.* events,
 // goal tasks' events and its run's step.* / workflow.* events refetch it (four times a second at most).
 import { h } from '../lib/dom.js'
@@ -21,6 +21,7 @@ export default {
   mount(root, ctx, params) {
     const id = params.id
     const canAct = ctx.api.can('submitter')
+    const canRaise = ctx.api.can('admin') // raising a budget spends money: admins only (RouteScopes)
     let goal = null
     let run = null
     let stopped = false
@@ -127,7 +128,7 @@ export default {
 
     function showCost() {
       if (!goal) return
-      const raisable = canAct && budgetRoute && canCancel(goal)
+      const raisable = canRaise && budgetRoute && canCancel(goal)
       costHost.replaceChildren(costBar(goal, { wide: true }),
         h('p', { class: 'muted' }, `${goal.cost?.attempts ?? 0} attempt${goal.cost?.attempts === 1 ? '' : 's'} · ${goal.cost?.input_tokens ?? 0} in / ${goal.cost?.output_tokens ?? 0} out tokens`),
         raisable ? raiseForm : '', raisable ? raiseError : '')
