@@ -20,6 +20,8 @@ public struct GoalConfiguration: Sendable {
     public var autoMerge: Bool = false
     /// Seconds one verify command may run.
     public var verifyTimeout: Double = 600
+    /// The GitHub CLI publication runs: a name looked up on the hub's PATH, or a path.
+    public var gh: String = "gh"
 
     public init(root: String) {
         self.root = root
