@@ -63,6 +63,11 @@ public final class GoalService: Service, Sendable {
     public func wake() { wakeup.yield() }
 
     public func run() async throws {
+        guard configuration.concurrency > 0 else {
+            // Carries no goal on: holds no subscription either, until the hub stops.
+            try? await gracefulShutdown()
+            return
+        }
         await cancelWhenGracefulShutdown { [self] in
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.followEvents() }

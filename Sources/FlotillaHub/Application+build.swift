@@ -32,6 +32,7 @@ public func buildApplication(
             + hub.triggerServices(logger: logger)
             + hub.notificationServices(logger: logger)
             + hub.mergeQueueServices(logger: logger)
+            + hub.autonomyServices(watched: watched)
             + hub.goalServices(logger: logger),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger

@@ -55,6 +55,9 @@ public struct HubConfiguration: Sendable {
     /// Notifications to people: targets, subscriptions and their secrets (`--notifications`,
     /// docs/notifications.md). Default nil: none are sent.
     public var notifications: NotificationSetup? = nil
+    /// The hub's own initiative (`--autonomy`, docs/goals.md): scans, proposals, its start
+    /// gate, healing. Default nil: off.
+    public var autonomy: AutonomyConfiguration? = nil
     /// How goals are carried out (`--goal-…`, docs/goals.md); an empty root is the data
     /// directory's `goals` folder.
     public var goals = GoalConfiguration(root: "")

@@ -101,6 +101,8 @@ extension SQLiteStore {
         migrator.registerMigration("v9-ledger-one-index", migrate: Self.dropLedgerDayIndex)
         // A goal's own verify commands, and each stage's record of its way (`details`).
         migrator.registerMigration("v10-goal-details", migrate: Self.addGoalDetails)
+        // The hub's own initiative: one row per finding's fingerprint (SQLiteStore+autonomy.swift).
+        migrator.registerMigration("v11-autonomy", migrate: Self.addAutonomyFindings)
         return migrator
     }
 }

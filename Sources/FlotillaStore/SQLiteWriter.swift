@@ -49,7 +49,7 @@ struct SQLiteWriter {
                 hasEvents = true
             case .saveAgent(let row):
                 agents[row.registration.id] = position
-            case .saveWorkflow, .deleteWorkflow, .saveWorkflowRun, .saveGoal:
+            case .saveWorkflow, .deleteWorkflow, .saveWorkflowRun, .saveGoal, .saveAutonomyFinding:
                 hasWorkflows = true
             case .saveUsage:
                 usageRows.append(position)
@@ -100,6 +100,7 @@ struct SQLiteWriter {
                 case .deleteWorkflow(let name): try deleteWorkflow(name: name)
                 case .saveWorkflowRun(let row): try save(row)
                 case .saveGoal(let goal): try save(goal)
+                case .saveAutonomyFinding(let finding): try save(finding)
                 default: continue
                 }
             }

@@ -95,6 +95,8 @@ public protocol Store: Sendable {
     func goal(id: String) async throws -> GoalRecord?
     /// Goals not in a final state, oldest first: what the engine holds in memory.
     func activeGoals() async throws -> [GoalRecord]
+    /// The initiative's findings, most recently seen first, at most `limit` (SQLiteStore+autonomy.swift).
+    func autonomyFindings(limit: Int) async throws -> [AutonomyFindingRecord]
 }
 
 /// A store that can also commit on the caller's thread, blocking it: the commit queue then runs

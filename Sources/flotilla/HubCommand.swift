@@ -32,6 +32,7 @@ struct HubCommand: AsyncParsableCommand {
     @OptionGroup var timeouts: TimeoutOptions
     @OptionGroup var retention: RetentionOptions
     @OptionGroup var budgets: BudgetOptions
+    @OptionGroup(title: "The hub's own initiative") var initiative: AutonomyOptions
     @OptionGroup var goals: GoalOptions
 
     @Option(help: ArgumentHelp("An approvals policy file (YAML or JSON): rules that allow or deny without a person, the timeout and what it decides (docs/approvals.md).", valueName: "file"))
@@ -141,6 +142,13 @@ struct HubCommand: AsyncParsableCommand {
             // Refused before anything opens: a bad field, a missing secret file.
             do { configuration.notifications = try NotificationSetup.load(path: notifications) } catch {
                 throw Console.fail("error: --notifications \(notifications): \(error.field.map { "\($0): " } ?? "")\(error.message) (\(error.code.rawValue))")
+            }
+        }
+        if initiative.autonomy {
+            do {
+                try configuration.enableAutonomy(budgetUSD: initiative.autonomyBudget, scanEvery: try initiative.scanEverySeconds(), repos: initiative.autonomyRepos, file: initiative.autonomyFile)
+            } catch let error as FlotillaError {
+                throw Console.fail("error: --autonomy: \(error.field.map { "\($0): " } ?? "")\(error.message) (\(error.code.rawValue))")
             }
         }
         configuration.sessionLifetime = sessionHours * 3600

@@ -27,5 +27,9 @@ struct TasksShowCommand: HubIDCommand {
         for reason in task.waiting ?? [] {
             Console.print("waiting: \(reason.kind.rawValue): \(reason.message)")
         }
+        // Paths its running attempt changed (file-aware dispatch; docs/goals.md).
+        if let announced = answer["files"]?["announced"]?.arrayValue?.compactMap(\.stringValue), !announced.isEmpty {
+            Console.print("announced files: \(announced.prefix(20).joined(separator: ", "))\(announced.count > 20 ? " (+\(announced.count - 20) more)" : "")")
+        }
     }
 }

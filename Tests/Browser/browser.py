@@ -7,7 +7,7 @@ import re
 import shutil
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -78,7 +78,9 @@ class Page:
 
     def wait_for(self, what, condition, timeout=10):
         try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(condition)
+            # An element a live page redrew between finding it and reading it is "not yet".
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.05,
+                                 ignored_exceptions=[StaleElementReferenceException]).until(condition)
         except TimeoutException:
             raise AssertionError(f"timed out after {timeout}s waiting for {what} (at {self.driver.current_url})") from None
 

@@ -16,7 +16,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-MODULES = ["test_dashboard", "test_views", "test_restart", "test_demo", "test_shell", "test_workflows", "test_costs", "test_approvals", "test_notifications"]
+MODULES = ["test_dashboard", "test_views", "test_restart", "test_demo", "test_shell", "test_workflows", "test_costs", "test_approvals", "test_notifications", "test_goals"]
 
 
 def main():

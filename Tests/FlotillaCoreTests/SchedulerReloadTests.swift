@@ -50,7 +50,7 @@ struct CommittedRows {
             case .insertTask(let task), .updateTask(let task): tasks[task.id] = task
             case .appendEvent(let event): lastSeq = max(lastSeq, event.seq)
             case .saveAgent(let agent): agents[agent.registration.id] = agent
-            case .saveAttempt, .saveWorkflow, .deleteWorkflow, .saveWorkflowRun, .saveUsage, .saveApproval, .saveNotificationDelivery, .saveNotificationCursor, .saveGoal: break
+            case .saveAttempt, .saveWorkflow, .deleteWorkflow, .saveWorkflowRun, .saveUsage, .saveApproval, .saveNotificationDelivery, .saveNotificationCursor, .saveGoal, .saveAutonomyFinding: break
             }
         }
         var counts: [TaskState: Int] = [:]

@@ -12,7 +12,8 @@ import Testing
 /// making the hub hold more and more for them.
 @Suite struct SlowConsumerTests {
     @Test func anEventStreamThatStopsReadingIsDisconnectedAndNothingIsHeldForIt() async throws {
-        try await TestHub.run(configure: { $0.limits.eventBufferSize = 64 }) { hub in
+        // No goal service (--goal-concurrency 0): the stream is the bus's one subscriber.
+        try await TestHub.run(configure: { $0.limits.eventBufferSize = 64; $0.goals.concurrency = 0 }) { hub in
             let socket = try RawSocket(port: hub.port, receiveBuffer: 4096)
             socket.send("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(hub.adminToken)\r\n\r\n")
             #expect(try await socket.read(until: "retry: 1000").hasPrefix("HTTP/1.1 200"))

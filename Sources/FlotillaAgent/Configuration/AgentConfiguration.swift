@@ -24,6 +24,9 @@ public struct AgentConfiguration: Sendable {
     /// How each attempt's output is streamed to the hub (`output` messages): buffer, rate,
     /// interval. A rate of 0 streams none.
     public var output = AttemptOutput.Limits()
+    /// How often a running attempt's worktree is checked for changed files, announced to the
+    /// hub for file-aware dispatch (``WorktreeWatcher``). Default 2 s.
+    public var worktreeWatchInterval: Duration = .seconds(2)
     public var version: String
 
     public init(

@@ -36,7 +36,15 @@ extension AgentRuntime {
                 spending: { cost, executor in
                     spending.yield(UsageReport(taskID: assignment.taskID, attempt: assignment.attempt, delta: cost.usage, executor: executor))
                 },
-                usageLimit: { resets in self.pause(until: resets) }
+                usageLimit: { resets in self.pause(until: resets) },
+                announce: { files in
+                    // Paths the attempt changed, for the hub's file-aware dispatch: each batch
+                    // goes out at once (the throttled progress above may drop all but the newest).
+                    var payload = token
+                    payload["files"] = .array(files.map { .string($0) })
+                    await self.send(.progress, payload: .object(payload))
+                },
+                watchInterval: configuration.worktreeWatchInterval
             ) { percent, message in
                 sink.yield((percent, message))
             }

@@ -27,9 +27,12 @@ public struct AttemptRunner: Sendable {
     ///   (the agent sends it to the hub as `usage`).
     /// - Parameter usageLimit: told when the executor hit its subscription's usage limit, with
     ///   the reset time; the attempt is then released unharmed.
+    /// - Parameter announce: where the paths the attempt changes in its worktree go while it
+    ///   runs (a ``WorktreeWatcher`` looks every `watchInterval`), if anywhere.
     public func run(
         _ assignment: Assignment, stop: StopSignal, output: AttemptOutput? = nil, approvals: (any ApprovalAsking)? = nil,
-        spending: SpendingSink? = nil, usageLimit: (@Sendable (Double) -> Void)? = nil, progress: @escaping ProgressSink
+        spending: SpendingSink? = nil, usageLimit: (@Sendable (Double) -> Void)? = nil,
+        announce: WorktreeWatcher.Announce? = nil, watchInterval: Duration = .seconds(2), progress: @escaping ProgressSink
     ) async -> AttemptReport.Kind? {
         let started = ContinuousClock.now
         var result = AttemptResult()
@@ -42,10 +45,13 @@ public struct AttemptRunner: Sendable {
                 result.workspace = try await workspaces.prepare(repo: repo, key: assignment.key, base: try assignment.base())
             }
             let meter = spending.map { sink in UsageMeter { sink($0, executor.name) } }
-            let finish = try await execute(
-                assignment, executor: executor, workspace: result.workspace, stop: stop, output: output, meter: meter,
-                approvals: approvals, usageLimit: usageLimit, progress: progress, result: &result
-            )
+            let watcher = result.workspace.map { WorktreeWatcher(path: $0.path, interval: watchInterval) }
+            let finish = try await Self.watching(with: watcher, announce: announce) {
+                try await execute(
+                    assignment, executor: executor, workspace: result.workspace, stop: stop, output: output, meter: meter,
+                    approvals: approvals, usageLimit: usageLimit, progress: progress, result: &result
+                )
+            }
             result.duration = ContinuousClock.now - started
             report = finish.map { $0(result) }
         } catch {
@@ -131,6 +137,23 @@ public struct AttemptRunner: Sendable {
             succeeded
                 ? .complete(result: result.json(succeeded: true))
                 : .fail(error: result.error ?? "failed", retryable: true, result: result.json(succeeded: false))
+        }
+    }
+
+    /// Runs `body` with `watcher` announcing the worktree's changed paths beside it; the
+    /// watcher stops when `body` ends, and whatever it was sending has gone out by then.
+    private static func watching<T>(with watcher: WorktreeWatcher?, announce: WorktreeWatcher.Announce?, _ body: () async throws -> T) async throws -> T {
+        guard let watcher, let announce else { return try await body() }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await watcher.run(announce: announce) }
+            do {
+                let value = try await body()
+                group.cancelAll()
+                return value
+            } catch {
+                group.cancelAll()
+                throw error
+            }
         }
     }
 }

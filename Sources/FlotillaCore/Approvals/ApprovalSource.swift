@@ -10,6 +10,9 @@ public enum ApprovalSource: String, Sendable, Hashable, Codable, CaseIterable {
     case claudeHook = "claude_hook"
     /// A watched pane showing a yes/no or numbered prompt (the last resort).
     case tmuxScreen = "tmux_screen"
+    /// The hub's own initiative proposing an improvement goal (FlotillaGoals/Autonomy): allow
+    /// queues the goal, deny rejects its finding for good.
+    case goalProposal = "goal_proposal"
     /// A goal's plan waiting for a person before it runs (`--approve-plan`, docs/goals.md).
     case goalPlan = "goal_plan"
 }

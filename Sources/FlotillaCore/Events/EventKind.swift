@@ -61,6 +61,9 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     // Goal publication (FlotillaGoals/GoalPublisher): the final diff's review, `data` =
     // {goal_id, tier, reasons, secrets, blocked, pr_url}.
     case goalReviewed = "goal.reviewed"
+    // The hub's own initiative (FlotillaGoals/Autonomy): `{from, to}` and `{decision, reason, goal_id?, fingerprint?}`.
+    case autonomyStateChanged = "autonomy.state_changed"
+    case autonomyDecision = "autonomy.decision"
 
     /// The prefix of every task event's type; the others start with `agent.`.
     public static let taskPrefix = "task."

@@ -2,7 +2,8 @@
 public struct AttemptReport: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         case accept
-        case progress(percent: Double?, message: String?)
+        /// `files`: paths the attempt changed since its last announcement (``AnnouncedFiles``).
+        case progress(percent: Double?, message: String?, files: [String] = [])
         case complete(result: JSONValue)
         case fail(error: String, retryable: Bool, result: JSONValue?)
         case release(reason: String?)
@@ -37,7 +38,10 @@ extension AttemptReport {
             if let percent, !(0...100).contains(percent) {
                 throw FlotillaError(.invalidField, "'payload.percent' must be between 0 and 100.", field: "payload.percent")
             }
-            kind = .progress(percent: percent, message: payload["message"]?.stringValue.map { SecretRedactor.redact($0) })
+            kind = .progress(
+                percent: percent, message: payload["message"]?.stringValue.map { SecretRedactor.redact($0) },
+                files: try AnnouncedFiles.read(payload["files"])
+            )
         case .complete:
             kind = .complete(result: SecretRedactor.redact(payload["result"] ?? .object([:])))
         case .fail:

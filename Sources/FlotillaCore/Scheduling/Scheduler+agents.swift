@@ -122,7 +122,7 @@ extension Scheduler {
         while !candidates.isEmpty, lanes.count > 0 {
             var stillFree: [(id: String, roles: Set<String>, capabilities: Set<String>)] = []
             for candidate in candidates {
-                guard let taskID = nextWithinBudget(roles: candidate.roles, capabilities: candidate.capabilities, now: now) else {
+                guard let taskID = nextDispatchable(roles: candidate.roles, capabilities: candidate.capabilities, now: now) else {
                     continue
                 }
                 assign(taskID, to: candidate.id, now: now)

@@ -14,6 +14,7 @@ extension Scheduler {
             if let agentID = task.agentID { announce(agentID, now: now) }
         }
         lanes.remove(task.id)
+        fileClaims.forget(task.id)
         retrying.remove(task.id)
         if let open = waitingOn.removeValue(forKey: task.id) {
             for dependency in open { dependents[dependency]?.remove(task.id) }

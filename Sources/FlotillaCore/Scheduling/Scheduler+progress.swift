@@ -6,7 +6,13 @@
 /// task, with its latest progress, so nothing of the outcome waits on this.
 extension Scheduler {
     /// Stores `task`'s progress now, or marks it to be stored when its interval has passed.
-    mutating func recordProgress(_ task: TaskRecord, now: Double) {
+    /// A report that announced new files is stored (and its event sent) at once, with them:
+    /// announcements come every few seconds at most, and the event is where they are seen.
+    mutating func recordProgress(_ task: TaskRecord, now: Double, files: [String] = []) {
+        if !files.isEmpty {
+            writeProgress(task, now: now, files: files)
+            return
+        }
         if let last = progressWrittenAt[task.id], now - last < policy.progressWriteInterval {
             progressPending.insert(task.id)
             return
@@ -34,13 +40,14 @@ extension Scheduler {
         progressPending.remove(id)
     }
 
-    private mutating func writeProgress(_ task: TaskRecord, now: Double) {
+    private mutating func writeProgress(_ task: TaskRecord, now: Double, files: [String] = []) {
         progressPending.remove(task.id)
         progressWrittenAt[task.id] = now
         effects.writes.append(.updateTask(task))
         var data: [String: JSONValue] = [:]
         if let percent = task.progress { data["percent"] = .double(percent) }
         if let message = task.progressMessage { data["message"] = .string(message) }
+        if !files.isEmpty { data["files"] = .array(files.map { .string($0) }) }
         emit(.taskProgress, task: task, data: data, now: now)
     }
 }

@@ -18,6 +18,7 @@ extension Scheduler {
         fresh.nextConnection = nextConnection
         fresh.stats = stats
         fresh.restore(snapshot, now: now)
+        fresh.carryAnnouncements(from: self)
         for (id, live) in agents {
             guard let connection = live.connection, open.contains(connection) else { continue }
             var slot = fresh.agents[id] ?? AgentSlot(registration: live.registration, connection: nil, now: now)

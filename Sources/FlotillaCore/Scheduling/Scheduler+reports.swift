@@ -60,7 +60,7 @@ extension Scheduler {
             agents[agentID]?.running.insert(task.id)
             move(&task, to: .running, now: now)
             announce(agentID, now: now)
-        case .progress(let percent, let message):
+        case .progress(let percent, let message, let files):
             if task.state == .assigned {
                 agents[agentID]?.running.insert(task.id)
                 move(&task, to: .running, now: now)
@@ -70,7 +70,7 @@ extension Scheduler {
             task.progressMessage = message ?? task.progressMessage
             task.updatedAt = now
             tasks[task.id] = task
-            recordProgress(task, now: now)
+            recordProgress(task, now: now, files: announceFiles(task, files))
         case .complete(let result):
             settleUsage(task, result: result, taskEnds: true, now: now)
             task.result = result
@@ -107,6 +107,7 @@ extension Scheduler {
     /// Closes the current attempt and frees the agent's slot.
     mutating func endAttempt(_ task: inout TaskRecord, outcome: AttemptRecord.Outcome, error: String?, now: Double) {
         forgetProgress(task.id)
+        endFileClaim(task.id, now: now)
         if !ledger.open.isEmpty { ledger.open.removeValue(forKey: task.id) }
         if var attempt = attempts.removeValue(forKey: task.id) {
             attempt.endedAt = now

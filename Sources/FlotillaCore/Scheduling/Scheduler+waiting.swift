@@ -22,6 +22,7 @@ extension Scheduler {
             ))
         case .queued:
             if let held = budgetReason(task) { reasons.append(held) }
+            if let held = filesReason(task) { reasons.append(held) }
         }
         let spec = task.spec
         let fitting = agents.values.filter { slot in

@@ -65,6 +65,8 @@ public struct Scheduler: Sendable {
     public internal(set) var ledger = CostLedger()
     /// Queued tasks a spent budget holds out of their lanes (Scheduler+costs.swift).
     var budgetHeld: Set<String> = []
+    /// Held tasks' file sets and the queued tasks they hold back (Scheduler+files.swift).
+    var fileClaims = FileClaims()
     /// Approval requests waiting for a decision, and the rules and timeout that decide them
     /// (Scheduler+approvals.swift).
     var pendingApprovals: [String: ApprovalRecord] = [:]
@@ -130,6 +132,7 @@ public struct Scheduler: Sendable {
                 }
                 agents[agentID]!.held.insert(task.id)
                 if task.state == .running { agents[agentID]!.running.insert(task.id) }
+                restoreFileClaim(task)
                 attempts[task.id] = AttemptRecord(taskID: task.id, number: task.attempt, agentID: agentID, startedAt: task.startedAt ?? now)
             case .failed:
                 retrying.insert(task.id)

@@ -22,6 +22,8 @@ public enum StoreWrite: Sendable {
     case saveNotificationCursor(Int64)
     /// Inserts or replaces a goal (`goals`, issue 25); its state changes commit with their events.
     case saveGoal(GoalRecord)
+    /// Inserts or replaces a finding of the hub's own initiative (`autonomy_findings`, by fingerprint).
+    case saveAutonomyFinding(AutonomyFindingRecord)
 }
 
 /// An agent as persisted: its registration and when it was last seen.

@@ -13,6 +13,9 @@ public struct WaitingReason: Sendable, Hashable {
         /// The hub's or its role's day budget is spent, or would be by this task's expected cost
         /// (`budget`, `spent`, `limit`, `estimate`); it goes once the budget is raised or the day ends.
         case budget
+        /// A held task of the same `repo` works on files this task declares (`tasks`: that
+        /// task, `files`: the overlapping entries); it goes when that task's attempt ends.
+        case files
     }
 
     public var kind: Kind

@@ -28,7 +28,9 @@ extension MergeQueue {
         let event = WorkflowEvent(.goalStepMerged, taskID: taskID, data: [
             "goal_id": .string(goal.id), "step": .string(step), "task_id": taskID.map(JSONValue.string) ?? .null, "commit": .string(commit),
         ])
-        let info = try? await workspaces.prepare(goal)
+        let recorded = try? await engine.goal(id: goal.id).details["branch"]
+        var info = GoalBranchInfo(json: recorded ?? nil)
+        if info == nil { info = try? await workspaces.prepare(goal) }
         await record(goal.id, step: step, events: announce ? [event] : []) { entry in
             entry["merged_commit"] = .string(commit)
             entry["state"] = "merged"

@@ -9,6 +9,8 @@ extension Hub {
     func goalServices(logger: Logger) -> [any Service] {
         let service = GoalService(engine: engine, configuration: goalConfiguration, logger: logger)
         service.setFinisher(goalPublisher(logger: logger).finish)
+        // The hub's own initiative decides when its own goals may start (docs/goals.md).
+        if let autonomy { service.setStartGate { await autonomy.startGate($0) } }
         return [service]
     }
 

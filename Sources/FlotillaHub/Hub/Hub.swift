@@ -1,4 +1,5 @@
 public import FlotillaEngine
+public import FlotillaGoals
 public import Logging
 
 /// A hub: the engine (FlotillaEngine) with the configuration of the transports that serve it
@@ -11,11 +12,14 @@ public final class Hub: Sendable {
     public let engine: Engine
     let logger: Logger
     let goalParts = HubGoalParts()
+    /// The hub's own initiative (`--autonomy`), nil when off (FlotillaGoals/Autonomy).
+    public let autonomy: AutonomyService?
 
     init(configuration: HubConfiguration, engine: Engine, logger: Logger) {
         self.configuration = configuration
         self.engine = engine
         self.logger = logger
+        self.autonomy = configuration.autonomy.map { AutonomyService(engine: engine, configuration: $0, logger: logger) }
     }
 
     /// The engine's tokens.

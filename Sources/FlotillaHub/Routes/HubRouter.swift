@@ -30,6 +30,7 @@ struct HubRouter {
         ApprovalRoutes(hub: hub, streams: guards.streams).add(to: api)
         NotificationRoutes(hub: hub).add(to: api)
         GoalRoutes(hub: hub).add(to: api)
+        AutonomyRoutes(hub: hub).add(to: api)
         GraphRoutes(hub: hub).add(to: api)
         TokenRoutes(hub: hub).add(to: api)
         let departures = ClientDepartures()

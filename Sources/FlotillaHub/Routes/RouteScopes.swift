@@ -35,6 +35,7 @@ enum RouteScopes {
         "GET /api/goals/{id}": .viewer,
         "POST /api/goals/{id}/cancel": .submitter,
         "POST /api/goals/{id}/retry": .submitter,
+        "GET /api/autonomy": .viewer,
         // Raising a goal's budget spends money, as the hub's budgets do: admins only.
         "POST /api/goals/{id}/budget": .admin,
         // Costs and budgets: read by viewers, budgets changed by admins.

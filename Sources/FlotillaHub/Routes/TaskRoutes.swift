@@ -93,7 +93,9 @@ struct TaskRoutes {
         let (record, attempts) = try await hub.engine.task(id: id)
         let waiting = hub.engine.waitingReasons(id)
         let view = TaskView(record: record, attempts: attempts, waiting: waiting)
-        return JSONResponse.make(try await CostRoutes.withCost(view, engine: hub.engine))
+        var answer = try await CostRoutes.withCost(view, engine: hub.engine).objectValue ?? [:]
+        answer["files"] = hub.engine.taskFiles(record)
+        return JSONResponse.make(.object(answer))
     }
 
     private func cancel(_ request: Request, id: String) async throws -> Response {

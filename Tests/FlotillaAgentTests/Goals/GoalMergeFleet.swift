@@ -74,10 +74,10 @@ struct GoalMergeFleet {
     }
 
     /// Shell agents of role `general` working under this fleet's directory.
-    func agents(_ count: Int, hub: String, token: String, concurrency: Int = 2) throws -> [AgentProcess] {
+    func agents(_ count: Int, hub: String, token: String, concurrency: Int = 2, arguments: [String] = []) throws -> [AgentProcess] {
         try (0..<count).map { index in
             try AgentProcess(["--agent-id", "merge-\(index)", "--role", "general", "--executor", "shell", "--concurrency", String(concurrency),
-                              "--workdir", directory + "/agent-\(index)"], hub: hub, token: token)
+                              "--workdir", directory + "/agent-\(index)"] + arguments, hub: hub, token: token)
         }
     }
 

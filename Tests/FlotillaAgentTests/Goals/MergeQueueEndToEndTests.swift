@@ -271,3 +271,52 @@ extension Array where Element == EventRecord {
         return keys
     }
 }
+
+/// A restart while a step's fix task is on its way: the fix is found again by its idempotency
+/// key, never asked for twice.
+@Suite(.timeLimit(.minutes(3))) struct MergeQueueFixRestartTests {
+    @Test("the hub restarts while a conflict's fix task runs: after the restart the same fix task carries on and lands; no second fix is asked for")
+    func fixFoundAgainAfterRestart() async throws {
+        let fleet = try GoalMergeFleet()
+        let marks = fleet.directory + "/marks"
+        try FileManager.default.createDirectory(atPath: marks, withIntermediateDirectories: true)
+        func edit(_ me: String, _ other: String) -> String {
+            "touch \(marks)/\(me); i=0; while [ ! -f \(marks)/\(other) ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done; printf 'one\\ntwo-\(me)\\nthree\\n' > notes.txt"
+        }
+        // The fix reports that it runs, then waits for the test (at most a minute).
+        let resolve = "touch \(marks)/fixing; i=0; while [ ! -f \(marks)/go ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done; test -f \(marks)/go && "
+            + GoalMergeFleet.fix("printf 'one\\ntwo-A\\ntwo-B\\nthree\\n' > notes.txt")
+        let (editA, editB) = (edit("A", "B"), edit("B", "A"))
+        let (goal, info, runID) = try await LiveHub.run(dataDirectory: fleet.dataDirectory) { served, _ in
+            let engine = served.hub.engine
+            let (goal, info) = try await fleet.addGoal(engine)
+            let runID = try await fleet.startRun(engine, goal: goal, clone: info.clone, steps: [
+                .init(id: "a", command: editA, fix: resolve),
+                .init(id: "b", command: editB, fix: resolve),
+            ])
+            let agents = try fleet.agents(1, hub: served.baseURL, token: served.adminToken, arguments: ["--drain-grace-seconds", "0.5"])
+            defer { agents.forEach { $0.stop() } }
+            try await eventually("the fix task runs", within: 60) { FileManager.default.fileExists(atPath: marks + "/fixing") }
+            // The agent drains: its attempt is given back to the hub, the fix task waits again.
+            agents.forEach { $0.signal(SIGTERM) }
+            for agent in agents { _ = try await agent.exitStatus(within: 30) }
+            return (goal, info, runID)
+        }
+        FileManager.default.createFile(atPath: marks + "/go", contents: nil)
+        try await LiveHub.run(dataDirectory: fleet.dataDirectory) { served, client in
+            let engine = served.hub.engine
+            let agents = try fleet.agents(1, hub: served.baseURL, token: served.adminToken)
+            defer { agents.forEach { $0.stop() } }
+            let run = try await client.endedRun(runID, within: 120)
+            #expect(run["status"] == "succeeded", "\(run.jsonString.prefix(3000))")
+            let tip = try git(info.clone, "rev-parse", "refs/heads/\(goal.branch)")
+            #expect(try git(info.clone, "show", "\(tip):notes.txt") == "one\ntwo-A\ntwo-B\nthree")
+            let requested = try await GoalMergeFleet.events(engine, "goal.fix_requested")
+            #expect(requested.count == 1)
+            let step = try #require(requested.first?.details["step"]?.stringValue)
+            let fixID = try #require(requested.first?.details["fix_task_id"]?.stringValue)
+            #expect(try await engine.goal(id: goal.id).details["merges"]?[step]?["fixes"] == [.string(fixID)])
+            #expect(try await engine.task(id: fixID).0.state == .succeeded)
+        }
+    }
+}

@@ -44,5 +44,6 @@ struct AwaitingStore: Store {
     func approval(id: String) async throws -> ApprovalRecord? { try await sqlite.approval(id: id) }
     func goals(_ query: GoalQuery) async throws -> [GoalRecord] { try await sqlite.goals(query) }
     func goal(id: String) async throws -> GoalRecord? { try await sqlite.goal(id: id) }
+    func autonomyFindings(limit: Int) async throws -> [AutonomyFindingRecord] { try await sqlite.autonomyFindings(limit: limit) }
     func activeGoals() async throws -> [GoalRecord] { try await sqlite.activeGoals() }
 }

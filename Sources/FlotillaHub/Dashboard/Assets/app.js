@@ -5,6 +5,7 @@ import { createLive } from './live.js'
 import { h, clear, logo, icon } from './lib/dom.js'
 import { NAV, parseHash } from './lib/router.js'
 import { createPendingApprovals } from './lib/pending-approvals.js'
+import { showPendingGoals } from './lib/pending-goals.js'
 
 const main = document.getElementById('app')
 
@@ -55,6 +56,7 @@ function buildHeader(api, live, pending) {
   const menu = document.getElementById('menu-button')
   menu.replaceChildren(icon('menu'))
   showPendingCount(nav, menu, pending)
+  showPendingGoals({ api, live, nav })
   const closeMenu = () => { nav.classList.remove('open'); menu.setAttribute('aria-expanded', 'false') }
   menu.addEventListener('click', () => {
     const open = nav.classList.toggle('open')

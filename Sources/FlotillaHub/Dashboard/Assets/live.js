@@ -16,6 +16,8 @@ export const TYPES = [
   'step.started', 'step.succeeded', 'step.failed', 'step.skipped', 'step.cancelled',
   'budget.warning', 'budget.exceeded',
   'approval.requested', 'approval.decided',
+  'goal.state_changed', 'goal.step_merged', 'goal.fix_requested', 'goal.reviewed',
+  'autonomy.state_changed', 'autonomy.decision',
 ]
 
 const RECENT_MAX = 1000
@@ -118,6 +120,17 @@ export function createLive({ url = '/api/events' } = {}) {
       connect()
     }, delay)
   }
+
+  // A page kept in the back/forward cache would hold its stream open, and a browser gives a
+  // host only six connections: streams of pages left behind starve the page in front. The
+  // stream closes when the page is hidden and resumes (?since=) if the page comes back.
+  window.addEventListener('pagehide', () => {
+    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null }
+    if (source) { source.close(); source = null }
+  })
+  window.addEventListener('pageshow', (ev) => {
+    if (ev.persisted && !closed && !source) { setState('reconnecting'); connect() }
+  })
 
   connect()
   return live

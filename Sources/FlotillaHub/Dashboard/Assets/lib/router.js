@@ -17,6 +17,8 @@ export const ROUTES = [
   ['costs', 'costs'],
   ['approvals', 'approvals'],
   ['notifications', 'notifications'],
+  ['goals', 'goals'],
+  ['goals/:id', 'goal'],
 ]
 
 // The header's links, in order, with the least scope that sees them.
@@ -26,6 +28,7 @@ export const NAV = [
   { href: '#/tasks', label: 'Tasks', views: ['tasks', 'task'], scope: 'viewer' },
   { href: '#/graph', label: 'Graph', views: ['graph'], scope: 'viewer' },
   { href: '#/workflows', label: 'Workflows', views: ['workflows', 'workflow', 'run'], scope: 'viewer' },
+  { href: '#/goals', label: 'Goals', views: ['goals', 'goal'], scope: 'viewer' },
   { href: '#/events', label: 'Events', views: ['events'], scope: 'viewer' },
   { href: '#/dead', label: 'Dead letters', views: ['dead'], scope: 'viewer' },
   { href: '#/costs', label: 'Costs', views: ['costs'], scope: 'viewer' },

@@ -97,11 +97,12 @@ export function createStepGraph({ onSelect, label = 'Step graph' } = {}) {
     const cls = `node step-node ${stepClass(node.status)}${g.dataset.stepId === selected ? ' node-selected' : ''}`
     if (g.getAttribute('class') !== cls) g.setAttribute('class', cls)
     if (status) { if (g.dataset.status !== status) g.dataset.status = status } else delete g.dataset.status
+    if (step.merge) { if (g.dataset.merge !== step.merge) g.dataset.merge = step.merge } else delete g.dataset.merge
     const subtitle = nodeSubtitle(step)
     const text = g.querySelector('.node-title')
     const short = clip(subtitle, SUBTITLE_CHARS)
     if (text.textContent !== short) text.textContent = short
-    const tip = [`${step.id}${status ? ` (${status})` : ''}`, step.type ?? '', step.if ? `if: ${step.if}` : '',
+    const tip = [`${step.id}${status ? ` (${status})` : ''}`, step.title || step.type || '', step.if ? `if: ${step.if}` : '',
       step.skip_reason ? `skipped: ${step.skip_reason}` : '', step.error?.message ?? ''].filter(Boolean).join('\n')
     const title = g.querySelector('title')
     if (title.textContent !== tip) title.textContent = tip

@@ -68,6 +68,7 @@ export function matrixLabel(matrix) {
 // A short text for a node's second line: the skip reason, the error, the matrix's progress,
 // the type of a workflow's step.
 export function nodeSubtitle(step) {
+  if (step.subtitle) return step.subtitle // a page's own text (a goal's step: 'merged ✓', 'fixing')
   if (step.status === 'skipped' && step.skip_reason) return step.skip_reason
   if (step.error?.message) return step.error.message
   const tasks = Array.isArray(step.tasks) ? step.tasks : []
