@@ -64,7 +64,7 @@ public struct GoalCommand: Sendable {
                         pid.id.withLock { $0 = execution.processIdentifier.value }
                     }
                     let code: Int32? = if case .exited(let status) = result.terminationStatus { status } else { nil }
-                    return Outcome(exitCode: code, stdout: result.standardOutput ?? "", stderr: result.standardError ?? "", timedOut: false)
+                    return Outcome(exitCode: code, stdout: result.standardOutput, stderr: result.standardError, timedOut: false)
                 } catch {
                     return Outcome(exitCode: nil, stdout: "", stderr: "\(command.argv[0]) could not run: \(String(describing: error).prefix(300))", timedOut: false)
                 }

@@ -46,7 +46,7 @@ struct ArchitectureTests {
     @Test("only the CLI's hub-running files import FlotillaHub")
     func clientCommandsDoNotImportTheHub() throws {
         let cli = Self.root.appendingPathComponent("Sources/flotilla")
-        let hubRunning: Set<String> = ["HubCommand.swift", "HubLimitOptions.swift", "MqttSetupCommand.swift", "DemoCommand.swift"]
+        let hubRunning: Set<String> = ["HubCommand.swift", "HubLimitOptions.swift", "GoalOptions.swift", "MqttSetupCommand.swift", "DemoCommand.swift"]
         var importing: [String] = []
         for file in try FileManager.default.contentsOfDirectory(atPath: cli.path) where file.hasSuffix(".swift") {
             let text = try String(contentsOf: cli.appendingPathComponent(file), encoding: .utf8)
