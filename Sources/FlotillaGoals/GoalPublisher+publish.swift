@@ -20,14 +20,18 @@ extension GoalPublisher {
 
         var url = goal.details["review"]?["pr_url"]?.stringValue
         if url == nil {
-            let auth = await gh(["auth", "status"], in: info.clone)
+            guard let gh = Self.executable(configuration.gh, path: environment["PATH"] ?? Self.variable("PATH")) else {
+                await failUnpublished(goal, review, because: "the GitHub CLI '\(configuration.gh)' is not on the hub's PATH (install gh and run `gh auth login`); the goal branch was not pushed")
+                return
+            }
+            let auth = await run(gh, ["auth", "status"], in: info.clone)
             guard auth.succeeded else {
                 await failUnpublished(goal, review, because: "gh cannot open the pull request on the hub's machine (install the GitHub CLI and run `gh auth login`): \(auth.text.prefix(400)); the goal branch was not pushed")
                 return
             }
             _ = try await workspaces.git(goal, ["push", "origin", "refs/heads/\(info.branch):refs/heads/\(info.branch)"])
             let body = try await pullRequestBody(goal, review)
-            let created = await gh(["pr", "create", "--head", info.branch, "--base", info.baseBranch, "--title", goal.title, "--body-file", "-"], in: info.clone, stdin: body)
+            let created = await run(gh, ["pr", "create", "--head", info.branch, "--base", info.baseBranch, "--title", goal.title, "--body-file", "-"], in: info.clone, stdin: body)
             guard let opened = Self.pullRequestURL(created) else {
                 await failUnpublished(goal, review, because: "gh pr create failed (exit \(created.exitCode.map(String.init) ?? "none")): \(created.text.prefix(600)); the goal branch \(info.branch) was pushed")
                 return
@@ -41,7 +45,8 @@ extension GoalPublisher {
 
         var autoMerged = false
         if review.autoMerges(enabled: configuration.autoMerge) {
-            let merge = await gh(["pr", "merge", url, "--auto", "--squash"], in: info.clone)
+            let gh = Self.executable(configuration.gh, path: environment["PATH"] ?? Self.variable("PATH")) ?? configuration.gh
+            let merge = await run(gh, ["pr", "merge", url, "--auto", "--squash"], in: info.clone)
             autoMerged = merge.succeeded
             if !merge.succeeded { logger.warning("gh pr merge --auto failed", metadata: ["goal": "\(goal.id)", "output": "\(merge.text.prefix(400))"]) }
         }
@@ -74,9 +79,25 @@ extension GoalPublisher {
         return GoalReview(diff: diff, classifier: try RiskClassifier(rules: configuration.rules.risk), scanner: try SecretScanner(allowlist: configuration.rules.secrets))
     }
 
-    /// `gh` in `directory` with the hub's GitHub variables, bounded like every goal command.
-    func gh(_ arguments: [String], in directory: String, stdin: String = "") async -> GoalCommand.Outcome {
-        await GoalCommand([configuration.gh] + arguments, in: directory, environment: environment, timeout: 120, stdin: Array(stdin.utf8)).run()
+    /// `gh` (its path) in `directory` with the hub's GitHub variables, bounded like every goal command.
+    func run(_ gh: String, _ arguments: [String], in directory: String, stdin: String = "") async -> GoalCommand.Outcome {
+        await GoalCommand([gh] + arguments, in: directory, environment: environment, timeout: 120, stdin: Array(stdin.utf8)).run()
+    }
+
+    /// The program's path: itself when it names a path, else the first executable of that name
+    /// in `path`'s folders (nil: not installed, a clear reason instead of a failed start).
+    /// A variable of the hub's environment, read with getenv into a string of its own.
+    static func variable(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    static func executable(_ program: String, path: String?) -> String? {
+        if program.contains("/") { return FileManager.default.isExecutableFile(atPath: program) ? program : nil }
+        for folder in (path ?? "").split(separator: ":") where !folder.isEmpty {
+            let candidate = "\(folder)/\(program)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
     }
 
     /// The pull request's URL: `gh pr create` prints it on stdout; when one is open for the

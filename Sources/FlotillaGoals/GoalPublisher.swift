@@ -25,7 +25,7 @@ public struct GoalPublisher: Sendable {
     private let busy = GoalSet()
 
     public init(engine: Engine, workspaces: GoalWorkspaces, mergeQueue: MergeQueue, configuration: GoalConfiguration,
-                environment: [String: String] = GoalPublisher.ghEnvironment(ProcessInfo.processInfo.environment), logger: Logger) {
+                environment: [String: String] = GoalPublisher.ghEnvironment(), logger: Logger) {
         self.engine = engine
         self.workspaces = workspaces
         self.mergeQueue = mergeQueue
@@ -36,9 +36,11 @@ public struct GoalPublisher: Sendable {
 
     /// The variables `gh` (and a credential helper) read, taken from the hub's environment:
     /// GoalCommand passes only the basics otherwise.
-    public static func ghEnvironment(_ parent: [String: String]) -> [String: String] {
-        let names: Set<String> = ["GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "GH_HOST", "GH_CONFIG_DIR", "XDG_CONFIG_HOME", "SSH_AUTH_SOCK"]
-        return parent.filter { names.contains($0.key) }
+    public static func ghEnvironment() -> [String: String] {
+        let names = ["GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN", "GH_HOST", "GH_CONFIG_DIR", "XDG_CONFIG_HOME", "SSH_AUTH_SOCK"]
+        var out: [String: String] = [:]
+        for name in names { out[name] = variable(name) }
+        return out
     }
 
     /// Drives the goal one stage on: `executing` (its run succeeded, or a corrective step

@@ -1,6 +1,5 @@
 import ArgumentParser
 import FlotillaGoals
-import FlotillaHub
 
 /// `flotilla hub`'s goal options (docs/goals.md).
 struct GoalOptions: ParsableArguments {
@@ -31,16 +30,9 @@ struct GoalOptions: ParsableArguments {
         }
     }
 
-    /// These options over `goals`; a `--goal-rules` file that cannot be read is refused naming
-    /// its line and field.
+    /// These options over `goals` (the `--goal-rules` file is read by HubCommand, with the
+    /// hub's other files).
     func apply(to goals: inout GoalConfiguration) throws {
-        if let rules {
-            do {
-                goals.rules = try GoalRulesFile.load(path: rules)
-            } catch {
-                throw ValidationError("--goal-rules \(rules): \(error.message)")
-            }
-        }
         goals.autoMerge = autoMerge
         goals.concurrency = concurrency
         goals.planAttempts = planAttempts

@@ -131,6 +131,13 @@ struct HubCommand: AsyncParsableCommand {
         configuration.retention = retention.policy
         configuration.budgets = try budgets.limits()
         try goals.apply(to: &configuration.goals)
+        if let rules = goals.rules {
+            do {
+                configuration.goals.rules = try GoalRulesFile.load(path: rules)
+            } catch {
+                throw ValidationError("--goal-rules \(rules): \(error.message)")
+            }
+        }
         if let approvals {
             do {
                 configuration.approvals = try ApprovalPolicyFile.load(path: approvals)

@@ -36,6 +36,8 @@ import Testing
         FileManager.default.createFile(atPath: steps + "/release-b", contents: nil)
 
         let restarted = hub
+        // The client's pooled connections died with the old hub: its first request may find one closed.
+        try await eventually("the client reaches the restarted hub", within: 30) { (try? await client.goal(id: id)) != nil }
         let goal = try await GoalFleet.reach(client, id, "done", within: 120) { restarted.log + coder.log }
         #expect(goal["run_id"] == before["run_id"], "the same run carried on")
         #expect(GoalFleet.planningTasks(goal) == GoalFleet.planningTasks(before), "no new planning task")
