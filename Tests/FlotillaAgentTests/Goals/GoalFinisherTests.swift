@@ -20,13 +20,14 @@ import Testing
         let server = try await FakeModelServer(dialect: "openai", turns: [GoalFleet.planTurn(GoalFleet.plan(["a", "b"]))])
         defer { server.stop() }
         let steps = try GoalFleet.stepFolder()
-        // The hub's own service starts nothing (concurrency 0); the test runs one with a finisher.
+        // The hub's own service starts nothing (concurrency 0); the test runs one with a finisher, on
+        // the hub's goals folder (where its merge queue finds the clone).
         try await LiveHub.run(configure: { $0.goals.concurrency = 0 }) { served, client in
             let planner = try GoalFleet.planner(server, hub: served.baseURL, token: served.adminToken)
             let coder = try GoalFleet.coder(steps, hub: served.baseURL, token: served.adminToken)
             defer { planner.stop(); coder.stop() }
             let engine = served.hub.engine
-            let service = GoalService(engine: engine, configuration: GoalConfiguration(root: Paths.temporaryDirectory("goals")), logger: Logger(label: "test.goals"))
+            let service = GoalService(engine: engine, configuration: GoalConfiguration(root: served.hub.configuration.dataDirectory + "/goals"), logger: Logger(label: "test.goals"))
             let calls = Calls()
             service.setFinisher { goal in
                 calls.goals.withLock { $0.append("\(goal.id):\(goal.state.rawValue)") }
