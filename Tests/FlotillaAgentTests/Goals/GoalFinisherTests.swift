@@ -24,11 +24,15 @@ import Testing
         // Its clones where the hub's merge queue looks for them: the data directory's `goals`.
         let data = Paths.temporaryDirectory("hub")
         try await LiveHub.run(dataDirectory: data, configure: { $0.goals.concurrency = 0 }) { served, client in
+        // The hub's own service starts nothing (concurrency 0); the test runs one with a finisher, on
+        // the hub's goals folder (where its merge queue finds the clone).
+        try await LiveHub.run(configure: { $0.goals.concurrency = 0 }) { served, client in
             let planner = try GoalFleet.planner(server, hub: served.baseURL, token: served.adminToken)
             let coder = try GoalFleet.coder(steps, hub: served.baseURL, token: served.adminToken)
             defer { planner.stop(); coder.stop() }
             let engine = served.hub.engine
             let service = GoalService(engine: engine, configuration: GoalConfiguration(root: data + "/goals"), logger: Logger(label: "test.goals"))
+            let service = GoalService(engine: engine, configuration: GoalConfiguration(root: served.hub.configuration.dataDirectory + "/goals"), logger: Logger(label: "test.goals"))
             let calls = Calls()
             service.setFinisher { goal in
                 calls.goals.withLock { $0.append("\(goal.id):\(goal.state.rawValue)") }
