@@ -20,10 +20,6 @@ import Testing
         let server = try await FakeModelServer(dialect: "openai", turns: [GoalFleet.planTurn(GoalFleet.plan(["a", "b"]))])
         defer { server.stop() }
         let steps = try GoalFleet.stepFolder()
-        // The hub's own service starts nothing (concurrency 0); the test runs one with a finisher.
-        // Its clones where the hub's merge queue looks for them: the data directory's `goals`.
-        let data = Paths.temporaryDirectory("hub")
-        try await LiveHub.run(dataDirectory: data, configure: { $0.goals.concurrency = 0 }) { served, client in
         // The hub's own service starts nothing (concurrency 0); the test runs one with a finisher, on
         // the hub's goals folder (where its merge queue finds the clone).
         try await LiveHub.run(configure: { $0.goals.concurrency = 0 }) { served, client in
@@ -31,7 +27,6 @@ import Testing
             let coder = try GoalFleet.coder(steps, hub: served.baseURL, token: served.adminToken)
             defer { planner.stop(); coder.stop() }
             let engine = served.hub.engine
-            let service = GoalService(engine: engine, configuration: GoalConfiguration(root: data + "/goals"), logger: Logger(label: "test.goals"))
             let service = GoalService(engine: engine, configuration: GoalConfiguration(root: served.hub.configuration.dataDirectory + "/goals"), logger: Logger(label: "test.goals"))
             let calls = Calls()
             service.setFinisher { goal in
