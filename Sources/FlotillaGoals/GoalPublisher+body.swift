@@ -26,7 +26,7 @@ extension GoalPublisher {
             }
         }
         let checks = (current.details["verification"]?["checks"]?.arrayValue ?? []).compactMap(VerifyCheckReport.init(json:))
-        let cost = try? await engine.goalCosts()[goal.id]?.usage
+        let cost = try? await engine.goalCosts(ids: [goal.id])[goal.id]?.usage
         return GoalPullRequestBody(goal: current, steps: steps, checks: checks, review: review, cost: cost).text
     }
 

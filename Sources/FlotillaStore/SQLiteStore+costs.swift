@@ -36,6 +36,12 @@ extension SQLiteStore {
         try db.execute(sql: "DROP INDEX IF EXISTS attempt_usage_by_day")
     }
 
+    /// An index on the goal of the lines that have one: a goal's costs (its page, its budget at
+    /// start) read its own lines. Partial, so the many lines without a goal write nothing more.
+    static func addLedgerGoalIndex(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX attempt_usage_by_goal ON attempt_usage(goal) WHERE goal IS NOT NULL")
+    }
+
     /// Today's totals, in-flight tasks' spending and held attempts' open lines.
     static func usageSnapshot(_ db: Database, activeIDs: [String], now: Double) throws -> UsageSnapshot {
         var snapshot = UsageSnapshot()
@@ -122,6 +128,29 @@ extension SQLiteStore {
             sum.attempts += total.attempts
         }
         return CostReport(query: query, totals: totals, total: sum)
+    }
+
+    /// The goals' totals through the partial index on `goal` (v12-ledger-goal-index): a goal
+    /// list or page reads its own goals' lines, not the whole ledger.
+    public func goalCosts(ids: [String]) async throws -> [String: CostTotal] {
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.read { db in
+            var out: [String: CostTotal] = [:]
+            for chunk in stride(from: 0, to: ids.count, by: 500) {
+                let slice = Array(ids[chunk..<min(ids.count, chunk + 500)])
+                let marks = slice.map { _ in "?" }.joined(separator: ",")
+                let sql = """
+                    SELECT goal AS key, sum(usd) AS usd, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+                      sum(cached_tokens) AS cached_tokens, count(*) AS attempts
+                    FROM attempt_usage WHERE goal IN (\(marks)) GROUP BY goal
+                    """
+                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(slice)) {
+                    let total = Self.total(row)
+                    if let key = total.key { out[key] = total }
+                }
+            }
+            return out
+        }
     }
 
     public func taskCost(id: String) async throws -> CostTotal? {

@@ -103,6 +103,8 @@ extension SQLiteStore {
         migrator.registerMigration("v10-goal-details", migrate: Self.addGoalDetails)
         // The hub's own initiative: one row per finding's fingerprint (SQLiteStore+autonomy.swift).
         migrator.registerMigration("v11-autonomy", migrate: Self.addAutonomyFindings)
+        // A goal's costs read through an index of the lines that have a goal (SQLiteStore+costs.swift).
+        migrator.registerMigration("v12-ledger-goal-index", migrate: Self.addLedgerGoalIndex)
         return migrator
     }
 }

@@ -80,6 +80,8 @@ public protocol Store: Sendable {
     func costs(_ query: CostQuery) async throws -> CostReport
     /// What one task's attempts spent, from the ledger (nil: nothing recorded).
     func taskCost(id: String) async throws -> CostTotal?
+    /// What each of these goals' tasks spent, by goal id (goals without a line are absent).
+    func goalCosts(ids: [String]) async throws -> [String: CostTotal]
 
     /// Approval requests, newest first (SQLiteStore+approvals.swift).
     func approvals(_ query: ApprovalQuery) async throws -> [ApprovalRecord]

@@ -53,4 +53,22 @@ import Testing
         let t3 = try #require(report.totals.first { $0.key == "t3" })
         #expect(t3.usage.inputTokens == 28)
     }
+
+    /// A goal's costs are its own lines only, read through the ledger's goal index.
+    @Test func goalCostsAreTheAskedGoalsLinesOnly() async throws {
+        let store = try SQLiteStore(configuration: .init(path: EngineHarness.temporaryDatabase()))
+        let now = Timestamp.now()
+        var writes: [StoreWrite] = []
+        for (index, goal) in ["g1", "g1", "g2", nil].enumerated() {
+            var record = UsageRecord(taskID: "t\(index)", attempt: 1, agentID: "w1", role: "coder", type: "goal.step", goal: goal, day: UTCDay.name(now), recordedAt: now, isFinal: true)
+            record.usage = Usage(inputTokens: 10, outputTokens: 1, cachedTokens: 0, usd: 0.25)
+            writes.append(.saveUsage(record))
+        }
+        try await store.commit(writes)
+        let costs = try await store.goalCosts(ids: ["g1", "g3"])
+        #expect(Set(costs.keys) == ["g1"])
+        #expect(costs["g1"]?.attempts == 2)
+        #expect(abs((costs["g1"]?.usage.usd ?? 0) - 0.5) < 1e-9)
+        #expect(try await store.goalCosts(ids: []).isEmpty)
+    }
 }

@@ -29,14 +29,10 @@ extension Engine {
         return goal
     }
 
-    /// What each goal's tasks spent so far, by goal id (the cost ledger's `by=goal`).
-    public func goalCosts() async throws -> [String: CostTotal] {
-        let report = try await store.costs(CostQuery(by: .goal))
-        var out: [String: CostTotal] = [:]
-        for total in report.totals {
-            if let key = total.key { out[key] = total }
-        }
-        return out
+    /// What each of these goals' tasks spent so far, by goal id (the cost ledger's `by=goal`,
+    /// for these goals only).
+    public func goalCosts(ids: [String]) async throws -> [String: CostTotal] {
+        try await store.goalCosts(ids: ids)
     }
 
     /// Cancels a goal that is not final; a running plan's workflow run is cancelled with it.

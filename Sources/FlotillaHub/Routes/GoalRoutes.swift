@@ -11,7 +11,7 @@ struct GoalRoutes {
         group.get("goals") { request, _ in
             let query = try Self.query(request.uri.queryParameters)
             let goals = try await hub.engine.goals(query)
-            let costs = try await hub.engine.goalCosts()
+            let costs = try await hub.engine.goalCosts(ids: goals.map(\.id))
             return JSONResponse.make(["goals": .array(goals.map { $0.json(cost: Self.cost($0.id, costs)) })])
         }
         group.post("goals") { request, _ in
@@ -21,24 +21,24 @@ struct GoalRoutes {
         }
         group.get("goals/:id") { _, context in
             let goal = try await hub.engine.goal(id: context.parameters.decoded("id"))
-            return JSONResponse.make(goal.json(cost: Self.cost(goal.id, try await hub.engine.goalCosts())))
+            return JSONResponse.make(goal.json(cost: Self.cost(goal.id, try await hub.engine.goalCosts(ids: [goal.id]))))
         }
         group.post("goals/:id/cancel") { request, context in
             let id = try context.parameters.decoded("id")
             let body = try await JSONResponse.optionalBody(of: request, limit: hub.configuration.maxBodySize)
             let reason = try WorkflowRequests.cancelReason(body)
             let goal = try await hub.engine.cancelGoal(id: id, reason: reason)
-            return JSONResponse.make(goal.json(cost: Self.cost(goal.id, try await hub.engine.goalCosts())))
+            return JSONResponse.make(goal.json(cost: Self.cost(goal.id, try await hub.engine.goalCosts(ids: [goal.id]))))
         }
         group.post("goals/:id/budget") { request, context in
             let id = try context.parameters.decoded("id")
             let body = try await JSONResponse.body(of: request, limit: hub.configuration.maxBodySize)
             let goal = try await hub.engine.setGoalBudget(id: id, body: body)
-            return JSONResponse.make(goal.json(cost: Self.cost(goal.id, try await hub.engine.goalCosts())))
+            return JSONResponse.make(goal.json(cost: Self.cost(goal.id, try await hub.engine.goalCosts(ids: [goal.id]))))
         }
         group.post("goals/:id/retry") { _, context in
             let goal = try await hub.engine.retryGoal(id: context.parameters.decoded("id"))
-            return JSONResponse.make(goal.json(cost: Self.cost(goal.id, try await hub.engine.goalCosts())))
+            return JSONResponse.make(goal.json(cost: Self.cost(goal.id, try await hub.engine.goalCosts(ids: [goal.id]))))
         }
     }
 

@@ -40,6 +40,7 @@ struct AwaitingStore: Store {
     func existingNotificationKeys(_ keys: [String]) async throws -> Set<String> { try await sqlite.existingNotificationKeys(keys) }
     func notificationResume(since: Double) async throws -> NotificationResume { try await sqlite.notificationResume(since: since) }
     func taskCost(id: String) async throws -> CostTotal? { try await sqlite.taskCost(id: id) }
+    func goalCosts(ids: [String]) async throws -> [String: CostTotal] { try await sqlite.goalCosts(ids: ids) }
     func approvals(_ query: ApprovalQuery) async throws -> [ApprovalRecord] { try await sqlite.approvals(query) }
     func approval(id: String) async throws -> ApprovalRecord? { try await sqlite.approval(id: id) }
     func goals(_ query: GoalQuery) async throws -> [GoalRecord] { try await sqlite.goals(query) }

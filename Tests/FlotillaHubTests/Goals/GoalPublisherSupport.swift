@@ -139,7 +139,7 @@ enum GoalSpending {
         payload["result"] = ["summary": "spent", "cost": ["usd": .double(usd), "input_tokens": .int(Int64(inputTokens)), "output_tokens": .int(Int64(outputTokens))]]
         session.handle(Envelope(id: "complete", type: .complete, agentID: "spender", payload: .object(payload)))
         try await eventually("the spending task succeeds and its cost is in the ledger") {
-            try await engine.goalCosts()[goal]?.usage.usd ?? 0 > 0
+            try await engine.goalCosts(ids: [goal])[goal]?.usage.usd ?? 0 > 0
         }
         outbox.finish()
     }
