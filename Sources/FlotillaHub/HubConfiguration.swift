@@ -30,7 +30,8 @@ public struct HubConfiguration: Sendable {
     /// Watch the fleet's interactive agents in tmux and serve their endpoints
     /// (`--watch-panes`). Default nil: not watching.
     public var watch: WatchConfiguration?
-    /// How long finished tasks, events and offline agents are kept (`--retention-days`).
+    /// How long what is over (finished tasks, runs and goals, decided approvals, events, offline
+    /// agents) is kept (`--retention-days`).
     /// Default 30 days; nil keeps everything.
     public var retention: RetentionPolicy? = RetentionPolicy()
     /// Bounds on connections, buffers and rates.
@@ -100,6 +101,8 @@ public struct HubConfiguration: Sendable {
         engine.output = output
         engine.budgets = budgets
         engine.approvals = approvals
+        // Retention keeps a finished finding through the initiative's cooldown, a longer one too.
+        if let cooldown = autonomy?.policy.cooldown { engine.retention?.findingCooldown = max(AutonomyPolicy.defaultCooldown, cooldown) }
         if engine.output.directory == nil { engine.output.directory = files.outputDirectory }
         return engine
     }

@@ -3,18 +3,22 @@ import GRDB
 
 extension Store {
     /// Stores without retention keep everything.
-    public func prune(before cutoff: Double, batch: Int) async throws -> PruneCount { PruneCount() }
+    public func prune(_ cutoffs: RetentionCutoffs, batch: Int) async throws -> PruneCount { PruneCount() }
 }
 
 extension SQLiteStore {
     /// Deletes up to `batch` finished tasks (with their attempts) and `batch` events older than
-    /// `cutoff`, and offline agents last seen before it. Rows are found in a read (which does
-    /// not hold the writer) and deleted by key in one short write, so queued commits wait only
-    /// for that. The newest event always stays: its `seq` is where numbering resumes after a
-    /// restart, so event ids never repeat.
-    public func prune(before cutoff: Double, batch: Int) async throws -> PruneCount {
+    /// `cutoffs.rows`, and offline agents last seen before it; ended notification deliveries,
+    /// finished workflow runs, decided approvals, final goals and finished findings the same way
+    /// (``RecordRetention``). Rows are found in a read (which does not hold the writer) and
+    /// deleted by key in one short write, so queued commits wait only for that. The newest event
+    /// always stays: its `seq` is where numbering resumes after a restart, so event ids never
+    /// repeat. The cost ledger (`attempt_usage`) always stays: it is the money record.
+    public func prune(_ cutoffs: RetentionCutoffs, batch: Int) async throws -> PruneCount {
         let limit = max(1, batch)
-        let (taskIDs, events) = try await pool.read { db -> ([String], (first: Int64, last: Int64)?) in
+        let cutoff = cutoffs.rows
+        let records = RecordRetention(cutoffs: cutoffs, limit: limit)
+        let (taskIDs, events, found) = try await pool.read { db -> ([String], (first: Int64, last: Int64)?, RecordRetention.Candidates) in
             let ids = try String.fetchAll(db, sql: """
                 SELECT id FROM tasks WHERE state IN ('succeeded','dead','cancelled','expired')
                 AND coalesce(finished_at, updated_at) < ? LIMIT ?
@@ -22,7 +26,7 @@ extension SQLiteStore {
             let seqs = try Int64.fetchAll(db, sql: """
                 SELECT seq FROM events WHERE ts < ? AND seq < (SELECT max(seq) FROM events) ORDER BY seq LIMIT ?
                 """, arguments: [cutoff, limit])
-            return (ids, seqs.first.map { ($0, seqs.last!) })
+            return (ids, seqs.first.map { ($0, seqs.last!) }, try records.candidates(db))
         }
         return try await pool.write { db in
             var count = PruneCount()
@@ -53,6 +57,8 @@ extension SQLiteStore {
                 DELETE FROM notification_deliveries WHERE id IN
                   (SELECT id FROM notification_deliveries WHERE status != 'pending' AND created_at < ? LIMIT ?)
                 """, arguments: [cutoff, limit])
+            count.deliveries = db.changesCount
+            try records.delete(found, db: db, into: &count)
             return count
         }
     }

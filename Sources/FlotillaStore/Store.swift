@@ -72,9 +72,10 @@ public protocol Store: Sendable {
     /// Runs per workflow and status.
     func workflowRunCounts() async throws -> [String: [WorkflowRunStatus: Int]]
 
-    /// One retention batch: deletes up to `batch` finished tasks and events older than
-    /// `cutoff` (and offline agents last seen before it); see SQLiteStore+retention.swift.
-    func prune(before cutoff: Double, batch: Int) async throws -> PruneCount
+    /// One retention batch: deletes up to `batch` of each kind that is over (finished tasks,
+    /// events, ended deliveries, finished runs, decided approvals, final goals, finished
+    /// findings) older than its cutoff, and offline agents; see SQLiteStore+retention.swift.
+    func prune(_ cutoffs: RetentionCutoffs, batch: Int) async throws -> PruneCount
 
     /// Cost ledger totals grouped as asked (SQLiteStore+costs.swift).
     func costs(_ query: CostQuery) async throws -> CostReport

@@ -41,7 +41,7 @@ import Testing
         #expect(resume.pending.map(\.eventSeq) == [2, 3])
         #expect(resume.recent.map(\.eventSeq) == [3])
 
-        _ = try await store.prune(before: now - 30 * 86_400, batch: 100)
+        _ = try await store.prune(RetentionPolicy().cutoffs(now: now), batch: 100)
         let kept = try await store.notificationDeliveries(NotificationQuery())
         #expect(kept.map(\.eventSeq) == [3, 2], "an old delivered row goes; a pending one stays until it ends")
     }

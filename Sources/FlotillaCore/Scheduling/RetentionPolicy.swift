@@ -1,8 +1,9 @@
-/// How long the hub keeps what is over: finished tasks (with their attempts), events, and
-/// agents that went offline. The hub's maintenance deletes older ones in small batches.
+/// How long the hub keeps what is over: finished tasks (with their attempts), events, agents
+/// that went offline, ended notification deliveries, finished workflow runs, decided approvals,
+/// final goals and the initiative's finished findings. The hub's maintenance deletes older ones
+/// in small batches. The cost ledger is never deleted: it is the money record.
 public struct RetentionPolicy: Sendable, Hashable {
-    /// Age in seconds after which a finished task, an event or an offline agent is deleted.
-    /// Default 30 days.
+    /// Age in seconds after which what is over is deleted. Default 30 days.
     public var maxAge: Double
     /// Seconds between passes. Default 1 hour.
     public var interval: Double
@@ -11,32 +12,38 @@ public struct RetentionPolicy: Sendable, Hashable {
     public var batchSize: Int
     /// Pause between two batches of one pass, in seconds, so commits get the writer. Default 0.05.
     public var pause: Double
+    /// The initiative's cooldown (``AutonomyPolicy/cooldown``): a finished (`done`/`failed`)
+    /// finding is kept at least this long after it ended, since until then its row is what
+    /// stops the hub proposing it again. Default 30 days.
+    public var findingCooldown: Double
 
-    public init(maxAge: Double = 30 * 86_400, interval: Double = 3_600, batchSize: Int = 500, pause: Double = 0.05) {
+    public init(maxAge: Double = 30 * 86_400, interval: Double = 3_600, batchSize: Int = 500, pause: Double = 0.05, findingCooldown: Double = AutonomyPolicy.defaultCooldown) {
         self.maxAge = maxAge
         self.interval = interval
         self.batchSize = batchSize
         self.pause = pause
+        self.findingCooldown = findingCooldown
+    }
+
+    /// What a pass at `now` deletes before: rows older than `maxAge`; findings older than both
+    /// `maxAge` and the cooldown (so retention never makes a finding proposable sooner).
+    public func cutoffs(now: Double) -> RetentionCutoffs {
+        let rows = now - maxAge
+        return RetentionCutoffs(rows: rows, findings: min(rows, now - findingCooldown))
     }
 }
 
-/// What one retention batch or pass deleted.
-public struct PruneCount: Sendable, Hashable {
-    public var tasks: Int
-    public var events: Int
-    public var agents: Int
-    /// The tasks deleted (their output files go too).
-    public var taskIDs: [String]
+/// The times one retention pass deletes before (seconds since 1970).
+public struct RetentionCutoffs: Sendable, Hashable {
+    /// Finished tasks, events, offline agents, ended deliveries, finished runs, decided
+    /// approvals and final goals that ended before this go.
+    public var rows: Double
+    /// `done` and `failed` findings that ended before this go (never `proposed` or `rejected`).
+    public var findings: Double
 
-    public init(tasks: Int = 0, events: Int = 0, agents: Int = 0, taskIDs: [String] = []) {
-        self.tasks = tasks
-        self.events = events
-        self.agents = agents
-        self.taskIDs = taskIDs
-    }
-
-    public static func + (lhs: PruneCount, rhs: PruneCount) -> PruneCount {
-        PruneCount(tasks: lhs.tasks + rhs.tasks, events: lhs.events + rhs.events, agents: lhs.agents + rhs.agents, taskIDs: lhs.taskIDs + rhs.taskIDs)
+    public init(rows: Double, findings: Double) {
+        self.rows = rows
+        self.findings = findings
     }
 }
 

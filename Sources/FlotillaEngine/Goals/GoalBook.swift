@@ -40,6 +40,15 @@ final class GoalBook: Sendable {
         _ = records.withLock { $0.removeValue(forKey: id) }
     }
 
+    /// Forgets these goals (retention deleted their rows) unless memory's version is not final:
+    /// one retried meanwhile is alive again, and its next commit writes its row back.
+    func forgetFinal(_ ids: [String]) {
+        guard !ids.isEmpty else { return }
+        records.withLock { book in
+            for id in ids where book[id]?.state.isFinal == true { book.removeValue(forKey: id) }
+        }
+    }
+
     /// Goals not final, in backlog order: priority (higher first), then oldest first.
     func active() -> [GoalRecord] {
         records.withLock { book in

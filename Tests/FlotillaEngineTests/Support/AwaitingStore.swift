@@ -34,7 +34,7 @@ struct AwaitingStore: Store {
     func activeWorkflowRuns() async throws -> [WorkflowRunRow] { try await sqlite.activeWorkflowRuns() }
     func latestTriggerKey(workflow: String, prefix: String) async throws -> String? { try await sqlite.latestTriggerKey(workflow: workflow, prefix: prefix) }
     func workflowRunCounts() async throws -> [String: [WorkflowRunStatus: Int]] { try await sqlite.workflowRunCounts() }
-    func prune(before cutoff: Double, batch: Int) async throws -> PruneCount { try await sqlite.prune(before: cutoff, batch: batch) }
+    func prune(_ cutoffs: RetentionCutoffs, batch: Int) async throws -> PruneCount { try await sqlite.prune(cutoffs, batch: batch) }
     func costs(_ query: CostQuery) async throws -> CostReport { try await sqlite.costs(query) }
     func notificationDeliveries(_ query: NotificationQuery) async throws -> [NotificationDelivery] { try await sqlite.notificationDeliveries(query) }
     func existingNotificationKeys(_ keys: [String]) async throws -> Set<String> { try await sqlite.existingNotificationKeys(keys) }
