@@ -77,7 +77,9 @@ import Testing
             #expect(try await hub.client.answer(.GET, "/api/goals/\(cancelled)").status == 404)
             let pending = try await hub.client.answer(.GET, "/api/approvals?state=pending")
             #expect(pending.body["approvals"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["apr-pending"])
-            #expect(try await hub.client.answer(.GET, "/api/workflows/runs").status == 200)
+            #expect(try await hub.client.answer(.GET, "/api/workflow-runs").status == 200)
+            let run = try await hub.client.answer(.GET, "/api/workflow-runs/run-0")
+            #expect(run.status == 404 && run.body["error"]?["code"] == "workflow_run_not_found")
             // Decided elsewhere: the pending one is still decidable after the restart.
             #expect(try await hub.client.answer(.POST, "/api/approvals/apr-pending/deny", body: #"{"reason":"no"}"#).status == 200)
         }
@@ -89,8 +91,8 @@ import Testing
         var configuration = HubConfiguration(port: 0, dataDirectory: TestHub.temporaryDirectory())
         #expect(configuration.engine.retention?.findingCooldown == AutonomyPolicy.defaultCooldown)
         configuration.autonomy = AutonomyConfiguration(policy: AutonomyPolicy(cooldown: 90 * 86_400))
-        #expect(configuration.engine.retention?.findingCooldown == 90 * 86_400)
-        #expect(configuration.engine.retention?.cutoffs(now: 1_000_000_000).findings == 1_000_000_000 - 90 * 86_400)
+        #expect(configuration.engine.retention?.findingCooldown == 90 * 86_400.0)
+        #expect(configuration.engine.retention?.cutoffs(now: 1_000_000_000).findings == 1_000_000_000 - 90 * 86_400.0)
         configuration.autonomy = AutonomyConfiguration(policy: AutonomyPolicy(cooldown: 60))
         #expect(configuration.engine.retention?.findingCooldown == AutonomyPolicy.defaultCooldown)
     }
