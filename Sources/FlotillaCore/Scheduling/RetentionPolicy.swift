@@ -33,20 +33,6 @@ public struct RetentionPolicy: Sendable, Hashable {
     }
 }
 
-/// The times one retention pass deletes before (seconds since 1970).
-public struct RetentionCutoffs: Sendable, Hashable {
-    /// Finished tasks, events, offline agents, ended deliveries, finished runs, decided
-    /// approvals and final goals that ended before this go.
-    public var rows: Double
-    /// `done` and `failed` findings that ended before this go (never `proposed` or `rejected`).
-    public var findings: Double
-
-    public init(rows: Double, findings: Double) {
-        self.rows = rows
-        self.findings = findings
-    }
-}
-
 extension Scheduler {
     /// Forgets agents that are offline, hold nothing and were last seen before `cutoff`;
     /// returns their ids. (Their store rows go in the same retention pass.)
