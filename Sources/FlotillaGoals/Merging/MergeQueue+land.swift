@@ -126,8 +126,10 @@ extension MergeQueue {
     func waitForEnd(of taskID: String) async throws -> TaskRecord {
         while true {
             try _Concurrency.Task.checkCancellation()
-            // Short waits: a merge whose goal was cancelled stops within seconds, not half a minute.
-            let task = try await engine.wait(id: taskID, timeout: 5)
+            // Short waits (Engine.wait does not see cancellation): a merge whose goal is cancelled
+            // while a fix runs stops within a second, and `goal cancel` (which waits for the
+            // run to end) with it.
+            let task = try await engine.wait(id: taskID, timeout: 1)
             if task.state.isFinal { return task }
         }
     }
