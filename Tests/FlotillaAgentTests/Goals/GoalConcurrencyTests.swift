@@ -2,6 +2,7 @@ import FlotillaClient
 import FlotillaCore
 import FlotillaHub
 import Foundation
+import Synchronization
 import Testing
 
 /// Goals move independently (docs/goals.md, "Planning"): a real hub with `--goal-concurrency 2`,
@@ -73,6 +74,50 @@ import Testing
             }
             _ = try await client.cancelGoal(id: slow)
         }
+    }
+
+    @Test func aGoalBeingClonedTakesItsPlaceSoNoOtherStarts() async throws {
+        let slowRepo = try makeRepository(), quickRepo = try makeRepository()
+        let remote = try await HeldGitServer(serving: slowRepo.remote)
+        defer { remote.stop() }
+        let server = try await FakeModelServer(dialect: "openai", turns: [GoalFleet.planTurn(GoalFleet.plan(["x"]))], repeatLast: true)
+        defer { server.stop() }
+        let steps = try GoalFleet.stepFolder()
+        let gh = try FakeGitHub()
+        try await LiveHub.run(configure: { $0.goals.concurrency = 1; $0.goals.gh = gh.path }) { served, client in
+            let agents = try Self.fleet(server, steps, served: served)
+            defer { agents.forEach { $0.stop() } }
+            let logs: @Sendable () -> String = { agents.map(\.log).joined() }
+            let slow = try #require(try await client.addGoal(title: "Clone a slow remote", repo: remote.url)["id"]?.stringValue)
+            try await eventually("the slow goal's clone reaches its remote") { !remote.requests.isEmpty }
+            let quick = try #require(try await client.addGoal(title: "Quick goal", repo: quickRepo.remote)["id"]?.stringValue)
+            remote.release()
+            // The slow goal (its dumb-HTTP remote takes no push, so publication fails it) ends
+            // first; only then does the other one start, and it finishes.
+            try await GoalFleet.reach(client, quick, "done", within: 90, logs: logs)
+            let changes = try await served.hub.engine.storedEvents(after: 0, limit: 10_000).filter { $0.type == "goal.state_changed" }
+            let slowEnded = try #require(changes.first { $0.details["goal_id"]?.stringValue == slow && ["done", "failed", "cancelled"].contains($0.details["to"]?.stringValue ?? "") })
+            let quickStarted = try #require(changes.first { $0.details["goal_id"]?.stringValue == quick && $0.details["to"] == "planning" })
+            #expect(slowEnded.seq < quickStarted.seq, "a goal still cloning keeps its place: \(changes.map { "\($0.details["goal_id"] ?? .null) \($0.details["to"] ?? .null)" })")
+        }
+    }
+
+    @Test func theHubStopsPromptlyWhileAGoalsCloneHangs() async throws {
+        let slowRepo = try makeRepository()
+        let remote = try await HeldGitServer(serving: slowRepo.remote)
+        defer { remote.stop() }
+        let gh = try FakeGitHub()
+        let stopping = Mutex<ContinuousClock.Instant?>(nil)
+        try await LiveHub.run(configure: Self.configure(gh)) { _, client in
+            let slow = try #require(try await client.addGoal(title: "Clone a slow remote", repo: remote.url)["id"]?.stringValue)
+            try await eventually("the slow goal's clone reaches its remote") { !remote.requests.isEmpty }
+            #expect(try await client.goal(id: slow)["state"] == "planning")
+            stopping.withLock { $0 = .now }
+        }
+        // Graceful shutdown cancels the goal's work: its git clone is killed, not waited for.
+        let asked = try #require(stopping.withLock { $0 })
+        #expect(ContinuousClock.now - asked < .seconds(10), "the hub stopped while the clone was still held")
+        #expect(FileManager.default.fileExists(atPath: remote.folder + "/hold"), "the remote was never released")
     }
 
     @Test func aMergeVerifyThatBlocksHoldsUpNoOtherGoal() async throws {
