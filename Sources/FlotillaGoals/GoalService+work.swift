@@ -8,6 +8,9 @@ import Synchronization
 /// one long-lived task group, at most one piece per goal at a time. A goal whose work is still
 /// running is skipped by the passes until it ends; then a pass looks at it again.
 ///
+/// A goal that ends while its piece runs (`goal cancel`) stops the piece at once (GoalEndWatch):
+/// a clone under way is killed, no planning task is submitted after the cancel.
+///
 /// Nothing here is the truth about a goal: the claim only keeps two pieces of work for one goal
 /// apart. The work reads the goal afresh when it begins, so it never acts on a pass's older copy,
 /// and a hub that stops mid-way finds the goal's state and `details` where the work left them.
@@ -65,8 +68,9 @@ extension GoalService {
         do {
             let goal = try await engine.goal(id: handed.id)
             guard !goal.state.isFinal, goal.state != .queued else { return }
-            try await advance(goal)
-        } catch is CancellationError {
+            // Cancelled meanwhile: its clone is killed and nothing more is submitted for it.
+            try await GoalEndWatch.whileGoalLasts(engine, goal.id) { try await self.advance(goal) }
+        } catch is CancellationError, is GoalEndWatch.GoalEnded {
             return
         } catch {
             logger.warning("goals: goal \(handed.id) (\(handed.state.rawValue)): \(error)")

@@ -107,17 +107,58 @@ import Testing
         let remote = try await HeldGitServer(serving: slowRepo.remote)
         defer { remote.stop() }
         let gh = try FakeGitHub()
+        let data = Paths.temporaryDirectory("hub")
         let stopping = Mutex<ContinuousClock.Instant?>(nil)
-        try await LiveHub.run(configure: Self.configure(gh)) { _, client in
+        let slow = try await LiveHub.run(dataDirectory: data, configure: Self.configure(gh)) { _, client in
             let slow = try #require(try await client.addGoal(title: "Clone a slow remote", repo: remote.url)["id"]?.stringValue)
             try await eventually("the slow goal's clone reaches its remote") { !remote.requests.isEmpty }
             #expect(try await client.goal(id: slow)["state"] == "planning")
             stopping.withLock { $0 = .now }
+            return slow
         }
         // Graceful shutdown cancels the goal's work: its git clone is killed, not waited for.
         let asked = try #require(stopping.withLock { $0 })
         #expect(ContinuousClock.now - asked < .seconds(10), "the hub stopped while the clone was still held")
         #expect(FileManager.default.fileExists(atPath: remote.folder + "/hold"), "the remote was never released")
+        try await eventually("no git process works on the held remote any more", within: 10) { Self.processes(mentioning: remote.url).isEmpty }
+        // A clone cut short by the stop is no verdict on the repository: the goal waits to be
+        // picked up again, not failed.
+        let state = try await LiveHub.run(dataDirectory: data, configure: { $0.goals.concurrency = 0 }) { _, client in
+            try await client.goal(id: slow)["state"]
+        }
+        #expect(state == "planning")
+    }
+
+    @Test func aGoalCancelledWhileCloningStopsItsClone() async throws {
+        let slowRepo = try makeRepository()
+        let remote = try await HeldGitServer(serving: slowRepo.remote)
+        defer { remote.stop() }
+        let gh = try FakeGitHub()
+        try await LiveHub.run(configure: Self.configure(gh)) { _, client in
+            let slow = try #require(try await client.addGoal(title: "Clone a slow remote", repo: remote.url)["id"]?.stringValue)
+            try await eventually("the slow goal's clone reaches its remote") { !remote.requests.isEmpty }
+            #expect(!Self.processes(mentioning: remote.url).isEmpty, "a git process clones the held remote")
+            let asked = ContinuousClock.now
+            #expect(try await client.cancelGoal(id: slow)["state"] == "cancelled")
+            #expect(ContinuousClock.now - asked < .seconds(2))
+            // Its clone is killed at once, though the remote still holds every request.
+            try await eventually("the cancelled goal's clone is stopped", within: 10) { Self.processes(mentioning: remote.url).isEmpty }
+            #expect(FileManager.default.fileExists(atPath: remote.folder + "/hold"))
+            let goal = try await client.goal(id: slow)
+            #expect(goal["state"] == "cancelled")
+            #expect(GoalFleet.planningTasks(goal).isEmpty)
+        }
+    }
+
+    /// The pids of processes whose command line mentions `text` (a git clone of a URL, and
+    /// its git-remote-http).
+    static func processes(mentioning text: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { return nil }
+            let line = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return line.contains(text) ? pid : nil
+        }
     }
 
     @Test func aMergeVerifyThatBlocksHoldsUpNoOtherGoal() async throws {
