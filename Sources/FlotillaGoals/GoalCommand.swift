@@ -53,6 +53,9 @@ public struct GoalCommand: Sendable {
             group.addTask {
                 var options = PlatformOptions()
                 options.processGroupID = 0
+                // Cancelled (the hub stopping, a goal cancelled mid-merge): the whole group goes,
+                // so a verify command's own children (a test run's workers) do not outlive it.
+                options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(200))]
                 var childEnvironment: [Environment.Key: String] = [:]
                 for (name, value) in variables { childEnvironment[Environment.Key(stringLiteral: name)] = value }
                 do {

@@ -21,6 +21,9 @@ extension GoalService {
         do {
             info = try await workspaces.prepare(goal)
         } catch let error as GoalError {
+            // A clone killed because the hub is stopping (or the goal ended) is no verdict on
+            // the repository: the next start clones again.
+            try _Concurrency.Task.checkCancellation()
             try await engine.moveGoal(id: goal.id, to: .failed, reason: "cannot prepare the goal's clone: \(error.message)")
             throw error
         }

@@ -12,6 +12,10 @@ import Synchronization
 /// by idempotency key and its run by trigger key, so a restarted hub picks every goal up where
 /// it was. It wakes on the events that move goals (goal changes, task and run ends, approval
 /// decisions) and on a 1 s tick.
+///
+/// A pass only decides: each goal's work (a clone, planning, an approval, a run) runs beside the
+/// passes in a long-lived task group, one piece at a time per goal (``GoalService/hand(_:)``),
+/// so a slow clone of one goal never holds up the others.
 public final class GoalService: Service, Sendable {
     /// Whether a queued goal may start now (autonomy sets it; default: always).
     public typealias StartGate = @Sendable (GoalRecord) async -> Bool
@@ -32,6 +36,10 @@ public final class GoalService: Service, Sendable {
     private let finishQueue: AsyncStream<GoalRecord>.Continuation
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
+    /// Goals whose piece of work is running (GoalService+work.swift): one at a time per goal.
+    let working = Mutex(WorkClaims())
+    let works: AsyncStream<GoalRecord>
+    let workQueue: AsyncStream<GoalRecord>.Continuation
 
     public init(engine: Engine, configuration: GoalConfiguration, logger: Logger, startGate: @escaping StartGate = { _ in true }) {
         self.engine = engine
@@ -46,6 +54,7 @@ public final class GoalService: Service, Sendable {
         let (queued, queue) = AsyncStream.makeStream(of: GoalRecord.self)
         finishes = queued
         finishQueue = queue
+        (works, workQueue) = AsyncStream.makeStream(of: GoalRecord.self)
     }
 
     /// Replaces the start gate (autonomy, when it is on).
@@ -77,6 +86,8 @@ public final class GoalService: Service, Sendable {
                         await self.drive()
                     }
                 }
+                // Each goal's work (clone, planning, approval, run) runs beside the passes.
+                group.addTask { await self.runWork() }
                 // Finishing (verification, review, publication) takes minutes: it runs beside
                 // the passes, one call per goal at a time, so other goals keep moving.
                 group.addTask { await self.runFinishes() }
@@ -109,7 +120,8 @@ public final class GoalService: Service, Sendable {
     }
 
     /// One pass over the goals that are not final: starts queued ones while there is room and
-    /// the gate agrees, and moves each other one on by its state.
+    /// the gate agrees, and hands each other one to its work (``hand(_:)``), unless its previous
+    /// work is still running. The pass itself waits on no goal's work.
     public func drive() async {
         // Concurrency 0: the hub keeps a backlog and carries no goal on.
         guard configuration.concurrency > 0 else { return }
@@ -120,13 +132,14 @@ public final class GoalService: Service, Sendable {
             logger.warning("goals: cannot read the goals: \(error)")
             return
         }
+        // A started goal is in `planning` before its work begins, so the next pass counts it.
         var busy = goals.filter { Self.occupying.contains($0.state) }.count
         let backlog = goals.filter { $0.state == .queued }.sorted {
             ($0.priority, -$0.createdAt, $0.id) > ($1.priority, -$1.createdAt, $1.id)
         }
         let startGate = gate.withLock { $0 }
         for goal in backlog where busy < configuration.concurrency {
-            guard await startGate(goal) else { continue }
+            guard !isWorking(goal.id), await startGate(goal) else { continue }
             do {
                 try await start(goal)
                 busy += 1
@@ -135,23 +148,21 @@ public final class GoalService: Service, Sendable {
             }
         }
         for goal in goals where goal.state != .queued {
-            do {
-                try await advance(goal)
-            } catch {
-                logger.warning("goals: goal \(goal.id) (\(goal.state.rawValue)): \(error)")
-            }
+            hand(goal)
         }
     }
 
     /// The states that take one of the `concurrency` places: planning up to review.
     static let occupying: Set<GoalState> = [.planning, .awaitingApproval, .executing, .verifying, .review]
 
-    /// A queued goal starts: it moves to `planning` (its planning task follows in the same pass).
+    /// A queued goal starts: it moves to `planning` in the pass (a quick commit, so passes count
+    /// it at once and never start more than `concurrency`); its planning task, and the clone
+    /// before it, follow in its work.
     func start(_ goal: GoalRecord) async throws {
         let started = try await engine.moveGoal(id: goal.id, to: .planning) { goal in
             goal.details["planning"] = GoalPlanning.Details().json
         }
-        try await advance(started)
+        hand(started)
     }
 
     /// Moves a goal on by its state.

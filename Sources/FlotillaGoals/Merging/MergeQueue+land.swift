@@ -14,7 +14,12 @@ extension MergeQueue {
         }
         let step = Self.stepName(of: task)
         do {
-            engine.releaseStepEnd(try await landStep(goal: goal, step: step, task: task))
+            // A goal cancelled mid-merge stops its merge at once (MergeQueue+goalEnd.swift).
+            engine.releaseStepEnd(try await whileGoalLasts(goal.id) { try await self.landStep(goal: goal, step: step, task: task) })
+        } catch let ended as GoalEnded {
+            // Its run ended with the goal: the end goes to it as is, nothing merged.
+            await recordAbandoned(goal.id, step: step, ended)
+            engine.releaseStepEnd(task)
         } catch is CancellationError {
             return  // Shutting down: the end comes through the gate again at the next start.
         } catch {
@@ -77,23 +82,29 @@ extension MergeQueue {
     /// merged (no verify here: publication verifies the goal branch next); else failed.
     func landRequestedFix(goalID: String, step: String, fixTaskID: String) async {
         do {
-            let ended = try await waitForEnd(of: fixTaskID)
-            let goal = try await engine.goal(id: goalID)
-            guard ended.state == .succeeded else {
-                let why = "the fix task \(fixTaskID) ended \(ended.state.rawValue): \(ended.error ?? ended.reason ?? "no reason given")"
-                await record(goalID, step: step) { $0["state"] = "failed"; $0["reason"] = .string(why) }
-                return
-            }
-            switch try await merge(goal, branch: "flotilla/\(fixTaskID)", step: step, verify: false) {
-            case .merged(let merged, let fresh):
-                await recordMerged(goal, step: step, taskID: nil, commit: merged, announce: fresh)
-            case .unmergeable(let why), .conflict(let why), .verifyFailed(let why):
-                await record(goalID, step: step) { $0["state"] = "failed"; $0["reason"] = .string(MergeConflict.bounded(why, limit: 4000)) }
-            }
+            try await whileGoalLasts(goalID) { try await self.landFix(goalID: goalID, step: step, fixTaskID: fixTaskID) }
+        } catch let ended as GoalEnded {
+            await recordAbandoned(goalID, step: step, ended)
         } catch is CancellationError {
             return
         } catch {
             await record(goalID, step: step) { $0["state"] = "failed"; $0["reason"] = .string("the merge queue could not merge \(fixTaskID): \(Self.describe(error))") }
+        }
+    }
+
+    private func landFix(goalID: String, step: String, fixTaskID: String) async throws {
+        let ended = try await waitForEnd(of: fixTaskID)
+        let goal = try await engine.goal(id: goalID)
+        guard ended.state == .succeeded else {
+            let why = "the fix task \(fixTaskID) ended \(ended.state.rawValue): \(ended.error ?? ended.reason ?? "no reason given")"
+            await record(goalID, step: step) { $0["state"] = "failed"; $0["reason"] = .string(why) }
+            return
+        }
+        switch try await merge(goal, branch: "flotilla/\(fixTaskID)", step: step, verify: false) {
+        case .merged(let merged, let fresh):
+            await recordMerged(goal, step: step, taskID: nil, commit: merged, announce: fresh)
+        case .unmergeable(let why), .conflict(let why), .verifyFailed(let why):
+            await record(goalID, step: step) { $0["state"] = "failed"; $0["reason"] = .string(MergeConflict.bounded(why, limit: 4000)) }
         }
     }
 
@@ -115,7 +126,10 @@ extension MergeQueue {
     func waitForEnd(of taskID: String) async throws -> TaskRecord {
         while true {
             try _Concurrency.Task.checkCancellation()
-            let task = try await engine.wait(id: taskID, timeout: 30)
+            // Short waits (Engine.wait does not see cancellation): a merge whose goal is cancelled
+            // while a fix runs stops within a second, and `goal cancel` (which waits for the
+            // run to end) with it.
+            let task = try await engine.wait(id: taskID, timeout: 1)
             if task.state.isFinal { return task }
         }
     }

@@ -55,8 +55,16 @@ extension MergeQueue {
             }
         }
         let merged = try await workspaces(for: goal).git(goal, ["rev-parse", "HEAD"], inMergeWorktree: true)
+        // A goal cancelled while this merge ran keeps its branch (MergeQueue+goalEnd.swift).
+        if let ended = await endedState(goal.id) { throw GoalEnded(state: ended) }
         // Compare-and-swap: the goal branch moves only from where this merge started.
         try await workspaces(for: goal).git(goal, ["update-ref", "-m", "flotilla: step \(step) merged", goalRef, merged, start])
+        if let ended = await endedState(goal.id) {
+            // Cancelled between the check and the move: the move is taken back (only if the
+            // branch is still at this merge), so nothing lands after a cancel.
+            _ = try? await workspaces(for: goal).git(goal, ["update-ref", "-m", "flotilla: goal \(ended.rawValue), merge of step \(step) taken back", goalRef, start, merged])
+            throw GoalEnded(state: ended)
+        }
         return .merged(commit: merged, fresh: true)
     }
 

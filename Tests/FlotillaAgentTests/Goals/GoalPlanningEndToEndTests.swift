@@ -132,11 +132,21 @@ import Testing
             #expect(GoalFleet.ran(steps).isEmpty, "nothing runs before a person says so")
 
             _ = try await client.decideApproval(id: first, allow: false, reason: "two steps are enough", choice: nil)
-            let again = try await GoalFleet.reach(client, id, "awaiting_approval", logs: { planner.log }) as JSONValue
+            // The goal is still awaiting the first approval until the goal service reads the
+            // denial: wait for the new plan's own request, not for the state alone.
+            let deadline = ContinuousClock.now + .seconds(90)
+            var again = try await client.goal(id: id)
+            while again["state"] != "awaiting_approval" || again["details"]?["planning"]?["approval_id"]?.stringValue == first {
+                guard ContinuousClock.now < deadline, again["state"]?.stringValue.map({ ["done", "failed", "cancelled"].contains($0) }) != true else {
+                    throw TestFailure("no second plan waits for a person: \(again.jsonString.prefix(4000))\n\(planner.log.suffix(4000))")
+                }
+                try await Task.sleep(for: .milliseconds(50))
+                again = try await client.goal(id: id)
+            }
             let second = try #require(again["details"]?["planning"]?["approval_id"]?.stringValue)
             #expect(second != first)
             let tasks = GoalFleet.planningTasks(again)
-            #expect(tasks.count == 2)
+            try #require(tasks.count == 2)
             let prompt = try await client.task(tasks[1])["prompt"]?.stringValue ?? ""
             #expect(prompt.contains("Their reason:\n> two steps are enough"), "\(prompt)")
             #expect((again["reasons"]?.arrayValue ?? []).contains("plan rejected: two steps are enough"))
