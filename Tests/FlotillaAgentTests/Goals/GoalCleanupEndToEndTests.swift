@@ -66,12 +66,28 @@ import Testing
         }
     }
 
+    /// A FAKE step agent's script that runs each step until it is killed and takes its time to
+    /// stop: it ignores SIGTERM, so the agent's cancel ends it only with SIGKILL, 2 s later
+    /// (ProcessRunner.killGrace), while its worktree of the goal's clone is still there.
+    static func stubbornSteps() throws -> String {
+        let folder = Paths.temporaryDirectory("goal-steps")
+        let script = """
+            #!/bin/sh
+            trap '' TERM
+            dir="$1"
+            step=$(printf '%s\\n' "$2" | head -n 1 | cut -d' ' -f1 | tr -d ':')
+            echo "$step" >> "$dir/ran.log"
+            while true; do sleep 0.1; done
+            """
+        try script.write(toFile: folder + "/step.sh", atomically: true, encoding: .utf8)
+        return folder
+    }
+
     @Test func aCancelledGoalsDirectoryGoesOnlyOnceItsRunningStepsAgentHasStopped() async throws {
         let repo = try makeRepository()
         let server = try await FakeModelServer(dialect: "openai", turns: [GoalFleet.planTurn(GoalFleet.plan(["a", "b"]))])
         defer { server.stop() }
-        let steps = try GoalFleet.stepFolder()
-        FileManager.default.createFile(atPath: steps + "/hold-a", contents: nil)
+        let steps = try Self.stubbornSteps()
         let data = Paths.temporaryDirectory("hub")
         let coderDirectory = Paths.temporaryDirectory("coder")
         try await LiveHub.run(dataDirectory: data) { served, client in
@@ -87,8 +103,10 @@ import Testing
             try await eventually("step a runs in its worktree of the goal's clone") {
                 GoalFleet.ran(steps) == ["a"] && !GoalWorkspaces(root: "\(data)/goals").agentWorktrees(goalID: id).isEmpty
             }
+            let cancelledAt = ContinuousClock.now
             _ = try await client.cancelGoal(id: id, reason: "wrong repository")
             let event = try await Self.removal(of: id, served.hub.engine)
+            #expect(ContinuousClock.now - cancelledAt > .seconds(1.5), "not before the step's agent stopped it (SIGKILL after 2 s)")
             #expect(event.details["reason"] == "cancelled")
             #expect(!FileManager.default.fileExists(atPath: directory))
             // The agent was not cut off: it removed its attempt's worktree itself (with the clone
