@@ -118,6 +118,38 @@ import Testing
         }
     }
 
+    @Test func aCancelledGoalWhoseCloneWasRemovedIsClonedAgainWhenRetried() async throws {
+        let repo = try makeRepository()
+        let data = Paths.temporaryDirectory("hub")
+        // No planner connects: the goal waits in planning with its clone made.
+        try await LiveHub.run(dataDirectory: data) { served, client in
+            let id = try #require(try await client.addGoal(title: "Write a file", repo: repo.work)["id"]?.stringValue)
+            let clone = "\(data)/goals/\(id)/repo"
+            try await eventually("the goal is planning in its clone") {
+                let goal = try await client.goal(id: id)
+                return goal["state"] == "planning" && !GoalFleet.planningTasks(goal).isEmpty
+            }
+            let first = try await client.goal(id: id)
+            #expect(first["details"]?["branch"]?["clone"] == .string(clone))
+            let firstTask = try #require(GoalFleet.planningTasks(first).last)
+            _ = try await client.cancelGoal(id: id, reason: "not yet")
+            _ = try await Self.removal(of: id, served.hub.engine)
+            #expect(!FileManager.default.fileExists(atPath: clone))
+
+            _ = try await client.retryGoal(id: id)
+            try await eventually("the retried goal is planning again, in a new clone") {
+                let goal = try await client.goal(id: id)
+                let tasks = GoalFleet.planningTasks(goal)
+                return goal["state"] == "planning" && !tasks.isEmpty && !tasks.contains(firstTask) && FileManager.default.fileExists(atPath: clone + "/.git")
+            }
+            let goal = try await client.goal(id: id)
+            #expect(goal["details"]?["branch"]?["clone"] == .string(clone))
+            let task = try await client.task(try #require(GoalFleet.planningTasks(goal).last))
+            #expect(task["repo"] == .string(clone))
+            #expect(try git(clone, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "flotilla/goal-\(id)") == "flotilla/goal-\(id)")
+        }
+    }
+
     @Test func theSweepRemovesLeftoversAtStartAndLaterButAFailedGoalKeepsItsClone() async throws {
         let repo = try makeRepository()
         let server = try await FakeModelServer(dialect: "openai", turns: [GoalFleet.planTurn(GoalFleet.plan(["a"]))])
