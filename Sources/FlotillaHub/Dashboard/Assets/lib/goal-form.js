@@ -4,6 +4,7 @@
 // it calls onAdded(goal).
 import { h } from './dom.js'
 import { addGoalBody, formFieldOf } from './goal-model.js'
+import { formErrors } from './form-errors.js'
 
 const FIELDS = [
   { name: 'title', label: 'Goal', control: () => h('input', { type: 'text', autocomplete: 'off', placeholder: 'Add rate limiting to the API' }), hint: 'One sentence.' },
@@ -16,7 +17,7 @@ const FIELDS = [
 
 export function goalForm(ctx, { onAdded, onClose } = {}) {
   const controls = new Map()
-  const errors = new Map()
+  const errors = formErrors(controls)
   const fields = FIELDS.map((f) => {
     const id = `goal-form-${f.name}`
     const control = f.control()
@@ -24,8 +25,7 @@ export function goalForm(ctx, { onAdded, onClose } = {}) {
     control.name = f.name
     control.setAttribute('aria-describedby', `${id}-error`)
     controls.set(f.name, control)
-    const error = h('p', { class: 'error-text', id: `${id}-error`, 'aria-live': 'polite', 'data-error-for': f.name })
-    errors.set(f.name, error)
+    const error = errors.fieldError(f.name, id)
     const checkbox = f.name === 'approve_plan'
     return h('div', { class: `field goal-field goal-field-${f.name}${checkbox ? ' field-check' : ''}`, dataset: { field: f.name } },
       checkbox ? h('label', { for: id }, control, ` ${f.label}`) : h('label', { for: id }, f.label),
@@ -33,25 +33,17 @@ export function goalForm(ctx, { onAdded, onClose } = {}) {
       f.hint ? h('p', { class: 'field-hint muted' }, f.hint) : '',
       error)
   })
-  const formError = h('div', { class: 'form-error error-text', role: 'alert' })
   const add = h('button', { type: 'submit', class: 'btn primary', 'data-action': 'add-goal' }, 'Add goal')
   const close = h('button', { type: 'button', class: 'btn', 'data-action': 'close-goal-form' }, 'Close')
   const form = h('form', { class: 'goal-form card card-body', novalidate: '', 'aria-label': 'Add a goal' },
-    h('div', { class: 'goal-form-fields' }, ...fields), formError, h('div', { class: 'form-actions' }, add, close))
+    h('div', { class: 'goal-form-fields' }, ...fields), errors.formError, h('div', { class: 'form-actions' }, add, close))
   close.addEventListener('click', () => onClose?.())
-
-  const setError = (name, text) => {
-    const el = errors.get(name)
-    if (el) el.textContent = text ?? ''
-    controls.get(name)?.setAttribute('aria-invalid', text ? 'true' : 'false')
-  }
 
   let sending = false
   form.addEventListener('submit', async (e) => {
     e.preventDefault()
     if (sending) return
-    for (const name of controls.keys()) setError(name, '')
-    formError.textContent = ''
+    errors.clear()
     const c = (name) => controls.get(name)
     const body = addGoalBody({ title: c('title').value, repo: c('repo').value, budget: c('budget_usd').value,
       priority: c('priority').value, approvePlan: c('approve_plan').checked, verify: c('verify').value })
@@ -63,13 +55,7 @@ export function goalForm(ctx, { onAdded, onClose } = {}) {
       for (const [name, control] of controls) if (name === 'approve_plan') control.checked = false; else control.value = ''
       onAdded?.(goal)
     } catch (err) {
-      const name = formFieldOf(err)
-      if (name) {
-        setError(name, err.message ?? String(err))
-        controls.get(name).focus()
-      } else {
-        formError.textContent = `${err.code ? `${err.code}: ` : ''}${err.message ?? err}`
-      }
+      errors.show(err, formFieldOf(err))
     } finally {
       sending = false
       add.disabled = false

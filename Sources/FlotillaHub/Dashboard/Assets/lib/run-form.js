@@ -4,13 +4,14 @@
 // name. On success it calls onStarted(run) (the pages open the run).
 import { h } from './dom.js'
 import { buildInputs, inputHint, inputOfError } from './workflow-model.js'
+import { formErrors } from './form-errors.js'
 
 let formCount = 0
 
 export function runForm(ctx, workflow, { onStarted, onClose } = {}) {
   const prefix = `run-${++formCount}`
   const controls = new Map()
-  const errors = new Map()
+  const errors = formErrors(controls)
   const inputs = workflow.inputs ?? []
 
   const fields = inputs.map((input) => {
@@ -28,8 +29,7 @@ export function runForm(ctx, workflow, { onStarted, onClose } = {}) {
         placeholder: input.default !== undefined && input.default !== null ? String(input.default) : (input.required ? 'required' : '') })
     }
     controls.set(input.name, control)
-    const error = h('p', { class: 'error-text', id: `${id}-error`, 'aria-live': 'polite', 'data-error-for': input.name })
-    errors.set(input.name, error)
+    const error = errors.fieldError(input.name, id)
     control.setAttribute('aria-describedby', `${id}-error ${id}-hint`)
     return h('div', { class: `field field-input`, dataset: { input: input.name } },
       h('label', { for: id }, input.name, input.required ? h('span', { class: 'required', 'aria-hidden': 'true' }, ' *') : ''),
@@ -38,31 +38,23 @@ export function runForm(ctx, workflow, { onStarted, onClose } = {}) {
       error)
   })
 
-  const formError = h('div', { class: 'form-error error-text', role: 'alert' })
   const start = h('button', { type: 'submit', class: 'btn primary', 'data-action': 'start-run' }, 'Start run')
   const close = h('button', { type: 'button', class: 'btn', 'data-action': 'close-run-form' }, 'Close')
   const form = h('form', { class: 'run-form', novalidate: '', 'aria-label': `Run ${workflow.name}` },
     inputs.length ? h('div', { class: 'run-form-fields' }, ...fields) : h('p', { class: 'muted' }, 'This workflow takes no inputs.'),
-    formError,
+    errors.formError,
     h('div', { class: 'form-actions' }, start, close))
   close.addEventListener('click', () => onClose?.())
-
-  const setError = (name, text) => {
-    const el = errors.get(name)
-    if (el) el.textContent = text ?? ''
-    controls.get(name)?.setAttribute('aria-invalid', text ? 'true' : 'false')
-  }
 
   let sending = false
   form.addEventListener('submit', async (e) => {
     e.preventDefault()
     if (sending) return
-    for (const name of controls.keys()) setError(name, '')
-    formError.textContent = ''
+    errors.clear()
     const values = Object.fromEntries([...controls].map(([name, c]) => [name, c.value]))
     const built = buildInputs(inputs, values)
     if (built.errors) {
-      for (const [name, text] of Object.entries(built.errors)) setError(name, text)
+      for (const [name, text] of Object.entries(built.errors)) errors.set(name, text)
       controls.get(Object.keys(built.errors)[0])?.focus()
       return
     }
@@ -73,13 +65,7 @@ export function runForm(ctx, workflow, { onStarted, onClose } = {}) {
       const run = await ctx.api.post(`/api/workflows/${encodeURIComponent(workflow.name)}/runs`, { inputs: built.inputs })
       onStarted?.(run)
     } catch (err) {
-      const name = inputOfError(err)
-      if (name && controls.has(name)) {
-        setError(name, err.message ?? String(err))
-        controls.get(name).focus()
-      } else {
-        formError.textContent = `${err.code ? `${err.code}: ` : ''}${err.message ?? err}`
-      }
+      errors.show(err, inputOfError(err))
     } finally {
       sending = false
       start.disabled = false
