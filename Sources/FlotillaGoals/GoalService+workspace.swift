@@ -37,7 +37,8 @@ extension GoalService {
         }
         let recorded = info.json()
         try await engine.updateGoal(id: goal.id) { goal in
-            // Recorded once; the merge queue keeps it (and its head) up to date from then on.
+            // Recorded when made (again, after a removal); the merge queue keeps it (and its head)
+            // up to date from then on.
             if GoalBranchInfo(json: goal.details["branch"]) != info { goal.details["branch"] = recorded }
         }
         return GoalPlace(clone: info.clone, branch: info.branch, baseBranch: info.baseBranch)
