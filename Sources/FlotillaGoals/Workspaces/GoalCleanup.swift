@@ -55,6 +55,9 @@ public final class GoalCleanup: Service, Sendable {
     let maxAge: Double?
     let policy: Policy
     let clock: @Sendable () -> Double
+    /// Whether a goal's end is followed on the event bus (off when the hub carries no goal on,
+    /// `--goal-concurrency 0`, which holds no subscription: the sweeps find ended goals).
+    let followsEndings: Bool
     let logger: Logger
     private let busyChecks = Mutex<[BusyCheck]>([])
     /// Goals whose finisher is running, with the number of calls.
@@ -64,12 +67,13 @@ public final class GoalCleanup: Service, Sendable {
     private let wakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
     public init(engine: Engine, workspaces: GoalWorkspaces, maxAge: Double?, policy: Policy = Policy(),
-                clock: @escaping @Sendable () -> Double = { Timestamp.now() }, logger: Logger) {
+                clock: @escaping @Sendable () -> Double = { Timestamp.now() }, followsEndings: Bool = true, logger: Logger) {
         self.engine = engine
         self.workspaces = workspaces
         self.maxAge = maxAge
         self.policy = policy
         self.clock = clock
+        self.followsEndings = followsEndings
         self.logger = logger
     }
 
@@ -102,7 +106,7 @@ public final class GoalCleanup: Service, Sendable {
     public func run() async throws {
         await cancelWhenGracefulShutdown { [self] in
             await withDiscardingTaskGroup { group in
-                group.addTask { await self.followEndings() }
+                if self.followsEndings { group.addTask { await self.followEndings() } }
                 group.addTask { await self.sweepPeriodically() }
                 group.addTask { await self.retryPending() }
             }

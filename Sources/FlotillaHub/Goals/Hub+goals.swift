@@ -16,10 +16,15 @@ extension Hub {
     }
 
     /// Removes ended goals' directories (docs/goals.md, "Cleaning up"), failed ones after the
-    /// hub's retention age, never while the merge queue works on the goal.
+    /// hub's retention age, never while the merge queue works on the goal. A hub that carries
+    /// no goal on (`--goal-concurrency 0`) holds no event subscription for it: its sweeps find
+    /// the goals cancelled meanwhile.
     func goalCleanup(logger: Logger) -> GoalCleanup {
         let goals = goalConfiguration
-        let cleanup = GoalCleanup(engine: engine, workspaces: GoalWorkspaces(root: goals.root), maxAge: configuration.retention?.maxAge, policy: goals.cleanup, logger: logger)
+        let cleanup = GoalCleanup(
+            engine: engine, workspaces: GoalWorkspaces(root: goals.root), maxAge: configuration.retention?.maxAge, policy: goals.cleanup,
+            followsEndings: goals.concurrency > 0, logger: logger
+        )
         let queue = mergeQueue(logger: logger)
         cleanup.addBusyCheck { queue.isWorking(onGoal: $0) }
         return cleanup
