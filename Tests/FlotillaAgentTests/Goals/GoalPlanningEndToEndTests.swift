@@ -132,6 +132,12 @@ import Testing
             #expect(GoalFleet.ran(steps).isEmpty, "nothing runs before a person says so")
 
             _ = try await client.decideApproval(id: first, allow: false, reason: "two steps are enough", choice: nil)
+            // The goal service reacts to the decision after the hub answered it: until then the
+            // goal is still awaiting the first approval, so wait for a new request, not the state.
+            try await eventually("a new plan waits for a person", within: 60) {
+                let goal = try await client.goal(id: id)
+                return goal["state"] == "awaiting_approval" && goal["details"]?["planning"]?["approval_id"]?.stringValue != first
+            }
             let again = try await GoalFleet.reach(client, id, "awaiting_approval", logs: { planner.log }) as JSONValue
             let second = try #require(again["details"]?["planning"]?["approval_id"]?.stringValue)
             #expect(second != first)
