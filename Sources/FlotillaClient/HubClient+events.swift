@@ -18,12 +18,14 @@ public struct StreamedEvent: Sendable {
 extension HubClient {
     /// Streams events from `/api/events`, starting after `since` (nil: only new ones).
     /// The stream ends when the hub closes it; resume with the last `seq` seen.
-    /// `lastEventID` resumes the way browsers do, with the `Last-Event-ID` header.
-    public func events(since: Int64? = nil, lastEventID: Int64? = nil, types: [String] = [], taskID: String? = nil) -> AsyncThrowingStream<StreamedEvent, any Error> {
+    /// `lastEventID` resumes the way browsers do, with the `Last-Event-ID` header; `goal` keeps
+    /// one goal's events (`data.goal_id`).
+    public func events(since: Int64? = nil, lastEventID: Int64? = nil, types: [String] = [], taskID: String? = nil, goal: String? = nil) -> AsyncThrowingStream<StreamedEvent, any Error> {
         var query: [String: String] = [:]
         if let since { query["since"] = String(since) }
         if !types.isEmpty { query["types"] = types.joined(separator: ",") }
         if let taskID { query["task_id"] = taskID }
+        if let goal { query["goal"] = goal }
         return serverSentEvents("/api/events" + Self.queryString(query), lastEventID: lastEventID.map(String.init)) { frame in
             guard let json = try? JSONValue.parse(frame.data), let event = try? EventRecord(json: json) else { return nil }
             return StreamedEvent(event: event, json: json)

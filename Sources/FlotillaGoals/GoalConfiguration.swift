@@ -22,6 +22,8 @@ public struct GoalConfiguration: Sendable {
     public var verifyTimeout: Double = 600
     /// The GitHub CLI publication runs: a name looked up on the hub's PATH, or a path.
     public var gh: String = "gh"
+    /// When ended goals' directories are removed (GoalCleanup: sweeps, retries, agents' grace).
+    public var cleanup = GoalCleanup.Policy()
 
     public init(root: String) {
         self.root = root

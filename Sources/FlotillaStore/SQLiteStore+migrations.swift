@@ -105,6 +105,8 @@ extension SQLiteStore {
         migrator.registerMigration("v11-autonomy", migrate: Self.addAutonomyFindings)
         // A goal's costs read through an index of the lines that have a goal (SQLiteStore+costs.swift).
         migrator.registerMigration("v12-ledger-goal-index", migrate: Self.addLedgerGoalIndex)
+        // A goal's events read through an index of the events that name a goal (SQLiteStore+goalEvents.swift).
+        migrator.registerMigration("v13-event-goal-index", migrate: Self.addEventGoalIndex)
         return migrator
     }
 }

@@ -194,7 +194,7 @@ struct SQLiteWriter {
         try row.run(in: db)
     }
 
-    private static let appendEventSQL = "INSERT INTO events (seq, type, ts, task_id, agent_id, data) VALUES (?,?,?,?,?,?)"
+    private static let appendEventSQL = "INSERT INTO events (seq, type, ts, task_id, agent_id, data, goal_id) VALUES (?,?,?,?,?,?,?)"
 
     private func append(_ event: EventRecord, with statement: Statement) throws {
         var row = RowWriter(statement)
@@ -204,6 +204,7 @@ struct SQLiteWriter {
         row.bind(event.taskID)
         row.bind(event.agentID)
         row.bind(event.stored.dataBytes)
+        row.bind(event.goalID)
         try row.run(in: db)
     }
 

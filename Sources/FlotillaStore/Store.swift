@@ -41,6 +41,8 @@ public protocol Store: Sendable {
     func task(idempotencyKey: String) async throws -> TaskRecord?
     /// Events with `seq > after`, oldest first.
     func events(after seq: Int64, limit: Int) async throws -> [EventRecord]
+    /// Events with `seq > after` whose `data.goal_id` is `goal`, oldest first.
+    func events(after seq: Int64, limit: Int, goal: String) async throws -> [EventRecord]
     func agents() async throws -> [AgentRecord]
     /// The attempts `agentID` ran, newest first (see Store+dashboard.swift).
     func attempts(agentID: String, limit: Int) async throws -> [AgentAttempt]

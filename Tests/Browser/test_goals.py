@@ -197,6 +197,28 @@ class GoalsViewTests(BrowserTestCase):
         finally:
             self.driver.set_window_size(1280, 900)
 
+    def test_the_timeline_streams_only_its_own_goals_events(self):
+        # The page asks the hub for this goal's state changes (`goal=`, an index in the store),
+        # not for every goal's to filter them itself. Every EventSource the page opens is recorded.
+        other = self.add_goal("Another goal's events")["id"]
+        self.fleet.api.post(f"/api/goals/{other}/cancel", {"reason": "not this one"})
+        self.page.sign_in(self.fleet.tokens["viewer"])
+        recorder = self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": (
+            "window.__streams = []; const Real = window.EventSource;"
+            "window.EventSource = class extends Real { constructor(url, init) { super(url, init); window.__streams.push(String(url)) } };")})
+        try:
+            # A new document (the same address but for its hash would not load one).
+            self.driver.get("about:blank")
+            self.page.open(f"#/goals/{self.seeded}")
+            self.page.wait_view("goal")
+            self.page.wait_for("the timeline", lambda d: self.timeline() in (["queued", "cancelled"], ["queued", "planning", "cancelled"]))
+            streams = self.driver.execute_script("return window.__streams")
+            self.assertEqual([u for u in streams if "goal=" in u], [f"/api/events?since=0&goal={self.seeded}&types=goal.state_changed"], streams)
+            self.assertEqual([u for u in streams if "since=0" in u and "goal=" not in u], [], "no stream replays every goal's events")
+            self.assertNotIn("not this one", self.page.css(".goal-timeline")[0].text)
+        finally:
+            self.driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": recorder["identifier"]})
+
     def test_cancel_via_the_button_moves_the_goal_to_cancelled(self):
         goal = self.add_goal("Speed up the test suite")
         self.page.sign_in(self.fleet.tokens["submitter"])

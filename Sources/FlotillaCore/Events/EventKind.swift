@@ -61,6 +61,9 @@ public enum EventKind: String, Sendable, Hashable, CaseIterable {
     // Goal publication (FlotillaGoals/GoalPublisher): the final diff's review, `data` =
     // {goal_id, tier, reasons, secrets, blocked, pr_url}.
     case goalReviewed = "goal.reviewed"
+    // A goal's clone and worktrees under `<data dir>/goals/<id>` removed (FlotillaGoals/
+    // Workspaces, GoalCleanup): `data` = {goal_id, path, bytes, reason}.
+    case goalWorkspaceRemoved = "goal.workspace_removed"
     // The hub's own initiative (FlotillaGoals/Autonomy): `{from, to}` and `{decision, reason, goal_id?, fingerprint?}`.
     case autonomyStateChanged = "autonomy.state_changed"
     case autonomyDecision = "autonomy.decision"

@@ -69,13 +69,6 @@ public struct GoalWorkspaces: Sendable {
         }
     }
 
-    /// Removes the goal's clone and merge worktree (when the goal has ended: its branch was
-    /// pushed, or it failed). A later retry clones again.
-    public func remove(_ goal: GoalRecord) async {
-        guard let directory = try? self.directory(goal) else { return }
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-
     /// The clone's path (whether or not it exists yet).
     public func clonePath(_ goal: GoalRecord) throws -> String {
         "\(try directory(goal))/repo"
@@ -105,9 +98,7 @@ public struct GoalWorkspaces: Sendable {
         return "\(root)/\(goal.id)"
     }
 
-    static func isGoalID(_ id: String) -> Bool {
-        id.count == 18 && id.hasPrefix("g_") && id.dropFirst(2).allSatisfy { $0.isHexDigit && !$0.isUppercase }
-    }
+    static func isGoalID(_ id: String) -> Bool { GoalRecord.isValidID(id) }
 
     /// The lock agents take on the same repository (`<git common dir>/flotilla.lock`).
     static func lockPath(clone: String) -> String { "\(clone)/.git/flotilla.lock" }

@@ -11,7 +11,8 @@ import ServiceLifecycle
 ///
 /// Resume with `Last-Event-ID: <seq>` or `?since=<seq>`; the gap is read from the store, then
 /// the stream continues live. `?types=task.,agent.online` keeps only events whose type starts
-/// with one of the prefixes; `?task_id=` keeps one task's events.
+/// with one of the prefixes; `?task_id=` keeps one task's events; `?goal=` keeps one goal's
+/// (`data.goal_id`), read from the store through its index of them.
 struct EventRoutes {
     let hub: Hub
     /// Caps open streams per token and in all.
@@ -34,9 +35,11 @@ struct EventRoutes {
         }
         let prefixes = query["types"].map { $0.split(separator: ",").map(String.init) } ?? []
         let taskID = query["task_id"].map(String.init)
+        let goal = try Self.goal(query["goal"].map(String.init))
         let hub = self.hub
         let keep: @Sendable (EventRecord) -> Bool = { event in
             (prefixes.isEmpty || prefixes.contains { event.type.hasPrefix($0) }) && (taskID == nil || event.taskID == taskID)
+                && (goal == nil || event.details["goal_id"]?.stringValue == goal)
         }
         let since = start
         // Held by the body: released when the stream ends, or when a body never written goes away.
@@ -63,7 +66,11 @@ struct EventRoutes {
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             // Catch up from the store, page by page.
             while true {
-                let page = try await hub.engine.storedEvents(after: last, limit: 1000)
+                let page = if let goal {
+                    try await hub.engine.storedEvents(after: last, limit: 1000, goal: goal)
+                } else {
+                    try await hub.engine.storedEvents(after: last, limit: 1000)
+                }
                 var chunk = ByteBuffer()
                 for event in page where keep(event) { Self.write(event, to: &chunk) }
                 if chunk.readableBytes > 0 { try await writer.write(chunk) }
@@ -88,6 +95,17 @@ struct EventRoutes {
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .connection: "keep-alive"],
             body: body
         )
+    }
+
+    /// `?goal=`: a goal id as the hub makes them (`g_` and 16 lowercase hex digits), else
+    /// `400 invalid_field` before any stream opens.
+    static func goal(_ raw: String?) throws(FlotillaError) -> String? {
+        guard let raw else { return nil }
+        guard GoalRecord.isValidID(raw) else {
+            let shown = raw.isEmpty ? "an empty value" : "'\(raw.prefix(80))'"
+            throw FlotillaError(.invalidField, "'goal' must be a goal id: g_ and 16 lowercase hex digits (as `flotilla goal list` shows them), got \(shown).", field: "goal")
+        }
+        return raw
     }
 
     /// Appends one Server-Sent Event: `id`, `event` and the event's JSON as `data`.

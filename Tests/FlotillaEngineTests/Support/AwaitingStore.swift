@@ -17,6 +17,7 @@ struct AwaitingStore: Store {
     func taskResults(ids: [String]) async throws -> [String: JSONValue] { try await sqlite.taskResults(ids: ids) }
     func task(idempotencyKey: String) async throws -> TaskRecord? { try await sqlite.task(idempotencyKey: idempotencyKey) }
     func events(after seq: Int64, limit: Int) async throws -> [EventRecord] { try await sqlite.events(after: seq, limit: limit) }
+    func events(after seq: Int64, limit: Int, goal: String) async throws -> [EventRecord] { try await sqlite.events(after: seq, limit: limit, goal: goal) }
     func agents() async throws -> [AgentRecord] { try await sqlite.agents() }
     func attempts(agentID: String, limit: Int) async throws -> [AgentAttempt] { try await sqlite.attempts(agentID: agentID, limit: limit) }
     func graph(_ query: GraphQuery) async throws -> TaskGraph? { try await sqlite.graph(query) }

@@ -88,7 +88,7 @@ struct GoalWorkspacesTests {
         #expect(git?.code == .gitFailed)
     }
 
-    @Test("remove deletes the goal's clone and merge worktree; prepare makes them again")
+    @Test("removeDirectory deletes the goal's clone and merge worktree; prepare makes them again")
     func removeThenPrepare() async throws {
         let fixture = try GoalGitFixture()
         defer { fixture.remove() }
@@ -96,7 +96,11 @@ struct GoalWorkspacesTests {
         let goal = fixture.goal()
         let info = try await workspaces.prepare(goal)
         _ = try await workspaces.mergeWorktree(goal)
-        await workspaces.remove(goal)
+        guard case .removed(let removal) = try await workspaces.removeDirectory(goalID: goal.id, reason: .done) else {
+            Issue.record("not removed")
+            return
+        }
+        #expect(removal.path == "\(fixture.goalsRoot)/\(goal.id)")
         #expect(!FileManager.default.fileExists(atPath: "\(fixture.goalsRoot)/\(goal.id)"))
         let again = try await workspaces.prepare(goal)
         #expect(again == info)

@@ -16,7 +16,7 @@ export const TYPES = [
   'step.started', 'step.succeeded', 'step.failed', 'step.skipped', 'step.cancelled',
   'budget.warning', 'budget.exceeded',
   'approval.requested', 'approval.decided',
-  'goal.state_changed', 'goal.step_merged', 'goal.fix_requested', 'goal.reviewed',
+  'goal.state_changed', 'goal.step_merged', 'goal.fix_requested', 'goal.reviewed', 'goal.workspace_removed',
   'autonomy.state_changed', 'autonomy.decision',
 ]
 

@@ -1,7 +1,8 @@
-// A goal's state timeline from the events API: a stream of its own that replays the stored
-// goal.state_changed events from the start (`?since=0&types=goal.state_changed`, the hub
-// filters them) and stays open, so a change made while the page is open joins the timeline
-// too. Only this goal's events are kept. onChange(entries, loading) after each (throttled).
+// A goal's state timeline from the events API: a stream of its own that replays this goal's
+// stored goal.state_changed events from the start (`?since=0&goal=ID&types=goal.state_changed`:
+// the hub reads only this goal's events, through an index, not every goal's) and stays open,
+// so a change made while the page is open joins the timeline too. onChange(entries, loading)
+// after each (throttled).
 import { throttle } from './schedule.js'
 import { timeline } from './goal-model.js'
 
@@ -18,13 +19,14 @@ export function watchTimeline(goalId, onChange) {
   const onEvent = (message) => {
     let ev
     try { ev = JSON.parse(message.data) } catch { return }
+    // The hub sends this goal's events only; kept as a guard, it costs one comparison.
     if (ev?.data?.goal_id !== goalId) return
     loading = false
     events.push(ev)
     emit()
   }
   const open = () => {
-    source = new EventSource('/api/events?since=0&types=goal.state_changed')
+    source = new EventSource(`/api/events?since=0&goal=${encodeURIComponent(goalId)}&types=goal.state_changed`)
     source.addEventListener('goal.state_changed', onEvent)
   }
   // Closed while the page is hidden (a page in the back/forward cache must not hold one of the
