@@ -79,10 +79,16 @@ import Testing
         try await LiveHub.run { served, client in
             let agent = try AgentProcess(["--agent-id", "drainer", "--drain-grace-seconds", "30", "--workdir", Paths.temporaryDirectory()], hub: served.baseURL, token: served.adminToken)
             defer { agent.stop() }
-            let first = try #require(try await client.submit(["type": "code.generate", "payload": ["command": "sleep 1.5; echo first-done"]])["id"]?.stringValue)
+            // The first task ends when the test opens a gate, once the hub knows the agent drains:
+            // with `sleep 1.5` a loaded machine let it end before the SIGTERM was taken, the agent
+            // took the second task, and it was no longer queued.
+            let gate = Paths.temporaryDirectory("gate") + "/open"
+            let first = try #require(try await client.submit(["type": "code.generate", "payload": ["command": .string("until [ -e \(gate) ]; do sleep 0.05; done; echo first-done")]])["id"]?.stringValue)
             try await eventually("the first task is running") { try await client.state(of: first) == "running" }
             let second = try #require(try await client.submit(["type": "code.generate", "payload": ["command": "echo second"]])["id"]?.stringValue)
             agent.signal(SIGTERM)
+            try await eventually("the hub knows the agent drains") { try await client.agent("drainer")["state"] == "draining" }
+            FileManager.default.createFile(atPath: gate, contents: nil)
             #expect(try await agent.exitStatus(within: 30) == 0)
             #expect(try await client.state(of: first) == "succeeded")
             #expect(try await client.task(first)["result"]?["output_tail"] == "first-done\n")

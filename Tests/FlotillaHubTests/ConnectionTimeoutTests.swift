@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import FlotillaClient
 import FlotillaCore
 import FlotillaHub
@@ -7,6 +8,15 @@ import Testing
 /// Issue 20 item 7: a connection that never finishes its headers (idle, unauthenticated, or a
 /// slowloris trickling bytes) is closed after the header timeout, while an agent keeps working.
 @Suite struct ConnectionTimeoutTests {
+    /// Drops a pooled connection after 0.5 s idle, before the hub's 1.5 s idle timeout does: a
+    /// request sent on a connection the hub was closing at that moment failed with
+    /// `remoteConnectionClosed`. Lives as long as the test process.
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .milliseconds(500))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     @Test func idleConnectionsAndASlowlorisAreDroppedWhileAnAgentKeepsWorking() async throws {
         // The hub and the 2,000 idle connections live in child processes: with both ends in this
         // process the target held over 4,000 descriptors, and another test's Process.run then
@@ -17,7 +27,7 @@ import Testing
         )
         defer { hub.terminate() }
         let token = try hub.adminToken
-        let client = HubClient(baseURL: hub.baseURL, token: token)
+        let client = HubClient(baseURL: hub.baseURL, token: token, http: Self.http)
         try await TestAgent.run(socketURL: client.socketURL, token: token, id: "worker", roles: ["testing"]) { agent in
             let idle = try await IdleConnections(2_000, port: hub.port)
             defer { idle.stop() }
