@@ -100,6 +100,10 @@ final class AgentProcess: Sendable {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        // The child has its own copy: close ours, or every live process object keeps one open
+        // (the agent target reached 1,300 descriptors, where Foundation's Process.run crashes;
+        // see Tests/FlotillaHubTests/Support/IdleConnections.swift).
+        try? log?.close()
         self.process = process
     }
 
@@ -193,6 +197,7 @@ func runProgram(_ executable: String, _ arguments: [String], within seconds: Dou
     process.standardOutput = output
     process.standardError = output
     try process.run()
+    try? output?.close()  // the child has its own copy (see AgentProcess)
     try await eventually("\(executable) \(arguments.first ?? "") exits", within: seconds) { !process.isRunning }
     return (process.terminationStatus, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
 }

@@ -34,6 +34,7 @@ final class Broker: Sendable {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        try? log.close()  // the child has its own copy (see AgentProcess)
         current.withLock { $0 = process }
         let port = self.port
         try await eventually("mosquitto accepts connections on \(port)", within: 60) {

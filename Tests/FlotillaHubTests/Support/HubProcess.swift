@@ -42,6 +42,7 @@ struct HubProcess: Sendable {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        try? log?.close()  // the child has its own copy
         // Wait for "listening on http://HOST:PORT" (the bound port, as we asked for port 0) and
         // the dashboard's URL printed after it.
         let pattern = #"listening on (http://[0-9.]+:[0-9]+)"#

@@ -45,6 +45,7 @@ final class IdleConnections: Sendable {
         process.standardOutput = output
         process.standardError = output
         try process.run()
+        try? output?.close()  // the child has its own copy
         self.process = process
         let path = outputPath
         try await eventually("\(count) idle connections open", within: 60) {
