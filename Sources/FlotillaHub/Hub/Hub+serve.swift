@@ -48,7 +48,14 @@ extension Hub {
                 result = .failure(error)
             }
             await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+            // The hub's SQLite connections end with it (Engine.closeStore), stopped cleanly or not.
+            do {
+                try await tasks.waitForAll()
+            } catch {
+                hub.engine.closeStore()
+                throw error
+            }
+            hub.engine.closeStore()
             return try result.get()
         }
     }
