@@ -54,11 +54,6 @@ public final class SQLiteStore: SynchronousStore {
         )
     }
 
-    public func close() throws {
-        try checkpointer.close()
-        try pool.close()
-    }
-
     public func commitSynchronously(_ writes: [StoreWrite]) throws {
         guard !writes.isEmpty else { return }
         // On the caller's thread: GRDB runs a synchronous write there when its writer is free.

@@ -99,9 +99,6 @@ public protocol Store: Sendable {
     func activeGoals() async throws -> [GoalRecord]
     /// The initiative's findings, most recently seen first, at most `limit` (SQLiteStore+autonomy.swift).
     func autonomyFindings(limit: Int) async throws -> [AutonomyFindingRecord]
-
-    /// Closes the store's files once nothing uses it any more (the hub serving it stopped).
-    func close() throws
 }
 
 /// A store that can also commit on the caller's thread, blocking it: the commit queue then runs
@@ -168,9 +165,4 @@ public struct TokenRow: Sendable, Hashable {
         self.createdAt = createdAt
         self.revokedAt = revokedAt
     }
-}
-
-extension Store {
-    /// A store without files of its own has nothing to close.
-    public func close() throws {}
 }

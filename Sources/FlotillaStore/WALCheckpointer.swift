@@ -75,12 +75,6 @@ final class WALCheckpointer: Sendable {
         }
     }
 
-    /// Closes its connection after a checkpoint already queued; one scheduled later finds it
-    /// closed and does nothing (its error is dropped like any failed checkpoint's).
-    func close() throws {
-        try queue.sync { try connection.close() }
-    }
-
     private func checkpoint() {
         state.withLock { $0.writes = 0 }
         // Passive: copies what no reader still needs, never blocks the writer; what it leaves

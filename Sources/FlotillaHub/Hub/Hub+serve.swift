@@ -48,14 +48,7 @@ extension Hub {
                 result = .failure(error)
             }
             await group.triggerGracefulShutdown()
-            // The hub's SQLite connections end with it (Engine.closeStore), stopped cleanly or not.
-            do {
-                try await tasks.waitForAll()
-            } catch {
-                hub.engine.closeStore()
-                throw error
-            }
-            hub.engine.closeStore()
+            try await tasks.waitForAll()
             return try result.get()
         }
     }
