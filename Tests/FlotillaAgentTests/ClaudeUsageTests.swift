@@ -31,9 +31,12 @@ import Testing
         let resets = Mutex<Double?>(nil)
         let before = Timestamp.now()
         let report = await runner.run(.make(["prompt": "Go FAKE_USAGE_LIMIT:3600"]), stop: StopSignal(), usageLimit: { at in resets.withLock { $0 = at } }) { _, _ in }
+        let after = Timestamp.now()
         guard case .release(let reason)? = report else { throw TestFailure("expected release, got \(String(describing: report))") }
         let at = try #require(resets.withLock { $0 })
-        #expect(at > before + 3590 && at < before + 3610)
+        // An hour from when the fake ran, somewhere between before and after the run (which took
+        // over 10 s on a loaded machine, so a bar from `before` alone was missed).
+        #expect(at > before + 3590 && at < after + 3610, "resets \(at - before) s after the run began")
         #expect(reason?.contains("claude usage limit reached; it resets at \(Timestamp.iso8601(at))") == true)
     }
 

@@ -49,7 +49,9 @@ import Testing
             _ = try await client.submit(batch: [
                 Self.step("fd-a", repo: work, files: ["src"], marks: marks, work: "mkdir -p src && echo a > src/a.txt && while [ ! -f \(letGo) ]; do sleep 0.05; done"),
                 Self.step("fd-b", repo: work, files: ["src/b.txt"], marks: marks, work: "mkdir -p src && echo b > src/b.txt && sleep 0.5"),
-                Self.step("fd-c", repo: work, files: ["docs/*.md"], marks: marks, work: "mkdir -p docs && echo c > docs/c.md && sleep 0.5"),
+                // fd-c waits for fd-a to have started: with only `sleep 0.5` a loaded machine could
+                // finish it before fd-a's program began, and their runs did not overlap.
+                Self.step("fd-c", repo: work, files: ["docs/*.md"], marks: marks, work: "until [ -f \(marks)/fd-a.start ]; do sleep 0.05; done; mkdir -p docs && echo c > docs/c.md && sleep 0.5"),
             ])
             // fd-b waits for fd-a, although a third agent is free.
             try await eventually("fd-b waits with reason files", within: 20) {

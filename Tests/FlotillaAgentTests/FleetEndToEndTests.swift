@@ -41,7 +41,9 @@ import Testing
     }
 
     @Test func killingAnAgentMidTaskRetriesItOnTheOtherAgentOnce() async throws {
-        try await LiveHub.run(leaseSeconds: 1.5) { served, client in
+        // A 5 s lease, not 1.5: the survivor's own attempt must not run out of it between two
+        // heartbeats on a loaded machine (the test wants exactly two attempts).
+        try await LiveHub.run(leaseSeconds: 5) { served, client in
             let agents = try ["left", "right"].map { id in
                 try AgentProcess(["--agent-id", id, "--workdir", Paths.temporaryDirectory()], hub: served.baseURL, token: served.adminToken)
             }
@@ -49,15 +51,20 @@ import Testing
             try await eventually("both agents online") {
                 try await client.agents().filter { $0["state"] != "offline" }.count == 2
             }
-            let task = try await client.submit(["type": "code.generate", "payload": ["command": "sleep 2; echo finished"]])
+            // The task ends at a gate the test opens once the holder is dead: with `sleep 2` a
+            // loaded machine let it finish on the holder before the kill, in one attempt.
+            let gate = Paths.temporaryDirectory("gate") + "/open"
+            let task = try await client.submit(["type": "code.generate", "payload": ["command": .string("until [ -e \(gate) ]; do sleep 0.05; done; echo finished")]])
             let id = try #require(task["id"]?.stringValue)
             try await eventually("the task is running") { try await client.state(of: id) == "running" }
             let holder = try #require(try await client.task(id)["agent_id"]?.stringValue)
             let victim = holder == "left" ? agents[0] : agents[1]
             victim.signal(SIGKILL)
+            _ = try await victim.exitStatus(within: 30)
+            FileManager.default.createFile(atPath: gate, contents: nil)
 
             do {
-                try await eventually("the task succeeded on the other agent", within: 30) { try await client.state(of: id) == "succeeded" }
+                try await eventually("the task succeeded on the other agent") { try await client.state(of: id) == "succeeded" }
             } catch {
                 let survivorLog = (holder == "left" ? agents[1] : agents[0]).log
                 throw TestFailure("\(error)\ntask: \(try await client.task(id).jsonString)\nagents: \(try await client.agents())\nsurvivor log:\n\(survivorLog.suffix(3000))")
@@ -66,7 +73,8 @@ import Testing
             let survivor = holder == "left" ? "right" : "left"
             #expect(final["agent_id"] == .string(survivor))
             let attempts = try #require(final["attempts"]?.arrayValue)
-            #expect(attempts.count == 2)
+            // Required: reading attempts[1] of a shorter list crashed the whole target.
+            try #require(attempts.count == 2)
             #expect(attempts[0]["agent_id"] == .string(holder))
             #expect(attempts[0]["outcome"] == "lease_expired")
             #expect(attempts[1]["agent_id"] == .string(survivor))
@@ -79,10 +87,16 @@ import Testing
         try await LiveHub.run { served, client in
             let agent = try AgentProcess(["--agent-id", "drainer", "--drain-grace-seconds", "30", "--workdir", Paths.temporaryDirectory()], hub: served.baseURL, token: served.adminToken)
             defer { agent.stop() }
-            let first = try #require(try await client.submit(["type": "code.generate", "payload": ["command": "sleep 1.5; echo first-done"]])["id"]?.stringValue)
+            // The first task ends when the test opens a gate, once the hub knows the agent drains:
+            // with `sleep 1.5` a loaded machine let it end before the SIGTERM was taken, the agent
+            // took the second task, and it was no longer queued.
+            let gate = Paths.temporaryDirectory("gate") + "/open"
+            let first = try #require(try await client.submit(["type": "code.generate", "payload": ["command": .string("until [ -e \(gate) ]; do sleep 0.05; done; echo first-done")]])["id"]?.stringValue)
             try await eventually("the first task is running") { try await client.state(of: first) == "running" }
             let second = try #require(try await client.submit(["type": "code.generate", "payload": ["command": "echo second"]])["id"]?.stringValue)
             agent.signal(SIGTERM)
+            try await eventually("the hub knows the agent drains") { try await client.agent("drainer")["state"] == "draining" }
+            FileManager.default.createFile(atPath: gate, contents: nil)
             #expect(try await agent.exitStatus(within: 30) == 0)
             #expect(try await client.state(of: first) == "succeeded")
             #expect(try await client.task(first)["result"]?["output_tail"] == "first-done\n")

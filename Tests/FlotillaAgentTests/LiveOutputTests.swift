@@ -18,7 +18,7 @@ import Testing
         return try #require(try await client.submit(.object(task))["id"]?.stringValue)
     }
 
-    static func succeeded(_ client: HubClient, _ id: String, within seconds: Double = 30) async throws {
+    static func succeeded(_ client: HubClient, _ id: String, within seconds: Double = 60) async throws {
         try await eventually("task \(id) succeeded", within: seconds) { try await client.state(of: id) == "succeeded" }
     }
 
@@ -26,12 +26,17 @@ import Testing
         try await LiveHub.run { served, client in
             let agent = try Self.agent(served)
             defer { agent.stop() }
-            let id = try await Self.submit(client, "echo first-line; sleep 2; echo second-line")
+            // The task waits for the test to open a gate before its second line: with `sleep 2`
+            // instead, a loaded machine delivered the first line after the task had ended.
+            let gate = Paths.temporaryDirectory("gate") + "/open"
+            let id = try await Self.submit(client, "echo first-line; until [ -e \(gate) ]; do sleep 0.05; done; echo second-line")
             let stream = client.followOutput(id)
-            let (events, stateAtFirstLine) = try await readStream(stream, within: 30) { (event: OutputStreamEvent, sawFirst: String?) async throws -> String? in
+            let (events, stateAtFirstLine) = try await readStream(stream, within: 60) { (event: OutputStreamEvent, sawFirst: String?) async throws -> String? in
                 // The task's state the moment its first line arrived: still running.
                 if case .output(_, _, let text, _) = event, text.contains("first-line"), sawFirst == nil {
-                    return try await client.state(of: id) ?? "unknown"
+                    let state = try await client.state(of: id) ?? "unknown"
+                    FileManager.default.createFile(atPath: gate, contents: nil)
+                    return state
                 }
                 return nil
             } until: { event in
@@ -107,7 +112,7 @@ import Testing
             await #expect(throws: HubClient.Failure.self) { try await client.taskOutput(id, attempt: 3) }
 
             // Followed from attempt 1: its output, then the retry announced, then attempt 2's.
-            let events = try await readStream(client.followOutput(id, attempt: 1), within: 20) { event in
+            let events = try await readStream(client.followOutput(id, attempt: 1), within: 60) { event in
                 if case .end = event { return true }
                 return false
             }
@@ -176,13 +181,17 @@ import Testing
     }
 
     @Test func aFinishedAttemptLeavesMemoryAndItsFileServesIt() async throws {
-        try await LiveHub.run(configure: { $0.output = OutputConfiguration(keepSeconds: 0.3) }) { served, client in
+        // Kept 5 s, not 0.3: the buffer must still be there when the test sees the task succeed,
+        // and on a loaded machine that look can come more than 0.3 s after the end.
+        try await LiveHub.run(configure: { $0.output = OutputConfiguration(keepSeconds: 5) }) { served, client in
             let agent = try Self.agent(served)
             defer { agent.stop() }
             let id = try await Self.submit(client, "echo from-memory-then-file")
             try await Self.succeeded(client, id)
             #expect(served.hub.engine.outputBytesInMemory > 0)
-            try await Task.sleep(for: .milliseconds(400))
+            // Past keepSeconds after the end (which came before the look above): a wait the
+            // behaviour asks for, not one that hopes.
+            try await Task.sleep(for: .milliseconds(5100))
             // The next committed events sweep buffers of tasks final for longer than keepSeconds.
             _ = try await client.submit(["type": "code.generate", "role": "nobody", "payload": ["command": "true"]])
             try await eventually("the finished attempt's buffer is dropped") { served.hub.engine.outputBytesInMemory == 0 }
@@ -200,7 +209,7 @@ import Testing
             await served.hub.engine.flushOutput()
             let directory = DataDirectory(data).outputDirectory(taskID: id)
             #expect(FileManager.default.fileExists(atPath: directory + "/1.log"))
-            try await eventually("the task and its output files are deleted", within: 20) {
+            try await eventually("the task and its output files are deleted", within: 60) {
                 (try? await client.task(id)) == nil && !FileManager.default.fileExists(atPath: directory)
             }
         }
@@ -213,7 +222,7 @@ import Testing
             let id = try await Self.submit(client, #"printf '\033[32mgreen\033[0m\n'; sleep 2; echo after-sleep"#)
             try await eventually("the task is running") { try await client.state(of: id) == "running" }
             let follow = try CLIProcess(["tasks", "logs", id, "-f", "--hub", served.baseURL, "--token", served.adminToken])
-            let status = try await follow.finish(within: 30)
+            let status = try await follow.finish(within: 60)
             #expect(status == 0, "\(follow.stderr)")
             #expect(follow.stdout == "\u{1B}[32mgreen\u{1B}[0m\nafter-sleep\n")
             #expect(follow.stderr.contains("--- task succeeded (attempt 1) ---"))

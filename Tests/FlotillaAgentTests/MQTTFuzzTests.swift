@@ -97,7 +97,9 @@ import Testing
                         }
                     }
                 }
-                #expect(ContinuousClock.now - started < .seconds(60))
+                // A bound on a broken bridge that falls behind, not a benchmark: alone the rounds
+                // take seconds, on a loaded machine 76 s (each round has its own 30 s as well).
+                #expect(ContinuousClock.now - started < .seconds(180))
 
                 // Every refusal carries a code the API defines.
                 let rejections = recorder.messages(on: "tasks/rejected")

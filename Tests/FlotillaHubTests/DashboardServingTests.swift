@@ -137,7 +137,7 @@ import Testing
 extension DashboardServingTests {
     /// `flotilla hub` prints the dashboard's URL beside the API's, and it serves the page.
     @Test func theHubPrintsTheDashboardURL() async throws {
-        let hub = try HubProcess.start(dataDirectory: TestHub.temporaryDirectory(), leaseSeconds: 30)
+        let hub = try await HubProcess.start(dataDirectory: TestHub.temporaryDirectory(), leaseSeconds: 30)
         defer { hub.terminate() }
         #expect(hub.banner.contains("dashboard: \(hub.baseURL)/\n"), "\(hub.banner)")
         let page = try await Browser(baseURL: hub.baseURL).get("/")

@@ -68,7 +68,13 @@ import Testing
     }
 
     @Test func expiredLeaseRetriesOnAnotherAgentAndTheStaleReportIsRefused() async throws {
-        let policy = SchedulerPolicy(leaseDuration: 1, backoff: Backoff(base: 0.01, cap: 0.01, jitter: 0))
+        // The lease is the one deadline here the test must beat twice: "slow" drains before its
+        // lease ends (else the retry comes straight back to it), and "fast" reports attempt 2
+        // (after the stale report's round trip) before its own lease ends. With 1 s, a loaded
+        // machine (the hub target's 186 tests at once) missed the second: attempt 2 expired
+        // too, the third did, and the task ended dead. Ten seconds is what the test waits for
+        // slow's lease to run out, and far more than those round trips take.
+        let policy = SchedulerPolicy(leaseDuration: 10, backoff: Backoff(base: 0.01, cap: 0.01, jitter: 0))
         try await TestHub.run(policy: policy) { hub in
             let task = try await hub.client.submit(["type": "code.generate"])
             let id = task["id"]!.stringValue!
@@ -79,7 +85,7 @@ import Testing
                 try await slow.link.send(.drain, agentID: "slow")
                 _ = try await slow.inbox.next([.ack])
                 // The hub tells the silent agent to stop once its lease runs out.
-                let cancel = try await slow.inbox.next([.cancel], within: 5)
+                let cancel = try await slow.inbox.next([.cancel], within: 60)
                 #expect(cancel.payload["reason"] == "lease_expired")
                 try await TestAgent.run(hub, id: "fast") { fast in
                     let second = try await fast.assignment()

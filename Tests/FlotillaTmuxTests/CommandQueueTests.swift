@@ -74,11 +74,16 @@ import Testing
             let pane = try await server.tmux.newSession("t", command: PaneCommand(Fixture.fakeAgentCommand(record: record)), width: 120, height: 40)
             let classifier = try ScreenClassifier(kind: "claude")
             try await ControlModeClient.withConnection(server.tmux, session: "t") { control in
+                // "/hold" goes with the usual 8 s ready timeout: with 1 s, a loaded machine had not
+                // started the fake agent in time and the test went wrong from there. Only the
+                // stuck command gets the 1 s under test.
+                let screen = PaneScreen(tmux: server.tmux, control: control)
+                let patient = CommandQueue(typer: SafeTyper(screen: screen, configuration: Self.typing))
+                #expect(try await patient.send("/hold", to: pane, agent: "fake", classifier: classifier).outcome == .sent)
+                #expect(await Self.holding(pane, server))
                 var typing = Self.typing
                 typing.readyTimeout = .seconds(1)
-                let queue = CommandQueue(typer: SafeTyper(screen: PaneScreen(tmux: server.tmux, control: control), configuration: typing))
-                #expect(try await queue.send("/hold", to: pane, agent: "fake", classifier: classifier).outcome == .sent)
-                #expect(await Self.holding(pane, server))
+                let queue = CommandQueue(typer: SafeTyper(screen: screen, configuration: typing))
                 let start = ContinuousClock.now
                 let stuck = try await queue.send("never typed", to: pane, agent: "fake", classifier: classifier)
                 #expect(stuck.outcome == .failed && stuck.errorCode == "timed_out" && stuck.attempts == 1, "\(stuck)")

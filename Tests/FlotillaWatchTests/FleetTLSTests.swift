@@ -56,7 +56,9 @@ import Glibc
             #expect(submit.output.contains(#""agent_id":"alpha""#) || submit.output.contains(#""agent_id":"beta""#), "\(submit.output)")
 
             // send goes through the watching hub's queue, over TLS.
-            let send = try await UpWatchTests.flotilla(["send", "-f", fleet.file, "typist", "typed over tls"])
+            // Bounded: on a loaded machine this send once waited out the CLI's default 600 s for the
+            // typist to look idle, most of the target's 900 s.
+            let send = try await UpWatchTests.flotilla(["send", "-f", fleet.file, "--timeout", "60", "typist", "typed over tls"])
             #expect(send.status == 0 && send.output.contains("through the hub"), "\(send.output)")
             #expect(Fixture.recorded(fleet.directory + "/rec-typist.jsonl") == ["typed over tls"])
 

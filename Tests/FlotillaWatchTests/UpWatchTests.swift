@@ -45,7 +45,9 @@ import Glibc
             #expect(fleet.recorded("solo") == ["through the hub's API"])
 
             // `flotilla send` goes through the watching hub's queue, so it is in the hub's trail.
-            let send = try await Self.flotilla(["send", "-f", file, "other", "from the CLI"])
+            // Bounded: on a loaded machine, with the hub not seeing the agents idle, this send
+            // waited out the CLI's default 600 s.
+            let send = try await Self.flotilla(["send", "-f", file, "--timeout", "60", "other", "from the CLI"])
             #expect(send.status == 0 && send.output.contains("through the hub"), "\(send.output)")
             #expect(fleet.recorded("other") == ["from the CLI"])
             let trail = try await client.send(.GET, "/api/agents/other/commands").body["commands"]?.arrayValue ?? []

@@ -74,7 +74,9 @@ import Testing
 
             let raised = try await CLIProcess.run(["goal", "budget", id, "1"] + hub, within: 60)
             #expect(raised.status == 0, "\(raised.stderr)")
-            #expect(raised.stdout.hasPrefix("\(id) budget $1.0000 spent $0.0600"), "\(raised.stdout)")
+            // Spent is read when the hub answers, after the raise let c go out: on a loaded machine
+            // the coder had run c (another $0.03) before the answer was written.
+            #expect(["0.0600", "0.0900"].contains { raised.stdout.hasPrefix("\(id) budget $1.0000 spent $\($0) ") }, "\(raised.stdout)")
             let finished = try await GoalFleet.reach(client, id, "done") { coder.log }
             #expect(finished["budget_usd"]?.doubleValue == 1)
             #expect(try await client.task(c["id"]?.stringValue ?? "")["state"] == "succeeded")

@@ -146,6 +146,7 @@ import Testing
             let second = try #require(again["details"]?["planning"]?["approval_id"]?.stringValue)
             #expect(second != first)
             let tasks = GoalFleet.planningTasks(again)
+            // Required, not expected: reading tasks[1] of a shorter list crashed the whole target.
             try #require(tasks.count == 2)
             let prompt = try await client.task(tasks[1])["prompt"]?.stringValue ?? ""
             #expect(prompt.contains("Their reason:\n> two steps are enough"), "\(prompt)")

@@ -27,12 +27,19 @@ enum Paths {
 }
 
 /// Polls `condition` until it holds or `seconds` pass; throws naming `what` on timeout.
-func eventually(_ what: String, within seconds: Double = 20, _ condition: @Sendable () async throws -> Bool) async throws {
+///
+/// The default is generous: working code meets it in a second or two, and it only bounds broken
+/// code. Twenty seconds was missed on a loaded machine (the target's tests, their hubs, agents
+/// and brokers at once on two cores).
+func eventually(_ what: String, within seconds: Double = 60, _ condition: @Sendable () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(25))
     }
+    // One last look: on a starved pool the sleep above can end past the deadline, and the
+    // condition that came true meanwhile was never asked.
+    if try await condition() { return }
     throw TestFailure("timed out after \(seconds)s waiting for: \(what)")
 }
 
@@ -93,6 +100,10 @@ final class AgentProcess: Sendable {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        // The child has its own copy: close ours, or every live process object keeps one open
+        // (the agent target reached 1,300 descriptors, where Foundation's Process.run crashes;
+        // see Tests/FlotillaHubTests/Support/IdleConnections.swift).
+        try? log?.close()
         self.process = process
     }
 
@@ -186,6 +197,7 @@ func runProgram(_ executable: String, _ arguments: [String], within seconds: Dou
     process.standardOutput = output
     process.standardError = output
     try process.run()
+    try? output?.close()  // the child has its own copy (see AgentProcess)
     try await eventually("\(executable) \(arguments.first ?? "") exits", within: seconds) { !process.isRunning }
     return (process.terminationStatus, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
 }

@@ -34,9 +34,10 @@ final class Broker: Sendable {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        try? log.close()  // the child has its own copy (see AgentProcess)
         current.withLock { $0 = process }
         let port = self.port
-        try await eventually("mosquitto accepts connections on \(port)", within: 10) {
+        try await eventually("mosquitto accepts connections on \(port)", within: 60) {
             guard process.isRunning else { throw TestFailure("mosquitto exited: \(self.log)") }
             return Self.accepts(port: port)
         }
@@ -46,7 +47,7 @@ final class Broker: Sendable {
     func kill() async throws {
         guard let process = current.withLock({ $0 }) else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
-        try await eventually("mosquitto exits", within: 10) { !process.isRunning }
+        try await eventually("mosquitto exits", within: 30) { !process.isRunning }
     }
 
     var log: String { (try? String(contentsOfFile: directory + "/mosquitto.log", encoding: .utf8)) ?? "" }

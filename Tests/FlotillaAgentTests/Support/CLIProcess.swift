@@ -23,9 +23,13 @@ final class CLIProcess: Sendable {
         stderrPath = folder + "/stderr"
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        let (out, err) = (FileHandle(forWritingAtPath: stdoutPath), FileHandle(forWritingAtPath: stderrPath))
+        process.standardOutput = out
+        process.standardError = err
         try process.run()
+        // The child has its own copies (see AgentProcess).
+        try? out?.close()
+        try? err?.close()
         self.process = process
     }
 

@@ -41,6 +41,7 @@ final class HubChild: Sendable {
         process.standardOutput = log
         process.standardError = log
         try process.run()
+        try? log?.close()  // the child has its own copy (see AgentProcess)
         let hub = HubChild(process: process, port: port, dataDirectory: dataDirectory, logPath: logPath)
         let probe = HubClient(baseURL: hub.baseURL, token: nil)
         do {

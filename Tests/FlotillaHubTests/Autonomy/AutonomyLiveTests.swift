@@ -222,7 +222,11 @@ import Testing
             let goals = try await Self.goals(hub)
             #expect(goals.count == 2)
             let again = try #require(try await Self.status(hub)["findings"]?.arrayValue?.first)
-            #expect(again["status"] == "proposed")
+            // Proposed again. The 1 s approvals timeout runs on the hub's real clock, and on a
+            // loaded machine this second proposal expired too before the status was read; the
+            // decision log's second proposal is the proof, and the finding points at the new goal.
+            #expect(try await Self.decisions(hub, "propose").count == 2)
+            #expect(again["status"] == "proposed" || again["status"] == "failed", "\(again)")
             #expect(again["goal_id"] == goals.first?["id"])
             #expect(again["goal_id"] != .string(first))
         }

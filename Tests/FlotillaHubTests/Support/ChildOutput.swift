@@ -6,7 +6,7 @@ import Foundation
 /// them, and two such tests at once stalled every other test in the suite until they timed out.
 enum ChildOutput {
     static func run(
-        _ executable: String, _ arguments: [String], directory: URL? = nil, errorsToo: Bool = false, timeout: Double
+        _ executable: String, _ arguments: [String], directory: URL? = nil, errorsToo: Bool = false, errorFile: String? = nil, timeout: Double
     ) async throws -> (status: Int32, output: Data) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -14,7 +14,16 @@ enum ChildOutput {
         if let directory { process.currentDirectoryURL = directory }
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = errorsToo ? pipe : FileHandle.nullDevice
+        // Standard error apart, when asked, goes to a file: a second pipe read after the first
+        // could fill and hold the child up.
+        if errorsToo {
+            process.standardError = pipe
+        } else if let errorFile {
+            FileManager.default.createFile(atPath: errorFile, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: errorFile)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return await withCheckedContinuation { continuation in
             Thread {

@@ -29,18 +29,6 @@ final class RawSocket: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
-    /// Opens `count` connections on a thread of its own: `connect` blocks (for a second when
-    /// the hub's accept queue is full), and blocking the few cooperative threads would stall
-    /// the in-process hubs of the tests running alongside.
-    static func open(_ count: Int, port: Int) async throws -> [RawSocket] {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Result { try (0..<count).map { _ in try RawSocket(port: port) } })
-            }
-            thread.start()
-        }
-    }
-
     /// Closes both directions, as a client that goes away does (the descriptor stays ours
     /// until deinit, so it cannot be closed twice).
     func hangUp() { shutdown(descriptor, Int32(SHUT_RDWR)) }

@@ -14,8 +14,10 @@ struct TestAgent: Sendable {
         let iterator: IteratorBox
         init(_ stream: AsyncStream<Envelope>) { iterator = IteratorBox(stream) }
 
-        /// The next message of one of `types` (others are skipped), or a timeout error.
-        func next(_ types: Set<MessageType>, within seconds: Double = 10) async throws -> Envelope {
+        /// The next message of one of `types` (others are skipped), or a timeout error. The
+        /// default only bounds a broken hub (see `eventually`); a test that expects no message
+        /// names its own short wait.
+        func next(_ types: Set<MessageType>, within seconds: Double = 30) async throws -> Envelope {
             let iterator = self.iterator
             return try await withDeadline(seconds, "message of type \(types.map(\.rawValue).sorted())") {
                 if let kept = iterator.takePending(types) { return kept }
@@ -54,7 +56,21 @@ struct TestAgent: Sendable {
         token: String? = nil,
         _ body: @escaping @Sendable (TestAgent) async throws -> Value
     ) async throws -> Value {
-        try await AgentLink.connect(url: hub.socketURL, token: token ?? hub.adminToken) { link in
+        try await run(socketURL: hub.socketURL, token: token ?? hub.adminToken, id: id, roles: roles, capabilities: capabilities, concurrency: concurrency, ready: ready, body)
+    }
+
+    /// The same against a hub at `socketURL` (one in a child process, `HubProcess`).
+    static func run<Value: Sendable>(
+        socketURL: String,
+        token: String,
+        id: String,
+        roles: [String] = ["general"],
+        capabilities: [String] = [],
+        concurrency: Int = 1,
+        ready: Bool = true,
+        _ body: @escaping @Sendable (TestAgent) async throws -> Value
+    ) async throws -> Value {
+        try await AgentLink.connect(url: socketURL, token: token) { link in
             let agent = TestAgent(link: link, id: id, inbox: Inbox(link.messages))
             try await link.send(.register, agentID: id, payload: [
                 "roles": .array(roles.map { .string($0) }),
@@ -75,7 +91,7 @@ struct TestAgent: Sendable {
     }
 
     /// Waits for the next assignment; returns (task id, attempt, task JSON).
-    func assignment(within seconds: Double = 10) async throws -> (taskID: String, attempt: Int, task: JSONValue) {
+    func assignment(within seconds: Double = 30) async throws -> (taskID: String, attempt: Int, task: JSONValue) {
         let message = try await inbox.next([.assignment], within: seconds)
         guard let taskID = message.payload["task_id"]?.stringValue, let attempt = message.payload["attempt"]?.intValue else {
             throw TestFailure("malformed assignment: \(message.text)")

@@ -47,7 +47,7 @@ final class TestBroker: Sendable {
     var log: String { (try? String(contentsOfFile: directory + "/mosquitto.log", encoding: .utf8)) ?? "" }
 
     /// Waits until some client has subscribed to `filter` (mosquitto logs `<client> <qos> <filter>`).
-    func waitForSubscription(_ filter: String, within seconds: Double = 10) async throws {
+    func waitForSubscription(_ filter: String, within seconds: Double = 30) async throws {
         try await eventually("a subscription to \(filter)", within: seconds) {
             self.log.split(separator: "\n").contains { $0.hasSuffix(" " + filter) }
         }
