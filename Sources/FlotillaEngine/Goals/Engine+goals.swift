@@ -35,13 +35,19 @@ extension Engine {
         try await store.goalCosts(ids: ids)
     }
 
-    /// Cancels a goal that is not final; a running plan's workflow run is cancelled with it.
+    /// Cancels a goal that is not final; its workflow run and every other unfinished task of the
+    /// goal are cancelled with it.
     public func cancelGoal(id: String, reason: String?) async throws -> GoalRecord {
         let why = reason.flatMap { $0.isEmpty ? nil : $0 } ?? "cancelled"
         let goal = try await moveGoal(id: id, to: .cancelled, reason: why)
         if let runID = goal.runID { _ = try? await cancelRun(id: runID, reason: "goal \(id) cancelled: \(why)") }
-        // Its planning task too, when one is still out (a finished one refuses, changing nothing).
-        for taskID in goal.details["planning"]?["tasks"]?.arrayValue?.compactMap(\.stringValue).suffix(1) ?? [] {
+        // Then whatever else still works for it outside the run: its planning task, and the fix
+        // tasks of its merge queue and of its final verify (all carry `metadata.goal`). A task
+        // that ended meanwhile refuses, changing nothing.
+        let leftovers = inspect { scheduler in
+            scheduler.tasks.values.filter { $0.spec.metadata?["goal"]?.stringValue == id }.map(\.id)
+        }
+        for taskID in leftovers {
             _ = try? await cancel(id: taskID, reason: "goal \(id) cancelled: \(why)")
         }
         return goal

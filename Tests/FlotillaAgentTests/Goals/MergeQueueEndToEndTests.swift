@@ -188,6 +188,36 @@ import Testing
 /// The merge queue's other ways out: fixes that run out, and corrective steps asked for by
 /// publication.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct MergeQueueFixTests {
+    @Test("cancelling a goal cancels its fix task too: it lives outside the run, and before it kept running for a goal that was over")
+    func cancellingTheGoalCancelsItsFixTask() async throws {
+        let fleet = try GoalMergeFleet()
+        try await LiveHub.run(dataDirectory: fleet.dataDirectory, configure: GoalMergeFleet.mergeQueueOnly) { served, client in
+            let engine = served.hub.engine
+            let (goal, info) = try await fleet.addGoal(engine, verify: ["test ! -f bad.txt"])
+            // The fix never finishes by itself: only a cancel ends it.
+            _ = try await fleet.startRun(engine, goal: goal, clone: info.clone, steps: [
+                .init(id: "s", command: "echo bad > bad.txt", fix: "sleep 600"),
+            ])
+            let agents = try fleet.agents(1, hub: served.baseURL, token: served.adminToken)
+            defer { agents.forEach { $0.stop() } }
+            try await eventually("the merge's verify fails and a fix task is asked for") {
+                try await !GoalMergeFleet.events(engine, "goal.fix_requested").isEmpty
+            }
+            let requested = try await GoalMergeFleet.events(engine, "goal.fix_requested")
+            let fixID = try #require(requested.first?.details["fix_task_id"]?.stringValue)
+            try await eventually("the fix task runs") { try await engine.task(id: fixID).0.state == .running }
+
+            let cancelled = try await engine.cancelGoal(id: goal.id, reason: "no longer needed")
+            #expect(cancelled.state == .cancelled)
+            try await eventually("the fix task is cancelled with its goal", within: 30) {
+                try await engine.task(id: fixID).0.state == .cancelled
+            }
+            let fix = try await engine.task(id: fixID).0
+            #expect(fix.reason?.contains("goal \(goal.id) cancelled: no longer needed") == true, "\(fix.reason ?? "no reason")")
+            #expect(try git(info.clone, "rev-parse", "refs/heads/\(goal.branch)") == info.baseCommit)
+        }
+    }
+
     @Test("when every fix fails, the step's end is released as failed after three fix tasks, with the reason; the run fails")
     func fixesRunOut() async throws {
         let fleet = try GoalMergeFleet()
