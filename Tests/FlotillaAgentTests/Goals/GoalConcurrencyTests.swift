@@ -224,7 +224,12 @@ import Testing
             FileManager.default.createFile(atPath: gate + "/release", contents: nil)
             let after = try await client.goal(id: id)
             #expect(after["state"] == "cancelled")
-            #expect(try git(clone, "rev-parse", ref) == head, "the goal branch did not move after the cancel")
+            // The cleanup removes a cancelled goal's directory once nothing works in it any more
+            // (docs/goals.md, "Cleaning up"): until then the branch is where it was.
+            if FileManager.default.fileExists(atPath: clone) {
+                #expect((try? git(clone, "rev-parse", ref)) ?? head == head, "the goal branch did not move after the cancel")
+            }
+            #expect(gh.calls(["pr", "create"]).isEmpty, "nothing was published")
             let merged = try await served.hub.engine.storedEvents(after: 0, limit: 10_000).filter { $0.type == "goal.step_merged" }
             #expect(merged.isEmpty, "\(merged.map(\.details))")
             #expect(Self.verifyRuns(gate) == 1, "the verify command ran once, for the merge that was dropped")
