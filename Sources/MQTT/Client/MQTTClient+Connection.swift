@@ -160,6 +160,11 @@ extension MQTTClient {
         let activated = state.withLock { state -> ([MQTTPacket], [UnsafeContinuation<Void, any Error>], [UnsafeContinuation<Void, any Error>])? in
             guard !state.isShutdown else { return nil }
             state.connection = connection
+            // No longer connecting: a disconnect() from here on sends DISCONNECT on it first.
+            // Left set until connect() returned, a disconnect right after waitUntilConnected()
+            // closed this channel as a half-made one, without DISCONNECT, and the broker then
+            // published the will of a client that had ended cleanly.
+            state.connecting = nil
             if let limit = connack.properties.receiveMaximum { state.inflightLimit = min(Int(limit), max(1, configuration.maximumInflight)) }
             if let size = connack.properties.maximumPacketSize { state.serverMaximumPacketSize = Int(size) }
             if let qos = connack.properties.maximumQoS.flatMap(MQTTQoS.init(rawValue:)) { state.serverMaximumQoS = qos }
