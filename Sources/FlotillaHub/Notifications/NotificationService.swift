@@ -35,12 +35,18 @@ final class NotificationService: Service, Sendable {
     }
 
     let state: Mutex<State>
+    /// Where a first start begins (no saved cursor): the newest event when the hub was built.
+    let firstStart: Int64
 
     init(hub: Hub, setup: NotificationSetup, logger: Logger) {
         self.hub = hub
         self.setup = setup
         self.logger = logger
         self.state = Mutex(State(suppressor: NotificationSuppressor(window: setup.configuration.suppressWindow)))
+        // Taken as the hub is built, before it serves anything: read once the service got to
+        // run, an event of the hub's first moments (an approval asked at once) counted as
+        // history and was never notified.
+        self.firstStart = hub.events.lastSeq
     }
 
     func run() async throws {
@@ -53,8 +59,8 @@ final class NotificationService: Service, Sendable {
         }
     }
 
-    /// Reads where it stopped: the cursor (or, on the first start, the newest event: history
-    /// is not notified), the deliveries still due, and what was sent within the suppression
+    /// Reads where it stopped: the cursor (or, on the first start, the newest event when the hub
+    /// was built: history is not notified), the deliveries still due, and what was sent within the suppression
     /// window. Waits out a store that does not answer; nil once cancelled.
     private func resume() async -> Int64? {
         var backoff = Duration.milliseconds(100)
@@ -62,7 +68,7 @@ final class NotificationService: Service, Sendable {
             do {
                 let now = Timestamp.now()
                 let resume = try await hub.engine.notificationResume(since: now - setup.configuration.suppressWindow)
-                let cursor = resume.cursor ?? hub.events.lastSeq
+                let cursor = resume.cursor ?? firstStart
                 if resume.cursor == nil { try await hub.engine.saveNotifications([.saveNotificationCursor(cursor)]) }
                 state.withLock { state in
                     for delivery in resume.pending { state.due[delivery.id] = delivery }
